@@ -1,0 +1,130 @@
+"""The normalised document model every reader produces and every later stage reads.
+
+A reader turns a DOCX, PDF, scan or text file into one `Document`: an ordered tuple of `Block`s, each
+with its exact text and where it sits (page, paragraph or line, table cell, heading path). Later stages
+quote evidence as (block index, start, end) into `Block.text`, so a block's text is never altered
+after it is built. The model says nothing about ISV: readers describe, rules judge.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ReadStatus(StrEnum):
+    """How reading a file went; every outcome, good or bad, is one of these, never an exception."""
+
+    OK = "ok"
+    OCR = "ocr"  # readable, but some or all text came from optical character recognition
+    EMPTY = "empty"  # a valid file with no text in it
+    ENCRYPTED = "encrypted"  # password-protected: the text cannot be read without the password
+    CORRUPT = "corrupt"  # damaged or not what its format says
+    UNSUPPORTED = "unsupported"  # a format isv-checker does not read
+    NEEDS_OCR = "needs_ocr"  # pages without a text layer and no OCR engine to read them
+    TOO_LARGE = "too_large"  # over a configured size or page limit
+    TIMEOUT = "timeout"  # reading took longer than the configured limit (batch runs)
+    ERROR = "error"  # an unexpected failure inside isv-checker; the message says what
+
+    @property
+    def readable(self) -> bool:
+        """True when the document's text is there to be checked."""
+        return self in (ReadStatus.OK, ReadStatus.OCR)
+
+
+class DocFormat(StrEnum):
+    DOCX = "docx"
+    PDF = "pdf"
+    TEXT = "text"
+    ODT = "odt"
+    UNKNOWN = "unknown"
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_CELL = "table_cell"
+    HEADER = "header"
+    FOOTER = "footer"
+    FOOTNOTE = "footnote"
+    TEXT_BOX = "text_box"
+
+
+class Block(BaseModel):
+    """One unit of text with its location.
+
+    Locations follow the source format: `page` for PDFs and scans (1-based), `paragraph` for DOCX/ODT
+    (1-based index over the body's paragraphs and table-cell paragraphs in reading order), `line` for
+    plain text (1-based line where the block starts). A table cell also carries `table` (1-based,
+    counted in reading order, nested tables included), `row` and `column` (1-based).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int = Field(description="position of the block in the document's reading order, 0-based")
+    kind: BlockKind
+    text: str
+    level: int | None = Field(default=None, description="heading level (1 = top) or list nesting level (1 = top)")
+    label: str | None = Field(default=None, description="list or heading numbering as printed, e.g. '3.2', 'a)', '•'")
+    page: int | None = None
+    paragraph: int | None = None
+    line: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+    heading_path: tuple[str, ...] = Field(default=(), description="headings this block sits under, outermost first")
+    ocr: bool = Field(default=False, description="text came from optical character recognition")
+    inserted: bool = Field(default=False, description="text of a tracked insertion not yet accepted")
+
+    def location(self) -> str:
+        """A short human label of where the block is, e.g. 'p. 3', 'par. 12, table 2 r3 c1'."""
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        if self.paragraph is not None:
+            parts.append(f"par. {self.paragraph}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.table is not None:
+            parts.append(f"table {self.table} r{self.row} c{self.column}")
+        if self.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE, BlockKind.TEXT_BOX):
+            parts.append(self.kind.value.replace("_", " "))
+        return ", ".join(parts) or f"block {self.index}"
+
+
+class Document(BaseModel):
+    """A read file: its identity, how reading went, and its blocks in reading order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    sha256: str | None = Field(default=None, description="hex digest of the file's bytes; None if it could not be read")
+    size: int | None = Field(default=None, description="file size in bytes")
+    format: DocFormat
+    status: ReadStatus
+    message: str = Field(default="", description="what a person should know about how reading went")
+    pages: int | None = Field(default=None, description="page count for PDFs; None where the format has no pages")
+    language: Literal["nl", "en"] | None = None
+    blocks: tuple[Block, ...] = ()
+    ocr_pages: tuple[int, ...] = Field(default=(), description="pages whose text came from OCR")
+    warnings: tuple[str, ...] = ()
+    properties: dict[str, str] = Field(
+        default_factory=dict, description="document properties such as title, author, created, modified"
+    )
+
+    @property
+    def readable(self) -> bool:
+        return self.status.readable
+
+    def kind_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for block in self.blocks:
+            counts[block.kind.value] = counts.get(block.kind.value, 0) + 1
+        return counts
+
+    @property
+    def char_count(self) -> int:
+        return sum(len(b.text) for b in self.blocks)

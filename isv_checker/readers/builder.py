@@ -1,0 +1,81 @@
+"""Collects blocks in reading order and keeps the heading path, so no reader tracks headings itself.
+
+Headings in the body open a section; page headers, footers, footnotes and text boxes never do,
+because a running header such as "Bijlage 5" on every page would otherwise reset the structure.
+"""
+
+from __future__ import annotations
+
+from ..document import Block, BlockKind
+
+_PATH_NEUTRAL = (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE)
+MAX_HEADING_CHARS = 160
+
+
+class BlockBuilder:
+    def __init__(self) -> None:
+        self._blocks: list[Block] = []
+        self._stack: list[tuple[int, str]] = []  # (level, heading text), outermost first
+
+    def add(
+        self,
+        kind: BlockKind,
+        text: str,
+        *,
+        level: int | None = None,
+        label: str | None = None,
+        page: int | None = None,
+        paragraph: int | None = None,
+        line: int | None = None,
+        table: int | None = None,
+        row: int | None = None,
+        column: int | None = None,
+        ocr: bool = False,
+        inserted: bool = False,
+    ) -> Block | None:
+        """Add a block; blank text is dropped (returns None) so no stage meets empty blocks."""
+        if not text or text.isspace():
+            return None
+        if kind is BlockKind.HEADING:
+            level = max(1, level or 1)
+            while self._stack and self._stack[-1][0] >= level:
+                self._stack.pop()
+        block = Block(
+            index=len(self._blocks),
+            kind=kind,
+            text=text,
+            level=level,
+            label=label,
+            page=page,
+            paragraph=paragraph,
+            line=line,
+            table=table,
+            row=row,
+            column=column,
+            heading_path=() if kind in _PATH_NEUTRAL else tuple(h for _, h in self._stack),
+            ocr=ocr,
+            inserted=inserted,
+        )
+        self._blocks.append(block)
+        if kind is BlockKind.HEADING:
+            self._stack.append((level, _heading_title(text)))
+        return block
+
+    def reset_path(self) -> None:
+        """Forget open headings, e.g. when a reader moves from the body to its footnotes."""
+        self._stack.clear()
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(self._blocks)
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+
+def _heading_title(text: str) -> str:
+    title = " ".join(text.split())
+    if len(title) > MAX_HEADING_CHARS:
+        title = title[: MAX_HEADING_CHARS - 1] + "…"
+    return title
+

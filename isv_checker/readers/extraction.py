@@ -1,0 +1,30 @@
+"""What a format reader hands back, and how it says a file cannot be read.
+
+Readers raise `ReadFailure` for the bad files they recognise (encrypted, corrupt, too large); the
+dispatcher in `isv_checker.readers` turns that, and anything unexpected, into a `Document` with a
+status, so no exception leaves the reading stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..document import Block, ReadStatus
+
+
+class ReadFailure(Exception):
+    def __init__(self, status: ReadStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    ocr_pages: tuple[int, ...] = ()
+    needs_ocr_pages: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
+    properties: dict[str, str] = field(default_factory=dict)
+    message: str = ""

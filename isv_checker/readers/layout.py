@@ -1,0 +1,208 @@
+"""Turns lines of text into headings, list items and paragraphs for formats that only give lines.
+
+PDF pages, OCR output and plain text carry no paragraph or heading markup, so structure is recovered
+from what tender documents print: numbering ("3.2 Uitvoering", "Artikel 7", "Bijlage 5"), bullets,
+blank lines, and, where a reader can measure them cheaply, vertical gaps and font sizes. The rules are
+heuristics; they err towards paragraphs, because a paragraph mistaken for a heading corrupts every
+heading path after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from ..document import BlockKind
+
+_SECTION_WORDS_L1 = r"hoofdstuk|chapter|bijlage|annex|appendix|deel|part|titel|title|schedule"
+_SECTION_WORDS_L2 = r"artikel|article|paragraaf|section|clause|afdeling|onderdeel"
+_SECTION_RE = re.compile(
+    rf"^(?P<word>{_SECTION_WORDS_L1}|{_SECTION_WORDS_L2})\s+(?P<num>[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*[a-z]?|[IVXLC]{{1,6}}|[A-Z])\b[.:]?(?:\s+|$)(?P<title>.*)$",
+    re.IGNORECASE,
+)
+_L1_WORDS = frozenset(_SECTION_WORDS_L1.split("|"))
+_NUMBERED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
+_BULLET_RE = re.compile(r"^(?P<label>[•●▪■◦‣∙·\-–—*□☐➢►o])\s+(?P<rest>\S.*)$")
+_ENUM_RE = re.compile(r"^(?P<label>\(?(?:[a-z]|[ivx]{1,4})\)|[a-z]\.|\(\d{1,2}\))\s+(?P<rest>\S.*)$")
+_TERMINAL = (".", ":", ";", "!", "?")
+_SOFT_HYPHENS = ("\x02", "\xad")
+MAX_HEADING_WORDS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line as a reader sees it. `y` grows down the page; `height` is the glyph height in points."""
+
+    text: str
+    number: int
+    y: float | None = None
+    height: float | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    kind: BlockKind
+    text: str
+    line: int
+    level: int | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    kind: BlockKind
+    level: int | None
+    label: str | None
+
+
+def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
+    """Recognise a heading or list marker at the start of a line; None for ordinary text.
+
+    `emphasised` (bold or larger than body text) lets a short numbered line count as a heading even
+    when it could be a numbered list item.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    words = stripped.split()
+    short = len(words) <= MAX_HEADING_WORDS and not stripped.endswith((".", ",", ";", ":")) or (
+        len(words) <= MAX_HEADING_WORDS and stripped.endswith(":") and emphasised
+    )
+    m = _SECTION_RE.match(stripped)
+    if m and short:
+        level = 1 if m.group("word").lower() in _L1_WORDS else 2
+        return Marker(BlockKind.HEADING, level, f"{m.group('word')} {m.group('num')}")
+    m = _NUMBERED_RE.match(stripped)
+    if m:
+        num = m.group("num")
+        depth = num.count(".") + 1
+        title = m.group("title")
+        looks_like_title = short and title[:1].isupper() and not m.group("dot") == ")"
+        if looks_like_title and (depth > 1 or emphasised or len(title.split()) <= 6):
+            return Marker(BlockKind.HEADING, depth, num)
+        return Marker(BlockKind.LIST_ITEM, depth, num + m.group("dot"))
+    m = _BULLET_RE.match(stripped)
+    if m:
+        return Marker(BlockKind.LIST_ITEM, 1, m.group("label"))
+    m = _ENUM_RE.match(stripped)
+    if m:
+        return Marker(BlockKind.LIST_ITEM, 2, m.group("label"))
+    letters = [c for c in stripped if c.isalpha()]
+    if short and len(letters) >= 4 and all(c.isupper() for c in letters) and len(words) <= 8:
+        return Marker(BlockKind.HEADING, 1, None)
+    if emphasised and short and stripped[:1].isupper() and len(words) <= 10:
+        return Marker(BlockKind.HEADING, 2, None)
+    return None
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines into one text, undoing end-of-line hyphenation of a lower-case word."""
+    out = ""
+    for raw in parts:
+        part = raw.strip()
+        if not part:
+            continue
+        if not out:
+            out = part
+            continue
+        if out.endswith(_SOFT_HYPHENS):
+            out = out[:-1] + part
+        elif out.endswith("-") and len(out) >= 2 and out[-2].islower() and part[:1].islower():
+            out = out[:-1] + part
+        else:
+            out = out + " " + part
+    return out.replace("\x02", "").replace("\xad", "")
+
+
+def segment_lines(lines: list[Line]) -> list[Segment]:
+    """Group a page's (or a text file's) lines into headings, list items and paragraphs."""
+    body_height = _body_height(lines)
+    widths = [len(line.text.strip()) for line in lines if line.text.strip()]
+    full_width = sorted(widths)[int(len(widths) * 0.9)] if widths else 0
+    spacing = _typical_spacing(lines)
+
+    segments: list[Segment] = []
+    current: list[str] = []
+    current_start = 0
+    current_marker: Marker | None = None
+    prev: Line | None = None
+
+    def flush() -> None:
+        nonlocal current, current_marker
+        if current:
+            text = join_lines(current)
+            if text:
+                if current_marker is None:
+                    segments.append(Segment(BlockKind.PARAGRAPH, text, current_start))
+                else:
+                    segments.append(
+                        Segment(current_marker.kind, text, current_start, current_marker.level, current_marker.label)
+                    )
+        current = []
+        current_marker = None
+
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            flush()
+            prev = None
+            continue
+        emphasised = line.bold or (
+            body_height is not None and line.height is not None and line.height >= body_height * 1.15
+        )
+        marker = classify_line(stripped, emphasised=emphasised)
+        if marker is not None and marker.kind is BlockKind.HEADING and not emphasised and body_height is not None:
+            # With font information, a non-emphasised numbered short line is more likely a list item.
+            if marker.label is not None and not _SECTION_RE.match(stripped) and "." not in marker.label:
+                marker = Marker(BlockKind.LIST_ITEM, 1, marker.label)
+        starts_new = prev is None or not current
+        if not starts_new and prev is not None:
+            prev_text = prev.text.strip()
+            gap = None
+            if spacing and prev.y is not None and line.y is not None:
+                gap = line.y - prev.y
+            if gap is not None and (gap > spacing * 1.45 or gap < 0):
+                starts_new = True
+            elif current_marker is not None and current_marker.kind is BlockKind.HEADING:
+                starts_new = True
+            elif _height_changed(prev, line):
+                starts_new = True
+            elif marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75):
+                starts_new = True
+            elif prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
+                starts_new = True
+        if starts_new:
+            flush()
+            current_start = line.number
+            current_marker = marker
+        current.append(stripped)
+        prev = line
+    flush()
+    return segments
+
+
+def _body_height(lines: list[Line]) -> float | None:
+    heights = [round(line.height, 1) for line in lines if line.height and line.text.strip()]
+    if len(heights) < 3:
+        return None
+    return median(heights)
+
+
+def _typical_spacing(lines: list[Line]) -> float | None:
+    gaps = [
+        b.y - a.y
+        for a, b in zip(lines, lines[1:])
+        if a.y is not None and b.y is not None and a.text.strip() and b.text.strip() and b.y > a.y
+    ]
+    if len(gaps) < 3:
+        return None
+    return median(gaps)
+
+
+def _height_changed(a: Line, b: Line) -> bool:
+    if not a.height or not b.height:
+        return False
+    ratio = a.height / b.height
+    return ratio > 1.15 or ratio < 1 / 1.15

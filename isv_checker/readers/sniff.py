@@ -1,0 +1,80 @@
+"""Decides a file's format from its bytes, not its name: archives hold PDFs renamed .docx and worse."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..document import DocFormat, ReadStatus
+from .extraction import ReadFailure
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODT_MIME = b"application/vnd.oasis.opendocument.text"
+_DOCX_EXTS = (".docx", ".docm", ".dotx", ".dotm")
+
+
+def sniff(data: bytes, name: str) -> DocFormat:
+    """Return the format to read `data` as, or raise ReadFailure for formats isv-checker cannot read."""
+    head = data[:2048]
+    if b"%PDF-" in head[:1024]:
+        return DocFormat.PDF
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(data, name)
+    if head.startswith(_OLE2):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
+            raise ReadFailure(ReadStatus.ENCRYPTED, "the document is password-protected; save an unprotected copy")
+        raise ReadFailure(
+            ReadStatus.UNSUPPORTED,
+            "a legacy binary Office file (.doc/.xls); save it as .docx or PDF to check it",
+        )
+    if head.startswith(b"{\\rtf"):
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "an RTF file; save it as .docx or PDF to check it")
+    if _looks_like_text(head):
+        return DocFormat.TEXT
+    if name.lower().endswith((".pdf", *_DOCX_EXTS, ".odt")):
+        raise ReadFailure(ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT or text file")
+
+
+def _sniff_zip(data: bytes, name: str) -> DocFormat:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                if archive.read("mimetype").strip() == _ODT_MIME:
+                    return DocFormat.ODT
+            if "word/document.xml" in names:
+                return DocFormat.DOCX
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("xl/") for n in names):
+                    raise ReadFailure(ReadStatus.UNSUPPORTED, "an Excel workbook, not a Word document")
+                if any(n.startswith("ppt/") for n in names):
+                    raise ReadFailure(ReadStatus.UNSUPPORTED, "a PowerPoint presentation, not a Word document")
+                raise ReadFailure(ReadStatus.CORRUPT, "the Word package has no main document part (word/document.xml)")
+    except zipfile.BadZipFile as exc:
+        raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
+    if name.lower().endswith(_DOCX_EXTS):
+        raise ReadFailure(ReadStatus.CORRUPT, "the file is a ZIP archive but not a Word document")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "a ZIP archive; unpack it or pass it to a batch run")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(head) < 0.02
+
+
+def format_from_name(name: str) -> DocFormat:
+    lower = name.lower()
+    if lower.endswith(".pdf"):
+        return DocFormat.PDF
+    if lower.endswith(_DOCX_EXTS):
+        return DocFormat.DOCX
+    if lower.endswith(".odt"):
+        return DocFormat.ODT
+    if lower.endswith((".txt", ".text", ".md")):
+        return DocFormat.TEXT
+    return DocFormat.UNKNOWN

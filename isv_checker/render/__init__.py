@@ -1,0 +1,1 @@
+"""One module per output format, each over the same `Report`; none of them re-reads a document."""
