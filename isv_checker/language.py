@@ -31,6 +31,6 @@ def detect_language(texts: Iterable[str]) -> Literal["nl", "en"] | None:
         seen += len(text)
         if seen >= SAMPLE_CHARS:
             break
-    if nl + en < 5:
+    if nl + en < 2 or nl == en:
         return None
-    return "nl" if nl >= en else "en"
+    return "nl" if nl > en else "en"

@@ -29,10 +29,11 @@ def sniff(data: bytes, name: str) -> DocFormat:
         )
     if head.startswith(b"{\\rtf"):
         raise ReadFailure(ReadStatus.UNSUPPORTED, "an RTF file; save it as .docx or PDF to check it")
+    if name.lower().endswith((".pdf", *_DOCX_EXTS, ".odt")):
+        # Text or noise under a document's name is a broken document, not a text file to judge.
+        raise ReadFailure(ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document")
     if _looks_like_text(head):
         return DocFormat.TEXT
-    if name.lower().endswith((".pdf", *_DOCX_EXTS, ".odt")):
-        raise ReadFailure(ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document")
     raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT or text file")
 
 

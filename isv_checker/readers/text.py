@@ -39,7 +39,7 @@ def read_text(data: bytes, options: ReadOptions) -> Extraction:
         if len(builder) >= options.max_blocks:
             raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {options.max_blocks} text blocks")
         builder.add(segment.kind, segment.text, level=segment.level, label=segment.label, line=segment.line)
-    warnings = () if encoding in ("utf-8", "utf-8-sig") else (f"decoded as {encoding}",)
+    warnings = () if encoding.startswith("utf") else (f"decoded as {encoding}",)
     return Extraction(blocks=builder.blocks, warnings=warnings, properties={"encoding": encoding})
 
 

@@ -1,0 +1,84 @@
+"""The CLI as a person uses it: real files in, summaries and JSON out, documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from isv_checker import __version__
+from isv_checker.cli import main
+
+CLAUSE = "Artikel 3 Gepaste zorgvuldigheid\nDe Opdrachtnemer past gepaste zorgvuldigheid toe in de keten.\n"
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"isv-check {__version__}"
+
+
+def test_help_does_not_import_spacy():
+    code = (
+        "import sys; from isv_checker.cli import main\n"
+        "rc = main(['--help'])\n"
+        "assert rc == 0, rc\n"
+        "heavy = [m for m in ('spacy', 'pypdfium2', 'docx', 'pdfplumber') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "scan" in result.stdout
+
+
+def test_scan_text_summary(tmp_path, capsys):
+    path = tmp_path / "clausule.txt"
+    path.write_text(CLAUSE, encoding="utf-8")
+    assert main(["scan", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}: ok" in out
+    assert "Dutch" in out and "1 headings" in out and "1 paragraphs" in out
+
+
+def test_scan_json_single_document(tmp_path, capsys):
+    path = tmp_path / "clausule.txt"
+    path.write_text(CLAUSE, encoding="utf-8")
+    assert main(["scan", str(path), "--format", "json", "--blocks"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema"] == "isv-checker/report/1"
+    assert report["status"] == "ok"
+    assert report["blocks"][1]["heading_path"] == ["Artikel 3 Gepaste zorgvuldigheid"]
+
+
+def test_scan_folder_writes_json_lines_and_accounts_for_every_file(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(CLAUSE, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "sub" / "notes.xlsx").write_bytes(b"PK")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    out_file = tmp_path / "out.jsonl"
+    rc = main(["scan", str(tmp_path), "-f", "json", "-o", str(out_file)])
+    assert rc == 2  # b.pdf cannot be read
+    rows = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [(r["file"].rsplit("/", 1)[-1], r["status"]) for r in rows] == [("a.txt", "ok"), ("b.pdf", "corrupt")]
+    capsys.readouterr()
+    main(["scan", str(tmp_path)])
+    assert "notes.xlsx: skipped" in capsys.readouterr().out
+
+
+def test_exit_code_one_for_empty_document(tmp_path):
+    path = tmp_path / "leeg.txt"
+    path.write_text("\n\n")
+    assert main(["scan", str(path), "-q"]) == 1
+
+
+def test_usage_errors_exit_two(tmp_path, capsys):
+    assert main(["scan"]) == 2
+    assert main(["scan", str(tmp_path / "empty-dir-does-not-exist"), "--format", "xml"]) == 2
+    (tmp_path / "d").mkdir()
+    assert main(["scan", str(tmp_path / "d")]) == 2
+    assert "no documents found" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    result = subprocess.run([sys.executable, "-m", "isv_checker", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and __version__ in result.stdout

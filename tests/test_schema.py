@@ -1,0 +1,39 @@
+"""The published JSON Schema is the one generated from the models, and reports validate against it.
+
+Set ISV_UPDATE_GOLDEN=1 to rewrite schema/report.schema.json after a deliberate model change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import jsonschema
+
+from isv_checker.pipeline import check
+from isv_checker.render.json import report_json
+from isv_checker.schema import report_schema, schema_text
+
+from .conftest import ROOT, SAMPLES
+
+PUBLISHED = ROOT / "schema" / "report.schema.json"
+
+
+def test_published_schema_is_generated():
+    if os.environ.get("ISV_UPDATE_GOLDEN"):
+        PUBLISHED.write_text(schema_text(), encoding="utf-8")
+    assert PUBLISHED.read_text(encoding="utf-8") == schema_text(), (
+        "schema/report.schema.json is stale: run `python -m isv_checker.schema > schema/report.schema.json`"
+    )
+
+
+def test_reports_validate(tmp_path):
+    validator = jsonschema.Draft202012Validator(report_schema())
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 garbage")
+    text = tmp_path / "tekst.txt"
+    text.write_text("Artikel 1\nDe Opdrachtnemer rapporteert jaarlijks.\n")
+    paths = [broken, text, *sorted(p for p in SAMPLES.glob("*") if p.suffix in (".pdf", ".docx", ".txt", ".odt"))]
+    for path in paths:
+        for blocks in (False, True):
+            validator.validate(json.loads(report_json(check(path, include_blocks=blocks))))
