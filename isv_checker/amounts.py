@@ -1,0 +1,97 @@
+"""Finds money amounts in Dutch and English tender prose and turns them into euros.
+
+Tenders write the same value many ways: "EUR 2.400.000", "€ 2.400.000,-", "€ 1,2 miljoen",
+"circa 850.000 euro excl. btw", "EUR 3.5 million", "k€ 450", "€450k", "EUR 2,400,000.00". This module
+only recognises and normalises them; which amount is the contract's estimated value is decided by the
+rules, from the words around each one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CURRENCY = r"(?:€|EUR|Euro|euro|EURO)"
+_NUMBER = r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+_SCALE = r"miljard|miljoen|mln\.?|mio\.?|million|billion|bn|thousand|duizend|k|K|m|M"
+_DASH = r"(?:,-{1,2}|,—|\.-)"
+
+_AMOUNT_RE = re.compile(
+    rf"""
+    (?:
+        (?P<kcur>k€|K€|kEUR)\s?(?P<knum>{_NUMBER})
+      | (?P<pre>{_CURRENCY})\s?(?P<pnum>{_NUMBER})(?:\s?(?P<pscale>{_SCALE})(?!\w))?{_DASH}?
+      | (?P<snum>{_NUMBER})\s?(?P<sscale>{_SCALE})?\s?(?P<post>{_CURRENCY})\b
+    )
+    """,
+    re.VERBOSE,
+)
+_SCALES = {
+    "k": Decimal(1_000), "thousand": Decimal(1_000), "duizend": Decimal(1_000),
+    "m": Decimal(1_000_000), "mln": Decimal(1_000_000), "mio": Decimal(1_000_000),
+    "miljoen": Decimal(1_000_000), "million": Decimal(1_000_000),
+    "miljard": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount in euros found at text[start:end]."""
+
+    euros: Decimal
+    start: int
+    end: int
+    text: str
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """Parse "2.400.000", "2,400,000.00", "1,2", "3.5", "850 000" into a Decimal; None if unclear.
+
+    One kind of separator used once is a decimal mark unless exactly three digits follow it, so "1.200"
+    is 1200, as Dutch tenders write it, and "3.5" is 3.5. Repeated, it separates thousands. With two
+    kinds, the last one is the decimal mark. A space only ever separates thousands.
+    """
+    s = raw.replace("\u00a0", " ").strip()
+    parts = re.split(r"([.,\s])", s)
+    digits, seps = parts[0::2], parts[1::2]
+    if not seps:
+        return _dec(s)
+    if any(not d.isdigit() for d in digits):
+        return None
+    kinds = set(seps)
+    if len(kinds) > 1:
+        if seps.count(seps[-1]) > 1 or seps[-1] == " ":
+            return None
+        return _dec("".join(digits[:-1]) + "." + digits[-1])
+    if len(seps) > 1 or seps[0] == " " or len(digits[-1]) == 3:
+        if any(len(d) != 3 for d in digits[1:]):
+            return None
+        return _dec("".join(digits))
+    return _dec(digits[0] + "." + digits[1])
+
+
+def _dec(s: str) -> Decimal | None:
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every euro amount in `text`, in order, with its character span."""
+    found: list[Amount] = []
+    for m in _AMOUNT_RE.finditer(text):
+        if m.group("knum"):
+            number, scale = m.group("knum"), "k"
+        elif m.group("pnum"):
+            number, scale = m.group("pnum"), m.group("pscale")
+        else:
+            number, scale = m.group("snum"), m.group("sscale")
+        value = parse_number(number)
+        if value is None:
+            continue
+        if scale:
+            value *= _SCALES[scale.rstrip(".").lower()]
+        found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
+    return found
