@@ -9,6 +9,7 @@ Exit codes, like a linter's:
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -63,6 +64,7 @@ def scan(
     blocks: Annotated[bool, typer.Option("--blocks", help="Include every text block in the JSON report.")] = False,
     ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
+    list_skipped: Annotated[bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")] = False,
 ) -> None:
     """Read documents and report what was found in them."""
     from .inputs import expand
@@ -91,9 +93,16 @@ def scan(
                 sink.write("\n".join(summary_lines(report)) + "\n")
             sink.flush()
         if not quiet and output_format is OutputFormat.text:
-            for path, why in inputs.skipped:
-                sink.write(f"{path}: skipped ({why})\n")
-            sink.write(f"{len(inputs.files)} document(s) checked, {len(inputs.skipped)} file(s) skipped\n")
+            if list_skipped:
+                for path, why in inputs.skipped:
+                    sink.write(f"{path}: skipped ({why})\n")
+            sink.write(f"{len(inputs.files)} document(s) checked")
+            if inputs.skipped:
+                reasons = Counter(why for _, why in inputs.skipped)
+                detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
+                hint = "" if list_skipped else " (--list-skipped lists them)"
+                sink.write(f", {len(inputs.skipped)} other file(s) skipped: {detail}{hint}")
+            sink.write("\n")
     finally:
         if sink is not sys.stdout:
             sink.close()

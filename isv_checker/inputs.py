@@ -41,7 +41,7 @@ def expand(paths: list[str] | list[Path]) -> Inputs:
                     if name.startswith((".", "~$")):
                         skipped.append((child, "hidden or temporary file"))
                     elif not name.lower().endswith(FOLDER_SUFFIXES):
-                        skipped.append((child, "not a document type (.docx, .pdf, .txt, .odt)"))
+                        skipped.append((child, "not of a document type (.docx, .pdf, .txt, .odt)"))
                     else:
                         take(child)
         else:

@@ -62,6 +62,9 @@ def test_scan_folder_writes_json_lines_and_accounts_for_every_file(tmp_path, cap
     assert [(r["file"].rsplit("/", 1)[-1], r["status"]) for r in rows] == [("a.txt", "ok"), ("b.pdf", "corrupt")]
     capsys.readouterr()
     main(["scan", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "2 document(s) checked, 2 other file(s) skipped: 2 not of a document type" in out  # notes.xlsx, out.jsonl
+    main(["scan", str(tmp_path), "--list-skipped"])
     assert "notes.xlsx: skipped" in capsys.readouterr().out
 
 
