@@ -22,6 +22,7 @@ _SECTION_RE = re.compile(
     re.IGNORECASE,
 )
 _L1_WORDS = frozenset(_SECTION_WORDS_L1.split("|"))
+_SECTION_WORDS = frozenset(f"{_SECTION_WORDS_L1}|{_SECTION_WORDS_L2}".split("|"))
 _NUMBERED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
 _BULLET_RE = re.compile(r"^(?P<label>[•●▪■◦‣∙·\-–—*□☐➢►o])\s+(?P<rest>\S.*)$")
 _ENUM_RE = re.compile(r"^(?P<label>\(?(?:[a-z]|[ivx]{1,4})\)|[a-z]\.|\(\d{1,2}\))\s+(?P<rest>\S.*)$")
@@ -67,6 +68,8 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
     if not stripped:
         return None
     words = stripped.split()
+    if "a" <= stripped[0] <= "z" and not _may_open_lowercase_marker(words[0]):
+        return None  # the common body line, decided without the regular expressions below
     short = len(words) <= MAX_HEADING_WORDS and not stripped.endswith((".", ",", ";", ":")) or (
         len(words) <= MAX_HEADING_WORDS and stripped.endswith(":") and emphasised
     )
@@ -89,12 +92,19 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
     m = _ENUM_RE.match(stripped)
     if m:
         return Marker(BlockKind.LIST_ITEM, 2, m.group("label"))
-    letters = [c for c in stripped if c.isalpha()]
-    if short and len(letters) >= 4 and all(c.isupper() for c in letters) and len(words) <= 8:
-        return Marker(BlockKind.HEADING, 1, None)
+    if short and len(words) <= 8:
+        letters = [c for c in stripped if c.isalpha()]
+        if len(letters) >= 4 and all(c.isupper() for c in letters):
+            return Marker(BlockKind.HEADING, 1, None)
     if emphasised and short and stripped[:1].isupper() and len(words) <= 10:
         return Marker(BlockKind.HEADING, 2, None)
     return None
+
+
+def _may_open_lowercase_marker(word: str) -> bool:
+    """Could a line whose first word is `word` (starting with a-z) match any marker pattern? Only
+    a section word ("artikel 3"), the bullet "o", or an enumerator such as "a)", "b." or "iv)" can."""
+    return word.lower() in _SECTION_WORDS or word == "o" or (len(word) <= 5 and word[-1] in ").")
 
 
 def join_lines(parts: list[str]) -> str:
@@ -108,7 +118,9 @@ def join_lines(parts: list[str]) -> str:
             out = part
             continue
         if out.endswith(_SOFT_HYPHENS):
-            out = out[:-1] + part
+            # a break after a capital or digit ("OESO-", "2024-") is a printed hyphen, not a syllable break
+            keep = len(out) >= 2 and out[-2].isalnum() and not out[-2].islower()
+            out = out[:-1] + ("-" if keep else "") + part
         elif out.endswith("-") and len(out) >= 2 and out[-2].islower() and part[:1].islower():
             out = out[:-1] + part
         else:
@@ -128,6 +140,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
     current_start = 0
     current_marker: Marker | None = None
     prev: Line | None = None
+    prev_emphasised = False
 
     def flush() -> None:
         nonlocal current, current_marker
@@ -163,15 +176,24 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
             gap = None
             if spacing and prev.y is not None and line.y is not None:
                 gap = line.y - prev.y
-            if gap is not None and (gap > spacing * 1.45 or gap < 0):
-                starts_new = True
-            elif current_marker is not None and current_marker.kind is BlockKind.HEADING:
-                starts_new = True
-            elif _height_changed(prev, line):
-                starts_new = True
-            elif marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75):
-                starts_new = True
-            elif prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
+            if current_marker is not None and current_marker.kind is BlockKind.HEADING:
+                unnumbered = marker is None or (marker.kind is BlockKind.HEADING and marker.label is None)
+                if unnumbered and emphasised and _continues_heading(prev, line, current):
+                    starts_new = False
+                elif (
+                    (marker is None or (marker.kind is BlockKind.LIST_ITEM and _runs_on(prev_text, full_width)))
+                    and not emphasised
+                    and not prev_emphasised
+                    and len(current) == 1
+                    and (current_marker.label or "")[:1].isdigit()
+                    and _wraps_on(prev, line, gap, spacing, full_width)
+                ):
+                    # "6.1 Opdrachtnemer betracht ..." running on in body type: a numbered clause, not a heading
+                    current_marker = Marker(BlockKind.LIST_ITEM, current_marker.level, current_marker.label)
+                    starts_new = False
+                else:
+                    starts_new = True
+            elif gap is not None and (gap > spacing * 1.45 or gap < 0) or _height_changed(prev, line) or marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75) or prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
                 starts_new = True
         if starts_new:
             flush()
@@ -179,6 +201,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
             current_marker = marker
         current.append(stripped)
         prev = line
+        prev_emphasised = emphasised
     flush()
     return segments
 
@@ -199,6 +222,31 @@ def _typical_spacing(lines: list[Line]) -> float | None:
     if len(gaps) < 3:
         return None
     return median(gaps)
+
+
+def _continues_heading(prev: Line, line: Line, parts: list[str]) -> bool:
+    """A heading wrapped onto a second line: measured lines of the same size and weight, one line
+    apart, and still short. Without measurements a heading is always one line."""
+    if prev.y is None or line.y is None or not prev.height or not line.height:
+        return False
+    if prev.bold != line.bold or _height_changed(prev, line):
+        return False
+    if not 0 < line.y - prev.y <= 1.6 * max(prev.height, line.height):
+        return False
+    return sum(len(part.split()) for part in parts) + len(line.text.split()) <= MAX_HEADING_WORDS
+
+
+def _runs_on(text: str, full_width: int) -> bool:
+    """A full-width line without closing punctuation: what follows it is its continuation."""
+    return not text.endswith(_TERMINAL) and len(text) >= full_width * 0.75
+
+
+def _wraps_on(prev: Line, line: Line, gap: float | None, spacing: float | None, full_width: int) -> bool:
+    """`line` continues `prev` as wrapped text: measured at normal line spacing and the same size,
+    after a line nearly as long as the page's full lines."""
+    if gap is None or not spacing or full_width < 40:
+        return False
+    return 0 < gap <= spacing * 1.2 and not _height_changed(prev, line) and len(prev.text.strip()) >= full_width * 0.6
 
 
 def _height_changed(a: Line, b: Line) -> bool:

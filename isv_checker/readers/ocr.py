@@ -1,0 +1,232 @@
+"""Optical character recognition of PDF pages with the Tesseract command-line program.
+
+OCR is about a thousand times slower than reading a text layer, so the PDF reader hands over only
+the pages that lack one. Pages are rendered here with pdfium in the calling thread (pdfium is not
+thread-safe) and recognised by `tesseract` subprocesses in a thread pool; each subprocess runs with
+`OMP_THREAD_LIMIT=1`, because Tesseract's own OpenMP threads make a page about eight times slower on
+a small machine, and the pool already keeps the cores busy. Tesseract's TSV output gives words with
+their block, paragraph and line numbers, which become `layout.Line`s, so OCR text is segmented into
+headings and paragraphs by the same rules as a text layer.
+
+Nothing here raises for a page that fails: the page comes back with an `error` for the reader to
+report, and the rest of the document is still read.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .layout import Line
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+
+    from ..settings import ReadOptions
+
+INSTALL_HINT = "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-nld"
+LOW_CONFIDENCE = 60.0  # mean word confidence (0-100) below which OCR text is flagged as unreliable
+_LIST_LANGS_TIMEOUT = 30.0
+
+
+class OcrUnavailable(Exception):
+    """Tesseract cannot be used at all; `message` says what to install."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """A usable Tesseract: the resolved program and the installed subset of the requested languages."""
+
+    command: str
+    languages: str
+    warning: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """What OCR made of one page: lines in reading order (a blank line between paragraphs)."""
+
+    page: int
+    lines: tuple[Line, ...] = ()
+    confidence: float | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def find_engine(tesseract_cmd: str, languages: str) -> Engine:
+    """Resolve the Tesseract program and the languages to ask it for, or raise `OcrUnavailable`."""
+    command = shutil.which(tesseract_cmd)
+    if command is None:
+        raise OcrUnavailable(f"the Tesseract OCR program ({tesseract_cmd}) was not found; {INSTALL_HINT}")
+    installed = installed_languages(command)
+    if installed is None:
+        raise OcrUnavailable(f"Tesseract ({command}) does not run or cannot list its languages; {INSTALL_HINT}")
+    wanted = [code for code in languages.split("+") if code]
+    usable = [code for code in wanted if code in installed]
+    missing = [code for code in wanted if code not in installed]
+    packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
+    if not usable:
+        raise OcrUnavailable(
+            f"Tesseract has no language data for {'+'.join(wanted) or '(none requested)'}; "
+            f"install it: apt-get install {packages}"
+        )
+    warning = ""
+    if missing:
+        warning = (
+            f"Tesseract has no language data for {', '.join(missing)}; OCR used {'+'.join(usable)} only "
+            f"(install it: apt-get install {packages})"
+        )
+    return Engine(command=command, languages="+".join(usable), warning=warning)
+
+
+@functools.lru_cache(maxsize=8)
+def installed_languages(command: str) -> frozenset[str] | None:
+    """Languages `tesseract --list-langs` reports, asked once per program per process; None if it fails."""
+    try:
+        result = subprocess.run(
+            [command, "--list-langs"],
+            capture_output=True,
+            timeout=_LIST_LANGS_TIMEOUT,
+            env=_tesseract_env(),
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    output = (result.stdout or result.stderr).decode("utf-8", errors="replace").splitlines()
+    return frozenset(line.strip() for line in output[1:] if line.strip() and " " not in line.strip())
+
+
+def ocr_pdf_pages(
+    pdf: pdfium.PdfDocument, pages: Sequence[int], options: ReadOptions, engine: Engine
+) -> dict[int, OcrPage]:
+    """OCR the given 1-based pages of an open document; every page gets a result, failed or not.
+
+    Rendering happens here, in the caller's thread, while earlier pages are being recognised; at
+    most two pages per worker are held in memory at once.
+    """
+    results: dict[int, OcrPage] = {}
+    if not pages:
+        return results
+    workers = max(1, min(options.ocr_workers, len(pages)))
+    pending: list[tuple[int, Future[OcrPage]]] = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tesseract") as pool:
+        for number, image in _rendered(pdf, pages, options.ocr_dpi):
+            if isinstance(image, str):
+                results[number] = OcrPage(page=number, error=image)
+                continue
+            pending.append(
+                (number, pool.submit(recognise, image, number, engine, dpi=options.ocr_dpi, timeout=options.ocr_page_timeout))
+            )
+            while len(pending) >= 2 * workers:
+                done_number, future = pending.pop(0)
+                results[done_number] = future.result()
+        for done_number, future in pending:
+            results[done_number] = future.result()
+    return results
+
+
+def _rendered(pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int) -> Iterator[tuple[int, bytes | str]]:
+    """Yield (page, PGM image bytes), or (page, error text) for a page pdfium cannot render."""
+    import pypdfium2 as pdfium
+
+    for number in pages:
+        page = bitmap = None
+        try:
+            page = pdf.get_page(number - 1)
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            buffer = io.BytesIO()
+            bitmap.to_pil().save(buffer, format="PPM")
+            image: bytes | str = buffer.getvalue()
+        except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as exc:
+            image = f"page {number} could not be rendered for OCR ({exc})"
+        finally:
+            if bitmap is not None:
+                bitmap.close()
+            if page is not None:
+                page.close()
+        yield number, image
+
+
+def recognise(image: bytes, page: int, engine: Engine, *, dpi: int, timeout: float) -> OcrPage:
+    """Run Tesseract on one encoded page image (PNG, PNM, TIFF...) and parse its TSV output."""
+    command = [engine.command, "stdin", "stdout", "-l", engine.languages, "--psm", "3", "--dpi", str(dpi), "tsv"]
+    try:
+        result = subprocess.run(
+            command, input=image, capture_output=True, timeout=timeout, env=_tesseract_env(), check=False
+        )
+    except subprocess.TimeoutExpired:
+        return OcrPage(page=page, error=f"OCR of page {page} took longer than {timeout:g} s and was stopped")
+    except OSError as exc:
+        return OcrPage(page=page, error=f"OCR of page {page} failed: Tesseract could not be started ({exc})")
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        reason = detail[-1] if detail else f"exit code {result.returncode}"
+        return OcrPage(page=page, error=f"OCR of page {page} failed: {reason}")
+    lines, confidence = parse_tsv(result.stdout.decode("utf-8", errors="replace"), dpi=dpi)
+    return OcrPage(page=page, lines=lines, confidence=confidence)
+
+
+def parse_tsv(tsv: str, *, dpi: int) -> tuple[tuple[Line, ...], float | None]:
+    """Turn Tesseract TSV into lines (y in points from the top of the page) and the mean word confidence.
+
+    A blank line separates Tesseract's paragraphs so `layout.segment_lines` never joins them.
+    Line heights are left out: a line box's height depends on which letters it holds (ascenders,
+    descenders), which would make font-size comparisons split paragraphs at random.
+    """
+    to_points = 72.0 / dpi
+    line_top: dict[tuple[str, str, str], float] = {}
+    words: dict[tuple[str, str, str], list[str]] = {}
+    confidence_sum = 0.0
+    confidence_words = 0
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12:
+            continue
+        key = (cols[2], cols[3], cols[4])
+        if cols[0] == "4":
+            line_top[key] = float(cols[7]) * to_points
+        elif cols[0] == "5":
+            text = cols[11].strip()
+            if not text:
+                continue
+            words.setdefault(key, []).append(text)
+            try:
+                conf = float(cols[10])
+            except ValueError:
+                continue
+            if conf >= 0:
+                confidence_sum += conf
+                confidence_words += 1
+    lines: list[Line] = []
+    previous_paragraph: tuple[str, str] | None = None
+    number = 0
+    for key, line_words in words.items():
+        paragraph = key[:2]
+        if previous_paragraph is not None and paragraph != previous_paragraph:
+            number += 1
+            lines.append(Line(text="", number=number))
+        previous_paragraph = paragraph
+        number += 1
+        lines.append(Line(text=" ".join(line_words), number=number, y=line_top.get(key)))
+    confidence = confidence_sum / confidence_words if confidence_words else None
+    return tuple(lines), confidence
+
+
+def _tesseract_env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}

@@ -1,0 +1,538 @@
+"""PDF files: the text layer through pdfium, OCR for pages that have none.
+
+Auditors scan thousands of files, so the common path costs little more than pdfium's own text
+extraction: one `FPDFText_GetText` per page, split into lines, and per line two or three cheap calls
+on one character (its baseline and font size; the font's name for lines short enough to be a
+heading) to give `layout.segment_lines` the line's position, height and boldness. pdfium's char
+indexes equal the text's offsets when both have the same length (the line breaks pdfium generates
+are chars too); that, and the first, middle and last line's first character, are checked on every
+page, and a page where they disagree is read without geometry rather than with wrong geometry.
+
+Running headers and footers (lines repeating at the top or bottom of most pages, digits ignored, so
+"Pagina 3 van 12" matches "Pagina 4 van 12") are emitted once, as HEADER and FOOTER blocks on the
+first page where they occur, and kept out of the body so they neither split paragraphs nor repeat.
+
+Pages without a text layer that carry an image are scans: they go to `ocr.py`, or, when OCR is off
+or Tesseract is missing, into `Extraction.needs_ocr_pages`. Blank pages are just empty.
+
+Tables are not rebuilt: a table's cells come out as the lines pdfium reads them (a row per line).
+Finding a ruled table means walking every page's objects for its ruling lines, which alone costs
+about a tenth of pdfium's page time on ordinary pages; pdfplumber, which rebuilds tables well, reads
+about 50 times slower than pdfium. Neither belongs on the path every page takes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..document import BlockKind, ReadStatus
+from ..settings import ReadOptions
+from .builder import BlockBuilder
+from .extraction import Extraction, ReadFailure
+from .layout import MAX_HEADING_WORDS, Line, join_lines, segment_lines
+
+_BREAK = re.compile("\r\n|[\r\n\x0c\ufffe]|\x02(?!\r\n)")
+_DIGITS = re.compile(r"\d+")
+_PUA_BULLETS = frozenset(chr(c) for c in range(0xF000, 0xF100))  # Symbol/Wingdings bullets, e.g. U+F0B7
+_BOLD_NAME = re.compile(rb"bold|black|heavy|demi", re.IGNORECASE)
+_FORCE_BOLD = 1 << 18
+_EDGE_LINES = 3  # lines at the top and bottom of a page that may be a running header or footer
+_EDGE_ZONE = 0.15  # ... when they sit within this fraction of the page height from its edge
+_MAX_IMAGE_SCAN = 5_000  # page objects looked at to decide whether a text-less page is a scan
+_PAGES_LISTED = 10
+
+_META_KEYS = (
+    ("Title", "title"),
+    ("Author", "author"),
+    ("CreationDate", "created"),
+    ("ModDate", "modified"),
+    ("Producer", "producer"),
+    ("Creator", "creator"),
+)
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    height: float = 0.0
+    lines: list[Line] = field(default_factory=list)
+    chars: int = 0  # non-space characters in the text layer
+    has_images: bool = False
+    ocr: bool = False
+    error: str = ""
+
+
+def read_pdf(data: bytes, options: ReadOptions) -> Extraction:
+    data = bytes(data)  # pdfium reads from this buffer until the document is closed
+    document = _open(data)
+    try:
+        count = len(document)
+        if count > options.max_pages:
+            raise ReadFailure(ReadStatus.TOO_LARGE, f"the PDF has {count:,} pages, over the {options.max_pages:,}-page limit")
+        properties = _properties(document)
+        if count == 0:
+            return Extraction(blocks=(), pages=0, properties=properties, message="the PDF has no pages")
+        pages = _read_text_layer(document, count, options)
+        unreadable = [p.number for p in pages if p.error]
+        if len(unreadable) == count:
+            raise ReadFailure(ReadStatus.CORRUPT, "the PDF is damaged: none of its pages can be read")
+        warnings: list[str] = []
+        if unreadable:
+            warnings.append(f"page(s) {_listing(unreadable)} could not be read and were skipped (damaged PDF)")
+        ocr_pages, needs_ocr, message = _run_ocr(document, pages, options, warnings)
+    finally:
+        document.close()
+    blocks = _build(pages, options)
+    return Extraction(
+        blocks=blocks,
+        pages=count,
+        ocr_pages=tuple(ocr_pages),
+        needs_ocr_pages=tuple(needs_ocr),
+        warnings=tuple(warnings),
+        properties=properties,
+        message=message,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# opening and properties
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    """Open from memory with pdfium's own call, so a failure leaves no handle behind and says why."""
+    raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if not raw:
+        error = pdfium_c.FPDF_GetLastError()
+        if error == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadFailure(
+                ReadStatus.ENCRYPTED,
+                "the PDF is password-protected; its text cannot be read without the password (ask for an unprotected copy)",
+            )
+        if error == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadFailure(ReadStatus.ENCRYPTED, "the PDF is encrypted with a security scheme that cannot be opened")
+        raise ReadFailure(ReadStatus.CORRUPT, "the PDF is damaged or incomplete and cannot be opened")
+    # pdfium does not copy `data`: the caller keeps it referenced until the document is closed.
+    return pdfium.PdfDocument(raw)
+
+
+def _properties(document: pdfium.PdfDocument) -> dict[str, str]:
+    properties: dict[str, str] = {}
+    for key, name in _META_KEYS:
+        value = document.get_metadata_value(key).replace("\x00", "").strip()
+        if not value:
+            continue
+        if name in ("created", "modified"):
+            value = pdf_date_to_iso(value)
+        properties[name] = value
+    return properties
+
+
+_PDF_DATE = re.compile(
+    r"^(?:D:)?(?P<Y>\d{4})(?P<m>\d{2})?(?P<d>\d{2})?(?P<H>\d{2})?(?P<M>\d{2})?(?P<S>\d{2})?"
+    r"(?P<tz>Z|[+-]\d{2}(?:'?\d{2})?)?"
+)
+
+
+def pdf_date_to_iso(value: str) -> str:
+    """'D:20240115093000+01'00'' -> '2024-01-15T09:30:00+01:00'; a date PDF readers cannot parse is kept as is."""
+    m = _PDF_DATE.match(value.strip())
+    if not m:
+        return value
+    year = int(m["Y"])
+    if m["m"] is None:
+        return m["Y"]
+    month, day = int(m["m"]), int(m["d"] or 1)
+    try:
+        date = datetime(year, month, day).date()
+        if m["H"] is None:
+            return date.isoformat() if m["d"] else date.isoformat()[:7]
+        moment = datetime(year, month, day, int(m["H"]), int(m["M"] or 0), int(m["S"] or 0))
+        tz = m["tz"]
+        if tz == "Z":
+            moment = moment.replace(tzinfo=UTC)
+        elif tz:
+            digits = tz[1:].replace("'", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            moment = moment.replace(tzinfo=timezone(offset if tz[0] == "+" else -offset))
+    except ValueError:
+        return value
+    return moment.isoformat().replace("+00:00", "Z") if tz == "Z" else moment.isoformat()
+
+
+# --------------------------------------------------------------------------------------------------
+# the text layer
+
+
+def _read_text_layer(document: pdfium.PdfDocument, count: int, options: ReadOptions) -> list[_Page]:
+    geometry = _Geometry()
+    pages: list[_Page] = []
+    min_chars = options.min_text_chars_per_page
+    for index in range(count):
+        page = _Page(number=index + 1)
+        pages.append(page)
+        raw_page = pdfium_c.FPDF_LoadPage(document, index)
+        if not raw_page:
+            page.error = "cannot be loaded"
+            continue
+        try:
+            page.height = pdfium_c.FPDF_GetPageHeightF(raw_page)
+            textpage = pdfium_c.FPDFText_LoadPage(raw_page)
+            if not textpage:
+                page.error = "its text cannot be loaded"
+                continue
+            try:
+                n_chars = pdfium_c.FPDFText_CountChars(textpage)
+                text = _text(textpage, n_chars) if n_chars > 0 else ""
+                page.chars = _visible_chars(text, min_chars)
+                if text:
+                    with_geometry = len(text) == n_chars and pdfium_c.FPDFPage_GetRotation(raw_page) == 0
+                    page.lines = geometry.lines(textpage, text, page.height, with_geometry)
+            finally:
+                pdfium_c.FPDFText_ClosePage(textpage)
+            if page.chars < min_chars:
+                page.has_images = _has_images(raw_page)
+        finally:
+            pdfium_c.FPDF_ClosePage(raw_page)
+    return pages
+
+
+def _text(textpage: pdfium_c.FPDF_TEXTPAGE, n_chars: int) -> str:
+    buffer = (ctypes.c_ushort * (n_chars + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, n_chars, buffer)
+    if written <= 1:
+        return ""
+    return ctypes.string_at(buffer, 2 * (written - 1)).decode("utf-16-le", errors="replace")
+
+
+def _visible_chars(text: str, min_chars: int) -> int:
+    """Non-space characters, counted exactly only near the scanned-page threshold, where it matters."""
+    rough = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
+    if rough > 2 * min_chars + 64:
+        return rough
+    return sum(map(len, text.split()))
+
+
+class _Geometry:
+    """Splits a page's text into `Line`s, measuring each line on one character only.
+
+    Per line: the character's origin (baseline) and font size, and for lines short enough that
+    boldness can make them a heading, the font's name (its weight is asked once per font). The font size is multiplied by
+    the text matrix's scale only when it looks unscaled (under 3 pt), as producers that set text
+    with "1 Tf" and a scaling matrix do; that saves a call per line everywhere else.
+    """
+
+    def __init__(self) -> None:
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._name = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
+        self._fonts: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold, per document
+
+    def lines(self, textpage: pdfium_c.FPDF_TEXTPAGE, text: str, page_height: float, with_geometry: bool) -> list[Line]:
+        spans = _physical_lines(text)
+        if with_geometry and self._aligned(textpage, text, spans):
+            return self._measure(textpage, spans, page_height)
+        return [Line(text=_bullet(chunk.strip()), number=n) for n, (_, chunk) in enumerate(spans, start=1)]
+
+    @staticmethod
+    def _aligned(textpage: pdfium_c.FPDF_TEXTPAGE, text: str, spans: list[tuple[int, str]]) -> bool:
+        """Do char indexes equal text offsets? Checked at the first, middle and last line's start,
+        since a character pdfium dropped or added would shift every offset after it."""
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        starts = [start for start, chunk in spans if chunk[:1].strip()]
+        if not starts:
+            return False
+        return all(get_unicode(textpage, i) == ord(text[i]) for i in {starts[0], starts[len(starts) // 2], starts[-1]})
+
+    def _measure(self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], page_height: float) -> list[Line]:
+        x, y, matrix, name, flags, fonts = self._x, self._y, self._matrix, self._name, self._flags, self._fonts
+        get_origin = pdfium_c.FPDFText_GetCharOrigin
+        get_size = pdfium_c.FPDFText_GetFontSize
+        get_matrix = pdfium_c.FPDFText_GetMatrix
+        get_weight = pdfium_c.FPDFText_GetFontWeight
+        get_font = pdfium_c.FPDFText_GetFontInfo
+        lines: list[Line] = []
+        append = lines.append
+        after_bold = False
+        for number, (start, chunk) in enumerate(spans, start=1):
+            stripped = chunk.strip()
+            if not stripped:
+                append(Line(text="", number=number))
+                continue
+            first = start if chunk[0].isalnum() else start + _first_measurable(chunk)
+            top = height = None
+            if get_origin(textpage, first, x, y):
+                top = page_height - y.value
+                height = get_size(textpage, first)
+                if height < 3 and get_matrix(textpage, first, matrix):
+                    height *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+            bold = False
+            if _may_be_heading(stripped, after_bold) and get_font(textpage, first, name, 128, flags):
+                font = (name.value, flags.value)
+                bold = fonts.get(font)  # type: ignore[assignment]
+                if bold is None:
+                    bold = fonts[font] = (
+                        _BOLD_NAME.search(font[0]) is not None
+                        or bool(font[1] & _FORCE_BOLD)
+                        or get_weight(textpage, first) >= 600
+                    )
+            append(Line(text=_bullet(stripped), number=number, y=top, height=height or None, bold=bold))
+            after_bold = bold
+        return lines
+
+
+def _may_be_heading(line: str, after_bold: bool) -> bool:
+    """Whether boldness can change how `layout` reads the line, so is worth a call to find out:
+    numbered lines; lines of up to ten words, or ending in a colon, that start with a capital or a
+    symbol; and, after a bold line, a short line that may be a wrapped heading's second line. Body
+    lines, most of which start in lower case, never become headings."""
+    first = line[0]
+    if first.isdigit():
+        return True
+    if first.islower():
+        return after_bold and line.count(" ") < MAX_HEADING_WORDS
+    return line.count(" ") < 10 or line.endswith(":")
+
+
+def _first_measurable(chunk: str) -> int:
+    """Offset of the character to measure a line by: its first letter or digit near the start, so
+    a bullet drawn in a symbol font does not stand for the line's text."""
+    for i, char in enumerate(chunk[:6]):
+        if char.isalnum():
+            return i
+    return len(chunk) - len(chunk.lstrip())
+
+
+def _physical_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each printed line. pdfium joins a line ending in a hyphen to the next one
+    with U+FFFE (older builds: U+0002) in between; that becomes a soft hyphen ending the first line,
+    which `layout.join_lines` turns back into a joined word when it joins the lines again."""
+    spans: list[tuple[int, str]] = []
+    pos = 0
+    if (
+        "\ufffe" not in text
+        and "\x02" not in text
+        and "\x0c" not in text
+        and text.count("\n") == text.count("\r") == text.count("\r\n")
+    ):
+        for chunk in text.split("\r\n"):
+            spans.append((pos, chunk))
+            pos += len(chunk) + 2
+        return spans
+    for m in _BREAK.finditer(text):
+        chunk = text[pos : m.start()]
+        if m.group() in ("\ufffe", "\x02"):
+            chunk += "\xad"
+        spans.append((pos, chunk))
+        pos = m.end()
+    spans.append((pos, text[pos:]))
+    return spans
+
+
+def _bullet(text: str) -> str:
+    """Word's Symbol-font bullets reach the text layer as private-use characters; print them as '•'."""
+    if text and text[0] in _PUA_BULLETS and (len(text) == 1 or text[1].isspace()):
+        return "\u2022" + text[1:]
+    return text
+
+
+def _has_images(raw_page: pdfium_c.FPDF_PAGE) -> bool:
+    """True if the page draws an image, directly or inside a form XObject (how many scanners wrap one)."""
+    budget = [_MAX_IMAGE_SCAN]
+
+    def scan(count: int, get, parent, depth: int) -> bool:
+        for i in range(count):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                return True
+            if (
+                kind == pdfium_c.FPDF_PAGEOBJ_FORM
+                and depth < 4
+                and scan(pdfium_c.FPDFFormObj_CountObjects(obj), pdfium_c.FPDFFormObj_GetObject, obj, depth + 1)
+            ):
+                return True
+        return False
+
+    return scan(pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject, raw_page, 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# OCR of pages without a text layer
+
+
+def _run_ocr(
+    document: pdfium.PdfDocument, pages: list[_Page], options: ReadOptions, warnings: list[str]
+) -> tuple[list[int], list[int], str]:
+    """OCR what needs it; returns (OCR'd pages, pages still needing OCR, message for the latter)."""
+    min_chars = options.min_text_chars_per_page
+
+    def scanned(page: _Page) -> bool:
+        return page.chars < min_chars and page.has_images
+
+    if options.ocr == "always":
+        candidates = [p for p in pages if not p.error and (p.chars or p.has_images)]
+    else:
+        candidates = [p for p in pages if not p.error and scanned(p)]
+    if not candidates:
+        return [], [], ""
+
+    def without_text(group: list[_Page]) -> list[int]:
+        return [p.number for p in group if scanned(p)]
+
+    def text_kept(group: list[_Page], why: str) -> None:
+        kept = [p.number for p in group if not scanned(p)]
+        if kept:
+            warnings.append(f"page(s) {_listing(kept)} were not OCR'd ({why}); their text layer was used")
+
+    if options.ocr == "never":
+        return [], without_text(candidates), "OCR is switched off (ocr='never')"
+
+    from .ocr import LOW_CONFIDENCE, OcrUnavailable, find_engine, ocr_pdf_pages
+
+    try:
+        engine = find_engine(options.tesseract_cmd, options.ocr_languages)
+    except OcrUnavailable as exc:
+        text_kept(candidates, "OCR is not available")
+        return [], without_text(candidates), exc.message
+    if engine.warning:
+        warnings.append(engine.warning)
+
+    todo, over = candidates[: options.ocr_max_pages], candidates[options.ocr_max_pages :]
+    results = ocr_pdf_pages(document, [p.number for p in todo], options, engine)
+    done: list[int] = []
+    failed: list[_Page] = []
+    low: list[str] = []
+    for page in todo:
+        result = results[page.number]
+        if not result.ok:
+            warnings.append(result.error)
+            failed.append(page)
+            continue
+        page.lines = list(result.lines)
+        page.ocr = True
+        done.append(page.number)
+        if result.confidence is not None and result.confidence < LOW_CONFIDENCE:
+            low.append(f"{page.number} ({result.confidence:.0f}%)")
+    if low:
+        warnings.append(f"OCR confidence is low on page(s) {', '.join(low)}; the text may be unreliable")
+    messages: list[str] = []
+    needs = without_text(failed)
+    if needs:
+        messages.append(f"OCR failed on page(s) {_listing(needs)} (see the warnings)")
+    text_kept(failed, "OCR failed")
+    if over:
+        needs += without_text(over)
+        limit = f"OCR is limited to {options.ocr_max_pages} page(s) per file (ocr_max_pages)"
+        if without_text(over):
+            messages.append(limit)
+        text_kept(over, limit)
+    return done, sorted(needs), "; ".join(messages)
+
+
+# --------------------------------------------------------------------------------------------------
+# running headers and footers, then blocks
+
+
+def _running_lines(pages: list[_Page]) -> list[list[tuple[int, str, str]]]:
+    """Per page, (line index, zone, key) of its lines that repeat at the top ('header') or bottom
+    ('footer') of most pages: on at least half the pages with text, or on four pages in long files.
+
+    Keys ignore digits, so a line whose digits change must show a page number to count: one of
+    its numbers goes up by one from page to page. "Vraag 12" and "Vraag 13" opening two pages are
+    questions, not a running header.
+    """
+    edges = [_edge_lines(page) for page in pages]
+    seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for page, page_edges in zip(pages, edges):
+        for i, zone, key in page_edges:
+            seen.setdefault((zone, key), []).append((page.number, page.lines[i].text))
+    needed = max(2, min(4, math.ceil(sum(1 for page in pages if page.lines) * 0.5)))
+    running = {item for item, found in seen.items() if len(found) >= needed and _repeats(found)}
+    return [[edge for edge in page_edges if edge[1:] in running] for page_edges in edges]
+
+
+def _repeats(found: list[tuple[int, str]]) -> bool:
+    """The same text everywhere, or a number in it that counts the pages."""
+    texts = {text for _, text in found}
+    if len(texts) == 1:
+        return True
+    numbers = [(page, [int(n) for n in _DIGITS.findall(text)]) for page, text in found]
+    pairs = [
+        (a, b)
+        for (page_a, a), (page_b, b) in pairwise(numbers)
+        if page_b == page_a + 1 and len(a) == len(b)
+    ]
+    if not pairs:
+        return False
+    width = len(pairs[0][0])
+    return any(sum(b[i] - a[i] == 1 for a, b in pairs if len(a) == width) * 2 >= len(pairs) for i in range(width))
+
+
+def _edge_lines(page: _Page) -> list[tuple[int, str, str]]:
+    """(line index, zone, key) of the lines that could be a running header or footer."""
+    filled = [i for i, line in enumerate(page.lines) if line.text]
+    if len(filled) < 2:
+        return []
+    first, last = filled[:_EDGE_LINES], filled[-_EDGE_LINES:]
+    middle = filled[len(filled) // 2]
+    out: list[tuple[int, str, str]] = []
+    for i in dict.fromkeys(first + last):
+        line = page.lines[i]
+        if line.y is not None and page.height > 0:
+            where = line.y / page.height
+            zone = "header" if where < _EDGE_ZONE else "footer" if where > 1 - _EDGE_ZONE else ""
+        else:
+            zone = "header" if i < middle or (i == middle and i in first) else "footer"
+        if zone:
+            out.append((i, zone, _DIGITS.sub("#", " ".join(line.text.lower().split()))))
+    return out
+
+
+def _build(pages: list[_Page], options: ReadOptions) -> tuple:
+    running = _running_lines(pages) if len(pages) > 1 else [[] for _ in pages]
+    emitted: set[tuple[str, str]] = set()
+    builder = BlockBuilder()
+    for page, edge in zip(pages, running):
+        if not page.lines:
+            continue
+        headers: list[str] = []
+        footers: list[str] = []
+        body = page.lines
+        if edge:
+            drop = {i for i, _, _ in edge}
+            body = [line for i, line in enumerate(page.lines) if i not in drop]
+            for i, zone, key in sorted(edge):
+                if (zone, key) not in emitted:
+                    emitted.add((zone, key))
+                    (headers if zone == "header" else footers).append(join_lines([page.lines[i].text]))
+        for text in headers:
+            builder.add(BlockKind.HEADER, text, page=page.number, ocr=page.ocr)
+        for segment in segment_lines(body):
+            builder.add(
+                segment.kind, segment.text, level=segment.level, label=segment.label, page=page.number, ocr=page.ocr
+            )
+        for text in footers:
+            builder.add(BlockKind.FOOTER, text, page=page.number, ocr=page.ocr)
+        if len(builder) > options.max_blocks:
+            raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {options.max_blocks:,} text blocks")
+    return builder.blocks
+
+
+def _listing(pages: list[int]) -> str:
+    shown = ", ".join(str(p) for p in pages[:_PAGES_LISTED])
+    return shown + (f" and {len(pages) - _PAGES_LISTED} more" if len(pages) > _PAGES_LISTED else "")
