@@ -15,13 +15,13 @@ from .settings import ReadOptions
 read = read_path
 
 __all__ = [
-    "__version__",
     "Block",
     "BlockKind",
     "DocFormat",
     "Document",
     "ReadOptions",
     "ReadStatus",
+    "__version__",
     "read",
     "read_bytes",
     "read_path",

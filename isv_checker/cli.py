@@ -1,8 +1,8 @@
 """The `isv-check` command: parses flags, calls the library, prints. No checking logic lives here.
 
 Exit codes, like a linter's:
-  0  every document was read (and, once rules run, needs no attention)
-  1  a document needs attention: empty, or pages that need OCR
+  0  every document is fine: compliant, or ISV not required
+  1  a document needs attention: clause missing or incomplete, needs review, empty, or needs OCR
   2  usage error, or a file could not be read (corrupt, encrypted, unsupported, too large, error)
 """
 
@@ -12,12 +12,13 @@ import sys
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from . import __version__
 from .document import ReadStatus
+from .report import Report
 
 app = typer.Typer(
     name="isv-check",
@@ -50,7 +51,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = None,
 ) -> None:
     """Check Dutch government tender documents for the International Social Conditions (ISV)."""
@@ -60,7 +61,7 @@ def _root(
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     blocks: Annotated[bool, typer.Option("--blocks", help="Include every text block in the JSON report.")] = False,
     ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
@@ -84,7 +85,7 @@ def scan(
     try:
         for path in inputs.files:
             report = check(path, options, include_blocks=blocks)
-            worst = max(worst, exit_code_for(report.status))
+            worst = max(worst, exit_code_for(report))
             if quiet:
                 continue
             if output_format is OutputFormat.json:
@@ -111,12 +112,12 @@ def scan(
     raise typer.Exit(worst)
 
 
-def exit_code_for(status: ReadStatus) -> int:
-    if status in (ReadStatus.OK, ReadStatus.OCR):
-        return EXIT_OK
-    if status in (ReadStatus.EMPTY, ReadStatus.NEEDS_OCR):
+def exit_code_for(report: Report) -> int:
+    if report.status in (ReadStatus.EMPTY, ReadStatus.NEEDS_OCR):
         return EXIT_ATTENTION
-    return EXIT_ERROR
+    if not report.status.readable:
+        return EXIT_ERROR
+    return EXIT_ATTENTION if report.verdict in ("incomplete", "missing", "needs_review") else EXIT_OK
 
 
 def _open_output(output: Path | None):  # type: ignore[no-untyped-def]

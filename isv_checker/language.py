@@ -4,15 +4,14 @@ because the rules match both languages anyway; the language only picks the token
 from __future__ import annotations
 
 import re
-from typing import Iterable, Literal
+from collections.abc import Iterable
+from typing import Literal
 
 _NL = frozenset(
-    "de het een en van dat op te zijn voor met door aan niet bij als worden wordt ook of naar "
-    "deze dit uit om zal kan moet heeft hebben wij u zij over onder tot dan geen".split()
+    ["de", "het", "een", "en", "van", "dat", "op", "te", "zijn", "voor", "met", "door", "aan", "niet", "bij", "als", "worden", "wordt", "ook", "of", "naar", "deze", "dit", "uit", "om", "zal", "kan", "moet", "heeft", "hebben", "wij", "u", "zij", "over", "onder", "tot", "dan", "geen"]
 )
 _EN = frozenset(
-    "the a an and of that on to be for with by at not as are was will shall this from or "
-    "which it its have has must may any all such under into".split()
+    ["the", "a", "an", "and", "of", "that", "on", "to", "be", "for", "with", "by", "at", "not", "as", "are", "was", "will", "shall", "this", "from", "or", "which", "it", "its", "have", "has", "must", "may", "any", "all", "such", "under", "into"]
 )
 _WORD = re.compile(r"[a-zA-Z]+")
 SAMPLE_CHARS = 60_000

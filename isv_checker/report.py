@@ -6,7 +6,7 @@ It is a public contract (JSON Schema in `schema/report.schema.json`, generated f
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +38,105 @@ class DocumentFacts(BaseModel):
     properties: dict[str, str]
 
 
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Record):
+    """Where the checker's words come from: block text[start:end], quoted (at most 300 characters)."""
+
+    block: int
+    start: int
+    end: int
+    quote: str = Field(max_length=300)
+    page: int | None = None
+    paragraph: int | None = None
+    line: int | None = None
+    heading_path: tuple[str, ...] = ()
+    location: str = Field(description="a short human label, e.g. 'p. 3' or 'par. 12'")
+
+
+class RulesetRef(_Record):
+    id: str
+    version: str
+
+
+class CategoryResult(_Record):
+    id: str
+    rule: str
+    name_nl: str
+    name_en: str
+    group: str = Field(description="the category's group in the later eight-group naming")
+    group_name_nl: str
+    group_name_en: str
+    evidence: tuple[Evidence, ...]
+
+
+class Authority(_Record):
+    name: str | None
+    central_government: bool | None
+    rule: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Value(_Record):
+    amount: float | None
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Applicability(_Record):
+    isv_required: bool | None
+    authority: Authority
+    value_eur: Value
+    threshold_eur: int | None
+    period: str | None = Field(description="the threshold period in force on the document's date, e.g. '2024-2025'")
+    document_date: str | None
+    works: bool
+    procedure: str | None = Field(description="rule id of the procedure named in the document, if any")
+    reasons: tuple[str, ...]
+
+
+class ElementResult(_Record):
+    id: str
+    rule: str
+    name_nl: str
+    name_en: str
+    found: bool
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Clause(_Record):
+    present: bool
+    location: str | None = Field(description="where the clause is, e.g. 'Bijlage 5 Internationale Sociale Voorwaarden (p. 4)'")
+    evidence: tuple[Evidence, ...] = ()
+    elements: tuple[ElementResult, ...]
+
+
+class DecoyResult(_Record):
+    rule: str
+    decoy: str
+    reason: str
+    evidence: Evidence
+
+
+class SdgTarget(_Record):
+    target: str
+    goal: int
+    title: str
+    rationale: str
+    rule: str
+
+
+class Finding(_Record):
+    rule: str
+    severity: Literal["info", "warning", "error"]
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+Verdict = Literal["compliant", "incomplete", "missing", "not_required", "needs_review", "unreadable"]
+
+
 class Report(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -50,6 +149,14 @@ class Report(BaseModel):
     language: Literal["nl", "en"] | None
     pages: int | None
     document: DocumentFacts
+    ruleset: RulesetRef | None = None
+    verdict: Verdict | None = None
+    categories: tuple[CategoryResult, ...] = ()
+    applicability: Applicability | None = None
+    clause: Clause | None = None
+    decoys: tuple[DecoyResult, ...] = ()
+    sdg_targets: tuple[SdgTarget, ...] = ()
+    findings: tuple[Finding, ...] = ()
     blocks: tuple[Block, ...] | None = Field(
         default=None, description="the document's text blocks, only when asked for (they make reports large)"
     )
@@ -59,8 +166,10 @@ class Report(BaseModel):
         return self.status.readable
 
 
-def build_report(document: Document, *, include_blocks: bool = False) -> Report:
+def build_report(document: Document, *, include_blocks: bool = False, judged: dict[str, Any] | None = None) -> Report:
+    """The report of one document; `judged` holds what the rules stage decided (absent: facts only)."""
     return Report(
+        **(judged or {}),
         file=document.path,
         sha256=document.sha256,
         status=document.status,

@@ -35,8 +35,8 @@ def test_scan_text_summary(tmp_path, capsys):
     path.write_text(CLAUSE, encoding="utf-8")
     assert main(["scan", str(path)]) == 0
     out = capsys.readouterr().out
-    assert f"{path}: ok" in out
-    assert "Dutch" in out and "1 headings" in out and "1 paragraphs" in out
+    assert f"{path}: NOT_REQUIRED" in out  # no authority, no category: ISV is not mandatory
+    assert "read: ok, text, Dutch, 2 blocks" in out
 
 
 def test_scan_json_single_document(tmp_path, capsys):

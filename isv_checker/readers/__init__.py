@@ -157,4 +157,4 @@ def _failed(
     return Document(path=name, sha256=sha256, size=size, format=fmt, status=status, message=message, warnings=warnings)
 
 
-__all__ = ["read_path", "read_bytes", "SUPPORTED_SUFFIXES", "ReadFailure", "Extraction"]
+__all__ = ["SUPPORTED_SUFFIXES", "Extraction", "ReadFailure", "read_bytes", "read_path"]

@@ -1,9 +1,11 @@
-"""The short human summary `isv-check scan` prints: a few lines per document, readable in a terminal."""
+"""The short human summary `isv-check scan` prints: the verdict and why, in a few lines per document."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..document import BlockKind
-from ..report import Report
+from ..report import Evidence, Report
 
 _KIND_NAMES = {
     BlockKind.HEADING.value: "headings",
@@ -12,29 +14,76 @@ _KIND_NAMES = {
     BlockKind.TABLE_CELL.value: "table cells",
     BlockKind.HEADER.value: "header lines",
     BlockKind.FOOTER.value: "footer lines",
-    BlockKind.FOOTNOTE.value: "footnotes",
+    BlockKind.FOOTNOTE.value: "notes",
     BlockKind.TEXT_BOX.value: "text boxes",
 }
+_VERDICT_LINES = {
+    "compliant": "ISV required; the clause is present and states all six elements",
+    "incomplete": "ISV required; the clause is present but incomplete",
+    "missing": "ISV required, but no ISV clause was found",
+    "not_required": "ISV is not mandatory for this document",
+    "needs_review": "a fact needed to decide is missing; review by hand",
+    "unreadable": "the document could not be checked",
+}
+
+
+def _where(evidence: Sequence[Evidence]) -> str:
+    return f" ({evidence[0].location})" if evidence else ""
 
 
 def summary_lines(report: Report) -> list[str]:
     facts = report.document
-    head = f"{report.file}: {report.status.value}"
-    if not report.readable:
-        lines = [head, f"  {report.status_message}"]
+    lines: list[str] = []
+    if report.verdict:
+        lines.append(f"{report.file}: {report.verdict.upper()}: {_VERDICT_LINES[report.verdict]}")
     else:
-        parts = [facts.format.value]
-        if report.pages is not None:
-            parts.append(f"{report.pages} page{'s' if report.pages != 1 else ''}")
-        parts.append({"nl": "Dutch", "en": "English", None: "language unknown"}[report.language])
-        parts.append(f"{facts.block_count} blocks, {facts.characters:,} characters")
-        lines = [f"{head} ({', '.join(parts)})"]
-        kinds = ", ".join(
-            f"{count} {_KIND_NAMES.get(kind, kind)}" for kind, count in sorted(facts.block_kinds.items(), key=lambda kv: -kv[1])
-        )
-        if kinds:
-            lines.append(f"  {kinds}")
-        if report.status_message:
-            lines.append(f"  {report.status_message}")
+        lines.append(f"{report.file}: {report.status.value}")
+    if not report.readable:
+        lines.append(f"  {report.status.value}: {report.status_message}")
+        lines.extend(f"  warning: {w}" for w in facts.warnings)
+        return lines
+    app = report.applicability
+    if app is not None:
+        cats = ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories) or "none of the ten"
+        lines.append(f"  categories: {cats}")
+        authority = app.authority
+        if authority.name:
+            kind = "central government" if authority.central_government else "not central government"
+            lines.append(f"  authority: {authority.name} ({kind}){_where(authority.evidence)}")
+        else:
+            lines.append("  authority: not recognised")
+        if app.value_eur.amount is not None:
+            value = f"EUR {app.value_eur.amount:,.0f}{_where(app.value_eur.evidence)}"
+        else:
+            value = "not stated"
+        threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
+        lines.append(f"  value: {value}{threshold}")
+        if app.isv_required is None:
+            lines.extend(f"  reason: {r}" for r in app.reasons if "no " in r or "unknown" in r or "near" in r)
+    clause = report.clause
+    if clause is not None and clause.present:
+        found = [e for e in clause.elements if e.found]
+        lines.append(f"  clause: {clause.location}; {len(found)} of 6 elements")
+        missing = [e.id for e in clause.elements if not e.found]
+        if missing:
+            lines.append(f"  missing elements: {', '.join(missing)}")
+    if report.decoys:
+        seen: dict[str, str] = {}
+        for decoy in report.decoys:
+            seen.setdefault(decoy.decoy, decoy.evidence.location)
+        lines.append("  set aside: " + ", ".join(f"{d} ({where})" for d, where in seen.items()))
+    parts = [facts.format.value]
+    if report.pages is not None:
+        parts.append(f"{report.pages} page{'s' if report.pages != 1 else ''}")
+    parts.append({"nl": "Dutch", "en": "English", None: "language unknown"}[report.language])
+    parts.append(f"{facts.block_count} blocks")
+    lines.append(f"  read: {report.status.value}, {', '.join(parts)}")
+    if report.status_message:
+        lines.append(f"  {report.status_message}")
     lines.extend(f"  warning: {w}" for w in facts.warnings)
     return lines
+
+
+def block_kinds_line(report: Report) -> str:
+    kinds = sorted(report.document.block_kinds.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{count} {_KIND_NAMES.get(kind, kind)}" for kind, count in kinds)

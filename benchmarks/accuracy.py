@@ -1,0 +1,44 @@
+"""Accuracy of the checker on the labelled corpus in samples/ (labels in samples/labels.yaml).
+
+    python benchmarks/accuracy.py [--mistakes]
+
+Prints verdict accuracy, per-category and per-element precision/recall/F1, the verdict confusion
+matrix and any document wrongly called compliant. Targets (issue 3): verdict accuracy >= 0.95,
+category F1 >= 0.95, element F1 >= 0.95, zero false compliant; tests/test_accuracy.py holds them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from isv_checker.evaluation import evaluate, load_labels, render  # noqa: E402
+from isv_checker.pipeline import check  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples")
+    parser.add_argument("--mistakes", action="store_true", help="list every disagreement with the labels")
+    args = parser.parse_args()
+    labels = load_labels(args.samples / "labels.yaml")
+    started = time.perf_counter()
+    result = evaluate(labels, args.samples, check)
+    elapsed = time.perf_counter() - started
+    for line in render(result):
+        print(line)
+    print(f"checked {result.documents} documents in {elapsed:.1f} s")
+    if args.mistakes:
+        print("mistakes:")
+        for line in result.mistakes:
+            print(f"  {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Which ISV risk categories a purchase falls in, from CPV codes and from where category words occur.
+
+A word counts for much in the subject of the contract (title, scope, lots, the CPV table) and for
+little in passing: "energiezuinig" in a building contract or "white paper" in an IT tender must not
+make a category. CPV codes are the strongest evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import BlockKind, Document
+from ..report import CategoryResult, Evidence
+from ..ruleset.load import Ruleset
+from .evidence import evidence
+from .hits import HitIndex
+
+CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
+SUBJECT_HIT, PASSING_HIT, ACCEPT = 2.0, 0.5, 2.0
+TITLE_BLOCKS = 6
+
+
+def weak_key(rule_id: str) -> str:
+    return f"{rule_id}#weak"
+
+
+@dataclass(frozen=True)
+class CpvCode:
+    code: str
+    block: int
+    start: int
+    end: int
+
+
+def find_cpv_codes(document: Document) -> list[CpvCode]:
+    """8-digit CPV codes, with a check digit ("30213100-6") or in a block or table that says CPV."""
+    codes: list[CpvCode] = []
+    cpv_tables = {b.table for b in document.blocks if b.table is not None and "cpv" in b.text.lower()}
+    for block in document.blocks:
+        says_cpv = "cpv" in block.text.lower() or (block.table is not None and block.table in cpv_tables)
+        for m in CPV_RE.finditer(block.text):
+            has_check_digit = m.end() - m.start() > 8
+            if has_check_digit or says_cpv:
+                codes.append(CpvCode(m.group(1), block.index, m.start(), m.end()))
+    return codes
+
+
+def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
+    """Blocks that describe what is bought: the title area, and sections named like the subject."""
+    subject: set[int] = set()
+    for block in document.blocks:
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if block.index < TITLE_BLOCKS or (block.kind is BlockKind.HEADING and (block.level or 1) <= 1 and block.index < 40):
+            subject.add(block.index)
+            continue
+        path = " ".join(block.heading_path).lower()
+        own = block.text.lower() if block.kind is BlockKind.HEADING else ""
+        if any(word in path or word in own for word in subject_words):
+            subject.add(block.index)
+    return subject
+
+
+def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]) -> tuple[CategoryResult, ...]:
+    codes = find_cpv_codes(document)
+    subject = subject_blocks(document, subject_words)
+    groups = {c: g for g in ruleset.groups for c in g.categories}
+    results: list[CategoryResult] = []
+    for rule in ruleset.categories:
+        found: list[Evidence] = []
+        score = 0.0
+        for code in codes:
+            if any(code.code.startswith(prefix) for prefix in rule.cpv):
+                found.append(evidence(document, code.block, code.start, code.end))
+                score += ACCEPT
+        passing = 0.0
+        for hit in hits.by_rule.get(rule.id, ()):
+            if hit.block in subject:
+                score += SUBJECT_HIT
+                found.append(evidence(document, hit.block, hit.start, hit.end))
+            else:
+                passing += PASSING_HIT
+                if len(found) < 8:
+                    found.append(evidence(document, hit.block, hit.start, hit.end))
+        for hit in hits.by_rule.get(weak_key(rule.id), ()):
+            if hit.block in subject:
+                score += SUBJECT_HIT / 2
+                found.append(evidence(document, hit.block, hit.start, hit.end))
+        score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
+        if score >= ACCEPT:
+            group = groups[rule.category]
+            results.append(
+                CategoryResult(
+                    id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
+                    group=group.id, group_name_nl=group.name_nl, group_name_en=group.name_en,
+                    evidence=tuple(_dedupe(found)[:6]),
+                )
+            )
+    return tuple(results)
+
+
+def _dedupe(items: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int, int]] = set()
+    out = []
+    for item in items:
+        key = (item.block, item.start, item.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

@@ -1,0 +1,195 @@
+"""Finds the ISV clause, the elements it states, and the look-alikes set aside on the way.
+
+A clause is found from anchors: its name (ISV, Internationale Sociale Voorwaarden) or its substance
+(due diligence in the supply chain, the OECD Guidelines / UNGPs). Around each anchor a region is
+taken: the section under an anchor heading, an annex the anchor refers to, the row of a Q&A table,
+or the anchor's paragraph with the list items and paragraphs that follow it. Elements count only
+inside those regions. Decoys cancel anchors (a negation, "ISV" as a software vendor, a table of
+contents) or rule a passage out (Social Return, exclusion grounds), and are reported with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import BlockKind, Document
+from ..matching import Hit
+from ..report import Clause, DecoyResult, ElementResult, Evidence
+from ..ruleset.load import Ruleset
+from ..ruleset.models import DecoyRule
+from .evidence import evidence
+from .hits import HitIndex
+
+FOLLOWING_BLOCKS = 14
+NEGATION_REACH = 80
+ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
+TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
+
+
+@dataclass(frozen=True)
+class ClauseOutcome:
+    clause: Clause
+    decoys: tuple[DecoyResult, ...]
+    regions: frozenset[int]
+
+
+def _section(document: Document, heading_index: int) -> list[int]:
+    heading = document.blocks[heading_index]
+    level = heading.level or 1
+    out = [heading_index]
+    for block in document.blocks[heading_index + 1 :]:
+        if block.kind is BlockKind.HEADING and (block.level or 1) <= level:
+            break
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        out.append(block.index)
+    return out
+
+
+def _following(document: Document, index: int) -> list[int]:
+    block = document.blocks[index]
+    if block.kind is BlockKind.TABLE_CELL:
+        return [b.index for b in document.blocks if b.table == block.table and b.row == block.row]
+    out = [index]
+    for other in document.blocks[index + 1 : index + 1 + FOLLOWING_BLOCKS]:
+        if other.kind is BlockKind.HEADING:
+            break
+        if other.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE):
+            continue
+        out.append(other.index)
+    return out
+
+
+def _annex_sections(document: Document, index: int) -> list[int]:
+    """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
+    out: list[int] = []
+    for m in ANNEX_REF.finditer(document.blocks[index].text):
+        word, number = m.group(1).lower(), m.group(2).lower()
+        for block in document.blocks:
+            if block.kind is BlockKind.HEADING and block.index != index:
+                head = block.text.lower().split()
+                if len(head) >= 2 and head[0] == word and head[1].rstrip(".:") == number:
+                    out.extend(_section(document, block.index))
+    return out
+
+
+def _in_sections(document: Document, index: int, words: tuple[str, ...]) -> bool:
+    path = " ".join(document.blocks[index].heading_path).lower()
+    return any(word in path for word in words)
+
+
+def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: str) -> ClauseOutcome:
+    name_rules = {r.id for r in ruleset.anchors if r.strength == "name"}
+    substance_rules = {r.id for r in ruleset.anchors if r.strength == "substance"}
+    obligation_rules = {r.id for r in ruleset.anchors if r.strength == "obligation"}
+    decoys: list[DecoyResult] = []
+    decoy_blocks: set[int] = set()
+
+    def record(rule: DecoyRule, hit: Hit) -> None:
+        reason = rule.reason_en if language == "en" else rule.reason_nl
+        decoys.append(DecoyResult(rule=rule.id, decoy=rule.decoy, reason=reason, evidence=evidence(document, hit.block, hit.start, hit.end)))
+
+    # Passage decoys: Social Return, exclusion grounds and the like rule their block out as substance.
+    for rule in ruleset.decoys:
+        if rule.scope != "block":
+            continue
+        for hit in hits.by_rule.get(rule.id, ()):
+            if rule.sections and not _in_sections(document, hit.block, rule.sections):
+                continue
+            decoy_blocks.add(hit.block)
+            record(rule, hit)
+
+    anchor_decoys = [r for r in ruleset.decoys if r.scope == "anchor"]
+    anchors: list[int] = []
+    for block in document.blocks:
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        names = hits.in_block(block.index, name_rules)
+        substance = [] if block.index in decoy_blocks else hits.in_block(block.index, substance_rules)
+        if not names and not substance:
+            continue
+        cancelled = _cancelling_decoy(document, block.index, names, substance, anchor_decoys, hits, obligation_rules)
+        if cancelled is not None:
+            rule, hit = cancelled
+            record(rule, hit)
+            continue
+        anchors.append(block.index)
+
+    region: list[int] = []
+    clause_anchors: list[int] = []
+    for index in anchors:
+        block = document.blocks[index]
+        area = _section(document, index) if block.kind is BlockKind.HEADING else _following(document, index)
+        area += _annex_sections(document, index)
+        binding = bool(hits.in_block(index, obligation_rules)) or block.kind is BlockKind.HEADING
+        if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
+            continue
+        clause_anchors.append(index)
+        region.extend(i for i in area if i not in region)
+
+    elements: list[ElementResult] = []
+    for rule in ruleset.elements:
+        found: list[Evidence] = []
+        for index in region:
+            if index in decoy_blocks and index not in clause_anchors:
+                continue
+            for hit in hits.by_block.get(index, ()):
+                if hit.rule == rule.id and len(found) < 3:
+                    found.append(evidence(document, hit.block, hit.start, hit.end))
+        elements.append(ElementResult(id=rule.element, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en, found=bool(found), evidence=tuple(found)))
+
+    present = bool(clause_anchors)
+    anchor_evidence: list[Evidence] = []
+    for index in clause_anchors[:3]:
+        hit = next(iter(hits.in_block(index, name_rules | substance_rules)))
+        anchor_evidence.append(evidence(document, index, hit.start, hit.end))
+    location = None
+    if present:
+        first = document.blocks[clause_anchors[0]]
+        where = " > ".join(first.heading_path + ((first.text,) if first.kind is BlockKind.HEADING else ()))
+        location = f"{where} ({first.location()})" if where else first.location()
+    return ClauseOutcome(
+        clause=Clause(present=present, location=location, evidence=tuple(anchor_evidence), elements=tuple(elements if present else (
+            ElementResult(id=e.element, rule=e.id, name_nl=e.name_nl, name_en=e.name_en, found=False) for e in ruleset.elements
+        ))),
+        decoys=tuple(decoys),
+        regions=frozenset(region),
+    )
+
+
+def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: set[int]) -> bool:
+    element_rules = {r.id for r in ruleset.elements}
+    return any(hits.in_block(i, element_rules) for i in area if i not in decoy_blocks)
+
+
+def _cancelling_decoy(
+    document: Document,
+    index: int,
+    names: list[Hit],
+    substance: list[Hit],
+    decoys: list[DecoyRule],
+    hits: HitIndex,
+    obligation_rules: set[str],
+) -> tuple[DecoyRule, Hit] | None:
+    block = document.blocks[index]
+    anchors = names + substance
+    for rule in decoys:
+        for hit in hits.by_rule.get(rule.id, ()):
+            if hit.block != index:
+                continue
+            if rule.sections and not _in_sections(document, index, rule.sections):
+                continue
+            if rule.decoy == "independent_software_vendor" and not substance:
+                return rule, hit
+            if rule.decoy == "negation" and any(abs(hit.start - a.end) <= NEGATION_REACH or abs(a.start - hit.end) <= NEGATION_REACH for a in anchors):
+                return rule, hit
+            if rule.decoy == "policy_mention" and not hits.in_block(index, obligation_rules):
+                return rule, hit
+            if rule.decoy in ("toc_mention", "definition_mention"):
+                return rule, hit
+    if TOC_LINE.search(block.text) and names:
+        toc = next((r for r in decoys if r.decoy == "toc_mention"), None)
+        if toc is not None:
+            return toc, names[0]
+    return None

@@ -1,0 +1,159 @@
+"""Loads and validates a rules folder; every error names the file and the rule it is about.
+
+The default folder is `rules/` beside the package; `--rules DIR` points at a user's modified copy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import (
+    AnchorRule,
+    AuthorityRule,
+    CategoryRule,
+    DecoyRule,
+    ElementRule,
+    Group,
+    ProcedureRule,
+    Rule,
+    RulesetInfo,
+    SdgLink,
+    Threshold,
+    ValueContext,
+)
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class RulesError(Exception):
+    """A rules folder that cannot be used; the message says which file, which rule, what is wrong."""
+
+
+@dataclass(frozen=True, eq=False)
+class Ruleset:
+    info: RulesetInfo
+    directory: Path
+    categories: tuple[CategoryRule, ...]
+    groups: tuple[Group, ...]
+    authorities: tuple[AuthorityRule, ...]
+    thresholds: tuple[Threshold, ...]
+    value_contexts: tuple[ValueContext, ...]
+    procedures: tuple[ProcedureRule, ...]
+    anchors: tuple[AnchorRule, ...]
+    elements: tuple[ElementRule, ...]
+    decoys: tuple[DecoyRule, ...]
+    sdg: tuple[SdgLink, ...]
+    subject_sections: tuple[str, ...] = ()
+
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
+        return (
+            *self.categories, *self.authorities, *self.value_contexts, *self.procedures,
+            *self.anchors, *self.elements, *self.decoys,
+        )
+
+    def rule(self, rule_id: str) -> Rule | None:
+        wanted = rule_id.upper()
+        return next((r for r in self.rules() if r.id == wanted), None)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"{path}: missing (every rules folder needs it)") from None
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: must hold a mapping at the top")
+    return data
+
+
+def _records(path: Path, data: dict[str, Any], key: str, model: type[M]) -> tuple[M, ...]:
+    raw = data.get(key)
+    if not isinstance(raw, list) or not raw:
+        raise RulesError(f"{path}: needs a non-empty list under `{key}:`")
+    out: list[M] = []
+    for position, item in enumerate(raw, start=1):
+        name = item.get("id", f"entry {position}") if isinstance(item, dict) else f"entry {position}"
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or '(rule)'}: {err['msg']}" for err in exc.errors()
+            )
+            raise RulesError(f"{path}: rule {name}: {problems}") from None
+    return tuple(out)
+
+
+def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
+    raw = data.get(key)
+    if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
+        raise RulesError(f"{path}: needs a non-empty list of words under `{key}:`")
+    return tuple(w.strip().lower() for w in raw)
+
+
+def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
+    """Load and validate the rules in `directory` (default: the bundled `rules/`)."""
+    root = Path(directory) if directory is not None else DEFAULT_RULES_DIR
+    if not root.is_dir():
+        raise RulesError(f"{root}: not a folder of rule files")
+    files = {name: root / f"{name}.yaml" for name in (
+        "ruleset", "categories", "authorities", "thresholds", "applicability", "clause", "elements", "decoys", "sdg",
+    )}
+    data = {name: _read_yaml(path) for name, path in files.items()}
+    try:
+        info = RulesetInfo.model_validate(data["ruleset"].get("ruleset"))
+    except ValidationError as exc:
+        raise RulesError(f"{files['ruleset']}: `ruleset:` {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
+    ruleset = Ruleset(
+        info=info,
+        directory=root,
+        categories=_records(files["categories"], data["categories"], "categories", CategoryRule),
+        groups=_records(files["categories"], data["categories"], "groups", Group),
+        authorities=_records(files["authorities"], data["authorities"], "authorities", AuthorityRule),
+        thresholds=_records(files["thresholds"], data["thresholds"], "thresholds", Threshold),
+        value_contexts=_records(files["applicability"], data["applicability"], "value_contexts", ValueContext),
+        procedures=_records(files["applicability"], data["applicability"], "procedures", ProcedureRule),
+        anchors=_records(files["clause"], data["clause"], "anchors", AnchorRule),
+        elements=_records(files["elements"], data["elements"], "elements", ElementRule),
+        decoys=_records(files["decoys"], data["decoys"], "decoys", DecoyRule),
+        sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
+        subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
+    )
+    _check_consistency(ruleset, files)
+    return ruleset
+
+
+def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
+    seen: dict[str, str] = {}
+    for rule in ruleset.rules():
+        if rule.id in seen:
+            raise RulesError(f"rule id {rule.id} is used twice ({seen[rule.id]} and {type(rule).__name__})")
+        seen[rule.id] = type(rule).__name__
+    categories = {c.category for c in ruleset.categories}
+    missing = set(c for g in ruleset.groups for c in g.categories) - categories
+    if missing:
+        raise RulesError(f"{files['categories']}: groups name unknown categories: {', '.join(sorted(missing))}")
+    elements = {e.element for e in ruleset.elements}
+    if len(elements) != len(ruleset.elements) or len(elements) != 6:
+        raise RulesError(f"{files['elements']}: needs exactly one rule for each of the six clause elements")
+    periods = sorted(ruleset.thresholds, key=lambda t: t.start)
+    for before, after in zip(periods, periods[1:]):
+        if after.start <= before.end:
+            raise RulesError(f"{files['thresholds']}: periods {before.id} and {after.id} overlap")
+
+
+@lru_cache(maxsize=4)
+def cached_ruleset(directory: str | None = None) -> Ruleset:
+    """One ruleset per process and folder: loading and validating it once is enough."""
+    return load_ruleset(directory)
