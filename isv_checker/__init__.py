@@ -1,6 +1,7 @@
 """isv-checker: checks Dutch government tender documents for the International Social Conditions (ISV).
 
-The public API is small on purpose: `read(path)` gives the `Document` every later stage works from.
+The public API is small on purpose: `check(path)` gives the `Report` every output is made from, and
+`read(path)` the `Document` the checks work on.
 Heavy libraries (spaCy, pdfium, python-docx) load only when a stage needs them.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .document import Block, BlockKind, DocFormat, Document, ReadStatus
+from .pipeline import check, check_bytes, check_document
 from .readers import read_bytes, read_path
+from .report import Report
 from .settings import ReadOptions
 
 read = read_path

@@ -1,10 +1,12 @@
-"""The one path a document takes: read, judge, report. Library callers and the CLI both come here."""
+"""The one path a document takes: read, judge, report. Library callers, the CLI and batch runs all
+come here; nothing else strings the stages together."""
 
 from __future__ import annotations
 
 import os
 
-from .readers import read_path
+from .document import Document
+from .readers import read_bytes, read_path
 from .report import Report, build_report
 from .ruleset.load import Ruleset, cached_ruleset
 from .settings import ReadOptions
@@ -18,8 +20,24 @@ def check(
     include_blocks: bool = False,
 ) -> Report:
     """Check one file and return its report; bad files give a report with a status, never an exception."""
+    return check_document(read_path(path, options), ruleset=ruleset, include_blocks=include_blocks)
+
+
+def check_bytes(
+    data: bytes,
+    name: str,
+    options: ReadOptions | None = None,
+    *,
+    ruleset: Ruleset | None = None,
+    include_blocks: bool = False,
+) -> Report:
+    """Check a file's bytes (a ZIP member, an upload); `name` is reported as the file."""
+    return check_document(read_bytes(data, name, options), ruleset=ruleset, include_blocks=include_blocks)
+
+
+def check_document(document: Document, *, ruleset: Ruleset | None = None, include_blocks: bool = False) -> Report:
+    """Judge an already-read document (for callers that also need the `Document`, e.g. the web page)."""
     from .checks.engine import judge
 
-    document = read_path(path, options)
     rules = ruleset if ruleset is not None else cached_ruleset()
     return build_report(document, include_blocks=include_blocks, judged=judge(document, rules))

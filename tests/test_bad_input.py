@@ -101,7 +101,7 @@ def test_size_limit(tmp_path):
 
 
 def test_reader_crash_becomes_error_status(monkeypatch, docx_bytes):
-    import isv_checker.readers as readers
+    from isv_checker import readers
 
     def boom(data, options):
         raise ValueError("simulated reader bug")

@@ -9,7 +9,7 @@ from .conftest import ROOT
 
 def _readme_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [block.strip() for block in re.findall(r"```(?:sh|bash)\n(.*?)```", readme, re.S)[:2]]
+    return [block.strip() for block in re.findall(r"```(?:sh|bash)\n(.*?)```", readme, re.DOTALL)[:2]]
 
 
 def test_ci_runs_readme_commands():
