@@ -12,13 +12,17 @@ import sys
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .document import ReadStatus
 from .report import Report
+
+if TYPE_CHECKING:
+    from .ruleset.load import Ruleset
+    from .ruleset.models import Rule
 
 app = typer.Typer(
     name="isv-check",
@@ -66,14 +70,16 @@ def scan(
     ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
     list_skipped: Annotated[bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")] = False,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder (a modified copy of rules/).")] = None,
 ) -> None:
-    """Read documents and report what was found in them."""
+    """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
     from .inputs import expand
     from .pipeline import check
     from .render.json import report_json
     from .render.text import summary_lines
     from .settings import ReadOptions
 
+    ruleset = load_rules(rules)
     inputs = expand(paths)
     if not inputs.files:
         typer.echo("isv-check: no documents found in the given paths", err=True)
@@ -84,7 +90,7 @@ def scan(
     several = len(inputs.files) > 1
     try:
         for path in inputs.files:
-            report = check(path, options, include_blocks=blocks)
+            report = check(path, options, ruleset=ruleset, include_blocks=blocks)
             worst = max(worst, exit_code_for(report))
             if quiet:
                 continue
@@ -110,6 +116,88 @@ def scan(
     if output is not None and not quiet:
         typer.echo(f"wrote {output}", err=True)
     raise typer.Exit(worst)
+
+
+def load_rules(folder: Path | None) -> Ruleset:
+    """The ruleset to check with; a broken rules folder is a usage error with the loader's message."""
+    from .ruleset.load import RulesError, cached_ruleset
+
+    try:
+        return cached_ruleset(str(folder) if folder is not None else None)
+    except RulesError as exc:
+        typer.echo(f"isv-check: {exc}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@app.command("rules")
+def list_rules(
+    rules: Annotated[Path | None, typer.Option("--rules", help="List the rules in this folder instead.")] = None,
+) -> None:
+    """List every rule with its id and one-line description."""
+    ruleset = load_rules(rules)
+    typer.echo(f"ruleset {ruleset.info.id} {ruleset.info.version} (effective {ruleset.info.effective}) from {ruleset.directory}")
+    for kind, group in _rule_groups(ruleset):
+        typer.echo(f"\n{kind}:")
+        for rule in group:
+            typer.echo(f"  {rule.id:<32} {rule.description}")
+
+
+def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
+    return [
+        ("categories", ruleset.categories),
+        ("contracting authorities", ruleset.authorities),
+        ("contract value", ruleset.value_contexts),
+        ("procedures", ruleset.procedures),
+        ("clause anchors", ruleset.anchors),
+        ("clause elements", ruleset.elements),
+        ("decoys", ruleset.decoys),
+    ]
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, e.g. ISV-EL-ACTION-PLAN.")],
+    rules: Annotated[Path | None, typer.Option("--rules", help="Look the rule up in this folder instead.")] = None,
+) -> None:
+    """Show what a rule matches, with a passing and a failing example from its own YAML."""
+    from .matching import RuleMatcher
+
+    ruleset = load_rules(rules)
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        known = [r.id for r in ruleset.rules() if rule_id.upper().split("-")[1:2] == r.id.split("-")[1:2]]
+        hint = f"; rules of that kind: {', '.join(known)}" if known else "; `isv-check rules` lists them"
+        typer.echo(f"isv-check: no rule {rule_id!r}{hint}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    typer.echo(f"{rule.id}: {rule.description}")
+    for field in ("category", "element", "decoy", "strength", "role", "central_government"):
+        if hasattr(rule, field):
+            typer.echo(f"  {field}: {getattr(rule, field)}")
+    spec = rule.match
+    if spec.terms:
+        typer.echo(f"  matches any of: {', '.join(spec.terms)}")
+    for near in spec.near:
+        groups = " + ".join("(" + " | ".join(g) + ")" for g in near.groups)
+        typer.echo(f"  or, within {near.window} words of each other: {groups}")
+    if spec.unless:
+        typer.echo(f"  unless the same passage says: {', '.join(spec.unless)}")
+    if getattr(rule, "cpv", None):
+        typer.echo(f"  CPV code prefixes: {', '.join(rule.cpv)}")  # type: ignore[attr-defined]
+    matcher = RuleMatcher([rule])
+    for label, examples in (("matches", rule.examples.match), ("does not match", rule.examples.no_match)):
+        typer.echo(f"  example that {label}:")
+        for text in examples[:2]:
+            spans = matcher.matches(text, rule.id, "en" if _looks_english(text) else "nl")
+            marked = text
+            for start, end in reversed(spans):
+                marked = marked[:start] + "[" + marked[start:end] + "]" + marked[end:]
+            typer.echo(f"    {marked}")
+
+
+def _looks_english(text: str) -> bool:
+    from .language import detect_language
+
+    return detect_language([text]) == "en"
 
 
 def exit_code_for(report: Report) -> int:

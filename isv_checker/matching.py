@@ -24,12 +24,19 @@ _KEY_SEP = "\x1f"
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A rule fired in block `block` at text[start:end] of that block."""
+    """A rule fired in block `block` at text[start:end] of that block. For a `near` match the span covers
+    every group; `focus_start:focus_end` is the first group's words (e.g. the authority's name)."""
 
     rule: str
     block: int
     start: int
     end: int
+    focus_start: int = -1
+    focus_end: int = -1
+
+    @property
+    def focus(self) -> tuple[int, int]:
+        return (self.start, self.end) if self.focus_start < 0 else (self.focus_start, self.focus_end)
 
 
 class _Compiled:
@@ -124,19 +131,20 @@ def _block_hits(compiled: _Compiled, block_index: int, doc: Any) -> list[Hit]:
         if "u" in parts:
             continue
         spec = compiled.specs[rule]
-        spans = list(parts.get("t", ()))
+        spans: list[tuple[int, int, int, int]] = [(s, e, s, e) for s, e in parts.get("t", ())]
         for i, near in enumerate(spec.near):
             groups = [parts.get(f"n{i}.{j}") for j in range(len(near.groups))]
             if all(groups):
                 spans.extend(_near_spans(groups, near.window))  # type: ignore[arg-type]
-        for start, end in _longest_first(spans):
-            span = doc[start:end]
-            hits.append(Hit(rule, block_index, span.start_char, span.end_char))
+        for start, end, focus_start, focus_end in _longest_first(spans):
+            span, focus = doc[start:end], doc[focus_start:focus_end]
+            hits.append(Hit(rule, block_index, span.start_char, span.end_char, focus.start_char, focus.end_char))
     return hits
 
 
-def _near_spans(groups: list[list[tuple[int, int]]], window: int) -> list[tuple[int, int]]:
-    """Spans covering one occurrence of every group, each within `window` tokens of the first group's."""
+def _near_spans(groups: list[list[tuple[int, int]]], window: int) -> list[tuple[int, int, int, int]]:
+    """Spans covering one occurrence of every group, each within `window` tokens of the first group's,
+    with the first group's own span as the focus."""
     out = []
     for pivot_start, pivot_end in groups[0]:
         chosen = [(pivot_start, pivot_end)]
@@ -146,15 +154,15 @@ def _near_spans(groups: list[list[tuple[int, int]]], window: int) -> list[tuple[
                 break
             chosen.append(min(near, key=lambda s: abs(s[0] - pivot_start)))
         else:
-            out.append((min(s for s, _ in chosen), max(e for _, e in chosen)))
+            out.append((min(s for s, _ in chosen), max(e for _, e in chosen), pivot_start, pivot_end))
     return out
 
 
-def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _longest_first(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """Drop spans inside other spans of the same rule, so one phrase is one hit."""
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
-        if kept and start >= kept[-1][0] and end <= kept[-1][1]:
+    kept: list[tuple[int, int, int, int]] = []
+    for span in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
+        if kept and span[0] >= kept[-1][0] and span[1] <= kept[-1][1]:
             continue
-        kept.append((start, end))
+        kept.append(span)
     return kept

@@ -85,3 +85,26 @@ def test_usage_errors_exit_two(tmp_path, capsys):
 def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "isv_checker", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_rules_lists_every_rule(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule_id in ("ISV-CAT-ENERGY", "ISV-EL-ACTION-PLAN", "ISV-DECOY-SROI", "ISV-CLAUSE-NAME", "ISV-AUTH-MINISTRY"):
+        assert rule_id in out
+
+
+def test_explain_shows_matches_and_examples(capsys):
+    assert main(["explain", "isv-el-action-plan"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ISV-EL-ACTION-PLAN: ")
+    assert "[plan van aanpak]" in out  # the passing example, with the matched words marked
+    assert "does not match" in out
+    assert main(["explain", "ISV-EL-NOPE"]) == 2
+    assert "ISV-EL-REMEDY" in capsys.readouterr().err
+
+
+def test_broken_rules_folder_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "c.txt").write_text(CLAUSE)
+    assert main(["scan", str(tmp_path / "c.txt"), "--rules", str(tmp_path)]) == 2
+    assert "ruleset.yaml: missing" in capsys.readouterr().err
