@@ -55,15 +55,28 @@ CATEGORIES = (
 )
 ELEMENTS = ("due_diligence", "standards", "risk_analysis", "action_plan", "reporting", "remedy")
 VERDICTS = ("compliant", "incomplete", "missing", "not_required", "needs_review")
-# The decoys of ISV.md section 5; a closed list so a typo in a label fails the build.
+# The decoys of ISV.md section 5; a closed list so a typo in a label fails the build. The three
+# kinds of mention without obligation have their own ids; 'mention_only' is the older catch-all,
+# still accepted but not used in the corpus.
 DECOYS = (
     "sroi", "env_criteria", "exclusion_grounds", "art_2_81", "code_of_conduct", "fairtrade",
-    "independent_software_vendor", "negation", "mention_only",
+    "independent_software_vendor", "negation", "toc_mention", "definition_mention", "policy_mention",
+    "mention_only",
 )
+# EU thresholds in EUR excl. VAT (ISV.md section 3), by the first year of each two-year period:
+# (supplies and services of central authorities, works). Used to check `isv_required`.
+THRESHOLDS = {
+    2016: (135_000, 5_225_000),
+    2018: (144_000, 5_548_000),
+    2020: (139_000, 5_350_000),
+    2022: (140_000, 5_382_000),
+    2024: (143_000, 5_538_000),
+    2026: (140_000, 5_404_000),
+}
 FRONT_KEYS = {"title", "language", "outputs", "date", "author", "header", "footer", "label"}
 LABEL_KEYS = {
-    "authority", "central_government", "categories", "value_eur", "date", "verdict",
-    "elements_present", "decoys", "note",
+    "authority", "central_government", "categories", "value_eur", "date", "works", "isv_required",
+    "verdict", "clause_present", "elements_present", "decoys", "note",
 }
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -210,7 +223,7 @@ def _sample_from_front(path: Path, name: str, sha256: str, front: dict) -> Sampl
         language=language,
         outputs=tuple(o for o in OUTPUT_SUFFIXES if o in outputs),
         date=date,
-        author=str(front.get("author") or label["authority"]),
+        author=str(front.get("author") or label["authority"] or ""),
         header=str(front.get("header") or "").strip(),
         footer=str(front.get("footer") or "").strip(),
         label=label,
@@ -237,13 +250,22 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
     unknown = set(label) - LABEL_KEYS
     if unknown:
         raise fail(f"label: unknown key(s) {sorted(unknown)}; allowed: {sorted(LABEL_KEYS)}")
-    for key in ("authority", "central_government", "categories", "value_eur", "verdict", "elements_present", "decoys"):
+    for key in (
+        "authority", "central_government", "categories", "value_eur", "isv_required", "verdict",
+        "clause_present", "elements_present", "decoys",
+    ):
         if key not in label:
             raise fail(f"label: '{key}' is required")
-    if not isinstance(label["authority"], str) or not label["authority"].strip():
-        raise fail("label: 'authority' must be a non-empty string")
-    if not isinstance(label["central_government"], bool):
-        raise fail("label: 'central_government' must be true or false")
+    authority = label["authority"]
+    if authority is not None and (not isinstance(authority, str) or not authority.strip()):
+        raise fail("label: 'authority' must be a non-empty string, or null when no authority can be identified")
+    central = label["central_government"]
+    if central is not None and not isinstance(central, bool):
+        raise fail("label: 'central_government' must be true or false (null only when 'authority' is null)")
+    if central is None and authority is not None:
+        raise fail("label: 'central_government' may be null only when the authority cannot be identified")
+    if authority is None and central is not None:
+        raise fail("label: 'authority' is null, so 'central_government' must be null too")
     value = label["value_eur"]
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
         raise fail(f"label: 'value_eur' must be a number of euros (or null when unknown), not {value!r}")
@@ -251,32 +273,78 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
         items = label[key]
         if not isinstance(items, list) or any(i not in allowed for i in items):
             raise fail(f"label: '{key}' must be a list drawn from {list(allowed)}, not {items!r}")
+        if len(set(items)) != len(items):
+            raise fail(f"label: '{key}' names an item twice: {items!r}")
+    works = label.get("works", False)
+    if not isinstance(works, bool):
+        raise fail("label: 'works' must be true or false")
+    required = label["isv_required"]
+    if required is not None and not isinstance(required, bool):
+        raise fail("label: 'isv_required' must be true, false or null")
+    clause = label["clause_present"]
+    if not isinstance(clause, bool):
+        raise fail("label: 'clause_present' must be true or false")
     verdict = label["verdict"]
     if verdict not in VERDICTS:
         raise fail(f"label: 'verdict' must be one of {list(VERDICTS)}, not {verdict!r}")
-    present = set(label["elements_present"])
-    if verdict == "compliant" and present != set(ELEMENTS):
-        raise fail(f"label: a compliant clause has all six elements; missing {sorted(set(ELEMENTS) - present)}")
-    if verdict == "incomplete" and not 0 < len(present) < len(ELEMENTS):
-        raise fail("label: an incomplete clause has some but not all six elements")
-    if verdict == "missing" and present:
-        raise fail("label: a missing clause cannot have elements present")
     label_date = _as_date(label.get("date", date))
     if label_date is None:
         raise fail(f"label: 'date' must be YYYY-MM-DD, not {label.get('date')!r}")
+    present = set(label["elements_present"])
+    if present and not clause:
+        raise fail("label: elements are listed but 'clause_present' is false")
+    expected_verdict = {None: ("needs_review",), False: ("not_required",)}.get(
+        required, ("compliant", "incomplete", "missing"))
+    if verdict not in expected_verdict:
+        raise fail(f"label: isv_required {required!r} gives verdict {' or '.join(expected_verdict)}, not {verdict!r}")
+    if verdict == "compliant" and (not clause or present != set(ELEMENTS)):
+        raise fail(f"label: a compliant clause is present with all six elements; missing {sorted(set(ELEMENTS) - present)}")
+    if verdict == "incomplete" and (not clause or len(present) == len(ELEMENTS)):
+        raise fail("label: an incomplete clause is present and lacks at least one of the six elements")
+    if verdict == "missing" and clause:
+        raise fail("label: verdict 'missing' means no clause, but 'clause_present' is true")
+    derived = _derive_required(central, bool(label["categories"]), value, label_date, works)
+    if derived is not None and required != derived:
+        raise fail(f"label: the facts (central {central}, categories {label['categories']}, value {value}, "
+                   f"date {label_date}, works {works}) make isv_required {derived}, not {required!r}")
+    if derived is None and required is True and (value is not None or central is not True):
+        raise fail("label: isv_required is true without a known value; only an EU procedure with "
+                   "central government and a category can make it so")
     checked = {
-        "authority": label["authority"].strip(),
-        "central_government": label["central_government"],
+        "authority": authority.strip() if authority is not None else None,
+        "central_government": central,
         "categories": list(label["categories"]),
         "value_eur": value,
         "date": label_date.isoformat(),
+        "works": works,
+        "isv_required": required,
         "verdict": verdict,
+        "clause_present": clause,
         "elements_present": [e for e in ELEMENTS if e in present],
         "decoys": list(label["decoys"]),
     }
     if label.get("note"):
         checked["note"] = " ".join(str(label["note"]).split())
     return checked
+
+
+def threshold_eur(day: dt.date, works: bool = False) -> int:
+    """The central-government EU threshold in force on `day` (supplies and services, or works)."""
+    year = max(y for y in THRESHOLDS if y <= max(day.year, min(THRESHOLDS)))
+    return THRESHOLDS[year][1 if works else 0]
+
+
+def _derive_required(central: bool | None, has_category: bool, value, day: dt.date, works: bool) -> bool | None:
+    """The isv_required that the labelled facts imply, in three-valued logic: False as soon as one
+    condition fails, True when all hold, None when a fact is unknown (null authority or value); a
+    null value with an EU procedure makes it True, which the label states but this cannot see."""
+    value_ok = None if value is None else value >= threshold_eur(day, works)
+    conditions = (central, has_category, value_ok)
+    if False in conditions:
+        return False
+    if None in conditions:
+        return None
+    return True
 
 
 def parse_body(lines: list[str], first_line: int = 1, where: str = "<body>") -> list[Node]:

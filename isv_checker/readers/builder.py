@@ -6,10 +6,14 @@ because a running header such as "Bijlage 5" on every page would otherwise reset
 
 from __future__ import annotations
 
+import re
+
 from ..document import Block, BlockKind
 
 _PATH_NEUTRAL = (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE)
 MAX_HEADING_CHARS = 160
+_ANNEX = re.compile(r"^(bijlage|annex|appendix|schedule|addendum)\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\(?\d{1,2}(\.\d{1,2})*[.)]?\s")
 
 
 class BlockBuilder:
@@ -37,7 +41,7 @@ class BlockBuilder:
         if not text or text.isspace():
             return None
         if kind is BlockKind.HEADING:
-            level = max(1, level or 1)
+            level = self._nested_level(text, max(1, level or 1))
             while self._stack and self._stack[-1][0] >= level:
                 self._stack.pop()
         block = Block(
@@ -60,6 +64,16 @@ class BlockBuilder:
         if kind is BlockKind.HEADING:
             self._stack.append((level, _heading_title(text)))
         return block
+
+    def _nested_level(self, text: str, level: int) -> int:
+        """Annexes restart their numbering ("Bijlage 5", then "1 Gepaste zorgvuldigheid"); such numbered
+        headings belong inside the open annex even when printed at the annex's own level."""
+        if not _NUMBERED.match(text.lstrip()) or _ANNEX.match(text.lstrip()):
+            return level
+        for open_level, title in reversed(self._stack):
+            if _ANNEX.match(title):
+                return max(level, open_level + 1) if level <= open_level else level
+        return level
 
     def reset_path(self) -> None:
         """Forget open headings, e.g. when a reader moves from the body to its footnotes."""
