@@ -132,8 +132,6 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     for rule in ruleset.elements:
         found: list[Evidence] = []
         for index in region:
-            if index in decoy_blocks and index not in clause_anchors:
-                continue
             for hit in hits.by_block.get(index, ()):
                 if hit.rule == rule.id and len(found) < 3:
                     found.append(evidence(document, hit.block, hit.start, hit.end))
