@@ -72,3 +72,27 @@ def test_crlf_and_whitespace_only_file():
     assert [b.line for b in doc.blocks] == [1, 4]
     empty = read_bytes(b"  \n\n\t\n", "blank.txt")
     assert empty.status is ReadStatus.EMPTY
+
+
+def test_pipe_and_tab_tables_become_cells():
+    text = (
+        "5 Maatschappelijke eisen\n"
+        "\n"
+        "Nr. | Eis | Omschrijving\n"
+        "|---|---|---|\n"
+        "M-01 | Social Return | Opdrachtnemer besteedt 5% aan Social Return.\n"
+        "M-02 | Keten | Opdrachtnemer past gepaste zorgvuldigheid toe.\n"
+        "\n"
+        "CPV\tOmschrijving\n"
+        "30213100-6\tDraagbare computers\n"
+        "Een gewone zin met | een streep is geen tabel.\n"
+    )
+    doc = read_bytes(text.encode(), "eisen.txt")
+    cells = [(b.table, b.row, b.column, b.text) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL]
+    assert (1, 1, 1, "Nr.") in cells
+    assert (1, 3, 3, "Opdrachtnemer past gepaste zorgvuldigheid toe.") in cells
+    assert (2, 2, 1, "30213100-6") in cells
+    assert not any(row > 3 for table, row, _, _ in cells if table == 1)
+    m02 = next(b for b in doc.blocks if b.text == "M-02")
+    assert m02.line == 6 and m02.heading_path == ("5 Maatschappelijke eisen",)
+    assert doc.blocks[-1].kind is BlockKind.PARAGRAPH

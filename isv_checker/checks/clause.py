@@ -22,6 +22,8 @@ from .evidence import evidence
 from .hits import HitIndex
 
 FOLLOWING_BLOCKS = 14
+TABLE_ROWS = 10
+DECOY_REACH = 200  # characters: a decoy this close to a substance anchor rules that anchor out
 NEGATION_REACH = 80
 ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
@@ -50,7 +52,12 @@ def _section(document: Document, heading_index: int) -> list[int]:
 def _following(document: Document, index: int) -> list[int]:
     block = document.blocks[index]
     if block.kind is BlockKind.TABLE_CELL:
-        return [b.index for b in document.blocks if b.table == block.table and b.row == block.row]
+        # A clause split over a requirements table goes on in the rows below the anchor's row.
+        last_row = (block.row or 0) + TABLE_ROWS
+        return [
+            b.index for b in document.blocks
+            if b.table == block.table and b.row is not None and block.row is not None and block.row <= b.row <= last_row
+        ]
     out = [index]
     for other in document.blocks[index + 1 : index + 1 + FOLLOWING_BLOCKS]:
         if other.kind is BlockKind.HEADING:
@@ -84,7 +91,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     substance_rules = {r.id for r in ruleset.anchors if r.strength == "substance"}
     obligation_rules = {r.id for r in ruleset.anchors if r.strength == "obligation"}
     decoys: list[DecoyResult] = []
-    decoy_blocks: set[int] = set()
+    decoy_blocks: dict[int, list[int]] = {}  # block -> start offsets of passage decoys in it
 
     def record(rule: DecoyRule, hit: Hit) -> None:
         reason = rule.reason_en if language == "en" else rule.reason_nl
@@ -97,7 +104,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         for hit in hits.by_rule.get(rule.id, ()):
             if rule.sections and not _in_sections(document, hit.block, rule.sections):
                 continue
-            decoy_blocks.add(hit.block)
+            decoy_blocks.setdefault(hit.block, []).append(hit.start)
             record(rule, hit)
 
     anchor_decoys = [r for r in ruleset.decoys if r.scope == "anchor"]
@@ -106,7 +113,10 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
         names = hits.in_block(block.index, name_rules)
-        substance = [] if block.index in decoy_blocks else hits.in_block(block.index, substance_rules)
+        substance = [
+            h for h in hits.in_block(block.index, substance_rules)
+            if not any(abs(h.start - d) <= DECOY_REACH for d in decoy_blocks.get(block.index, ()))
+        ]
         if not names and not substance:
             continue
         cancelled = _cancelling_decoy(document, block.index, names, substance, anchor_decoys, hits, obligation_rules)
@@ -156,7 +166,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     )
 
 
-def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: set[int]) -> bool:
+def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: dict[int, list[int]]) -> bool:
     element_rules = {r.id for r in ruleset.elements}
     return any(hits.in_block(i, element_rules) for i in area if i not in decoy_blocks)
 
