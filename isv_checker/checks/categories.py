@@ -18,6 +18,7 @@ from .hits import HitIndex
 
 CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
 SUBJECT_HIT, PASSING_HIT, ACCEPT = 2.0, 0.5, 2.0
+DOMINANCE = 0.4  # a category far weaker than the document's main one is a side remark, not a purchase
 TITLE_BLOCKS = 6
 
 
@@ -46,13 +47,24 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
     return codes
 
 
+def title_blocks(document: Document) -> set[int]:
+    """The title area: the first blocks, up to the first heading that opens the body."""
+    title: set[int] = set()
+    for block in document.blocks[:TITLE_BLOCKS]:
+        if block.kind is BlockKind.HEADING and block.index > 0 and title:
+            break
+        if block.kind not in (BlockKind.HEADER, BlockKind.FOOTER):
+            title.add(block.index)
+    return title
+
+
 def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
     """Blocks that describe what is bought: the title area, and sections named like the subject."""
-    subject: set[int] = set()
+    subject: set[int] = title_blocks(document)
     for block in document.blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
-        if block.index < TITLE_BLOCKS or (block.kind is BlockKind.HEADING and (block.level or 1) <= 1 and block.index < 40):
+        if block.kind is BlockKind.HEADING and (block.level or 1) <= 1 and block.index < 40:
             subject.add(block.index)
             continue
         path = " ".join(block.heading_path).lower()
@@ -65,8 +77,9 @@ def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[in
 def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]) -> tuple[CategoryResult, ...]:
     codes = find_cpv_codes(document)
     subject = subject_blocks(document, subject_words)
+    title = title_blocks(document)
     groups = {c: g for g in ruleset.groups for c in g.categories}
-    results: list[CategoryResult] = []
+    scored: list[tuple[float, CategoryResult]] = []
     for rule in ruleset.categories:
         found: list[Evidence] = []
         score = 0.0
@@ -74,9 +87,13 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
             if any(code.code.startswith(prefix) for prefix in rule.cpv):
                 found.append(evidence(document, code.block, code.start, code.end))
                 score += ACCEPT
+        # Where the document states its CPV codes and none is of this category, its words count only
+        # in the title: the codes are the buyer's own statement of what is bought.
+        cpv_says_otherwise = bool(codes) and not found
+        strong = title if cpv_says_otherwise else subject
         passing = 0.0
         for hit in hits.by_rule.get(rule.id, ()):
-            if hit.block in subject:
+            if hit.block in strong:
                 score += SUBJECT_HIT
                 found.append(evidence(document, hit.block, hit.start, hit.end))
             else:
@@ -84,20 +101,21 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
                 if len(found) < 8:
                     found.append(evidence(document, hit.block, hit.start, hit.end))
         for hit in hits.by_rule.get(weak_key(rule.id), ()):
-            if hit.block in subject:
+            if hit.block in strong:
                 score += SUBJECT_HIT / 2
                 found.append(evidence(document, hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
         if score >= ACCEPT:
             group = groups[rule.category]
-            results.append(
+            scored.append((score,
                 CategoryResult(
                     id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
                     group=group.id, group_name_nl=group.name_nl, group_name_en=group.name_en,
                     evidence=tuple(_dedupe(found)[:6]),
                 )
-            )
-    return tuple(results)
+            ))
+    top = max((score for score, _ in scored), default=0.0)
+    return tuple(result for score, result in scored if score >= DOMINANCE * top)
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:
