@@ -27,6 +27,24 @@ DECOY_REACH = 200  # characters: a decoy this close to a substance anchor rules 
 NEGATION_REACH = 80
 ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
+SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z0-9(\"'‘“])")
+
+
+def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around text[start:end]: an obligation binds an anchor only within one sentence."""
+    left = 0
+    for m in SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = SENTENCE_END.search(text, end)
+    return left, (m.end() if m else len(text))
+
+
+def _binding(text: str, anchors: list[Hit], obligations: list[Hit]) -> bool:
+    for anchor in anchors:
+        lo, hi = sentence_of(text, anchor.start, anchor.end)
+        if any(lo <= o.start and o.end <= hi for o in obligations):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -132,7 +150,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         block = document.blocks[index]
         area = _section(document, index) if block.kind is BlockKind.HEADING else _following(document, index)
         area += _annex_sections(document, index)
-        binding = bool(hits.in_block(index, obligation_rules)) or block.kind is BlockKind.HEADING
+        anchor_hits = hits.in_block(index, name_rules | substance_rules)
+        binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
             continue
         clause_anchors.append(index)
@@ -192,7 +211,7 @@ def _cancelling_decoy(
                 return rule, hit
             if rule.decoy == "negation" and any(abs(hit.start - a.end) <= NEGATION_REACH or abs(a.start - hit.end) <= NEGATION_REACH for a in anchors):
                 return rule, hit
-            if rule.decoy == "policy_mention" and not hits.in_block(index, obligation_rules):
+            if rule.decoy == "policy_mention" and not _binding(block.text, anchors, hits.in_block(index, obligation_rules)):
                 return rule, hit
             if rule.decoy in ("toc_mention", "definition_mention"):
                 return rule, hit
