@@ -78,9 +78,14 @@ def _dec(s: str) -> Decimal | None:
         return None
 
 
+_CURRENCY_HINT = re.compile(r"€|eur", re.IGNORECASE)
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every euro amount in `text`, in order, with its character span."""
     found: list[Amount] = []
+    if not _CURRENCY_HINT.search(text):
+        return found
     for m in _AMOUNT_RE.finditer(text):
         if m.group("knum"):
             number, scale = m.group("knum"), "k"

@@ -86,16 +86,24 @@ def _following(document: Document, index: int) -> list[int]:
     return out
 
 
-def _annex_sections(document: Document, index: int) -> list[int]:
+def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
+    """Headings such as "Bijlage 5 ..." by (word, number), so references to them resolve cheaply."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for block in document.blocks:
+        if block.kind is BlockKind.HEADING:
+            head = block.text.lower().split()
+            if len(head) >= 2 and ANNEX_REF.match(block.text):
+                found.setdefault((head[0], head[1].rstrip(".:")), []).append(block.index)
+    return found
+
+
+def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]]) -> list[int]:
     """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
     out: list[int] = []
     for m in ANNEX_REF.finditer(document.blocks[index].text):
-        word, number = m.group(1).lower(), m.group(2).lower()
-        for block in document.blocks:
-            if block.kind is BlockKind.HEADING and block.index != index:
-                head = block.text.lower().split()
-                if len(head) >= 2 and head[0] == word and head[1].rstrip(".:") == number:
-                    out.extend(_section(document, block.index))
+        for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
+            if heading != index:
+                out.extend(_section(document, heading))
     return out
 
 
@@ -145,17 +153,22 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         anchors.append(block.index)
 
     region: list[int] = []
+    in_region: set[int] = set()
     clause_anchors: list[int] = []
+    annexes = _annex_headings(document) if anchors else {}
     for index in anchors:
         block = document.blocks[index]
         area = _section(document, index) if block.kind is BlockKind.HEADING else _following(document, index)
-        area += _annex_sections(document, index)
+        area += _annex_sections(document, index, annexes)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
         binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
             continue
         clause_anchors.append(index)
-        region.extend(i for i in area if i not in region)
+        for i in area:
+            if i not in in_region:
+                in_region.add(i)
+                region.append(i)
 
     elements: list[ElementResult] = []
     for rule in ruleset.elements:
@@ -201,9 +214,10 @@ def _cancelling_decoy(
 ) -> tuple[DecoyRule, Hit] | None:
     block = document.blocks[index]
     anchors = names + substance
+    here = hits.by_block.get(index, ())
     for rule in decoys:
-        for hit in hits.by_rule.get(rule.id, ()):
-            if hit.block != index:
+        for hit in here:
+            if hit.rule != rule.id:
                 continue
             if rule.sections and not _in_sections(document, index, rule.sections):
                 continue

@@ -1,0 +1,65 @@
+"""How much the rules stage costs on top of reading, against raw pypdfium2, in one run.
+
+    python benchmarks/check_speed.py [--files 4 --pages 100] [--workdir benchmarks/_work]
+
+On generated text PDFs of about 100 pages (the extraction benchmark's corpus builder), measures best of
+three interleaved rounds on one core: raw pypdfium2 text extraction (the ceiling), reading alone
+(`isv_checker.read_path`), and reading plus checking (`isv_checker.check`: rules, verdict, report).
+Matchers are built before timing, once per process, as in a real run. Target (issue 3): reading +
+checking at >= 60% of raw pypdfium2 pages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extract import best_of, build_corpus, raw_pypdfium2, reader_read_path  # noqa: E402
+
+TARGET = 0.60
+
+
+def read_and_check(paths: list[Path]) -> int:
+    from isv_checker import check
+
+    pages = 0
+    for path in paths:
+        report = check(path)
+        if report.verdict == "unreadable":
+            raise SystemExit(f"{path}: {report.status} {report.status_message}")
+        pages += report.pages or 0
+    return pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=4)
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--workdir", type=Path, default=Path(__file__).resolve().parent / "_work")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    pdfs, _ = build_corpus(args.workdir, args.files, args.pages)
+    read_and_check(pdfs[:1])  # build the matchers and load the rules before timing
+    results = best_of(args.repeats, {
+        "raw pypdfium2 (open + get_text_range)": lambda: raw_pypdfium2(pdfs),
+        "isv_checker.read_path (reading only)": lambda: reader_read_path(pdfs),
+        "isv_checker.check (reading + rules)": lambda: read_and_check(pdfs),
+    })
+    raw_seconds, raw_pages = results["raw pypdfium2 (open + get_text_range)"]
+    raw_rate = raw_pages / raw_seconds
+    print(f"corpus: {len(pdfs)} PDFs, {raw_pages} pages; best of {args.repeats}; one core\n")
+    print(f"{'':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs raw':>7}")
+    for name, (seconds, pages) in results.items():
+        print(f"{name:44} {pages:>6} {seconds:>8.3f} {pages / seconds:>8.1f} {pages / seconds / raw_rate:>7.0%}")
+    check_seconds, check_pages = results["isv_checker.check (reading + rules)"]
+    ratio = check_pages / check_seconds / raw_rate
+    print(f"\ntarget reading + checking >= {TARGET:.0%} of raw pypdfium2: {ratio:.0%} -> {'met' if ratio >= TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
