@@ -166,6 +166,15 @@ def decide(
         required = False
     elif authority.central_government is None or value_decides is None:
         required = None
+        missing = []
+        if authority.central_government is None:
+            missing.append("the contracting authority (central government or not)")
+        if value_decides is None:
+            missing.append("the estimated contract value against the threshold")
+        reasons.append(
+            "undecided: " + " and ".join(missing) + " cannot be read from the document; ISV is mandatory if the "
+            "authority is central government and the value is at or above the threshold, and not mandatory otherwise"
+        )
     else:
         required = True
     return Applicability(

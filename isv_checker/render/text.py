@@ -59,7 +59,7 @@ def summary_lines(report: Report) -> list[str]:
         threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
         lines.append(f"  value: {value}{threshold}")
         if app.isv_required is None:
-            lines.extend(f"  reason: {r}" for r in app.reasons if "no " in r or "unknown" in r or "near" in r)
+            lines.extend(f"  {r}" for r in app.reasons if r.startswith("undecided"))
     clause = report.clause
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]
