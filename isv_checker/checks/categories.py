@@ -37,13 +37,16 @@ class CpvCode:
 def find_cpv_codes(document: Document) -> list[CpvCode]:
     """8-digit CPV codes, with a check digit ("30213100-6") or in a block or table that says CPV."""
     codes: list[CpvCode] = []
-    cpv_tables = {b.table for b in document.blocks if b.table is not None and "cpv" in b.text.lower()}
+    cpv_tables: set[int] | None = None
     for block in document.blocks:
-        says_cpv = "cpv" in block.text.lower() or (block.table is not None and block.table in cpv_tables)
         for m in CPV_RE.finditer(block.text):
             has_check_digit = m.end() - m.start() > 8
-            if has_check_digit or says_cpv:
-                codes.append(CpvCode(m.group(1), block.index, m.start(), m.end()))
+            if not has_check_digit:
+                if cpv_tables is None:
+                    cpv_tables = {b.table for b in document.blocks if b.table is not None and "cpv" in b.text.lower()}
+                if "cpv" not in block.text.lower() and block.table not in cpv_tables:
+                    continue
+            codes.append(CpvCode(m.group(1), block.index, m.start(), m.end()))
     return codes
 
 
