@@ -218,6 +218,13 @@ def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
         raise typer.Exit(EXIT_ERROR) from None
 
 
+# Commands of the later stages live in their own modules; they register on the same app, after `scan`,
+# `rules` and `explain` so `--help` lists the everyday command first.
+from .cli_outputs import register as _register_outputs  # noqa: E402
+
+_register_outputs(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; `argv` lets tests call the CLI in-process, as yamllint's `cli.run` does."""
     try:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -501,6 +502,7 @@ class _Walker:
         self.footnote_refs: list[_NoteRef] = []
         self.endnote_refs: list[_NoteRef] = []
         self.alt_chunks = 0
+        self.counted: list[CountedParagraph] | None = None  # filled only for `counted_paragraphs`
 
     def emit(self, kind: BlockKind, text: str, *, level: int | None = None, label: str | None = None,
              paragraph: int | None = None, table: int | None = None, row: int | None = None,
@@ -551,6 +553,9 @@ class _Walker:
             self.paragraphs += 1
             number = self.paragraphs
         kind, level, label = self.structure(ppr, has_text)
+        if number is not None and self.counted is not None:
+            plain = not self.cells and self.context is None
+            self.counted.append(CountedParagraph(number, p, level if plain and kind is BlockKind.HEADING else None))
         if self.cells:
             cell = self.cells[-1]
             if has_text:
@@ -767,6 +772,39 @@ def _symbol(code: str | None) -> str:
         return chr(value)
     except (ValueError, OverflowError):
         return ""
+
+
+# --- paragraph numbers for tools that edit a copy -------------------------------------------------
+
+
+class CountedParagraph(NamedTuple):
+    number: int  # the `paragraph` the reader gives this paragraph's block ("par. 57")
+    element: etree._Element  # its w:p, in the tree that was walked
+    heading_level: int | None  # set when the reader makes it a heading block (not in tables or text boxes)
+
+
+def counted_paragraphs(
+    body: etree._Element, styles: etree._Element | None = None, numbering: etree._Element | None = None
+) -> list[CountedParagraph]:
+    """The body's counted paragraphs, numbered exactly as `read_docx` numbers them.
+
+    For tools that change a copy of the document (the annotated copy puts Word comments on the
+    evidence) and must find "par. 57" as the reader counted it: `body` is the w:body of any lxml tree
+    of the same document.xml (python-docx's included), `styles` and `numbering` the roots of its
+    styles and numbering parts (needed only for `heading_level`).
+    """
+
+    def walk(honour_fields: bool) -> _Walker:
+        style_table = _Styles(styles)
+        walker = _Walker(style_table, _Numbering(numbering, style_table), sys.maxsize, honour_fields=honour_fields)
+        walker.counted = []
+        walker.block(body)
+        return walker
+
+    walker = walk(True)
+    if True in walker.fields:  # as read_docx does when a field never ends
+        walker = walk(False)
+    return walker.counted or []
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""The `memo`, `annotate` and `sdg-table` commands: outputs for buyers and report authors.
+
+`register(app)` adds them to the `isv-check` app. Like `scan`, they parse flags, call the library and
+print; heavy libraries load inside the commands so `isv-check --help` stays quick. Every output is
+written atomically (a temporary file in the target folder, then a rename), so a failed run never
+leaves half a memo behind and never touches the input.
+
+Exit codes: memo and annotate follow `scan` (0 fine, 1 needs attention); sdg-table gives 0; any
+error (unreadable input, a PDF to annotate, an unknown extension, an unwritable output) gives 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from .report import Report
+    from .ruleset.load import Ruleset
+
+EXIT_OK, EXIT_ATTENTION, EXIT_ERROR = 0, 1, 2
+
+
+class Lang(str, Enum):
+    nl = "nl"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the output: nl (default) or en.")]
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The file to write; its extension sets the format.")]
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"isv-check: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        _fail(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+    try:
+        with os.fdopen(handle, "wb") as sink:
+            sink.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _ruleset(rules: Path | None) -> Ruleset:
+    from .ruleset.load import RulesError, cached_ruleset, load_ruleset
+
+    try:
+        return load_ruleset(rules) if rules is not None else cached_ruleset()
+    except RulesError as exc:
+        _fail(f"the rules cannot be used: {exc}")
+
+
+def _check_input(path: Path) -> None:
+    if not path.exists():
+        _fail(f"{path}: no such file")
+    if path.is_dir():
+        _fail(f"{path}: a folder; give one document")
+
+
+def _exit_code(report: Report) -> int:
+    return EXIT_ATTENTION if report.verdict in ("incomplete", "missing", "needs_review") else EXIT_OK
+
+
+def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
+    from .pipeline import check_bytes
+
+    report = check_bytes(data, str(path), ruleset=ruleset)
+    if not report.readable:
+        _fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}")
+    return report
+
+
+def _read(path: Path) -> bytes:
+    _check_input(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(f"{path}: cannot read the file: {exc.strerror or exc}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def memo(
+    document: Annotated[Path, typer.Argument(help="The tender or contract document to check.")],
+    output: OutputOption,
+    lang: LangOption = Lang.nl,
+    template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/memo.<format>.j2 (.md and .html only).")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Write a compliance memo for the buyer: .docx, .md or .html (the extension decides)."""
+    from .render.memo import MEMO_FORMATS, memo_format, render_memo
+    from .render.templates import TemplateError
+
+    fmt = memo_format(output)
+    if fmt is None:
+        _fail(f"{output}: unknown memo format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(MEMO_FORMATS))}")
+    if template is not None and fmt == "docx":
+        _fail("--template applies to .md and .html memos; the .docx memo is built without a template")
+    if template is not None and not template.is_file():
+        _fail(f"{template}: template not found")
+    data = _read(document)
+    if _same_file(document, output):
+        _fail(f"{output}: that is the document itself; write the memo to another file")
+    ruleset = _ruleset(rules)
+    report = _checked(data, document, ruleset)
+    try:
+        rendered = render_memo(report, ruleset, fmt, lang.value, template=template, memo_date=dt.date.today())
+    except TemplateError as exc:
+        _fail(str(exc))
+    write_atomic(output, rendered)
+    typer.echo(f"wrote {output}: {report.verdict}", err=True)
+    raise typer.Exit(_exit_code(report))
+
+
+def annotate(
+    draft: Annotated[Path, typer.Argument(help="The draft as a Word document (.docx); it is never changed.")],
+    output: OutputOption,
+    lang: LangOption = Lang.nl,
+    rules: RulesOption = None,
+    author: Annotated[str, typer.Option("--author", help="The author name the comments carry.")] = "isv-checker",
+) -> None:
+    """Write a copy of a DOCX draft with Word comments on the ISV evidence and the wording to add."""
+    from .document import DocFormat
+    from .readers.extraction import ReadFailure
+    from .readers.sniff import format_from_name, sniff
+    from .render.annotate import AnnotateError, annotate_docx
+
+    if output.suffix.lower() != ".docx":
+        _fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
+    data = _read(draft)
+    try:
+        fmt = sniff(data, draft.name)
+    except ReadFailure:
+        fmt = format_from_name(draft.name)
+    if fmt is not DocFormat.DOCX:
+        kind = fmt.value.upper() if fmt is not DocFormat.UNKNOWN else "not a Word document"
+        _fail(
+            f"{draft}: annotate needs the draft as a Word document (.docx), and this is {kind}. "
+            f"Comments cannot be added to it; make a memo instead: isv-check memo {draft} -o memo.docx"
+        )
+    if _same_file(draft, output):
+        _fail(f"{output}: that is the draft itself; the original is never changed, write the copy to another file")
+    ruleset = _ruleset(rules)
+    report = _checked(data, draft, ruleset)
+    try:
+        annotated = annotate_docx(data, report, ruleset, lang.value, author=author)
+    except AnnotateError as exc:
+        _fail(f"{draft}: {exc}")
+    write_atomic(output, annotated.data)
+    typer.echo(f"wrote {output}: {report.verdict}, {len(annotated.comments)} comment(s)", err=True)
+    raise typer.Exit(_exit_code(report))
+
+
+def sdg_table(
+    results: Annotated[list[Path], typer.Argument(help="Reports written by `isv-check scan --format json` (.json or .jsonl).")],
+    output: OutputOption,
+    year: Annotated[int | None, typer.Option("--year", help="Count only reports whose document date is in this year.")] = None,
+    lang: LangOption = Lang.nl,
+    template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/sdg_table.<format>.j2 (.md and .html only).")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Write the SDG contribution table for the annual report: .xlsx, .csv, .md, .docx or .html."""
+    from .render.sdg_outputs import SDG_FORMATS, render_sdg_table, sdg_format
+    from .render.sdg_sources import ReportSourceError, iter_reports
+    from .render.sdg_table import aggregate
+    from .render.templates import TemplateError
+
+    fmt = sdg_format(output)
+    if fmt is None:
+        _fail(f"{output}: unknown table format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(SDG_FORMATS))}")
+    if template is not None and fmt not in ("md", "html"):
+        _fail("--template applies to .md and .html tables")
+    if template is not None and not template.is_file():
+        _fail(f"{template}: template not found")
+    if year is not None and not 2000 <= year <= 2100:
+        _fail(f"--year {year}: give a year such as 2026")
+    for path in results:
+        _check_input(path)
+    ruleset = _ruleset(rules)
+    try:
+        table = aggregate((report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results))
+    except ReportSourceError as exc:
+        _fail(str(exc))
+    try:
+        rendered = render_sdg_table(table, ruleset, fmt, lang.value, template=template)
+    except TemplateError as exc:
+        _fail(str(exc))
+    write_atomic(output, rendered)
+    typer.echo(f"wrote {output}: {table.total.contracts} contract(s) counted", err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the output commands to the `isv-check` app."""
+    app.command("memo")(memo)
+    app.command("annotate")(annotate)
+    app.command("sdg-table")(sdg_table)

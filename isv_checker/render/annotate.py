@@ -1,0 +1,471 @@
+"""The marked-up copy: the buyer's draft with Word comments on the evidence of the report.
+
+A copy of the DOCX gets a comment on the clause, on each element found, on each decoy set aside, and,
+for each missing element, a comment at the clause (or, without a clause, at the contract conditions)
+that holds the model wording to insert; a first comment on the first paragraph states the verdict.
+Nothing else changes: the copy is python-docx's round trip of the original package plus the comments
+part and the comment markers in the body.
+
+Evidence is found again by its paragraph number, counted exactly as the reader counts it
+(`readers.docx.counted_paragraphs`), and by its quoted words inside that paragraph (a table cell's
+block may hold several paragraphs of the cell). Where the quote is found, the run that holds it is
+split so the comment covers just those words; where it is not, the comment covers the paragraph and
+says so. Evidence in headers, footers and notes cannot carry a body comment: it goes on the first
+paragraph and names where the words are. The document is never read or judged again.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from ..document import DocFormat
+from ..report import Evidence, Report
+from ..ruleset.load import Ruleset
+from .memo import advice_elements, short_quote, verdict_sentence, wording_language
+from .messages import location_label, messages
+
+AUTHOR = "isv-checker"
+INITIALS = "ISV"
+QUOTE_CHARS = 200
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_P, _R, _T, _RPR, _PPR = _W + "p", _W + "r", _W + "t", _W + "rPr", _W + "pPr"
+_TC, _TXBX, _SDT, _SDTCONTENT = _W + "tc", _W + "txbxContent", _W + "sdt", _W + "sdtContent"
+_RUN_CHARS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+_SKIPPED = frozenset((_PPR, _RPR, _W + "del", _W + "moveFrom", _W + "sdtPr", _W + "sdtEndPr", _MC + "Fallback",
+                      _W + "customXmlPr", _W + "smartTagPr"))
+_SPLITTABLE = frozenset((_T, _RPR, _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen", _W + "lastRenderedPageBreak",
+                         _W + "softHyphen"))
+
+# Headings under which a missing clause belongs, best first (matched in lower case, anywhere in the heading).
+CONDITIONS_HEADINGS = (
+    "uitvoeringsvoorwaarden", "contractvoorwaarden", "bijzondere voorwaarden", "voorwaarden",
+    "contract performance conditions", "contract conditions", "conditions of contract", "special conditions",
+    "conditions", "overeenkomst", "agreement", "contract",
+)
+
+
+class AnnotateError(Exception):
+    """The draft cannot be marked up (not a DOCX, or a package python-docx cannot open)."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One comment in the copy: what it is about, the paragraph it sits on, and whether it covers the quoted words."""
+
+    comment_id: int
+    kind: str  # summary, clause, element, decoy, missing
+    paragraph: int | None
+    exact: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Annotated:
+    data: bytes
+    comments: tuple[Placed, ...]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    top: Any  # the paragraph's child that holds the run (the run itself, or a hyperlink, w:ins, ...)
+    run: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    first: Any
+    last: Any
+    paragraph: int | None
+    exact: bool
+    note: str  # why the comment is not on the quoted words, in the comment's language ('' when it is)
+
+
+def _run_text(run: Any) -> str:
+    rpr = run.find(_RPR)
+    if rpr is not None:
+        vanish = rpr.find(_W + "vanish")
+        if vanish is not None and vanish.get(_W + "val", "true").lower() not in ("0", "false", "off"):
+            return ""
+    from ..readers.docx import _symbol
+
+    parts = []
+    for child in run:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag in _RUN_CHARS:
+            parts.append(_RUN_CHARS[child.tag])
+        elif child.tag == _W + "sym":
+            parts.append(_symbol(child.get(_W + "char")))
+    return "".join(parts)
+
+
+def _segments(paragraph: Any) -> list[_Segment]:
+    """The runs of a paragraph in reading order with their visible text; text boxes are paragraphs of their own."""
+    out: list[_Segment] = []
+
+    def visit(element: Any, top: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIPPED:
+                continue
+            if tag == _R:
+                out.append(_Segment(top if top is not None else child, child, _run_text(child)))
+            elif tag == _SDT and _placeholder(child):
+                continue
+            elif tag == _MC + "AlternateContent":
+                choice = child.find(_MC + "Choice")
+                if choice is not None:
+                    visit(choice, top if top is not None else child)
+            else:
+                visit(child, top if top is not None else child)
+
+    visit(paragraph, None)
+    return out
+
+
+def _placeholder(sdt: Any) -> bool:
+    """A content control still showing its placeholder text, which the reader leaves out."""
+    properties = sdt.find(_W + "sdtPr")
+    flag = properties.find(_W + "showingPlcHdr") if properties is not None else None
+    return flag is not None and flag.get(_W + "val", "true").lower() not in ("0", "false", "off")
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """Lower-cased text with whitespace runs as one space, and the original index of each character."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char.isspace() or char == "\u00a0":
+            if chars and chars[-1] == " ":
+                continue
+            char = " "
+        else:
+            lowered = char.lower()
+            char = lowered if len(lowered) == 1 else char
+        chars.append(char)
+        where.append(index)
+    return "".join(chars), where
+
+
+def _find(text: str, quote: str, near: int) -> tuple[int, int] | None:
+    """(start, end) of `quote` in `text`, ignoring case and spacing; of several, the one nearest `near`."""
+    wanted = " ".join(quote.split())
+    if wanted.endswith("…") and len(quote) >= 290:  # the report cut a long quote
+        wanted = wanted[:-1].rstrip()
+    if not wanted:
+        return None
+    hay, where = _normalised(text)
+    needle, _ = _normalised(wanted)
+    best: tuple[int, int] | None = None
+    position = hay.find(needle)
+    while position != -1:
+        start, end = where[position], where[position + len(needle) - 1] + 1
+        if best is None or abs(start - near) < abs(best[0] - near):
+            best = (start, end)
+        position = hay.find(needle, position + 1)
+    return best
+
+
+def _split(run: Any, offset: int) -> Any | None:
+    """Split a plain run at a character offset; the run keeps the left part, the returned copy (placed
+    after it) the right part. None for runs with fields, drawings or other content that cannot be split."""
+    children = [c for c in run if c.tag != _RPR]
+    if any(not isinstance(c.tag, str) or c.tag not in _SPLITTABLE for c in children) or _run_text(run) == "":
+        return None
+    right = copy.deepcopy(run)
+    right_children = [c for c in right if c.tag != _RPR]
+    position = 0
+    for left_child, right_child in zip(children, right_children):
+        length = len(left_child.text or "") if left_child.tag == _T else len(_RUN_CHARS.get(left_child.tag, ""))
+        if position + length <= offset:
+            right.remove(right_child)
+        elif position >= offset:
+            run.remove(left_child)
+        else:
+            cut = offset - position
+            text = left_child.text or ""
+            left_child.text, right_child.text = text[:cut], text[cut:]
+            left_child.set(_XML_SPACE, "preserve")
+            right_child.set(_XML_SPACE, "preserve")
+        position += length
+    run.addnext(right)
+    return right
+
+
+def _host(paragraph: Any) -> Any:
+    """The body paragraph that holds a text box's paragraph (the paragraph itself outside text boxes)."""
+    host = paragraph
+    node = paragraph.getparent()
+    inside_box = False
+    while node is not None:
+        if node.tag == _TXBX:
+            inside_box = True
+        elif node.tag == _P and inside_box:
+            host, inside_box = node, False
+        node = node.getparent()
+    return host
+
+
+def _top_child(paragraph: Any, element: Any) -> Any:
+    node = element
+    while node.getparent() is not None and node.getparent() is not paragraph:
+        node = node.getparent()
+    return node
+
+
+class _Locator:
+    """Finds where a piece of evidence sits in the copy's body, numbering paragraphs as the reader does."""
+
+    def __init__(self, document: Any, lang: str) -> None:
+        from ..readers.docx import counted_paragraphs
+
+        numbering = None
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering = None
+        self.lang = lang
+        self.t = messages(lang)
+        self.paragraphs = {c.number: c for c in counted_paragraphs(document.element.body, document.styles.element, numbering)}
+        if not self.paragraphs:
+            raise AnnotateError("the document body has no paragraph with text to put comments on")
+        self.first_number = min(self.paragraphs)
+
+    def text_of(self, number: int) -> str:
+        return "".join(s.text for s in _segments(self.paragraphs[number].element))
+
+    def whole(self, number: int, note: str = "") -> _Anchor:
+        """An anchor over the paragraph's runs (over the host paragraph's box for a text-box paragraph)."""
+        element = self.paragraphs[number].element
+        host = _host(element)
+        if host is not element:
+            top = _top_child(host, element)
+            return _Anchor(top, top, number, False, note or self.t["c_text_box"])
+        segments = _segments(element)
+        if not segments:  # text only in math or similar: the markers go inside the paragraph
+            return _Anchor(element, element, number, False, note)
+        return _Anchor(segments[0].top, segments[-1].top, number, False, note)
+
+    def first_paragraph(self, note: str = "") -> _Anchor:
+        return self.whole(self.first_number, note)
+
+    def evidence(self, evidence: Evidence) -> _Anchor:
+        if evidence.paragraph is None:
+            where = location_label(evidence.location, self.lang)
+            return self.first_paragraph(self.t["c_elsewhere"].format(location=where))
+        if evidence.paragraph not in self.paragraphs:
+            return self.first_paragraph(self.t["c_paragraph_missing"].format(paragraph=evidence.paragraph))
+        number = evidence.paragraph
+        element = self.paragraphs[number].element
+        if _host(element) is not element:
+            return self.whole(number)
+        offset = 0
+        for candidate in self._cell_paragraphs(number):
+            segments = _segments(self.paragraphs[candidate].element)
+            text = "".join(s.text for s in segments)
+            lead = len(text) - len(text.lstrip())
+            span = _find(text, evidence.quote, evidence.start - offset + lead)
+            if span is not None:
+                return self._exact(candidate, segments, *span)
+            offset += len(text.strip()) + 1
+        return self.whole(number, self.t["c_not_located"])
+
+    def _cell_paragraphs(self, number: int) -> Iterator[int]:
+        """The paragraph and, in a table cell, the cell's later paragraphs (its block joins them)."""
+        yield number
+        cell = next((a for a in self.paragraphs[number].element.iterancestors(_TC)), None)
+        if cell is None:
+            return
+        following = number + 1
+        while following in self.paragraphs:
+            ancestors = list(self.paragraphs[following].element.iterancestors(_TC))
+            if not ancestors or ancestors[0] is not cell:
+                return
+            yield following
+            following += 1
+
+    def _exact(self, number: int, segments: list[_Segment], start: int, end: int) -> _Anchor:
+        bounds = []
+        position = 0
+        for segment in segments:
+            bounds.append((position, position + len(segment.text)))
+            position += len(segment.text)
+        first = next(i for i, (a, b) in enumerate(bounds) if a <= start < b)
+        last = next(i for i, (a, b) in enumerate(bounds) if a < end <= b)
+        first_seg, last_seg = segments[first], segments[last]
+        first_el, last_el = first_seg.top, last_seg.top
+        exact = True
+        # split the last run first, so offsets in the first run stay valid when both are the same run
+        if last_seg.top is last_seg.run and end < bounds[last][1]:
+            if _split(last_seg.run, end - bounds[last][0]) is None:
+                exact = False
+        elif last_seg.top is not last_seg.run and end < bounds[last][1]:
+            exact = False
+        if first_seg.top is first_seg.run and start > bounds[first][0]:
+            right = _split(first_seg.run, start - bounds[first][0])
+            if right is None:
+                exact = False
+            else:
+                first_el = right
+                if first == last:
+                    last_el = right
+        elif first_seg.top is not first_seg.run and start > bounds[first][0]:
+            exact = False
+        return _Anchor(first_el, last_el, number, exact, "")
+
+    def conditions(self) -> _Anchor:
+        """Where a missing clause belongs: the contract-conditions heading, else the first paragraph."""
+        headings = [(n, " ".join(self.text_of(n).lower().split())) for n, c in sorted(self.paragraphs.items()) if c.heading_level]
+        for word in CONDITIONS_HEADINGS:
+            for number, text in headings:
+                if word in text:
+                    return self.whole(number)
+        return self.first_paragraph()
+
+
+def _mark(first: Any, last: Any, comment_id: int) -> None:
+    """Put the comment's range around first..last (children of one paragraph) and its reference after it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:commentRangeStart", attrs={qn("w:id"): str(comment_id)})
+    end = OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): str(comment_id)})
+    reference = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    properties.append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
+    reference.append(properties)
+    reference.append(OxmlElement("w:commentReference", attrs={qn("w:id"): str(comment_id)}))
+    if first.tag == _P:  # a paragraph without runs: mark inside it
+        first.append(start)
+        first.append(end)
+        first.append(reference)
+        return
+    first.addprevious(start)
+    while _is_comment_end(last.getnext()):  # after the ends of earlier comments, so comments keep their order
+        last = last.getnext()
+    last.addnext(end)
+    end.addnext(reference)
+
+
+def _is_comment_end(element: Any) -> bool:
+    if element is None:
+        return False
+    if element.tag == _W + "commentRangeEnd":
+        return True
+    return element.tag == _R and element.find(_W + "commentReference") is not None
+
+
+def _quote_line(t: dict[str, str], evidence: Evidence, lang: str) -> str:
+    return t["c_quote"].format(quote=short_quote(evidence.quote, QUOTE_CHARS), location=location_label(evidence.location, lang))
+
+
+def _plan(report: Report, ruleset: Ruleset, lang: str) -> Iterator[tuple[str, Evidence | None, str]]:
+    """(kind, evidence to anchor on or None, comment text) for every comment, in the order they are added."""
+    t = messages(lang)
+    clause = report.clause
+    summary = t["c_summary"].format(sentence=verdict_sentence(report, lang))
+    ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
+    yield "summary", None, summary + "\n" + t["c_summary_rules"].format(ruleset=ruleset_text, version=report.checker.version)
+    clause_evidence = clause.evidence[0] if clause is not None and clause.present and clause.evidence else None
+    if clause is not None and clause.present:
+        found = [e for e in clause.elements if e.found]
+        lines = [t["c_clause"].format(found=len(found))]
+        missing = [(e.name_en if lang == "en" else e.name_nl) for e in clause.elements if not e.found]
+        if missing:
+            lines.append(t["c_clause_missing_list"].format(names="; ".join(missing)))
+        if clause_evidence is not None:
+            lines.append(_quote_line(t, clause_evidence, lang))
+        yield "clause", clause_evidence, "\n".join(lines)
+        for element in found:
+            name = element.name_en if lang == "en" else element.name_nl
+            text = t["c_element"].format(name=name)
+            if element.evidence:
+                text += "\n" + _quote_line(t, element.evidence[0], lang)
+            yield "element", element.evidence[0] if element.evidence else clause_evidence, text
+    reasons = {d.id: (d.reason_en if lang == "en" else d.reason_nl) for d in ruleset.decoys}
+    seen: set[tuple[str, int]] = set()
+    for decoy in report.decoys:
+        key = (decoy.rule, decoy.evidence.block)
+        if key in seen:
+            continue
+        seen.add(key)
+        reason = reasons.get(decoy.rule, decoy.reason)
+        yield "decoy", decoy.evidence, t["c_decoy"].format(reason=reason) + "\n" + _quote_line(t, decoy.evidence, lang)
+    elements = {e.element: e for e in ruleset.elements}
+    wording_lang = wording_language(report, lang)
+    where = t["c_where_clause"] if clause_evidence is not None else t["c_where_conditions"]
+    for element_id in advice_elements(report):
+        rule = elements.get(element_id)
+        if rule is None:
+            continue
+        name = rule.name_en if lang == "en" else rule.name_nl
+        wording = rule.model_wording_en if wording_lang == "en" else rule.model_wording_nl
+        yield "missing", clause_evidence, t["c_missing_element"].format(name=name, where=where) + "\n" + wording
+
+
+def annotate_docx(
+    data: bytes,
+    report: Report,
+    ruleset: Ruleset,
+    lang: str = "nl",
+    *,
+    author: str = AUTHOR,
+    initials: str = INITIALS,
+) -> Annotated:
+    """A marked-up copy of the DOCX `data`, whose report is `report`; `data` itself is not touched."""
+    if report.document.format is not DocFormat.DOCX:
+        raise AnnotateError(f"the marked-up copy needs the Word (.docx) version of the draft; this is {report.document.format.value.upper()}")
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for packages it refuses
+        raise AnnotateError(f"python-docx cannot open this Word package ({type(exc).__name__}: {exc}); save it as a plain .docx") from None
+    t = messages(lang)
+    locator = _Locator(document, lang)
+    placed: list[Placed] = []
+    for kind, evidence, text in _plan(report, ruleset, lang):
+        try:
+            if evidence is None:
+                anchor = locator.conditions() if kind == "missing" else locator.first_paragraph()
+            else:
+                anchor = locator.evidence(evidence)
+        except Exception:  # noqa: BLE001 - a comment in a slightly wrong place beats no copy at all
+            anchor = locator.first_paragraph(t["c_not_located"])
+        body = text + ("\n" + anchor.note if anchor.note else "")
+        comment = document.comments.add_comment(text=body, author=author, initials=initials)
+        _mark(anchor.first, anchor.last, comment.comment_id)
+        placed.append(Placed(comment.comment_id, kind, anchor.paragraph, anchor.exact, body))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return Annotated(buffer.getvalue(), tuple(placed))
+
+
+def comment_ranges(data: bytes) -> dict[int, str]:
+    """The text each comment covers in a DOCX, by comment id (for tests and for checking a copy by hand)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    open_ranges: dict[int, list[str]] = {}
+    done: dict[int, str] = {}
+    for element in root.iter():
+        if element.tag == _W + "commentRangeStart":
+            open_ranges[int(element.get(_W + "id"))] = []
+        elif element.tag == _W + "commentRangeEnd":
+            number = int(element.get(_W + "id"))
+            done[number] = "".join(open_ranges.pop(number, []))
+        elif element.tag == _T:
+            for parts in open_ranges.values():
+                parts.append(element.text or "")
+    return done

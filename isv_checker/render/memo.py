@@ -1,0 +1,337 @@
+"""The compliance memo for the government buyer: one view model, shared by every memo format.
+
+`memo_view(report, ruleset, lang)` turns a `Report` into plain dicts and lists in the memo's
+language: the verdict in one sentence, why (categories, authority, value against the threshold),
+the six elements with their quoted words, the decoys set aside and why, what to do (model wording
+from `rules/elements.yaml` for each missing element), and the SDG targets. The Markdown and HTML
+memos render it through `templates/memo.*.j2`; `memo_docx` builds a Word document from it.
+Nothing here reads the document: only the report and the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..report import Evidence, Report
+from ..ruleset.load import Ruleset
+from .messages import format_date, format_eur, location_label, messages
+from .templates import render_template
+
+QUOTE_CHARS = 160
+EVIDENCE_PER_CATEGORY = 2
+DECOY_PLACES = 3
+MEMO_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+
+TONES = {
+    "compliant": "ok", "not_required": "ok", "incomplete": "warn", "needs_review": "warn",
+    "missing": "bad", "unreadable": "bad",
+}
+
+
+def short_quote(quote: str, limit: int = QUOTE_CHARS) -> str:
+    text = " ".join(quote.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def evidence_view(evidence: Evidence, lang: str) -> dict[str, str]:
+    return {"quote": short_quote(evidence.quote), "location": location_label(evidence.location, lang)}
+
+
+def wording_language(report: Report, lang: str) -> str:
+    """Model wording goes into the document, so it is in the document's language (else the memo's)."""
+    return report.language or lang
+
+
+def needs_review_gap(report: Report, t: dict[str, str]) -> str:
+    """Which missing fact keeps the checker from deciding, in the memo's words."""
+    app = report.applicability
+    if app is None:
+        return t["gap_other"]
+    if app.authority.central_government is None:
+        return t["gap_authority"]
+    if app.value_eur.amount is None:
+        return t["gap_value"]
+    if app.threshold_eur is None:
+        return t["gap_date"]
+    return t["gap_other"]
+
+
+def verdict_sentence(report: Report, lang: str) -> str:
+    """The verdict in one sentence, as the memo and the marked-up copy state it."""
+    t = messages(lang)
+    verdict = report.verdict or "unreadable"
+    clause = report.clause
+    found = sum(e.found for e in clause.elements) if clause else 0
+    if verdict == "incomplete":
+        missing = 6 - found
+        return t["sentence_incomplete_one"] if missing == 1 else t["sentence_incomplete"].format(missing=missing)
+    if verdict == "not_required" and clause is not None and clause.present:
+        return t["sentence_not_required_clause"].format(found=found)
+    if verdict == "needs_review":
+        return t["sentence_needs_review"].format(gap=needs_review_gap(report, t))
+    if verdict == "unreadable":
+        return t["sentence_unreadable"].format(status=report.status.value)
+    return t[f"sentence_{verdict}"]
+
+
+def advice_elements(report: Report) -> list[str]:
+    """Ids of the elements to add: for a required (or possibly required) ISV, and for an incomplete clause."""
+    clause = report.clause
+    if clause is None or report.verdict in (None, "unreadable", "compliant"):
+        return []
+    missing = [e.id for e in clause.elements if not e.found]
+    if report.verdict in ("missing", "incomplete", "needs_review"):
+        return missing
+    return missing if clause.present else []  # not_required: only to complete a clause that is there
+
+
+def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
+    """The targets the contract reaches once ISV is fully applied (the links the SDG table counts),
+    each marked `current` when the report already gives it."""
+    from .sdg_table import contract_links, target_key
+
+    t = messages(lang)
+    current = {s.target for s in report.sdg_targets}
+    clause = report.clause
+    clause_present = bool(clause and clause.present)
+    applies = report.verdict in ("compliant", "incomplete", "missing", "needs_review") or clause_present
+    links = contract_links((c.id for c in report.categories), clause_present, ruleset) if applies else {}
+    if not links:
+        return {"intro": t["sdg_none"], "targets": [], "mixed": False, "note": ""}
+    ordered = []
+    for target in sorted(links, key=target_key):
+        link = links[target][0][0]
+        ordered.append({
+            "target": target,
+            "goal": link.goal,
+            "title": link.title_en if lang == "en" else link.title_nl,
+            "rationale": link.rationale,
+            "current": target in current,
+        })
+    complete = clause_present and clause is not None and all(e.found for e in clause.elements)
+    return {
+        "intro": t["sdg_intro"] if complete else t["sdg_intro_after"],
+        "targets": ordered,
+        "mixed": any(v["current"] for v in ordered) and not all(v["current"] for v in ordered),
+        "note": t["sdg_rationale_note"],
+    }
+
+
+def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+    t = messages(lang)
+    app = report.applicability
+    rows: list[dict[str, Any]] = []
+    if app is None:
+        return rows
+    if report.categories:
+        for category in report.categories:
+            name = category.name_en if lang == "en" else category.name_nl
+            group = category.group_name_en if lang == "en" else category.group_name_nl
+            if group and group != name:
+                name = f"{name} ({group})"
+            rows.append({
+                "label": t["why_category"],
+                "text": name,
+                "evidence": [evidence_view(e, lang) for e in category.evidence[:EVIDENCE_PER_CATEGORY]],
+            })
+    else:
+        rows.append({"label": t["why_category"], "text": t["no_category"], "evidence": []})
+    authority = app.authority
+    if authority.name:
+        kind = t["central"] if authority.central_government else t["not_central"]
+        rows.append({"label": t["why_authority"], "text": f"{authority.name} ({kind})", "evidence": [evidence_view(e, lang) for e in authority.evidence[:1]]})
+    else:
+        rows.append({"label": t["why_authority"], "text": t["authority_unknown"], "evidence": []})
+    threshold = format_eur(app.threshold_eur, lang) if app.threshold_eur else None
+    if app.value_eur.amount is None:
+        value_text = t["value_none"]
+    elif threshold is None:
+        value_text = t["value_no_threshold"].format(value=format_eur(app.value_eur.amount, lang))
+    else:
+        key = "value_above" if app.value_eur.amount >= (app.threshold_eur or 0) else "value_below"
+        value_text = t[key].format(value=format_eur(app.value_eur.amount, lang), threshold=threshold)
+    rows.append({"label": t["why_value"], "text": value_text, "evidence": [evidence_view(e, lang) for e in app.value_eur.evidence[:1]]})
+    if app.document_date is None:
+        date_text = t["date_none"]
+    elif app.period is None or threshold is None:
+        date_text = t["date_no_period"].format(date=format_date(app.document_date, lang))
+    else:
+        date_text = t["date_period"].format(
+            date=format_date(app.document_date, lang), period=app.period, threshold=threshold,
+            kind=t["threshold_works"] if app.works else t["threshold_central"],
+        )
+    rows.append({"label": t["why_date"], "text": date_text, "evidence": []})
+    if app.procedure:
+        procedure = t.get(f"procedure_{app.procedure}")
+        if procedure is None:
+            rule = next((p for p in ruleset.procedures if p.id == app.procedure), None)
+            procedure = rule.description if rule is not None else app.procedure
+        rows.append({"label": t["why_procedure"], "text": procedure, "evidence": []})
+    clause = report.clause
+    if clause is not None:
+        text = t["clause_at"].format(location=location_label(clause.location or "", lang)) if clause.present else t["clause_none"]
+        rows.append({"label": t["why_clause"], "text": text, "evidence": [evidence_view(e, lang) for e in clause.evidence[:1]]})
+    return rows
+
+
+def _elements(report: Report, lang: str) -> list[dict[str, Any]]:
+    t = messages(lang)
+    clause = report.clause
+    if clause is None or (report.verdict == "not_required" and not clause.present):
+        return []  # nothing to complete: no clause, and none needed
+    rows = []
+    for element in clause.elements:
+        first = element.evidence[0] if element.evidence else None
+        places = list(dict.fromkeys(location_label(e.location, lang) for e in element.evidence))
+        rows.append({
+            "id": element.id,
+            "name": element.name_en if lang == "en" else element.name_nl,
+            "found": element.found,
+            "status": t["found"] if element.found else t["missing"],
+            "where": ", ".join(places) if places else "—",
+            "quote": short_quote(first.quote, 120) if first else "—",
+        })
+    return rows
+
+
+def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+    """Decoys grouped by rule, with the reason in the memo's language and the first few places."""
+    t = messages(lang)
+    rules = {d.id: d for d in ruleset.decoys}
+    groups: dict[str, dict[str, Any]] = {}
+    for decoy in report.decoys:
+        rule = rules.get(decoy.rule)
+        reason = (rule.reason_en if lang == "en" else rule.reason_nl) if rule is not None else decoy.reason
+        group = groups.setdefault(decoy.rule, {"rule": decoy.rule, "decoy": decoy.decoy, "reason": reason, "places": [], "more": 0})
+        place = {"quote": short_quote(decoy.evidence.quote, 80), "location": location_label(decoy.evidence.location, lang)}
+        if place in group["places"]:
+            continue
+        if len(group["places"]) < DECOY_PLACES:
+            group["places"].append(place)
+        else:
+            group["more"] += 1
+    for group in groups.values():
+        group["more_text"] = t["more_places"].format(n=group["more"]) if group["more"] else ""
+    return list(groups.values())
+
+
+def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
+    t = messages(lang)
+    verdict = report.verdict or "unreadable"
+    clause = report.clause
+    wording_lang = wording_language(report, lang)
+    elements = {e.element: e for e in ruleset.elements}
+    todo = advice_elements(report)
+    if verdict == "unreadable":
+        intro, then = t["actions_unreadable"], ""
+    elif verdict == "compliant":
+        intro, then = t["actions_compliant"], ""
+    elif verdict == "not_required":
+        intro, then = (t["actions_not_required_incomplete"] if todo else t["actions_not_required"]), ""
+    elif verdict == "needs_review":
+        intro, then = t["actions_needs_review"].format(gap=needs_review_gap(report, t)), t["actions_needs_review_then"]
+    elif verdict == "missing" or clause is None or not clause.present:
+        intro, then = t["actions_missing"], ""
+    else:
+        intro, then = t["actions_incomplete"], ""
+    if clause is not None and clause.present:
+        where = t["where_clause"].format(location=location_label(clause.location or "", lang))
+    elif verdict == "missing":
+        where = ""  # the intro already says where
+    else:
+        where = t["where_conditions"]
+    steps = []
+    for element_id in todo:
+        rule = elements.get(element_id)
+        if rule is None:
+            continue
+        steps.append({
+            "id": element_id,
+            "name": rule.name_en if lang == "en" else rule.name_nl,
+            "wording": rule.model_wording_en if wording_lang == "en" else rule.model_wording_nl,
+            "wording_lang": wording_lang,
+        })
+    return {
+        "intro": intro,
+        "then": then if steps else "",
+        "where": where if steps else "",
+        "steps": steps,
+        "wording_note": t["wording_language"] if wording_lang != lang else "",
+    }
+
+
+def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: dt.date | None = None) -> dict[str, Any]:
+    """Everything a memo shows, in `lang`, as plain data for the templates and the DOCX builder.
+
+    `memo_date` is printed when given (the CLI gives today); leave it out for reproducible output.
+    """
+    t = messages(lang)
+    app = report.applicability
+    verdict = report.verdict or "unreadable"
+    properties = report.document.properties
+    name = Path(report.file).name
+    ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
+    authority = app.authority.name if app is not None and app.authority.name else t["not_recognised"]
+    facts = [
+        (t["fact_document"], name),
+        (t["fact_authority"], authority),
+        (t["fact_date"], format_date(app.document_date, lang) if app is not None and app.document_date else t["unknown"]),
+        (t["fact_ruleset"], ruleset_text),
+        (t["fact_checker"], f"{report.checker.name} {report.checker.version}"),
+    ]
+    if memo_date is not None:
+        facts.append((t["fact_memo_date"], format_date(memo_date, lang)))
+    notes = []
+    if report.document.ocr_pages:
+        notes.append(t["note_ocr"])
+    notes += [t["note_warning"].format(warning=w) for w in report.document.warnings]
+    clause = report.clause
+    return {
+        "lang": lang,
+        "t": t,
+        "title": f"{t['memo_title']}: {properties.get('title') or name}",
+        "subtitle": t["memo_subtitle"],
+        "file": name,
+        "facts": [{"label": label, "value": value} for label, value in facts],
+        "verdict": verdict,
+        "verdict_label": t[f"verdict_{verdict}"],
+        "verdict_sentence": verdict_sentence(report, lang),
+        "tone": TONES.get(verdict, "warn"),
+        "why": _why(report, ruleset, lang),
+        "clause_present": bool(clause and clause.present),
+        "elements": _elements(report, lang),
+        "elements_note": t["no_clause_elements"] if clause is not None and not clause.present and verdict != "not_required" else "",
+        "decoys": _decoys(report, ruleset, lang),
+        "actions": _actions(report, ruleset, lang),
+        "sdg": _sdg_view(report, ruleset, lang),
+        "notes": notes,
+        "footer": t["footer"].format(version=report.checker.version, ruleset=ruleset_text),
+    }
+
+
+def memo_format(path: str | os.PathLike[str]) -> str | None:
+    """'md', 'html' or 'docx' from the output's extension; None for any other."""
+    return MEMO_FORMATS.get(Path(path).suffix.lower())
+
+
+def render_memo(
+    report: Report,
+    ruleset: Ruleset,
+    fmt: str,
+    lang: str = "nl",
+    *,
+    template: str | os.PathLike[str] | None = None,
+    memo_date: dt.date | None = None,
+) -> bytes:
+    """The memo in `fmt` ('md', 'html' or 'docx') as bytes, ready to write."""
+    view = memo_view(report, ruleset, lang, memo_date=memo_date)
+    if fmt == "docx":
+        from .memo_docx import memo_docx
+
+        return memo_docx(view)
+    if fmt not in ("md", "html"):
+        raise ValueError(f"unknown memo format {fmt!r}")
+    return render_template(f"memo.{fmt}.j2", view, template=template).encode("utf-8")
