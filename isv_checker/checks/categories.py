@@ -15,11 +15,11 @@ from ..report import CategoryResult, Evidence
 from ..ruleset.load import Ruleset
 from .evidence import evidence
 from .hits import HitIndex
+from .title import title_blocks
 
 CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
 SUBJECT_HIT, PASSING_HIT, ACCEPT = 2.0, 0.5, 2.0
 DOMINANCE = 0.4  # a category far weaker than the document's main one is a side remark, not a purchase
-TITLE_BLOCKS = 6
 
 
 def weak_key(rule_id: str) -> str:
@@ -48,17 +48,6 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
                     continue
             codes.append(CpvCode(m.group(1), block.index, m.start(), m.end()))
     return codes
-
-
-def title_blocks(document: Document) -> set[int]:
-    """The title area: the first blocks, up to the first heading that opens the body."""
-    title: set[int] = set()
-    for block in document.blocks[:TITLE_BLOCKS]:
-        if block.kind is BlockKind.HEADING and block.index > 0 and title:
-            break
-        if block.kind not in (BlockKind.HEADER, BlockKind.FOOTER):
-            title.add(block.index)
-    return title
 
 
 def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:

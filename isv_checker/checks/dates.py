@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Document
+from .title import title_blocks
 
 _MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
@@ -56,9 +57,11 @@ def parse_dates(text: str) -> list[tuple[dt.date, int, int]]:
 
 
 def document_date(document: Document) -> FoundDate | None:
-    """The date a person would call the document's date: a labelled one near the top, else the first one
-    near the top, else the file's creation date."""
+    """The date a person would call the document's date, most trusted first: a date labelled "Datum"
+    or written as "Den Haag, 14 april 2025" near the top; a date in the title area; the file's own
+    creation date; the first date near the top (which may be a deadline or an old contract's end)."""
     first: FoundDate | None = None
+    title = title_blocks(document)
     for block in document.blocks[:SEARCH_BLOCKS]:
         lower = block.text.lower()
         for value, start, end in parse_dates(block.text):
@@ -68,12 +71,12 @@ def document_date(document: Document) -> FoundDate | None:
                 return found
             if first is None:
                 first = found
-    if first is not None:
+    if first is not None and first.block in title:
         return first
     created = document.properties.get("created")
     if created:
         try:
             return FoundDate(dt.date.fromisoformat(created[:10]), None, 0, 0, False)
         except ValueError:
-            return None
-    return None
+            pass
+    return first
