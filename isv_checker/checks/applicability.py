@@ -18,6 +18,7 @@ from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .dates import document_date
 from .evidence import evidence
+from ..matching import Hit
 from .hits import HitIndex
 
 TOP_BLOCKS = 15
@@ -77,6 +78,15 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
             continue
         estimates = hits.in_block(block.index, estimate_rules)
         not_values = hits.in_block(block.index, not_value_rules)
+        if not estimates and block.row is not None:
+            # "Geraamde waarde | 4,85 mln euro": the words sit in the row's label cell.
+            row_label = any(
+                hits.in_block(other.index, estimate_rules)
+                for other in document.blocks[max(0, block.index - 4) : block.index]
+                if other.table == block.table and other.row == block.row
+            )
+            if row_label:
+                estimates = [Hit("row-label", block.index, 0, 0)]
         for amount in amounts:
             score = 0.0
             for hit in estimates:

@@ -23,7 +23,6 @@ from .hits import HitIndex
 
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
-DECOY_REACH = 200  # characters: a decoy this close to a substance anchor rules that anchor out
 NEGATION_REACH = 80
 ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
@@ -37,6 +36,14 @@ def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
         left = m.end()
     m = SENTENCE_END.search(text, end)
     return left, (m.end() if m else len(text))
+
+
+def _same_sentence(text: str, anchor: Hit, decoy_starts: list[int] | tuple[()]) -> bool:
+    """A passage decoy ("Social Return", "UEA") rules out a substance anchor only in its own sentence."""
+    if not decoy_starts:
+        return False
+    lo, hi = sentence_of(text, anchor.start, anchor.end)
+    return any(lo <= start < hi for start in decoy_starts)
 
 
 def _binding(text: str, anchors: list[Hit], obligations: list[Hit]) -> bool:
@@ -141,7 +148,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         names = hits.in_block(block.index, name_rules)
         substance = [
             h for h in hits.in_block(block.index, substance_rules)
-            if not any(abs(h.start - d) <= DECOY_REACH for d in decoy_blocks.get(block.index, ()))
+            if not _same_sentence(block.text, h, decoy_blocks.get(block.index, ()))
         ]
         if not names and not substance:
             continue
