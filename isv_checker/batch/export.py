@@ -1,0 +1,127 @@
+"""Exports of a results database for hand-over: XLSX (a summary sheet and a filterable sheet per
+verdict), CSV (one row per document, the key columns) and JSON Lines (the full reports, one per line,
+readable by every tool that reads isv-check reports)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .store import EXPORT_COLUMNS, Filters, Store
+
+VERDICT_ORDER = ("missing", "incomplete", "needs_review", "compliant", "not_required", "unreadable")
+_JSON_COLUMNS = {"categories", "elements_missing", "sdg_targets", "metadata_facts"}
+
+
+class ExportError(ValueError):
+    """An export that cannot be made (unknown file type)."""
+
+
+def _cell(name: str, value: Any) -> Any:
+    if name in _JSON_COLUMNS and isinstance(value, str):
+        return ", ".join(json.loads(value))
+    return value
+
+
+def export_csv(store: Store, path: Path, filters: Filters | None = None) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in store.rows(filters):
+            writer.writerow([_cell(n, row[n]) for n in EXPORT_COLUMNS])
+            count += 1
+    return count
+
+
+def export_jsonl(store: Store, path: Path, filters: Filters | None = None) -> int:
+    count = 0
+    where, params = (filters or Filters()).sql()
+    with path.open("w", encoding="utf-8") as handle:
+        for (text,) in store.conn.execute(f"SELECT report FROM documents{where} ORDER BY source", params):
+            handle.write(text + "\n")
+            count += 1
+    return count
+
+
+def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
+    bold = workbook.add_format({"bold": True})
+    summary = workbook.add_worksheet("summary")
+    by_verdict = dict(store.counts("verdict", filters))
+    by_status = dict(store.counts("status", filters))
+    total = sum(by_verdict.values())
+    summary.set_column(0, 0, 28)
+    summary.set_column(1, 1, 60)
+    line = 0
+
+    def put(label: str, value: Any = None, fmt: Any = None) -> None:
+        nonlocal line
+        summary.write(line, 0, label, fmt)
+        if value is not None:
+            summary.write(line, 1, value)
+        line += 1
+
+    put("isv-check batch results", fmt=bold)
+    put("database", str(store.path))
+    put("documents", total)
+    runs = store.runs()
+    if runs:
+        last = runs[-1]
+        put("ruleset", f"{last['ruleset_id']} {last['ruleset_version']}")
+        put("last run started", last["started_at"])
+        put("last run finished", last["finished_at"] or "(interrupted)")
+    line += 1
+    put("verdict", fmt=bold)
+    for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:
+        if verdict in by_verdict:
+            put(str(verdict), by_verdict[verdict])
+    line += 1
+    put("reading status", fmt=bold)
+    for status, n in by_status.items():
+        put(str(status), n)
+
+    widths = {"source": 60, "status_message": 40, "authority": 30, "report": 20, "sha256": 20, "clause_location": 30}
+    for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:
+        if verdict not in by_verdict:
+            continue
+        sheet = workbook.add_worksheet(str(verdict)[:31])
+        for col, name in enumerate(EXPORT_COLUMNS):
+            sheet.write(0, col, name, bold)
+            sheet.set_column(col, col, widths.get(name, 14))
+        rows = 0
+        verdict_filter = dataclasses.replace(filters or Filters(), verdict=verdict)
+        for row in store.rows(verdict_filter):
+            rows += 1
+            for col, name in enumerate(EXPORT_COLUMNS):
+                value = _cell(name, row[name])
+                if value is not None:
+                    sheet.write(rows, col, value)
+        sheet.autofilter(0, 0, rows, len(EXPORT_COLUMNS) - 1)
+        sheet.freeze_panes(1, 1)
+    workbook.close()
+    return total
+
+
+EXPORTERS: dict[str, Callable[[Store, Path, Filters | None], int]] = {
+    ".xlsx": export_xlsx,
+    ".csv": export_csv,
+    ".jsonl": export_jsonl,
+}
+
+
+def export(db_path: str | os.PathLike[str], output: str | os.PathLike[str], filters: Filters | None = None) -> int:
+    """Write the database's rows to `output`, in the format its suffix names; returns the row count."""
+    out = Path(output)
+    exporter = EXPORTERS.get(out.suffix.lower())
+    if exporter is None:
+        raise ExportError(f"{out}: export to {', '.join(EXPORTERS)} (the file's suffix chooses)")
+    with Store(db_path, create=False) as store:
+        return exporter(store, out, filters)

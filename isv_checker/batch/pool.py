@@ -1,0 +1,251 @@
+"""The local runner: worker processes this process owns, one file at a time each, so one hung or
+runaway file can be killed without losing the others.
+
+Each worker is a child process with its own pipe. It caps its address space (`RLIMIT_AS`, the
+memory cap: a file that needs more fails with `MemoryError` and is recorded `too_large`), ignores
+Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers) and then says it is ready.
+The parent sends a task, starts the clock, and waits on every pipe and every process at once: a
+result is yielded; a worker past the wall-clock timeout is killed, its file yielded as `timeout` and
+the worker replaced; a worker that died (a segfault, the kernel's OOM killer) has its file yielded as
+`error` with the signal, and is replaced too.
+
+Workers are forked from a fork server that has already imported the reading and matching code, so a
+replacement is ready in a fraction of a second rather than paying the imports again. As with any
+multiprocessing start method but fork, a script that runs a batch needs `if __name__ == "__main__":`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ..document import ReadStatus
+from .runner import Failure, Outcome, RunnerError, TaskFunction
+from .task import Task, TaskSettings, run_task, warm_up
+
+MB = 1024 * 1024
+_PRELOAD = ["isv_checker.batch.task", "isv_checker.pipeline", "isv_checker.checks.engine", "isv_checker.readers.pdf",
+            "isv_checker.readers.docx", "isv_checker.readers.text", "isv_checker.batch.metadata", "spacy"]
+_THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+START_FAILURES = 3
+
+
+def _context() -> Any:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSettings, memory_mb: int | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.update(_THREAD_LIMITS)
+    if memory_mb:
+        limit = memory_mb * MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        warm_up(settings)
+    except BaseException as exc:
+        conn.send(("broken", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        started = time.perf_counter()
+        try:
+            outcome: Any = task_function(task)
+        except MemoryError:
+            outcome = Failure(task.key, ReadStatus.TOO_LARGE, f"checking it needed more than the {memory_mb} MB a worker may use", time.perf_counter() - started)
+        except BaseException as exc:
+            outcome = Failure(task.key, ReadStatus.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+        del task
+        try:
+            conn.send(("done", outcome))
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    task: Task | None = None
+    started: float = 0.0
+
+
+class LocalPoolRunner:
+    """Worker processes on this machine; see the module's docstring."""
+
+    def __init__(
+        self,
+        *,
+        workers: int,
+        timeout: float | None = 120.0,
+        memory_mb: int | None = 2048,
+        settings: TaskSettings | None = None,
+        task_function: TaskFunction = run_task,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        self.workers = workers
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.memory_mb = memory_mb if memory_mb and memory_mb > 0 else None
+        self.settings = settings or TaskSettings()
+        self.task_function = task_function
+        self.description = f"{workers} local worker process{'es' if workers > 1 else ''}"
+        self._context = _context()
+        self._pool: list[_Worker] = []
+        self._start_failures = 0
+        self.replaced = 0
+
+    # ----------------------------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.task_function, self.settings, self.memory_mb),
+            name="isv-check-worker", daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._pool.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self._pool.remove(worker)
+
+    def _replace(self, worker: _Worker, *, kill: bool) -> None:
+        self._retire(worker, kill=kill)
+        self.replaced += 1
+        self._spawn()
+
+    def _death_message(self, worker: _Worker, who: str = "the worker checking it") -> str:
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            why = f"{who} died on {name}"
+            if self.memory_mb and -code in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+                why += f" (it may have run out of memory; the cap is {self.memory_mb} MB)"
+            return why
+        return f"{who} exited unexpectedly (exit code {code})"
+
+    # ----------------------------------------------------------------------------------------------
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        source = iter(tasks)
+        queue: deque[Task] = deque()
+        exhausted = False
+
+        def pull() -> None:
+            nonlocal exhausted
+            try:
+                queue.append(next(source))
+            except StopIteration:
+                exhausted = True
+
+        pull()
+        if not queue:
+            return
+        try:
+            while len(self._pool) < self.workers:
+                self._spawn()
+            while True:
+                while not exhausted and len(queue) < self.workers:
+                    pull()
+                for worker in self._pool:
+                    if worker.ready and worker.task is None and queue:
+                        task = queue.popleft()
+                        worker.task, worker.started = task, time.monotonic()
+                        try:
+                            worker.conn.send(task)
+                        except (BrokenPipeError, OSError):
+                            pass  # the worker died; its sentinel says so below
+                busy = [w for w in self._pool if w.task is not None]
+                if exhausted and not queue and not busy:
+                    return
+                wait_for = 1.0
+                if self.timeout is not None and busy:
+                    wait_for = max(0.0, min(wait_for, min(w.started + self.timeout for w in busy) - time.monotonic()))
+                handles: list[Any] = [w.conn for w in self._pool] + [w.process.sentinel for w in self._pool]
+                wait(handles, timeout=wait_for)
+                yield from self._collect()
+                yield from self._expire()
+        finally:
+            self.close()
+
+    def _collect(self) -> Iterator[Outcome]:
+        for worker in list(self._pool):
+            dead = False
+            while True:
+                try:
+                    if not worker.conn.poll():
+                        break
+                    kind, payload = worker.conn.recv()
+                except (EOFError, OSError):
+                    dead = True
+                    break
+                if kind == "ready":
+                    worker.ready = True
+                    self._start_failures = 0
+                elif kind == "done":
+                    task, worker.task = worker.task, None
+                    if task is not None:
+                        yield payload
+                elif kind == "broken":
+                    self._retire(worker, kill=True)
+                    raise RunnerError(f"a worker could not start: {payload}")
+            if dead or not worker.process.is_alive():
+                worker.process.join(5)
+                task = worker.task
+                if task is not None:
+                    yield Failure(task.key, ReadStatus.ERROR, self._death_message(worker), time.monotonic() - worker.started)
+                elif not worker.ready:
+                    self._start_failures += 1
+                    if self._start_failures >= START_FAILURES:
+                        raise RunnerError(f"workers die before they are ready: {self._death_message(worker, 'a new worker')}")
+                self._replace(worker, kill=False)
+
+    def _expire(self) -> Iterator[Outcome]:
+        if self.timeout is None:
+            return
+        now = time.monotonic()
+        for worker in list(self._pool):
+            task = worker.task
+            if task is not None and now - worker.started > self.timeout:
+                self._replace(worker, kill=True)
+                yield Failure(task.key, ReadStatus.TIMEOUT, f"checking it took longer than the {self.timeout:g} s limit; the worker was stopped", now - worker.started)
+
+    def close(self) -> None:
+        for worker in list(self._pool):
+            try:
+                if worker.task is None and worker.process.is_alive():
+                    worker.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        deadline = time.monotonic() + 5
+        for worker in list(self._pool):
+            worker.process.join(max(0.0, deadline - time.monotonic()) if worker.task is None else 0)
+            self._retire(worker, kill=True)

@@ -1,0 +1,228 @@
+"""A batch run: enumerate the sources, skip what the database already has, hand the rest to a runner,
+write every outcome down, and account for every file.
+
+Each file ends the run in exactly one way: `checked` (a worker judged it, or it timed out or its worker
+died: either way it has a row), `refused` (it could not even be handed over: a zip bomb, a traversal
+member, an unreadable file), `copied` (same content as a file already checked with the same ruleset
+and metadata: its result is copied to a row of its own), or `skipped` (its row is already up to
+date). Files in = checked + refused + copied + skipped, and the summary says so.
+
+Files are hashed as they are handed over, so hashing overlaps with checking and a re-run of an
+unchanged archive costs a read and a hash per file and starts no worker at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..report import RulesetRef
+from .metadata import MetadataFacts, MetadataTable
+from .progress import NullProgress, Progress
+from .runner import Failure, Runner, TaskFunction, make_runner
+from .sources import ArchiveLimits, Item, Refused, collect
+from .store import FAILED_STATUSES, Store
+from .task import Task, TaskResult, TaskSettings, failure_report, result_of, run_task
+
+SLOWEST = 5
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch runs. `workers` None: every core; `timeout` seconds per file (None: no limit);
+    `memory_mb` address-space cap per worker (None: no cap); `scheduler` a Dask address instead of the
+    local pool; `retry_failed` checks again files whose stored status is timeout, error or too_large."""
+
+    workers: int | None = None
+    timeout: float | None = 120.0
+    memory_mb: int | None = 2048
+    scheduler: str | None = None
+    ocr: str = "auto"
+    rules_dir: str | None = None
+    retry_failed: bool = False
+    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+
+
+@dataclass
+class BatchSummary:
+    files_in: int = 0
+    checked: int = 0
+    refused: int = 0
+    copied: int = 0
+    skipped: int = 0
+    other_files: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    verdicts: Counter[str] = field(default_factory=Counter)
+    pages: int = 0
+    elapsed: float = 0.0
+    check_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    slowest: list[tuple[float, str]] = field(default_factory=list)
+    run_id: int = 0
+    runner: str = ""
+    ruleset: str = ""
+
+    @property
+    def accounted(self) -> int:
+        return self.checked + self.refused + self.copied + self.skipped
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files_in": self.files_in, "checked": self.checked, "refused": self.refused, "copied": self.copied,
+            "skipped": self.skipped, "accounted": self.accounted, "other_files": self.other_files,
+            "statuses": dict(self.statuses), "verdicts": dict(self.verdicts), "pages": self.pages,
+            "elapsed": round(self.elapsed, 3), "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "slowest": [[source, round(seconds, 3)] for seconds, source in self.slowest],
+            "runner": self.runner, "ruleset": self.ruleset,
+        }
+
+
+@dataclass(slots=True)
+class _Pending:
+    item: Item
+    sha256: str
+    size: int
+    metadata_key: str
+
+
+def run_batch(
+    paths: Sequence[str | os.PathLike[str]],
+    db_path: str | os.PathLike[str],
+    options: BatchOptions | None = None,
+    *,
+    metadata: MetadataTable | None = None,
+    progress: Progress | None = None,
+    runner: Runner | None = None,
+    task_function: TaskFunction = run_task,
+) -> BatchSummary:
+    """Check every document under `paths` into the database at `db_path`; see the module docstring.
+
+    Raises FileNotFoundError for a missing path, `store.StoreError` for an unusable database,
+    `RulesError` for a bad rules folder and `runner.RunnerError` when workers cannot run at all.
+    """
+    from ..ruleset.load import cached_ruleset
+
+    options = options or BatchOptions()
+    progress = progress or NullProgress()
+    rules = cached_ruleset(options.rules_dir)
+    ref = RulesetRef(id=rules.info.id, version=rules.info.version)
+    settings = TaskSettings(ocr=options.ocr, rules_dir=options.rules_dir, max_bytes=options.limits.max_member_bytes)
+    started = time.perf_counter()
+    summary = BatchSummary(ruleset=f"{ref.id} {ref.version}")
+    with Store(db_path) as store, collect([Path(p) for p in paths], options.limits) as sources:
+        summary.files_in, summary.other_files = len(sources.items), len(sources.skipped)
+        known = store.known()
+        own_runner = runner is None
+        if runner is None:
+            runner = make_runner(workers=options.workers, timeout=options.timeout, memory_mb=options.memory_mb,
+                                 scheduler=options.scheduler, settings=settings, task_function=task_function)
+        summary.runner = runner.description
+        summary.run_id = store.begin_run(ruleset_id=ref.id, ruleset_version=ref.version, runner=runner.description,
+                                         inputs=[os.path.abspath(p) for p in paths])
+        pending: dict[int, _Pending] = {}
+        in_flight: dict[tuple[str, str], int] = {}
+        waiting: dict[tuple[str, str], list[tuple[Item, MetadataFacts | None]]] = {}
+
+        def base_row(item: Item, sha256: str | None, size: int | None, metadata_key: str) -> dict[str, Any]:
+            return {"source": item.source, "name": item.name, "size": size, "sha256": sha256, "ruleset_id": ref.id,
+                    "ruleset_version": ref.version, "metadata_key": metadata_key, "run_id": summary.run_id}
+
+        def count(kind: str, status: str, verdict: str | None, pages: int = 0) -> None:
+            setattr(summary, kind, getattr(summary, kind) + 1)
+            summary.statuses[status] += 1
+            summary.verdicts[verdict or "none"] += 1
+            progress.advance(kind=kind, status=status, verdict=verdict, pages=pages)
+
+        def refuse(item: Item, refusal: Refused) -> None:
+            stored = known.get(item.source)
+            if (stored is not None and stored.sha256 is None and stored.status == refusal.status.value
+                    and stored.ruleset_version == ref.version):
+                count("skipped", stored.status, stored.verdict)
+                return
+            report = failure_report(item.source, refusal.status, refusal.message, size=item.size, ruleset=ref)
+            result = result_of(-1, report, peak_rss_mb=0.0)
+            store.write({**base_row(item, None, item.size, ""), **result.columns, "report": result.report_json})
+            count("refused", refusal.status.value, "unreadable")
+
+        def copy(item: Item, facts_key: str, sha256: str, size: int, row: Any) -> None:
+            report = json.loads(row["report"])
+            report["file"] = item.source
+            values = {name: row[name] for name in row.keys() if name not in ("source", "name", "report", "run_id", "checked_at")}
+            store.write({**values, **base_row(item, sha256, size, facts_key), "copied_from": row["source"],
+                         "report": json.dumps(report, ensure_ascii=False, separators=(",", ":"))})
+            count("copied", row["status"], row["verdict"])
+
+        def tasks() -> Iterator[Task]:
+            for key, item in enumerate(sources.items):
+                facts = metadata.match(item.source) if metadata is not None else None
+                facts_key = facts.key if facts is not None else ""
+                if item.refused is not None:
+                    refuse(item, item.refused)
+                    continue
+                try:
+                    data = item.load()
+                except Refused as refusal:
+                    refuse(item, refusal)
+                    continue
+                sha256 = hashlib.sha256(data).hexdigest()
+                stored = known.get(item.source)
+                if (stored is not None and stored.sha256 == sha256 and stored.ruleset_version == ref.version
+                        and stored.metadata_key == facts_key and not (options.retry_failed and stored.status in FAILED_STATUSES)):
+                    count("skipped", stored.status, stored.verdict)
+                    continue
+                content = (sha256, facts_key)
+                if content in in_flight:
+                    waiting.setdefault(content, []).append((item, facts))
+                    continue
+                row = store.done_elsewhere(sha256, ref.version, facts_key, retry_failed=options.retry_failed)
+                if row is not None:
+                    copy(item, facts_key, sha256, len(data), row)
+                    continue
+                in_flight[content] = key
+                pending[key] = _Pending(item, sha256, len(data), facts_key)
+                yield Task(key=key, source=item.source, data=data, settings=settings, metadata=facts)
+
+        progress.start(total=summary.files_in, description=runner.description)
+        try:
+            for outcome in runner.run(tasks()):
+                job = pending.pop(outcome.key)
+                if isinstance(outcome, Failure):
+                    seconds = outcome.seconds
+                    report = failure_report(job.item.source, outcome.status, outcome.message, sha256=job.sha256, size=job.size, ruleset=ref)
+                    result: TaskResult = result_of(outcome.key, report, read_seconds=outcome.seconds, peak_rss_mb=0.0)
+                else:
+                    result, seconds = outcome, outcome.read_seconds + outcome.check_seconds
+                row = {**base_row(job.item, job.sha256, job.size, job.metadata_key), **result.columns,
+                       "read_seconds": result.read_seconds, "check_seconds": result.check_seconds, "seconds": seconds,
+                       "peak_rss_mb": result.peak_rss_mb or None, "report": result.report_json}
+                store.write(row)
+                summary.pages += result.pages
+                summary.check_seconds += seconds
+                summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
+                summary.slowest = sorted([*summary.slowest, (seconds, job.item.source)], reverse=True)[:SLOWEST]
+                count("checked", result.columns["status"], result.columns["verdict"], result.pages)
+                content = (job.sha256, job.metadata_key)
+                in_flight.pop(content, None)
+                for item, _facts in waiting.pop(content, []):
+                    copy(item, job.metadata_key, job.sha256, job.size, _stored(store, job.item.source))
+        finally:
+            if own_runner:
+                runner.close()
+            progress.close()
+        if pending or waiting:  # a runner that lost a task is a bug; say so rather than undercount
+            raise RuntimeError(f"the runner returned no outcome for {len(pending)} file(s)")
+        summary.elapsed = time.perf_counter() - started
+        store.finish_run(summary.run_id, summary.as_dict())
+    return summary
+
+
+def _stored(store: Store, source: str) -> Any:
+    return store.conn.execute("SELECT * FROM documents WHERE source = ?", (source,)).fetchone()
+

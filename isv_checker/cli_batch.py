@@ -1,0 +1,179 @@
+"""The batch commands of `isv-check`: `batch` (check archives into a results database), `results`
+(query it) and `export` (hand it over as XLSX, CSV or JSON Lines). Flags map onto
+`isv_checker.batch`; nothing here checks anything.
+
+Exit codes:
+  batch    0 the run completed (files that could not be read are recorded with their status, not
+           failures of the run); 2 usage error (a missing input, the database's folder missing or
+           the file not a results database, a bad metadata CSV or rules folder, workers or the Dask
+           scheduler unreachable); 130 interrupted (Ctrl-C; what was written stays, re-run to resume)
+  results  0 rows printed (or none matched); 2 usage error (no such database)
+  export   0 written; 2 usage error (no such database, unknown output type, cannot write)
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from .batch.store import Filters
+
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    never = "never"
+    always = "always"
+
+
+class Verdict(str, Enum):
+    compliant = "compliant"
+    incomplete = "incomplete"
+    missing = "missing"
+    not_required = "not_required"
+    needs_review = "needs_review"
+    unreadable = "unreadable"
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"isv-check: {message}", err=True)
+    return typer.Exit(code)
+
+
+DbOption = Annotated[Path, typer.Option("--db", help="The results database (SQLite).")]
+VerdictOption = Annotated[Verdict | None, typer.Option("--verdict", help="Only documents with this verdict.")]
+StatusOption = Annotated[str | None, typer.Option("--status", help="Only documents with this reading status (ok, corrupt, timeout, ...).")]
+CategoryOption = Annotated[str | None, typer.Option("--category", help="Only documents in this ISV category (energy, workwear, ...).")]
+AuthorityOption = Annotated[str | None, typer.Option("--authority", help="Only documents whose authority contains this text.")]
+
+
+def _filters(verdict: Verdict | None, status: str | None, category: str | None, authority: str | None) -> Filters:
+    from .batch.store import Filters
+
+    return Filters(verdict=verdict.value if verdict else None, status=status, category=category, authority=authority)
+
+
+def batch(
+    archives: Annotated[list[Path], typer.Argument(help="Files, folders (searched recursively) and ZIP archives.")],
+    db: DbOption,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one file may take (0: no limit); over it: status timeout.")] = 120.0,
+    memory: Annotated[int, typer.Option("--memory", help="MB of memory one worker may use (0: no cap); over it: status too_large.")] = 2048,
+    metadata: Annotated[Path | None, typer.Option("--metadata", help="CSV of tender notices whose facts complete or override the documents'.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786, instead of local workers.")] = None,
+    ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Check with the rules in this folder.")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+) -> None:
+    """Check whole archives into a results database; a re-run resumes and skips what is done."""
+    from .batch.metadata import MetadataError, load_metadata
+    from .batch.progress import progress_for, summary_lines
+    from .batch.run import BatchOptions, run_batch
+    from .batch.runner import RunnerError
+    from .batch.store import StoreError
+    from .ruleset.load import RulesError
+
+    table = None
+    if metadata is not None:
+        try:
+            table = load_metadata(metadata)
+        except MetadataError as exc:
+            raise _fail(str(exc)) from None
+    options = BatchOptions(
+        workers=workers, timeout=timeout or None, memory_mb=memory or None, scheduler=scheduler, ocr=ocr.value,
+        rules_dir=str(rules) if rules is not None else None, retry_failed=retry_failed,
+    )
+    progress = progress_for(sys.stderr, quiet=quiet)
+    try:
+        summary = run_batch(archives, db, options, metadata=table, progress=progress)
+    except (FileNotFoundError, StoreError, RulesError, RunnerError) as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED) from None
+    if not quiet:
+        for line in summary_lines(summary):
+            typer.echo(line, err=True)
+        typer.echo(f"results in {db}", err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+_TABLE = (("verdict", 12), ("status", 9), ("categories", 22), ("authority", 28), ("value_eur", 13), ("source", 0))
+
+
+def results(
+    db: DbOption,
+    verdict: VerdictOption = None,
+    status: StatusOption = None,
+    category: CategoryOption = None,
+    authority: AuthorityOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+) -> None:
+    """Print the documents of a results database as a table, filtered."""
+    from .batch.store import Store, StoreError
+
+    filters = _filters(verdict, status, category, authority)
+    try:
+        store = Store(db, create=False)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    with store:
+        total = store.count(filters)
+        typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TABLE).rstrip())
+        for row in store.rows(filters, limit=limit):
+            typer.echo("  ".join(_cell(name, row[name], width) for name, width in _TABLE).rstrip())
+        shown = min(total, limit) if limit else total
+        typer.echo(f"{shown} of {total} document(s)" if shown < total else f"{total} document(s)")
+    raise typer.Exit(EXIT_OK)
+
+
+def _cell(name: str, value: Any, width: int) -> str:
+    import json
+
+    if value is None:
+        text = "-"
+    elif name == "categories":
+        text = ",".join(json.loads(value)) or "-"
+    elif name == "value_eur":
+        text = f"{value:,.0f}"
+    else:
+        text = str(value)
+    if not width:
+        return text
+    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
+
+
+def export(
+    db: DbOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="out.xlsx, out.csv or out.jsonl (the suffix chooses).")],
+    verdict: VerdictOption = None,
+    status: StatusOption = None,
+    category: CategoryOption = None,
+    authority: AuthorityOption = None,
+) -> None:
+    """Export a results database: XLSX (a sheet per verdict and a summary), CSV or JSON Lines."""
+    from .batch.export import ExportError
+    from .batch.export import export as write_export
+    from .batch.store import StoreError
+
+    try:
+        count = write_export(db, output, _filters(verdict, status, category, authority))
+    except (StoreError, ExportError) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {count} document(s) to {output}", err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `batch`, `results` and `export` to the `isv-check` app."""
+    app.command("batch")(batch)
+    app.command("results")(results)
+    app.command("export")(export)

@@ -1,0 +1,26 @@
+"""Task functions for the batch tests: the real task, except for files whose names ask for trouble.
+
+They are handed to the runner as `task_function` (workers import them from here), so no test hook
+lives in the library: HANG sleeps past any timeout, CRASH kills its worker with SIGSEGV, HOG asks for
+more memory than the worker's cap allows.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from isv_checker.batch.task import Task, TaskResult, run_task
+
+
+def misbehaving_task(task: Task) -> TaskResult:
+    name = task.source.rsplit("/", 1)[-1]
+    if "HANG" in name:
+        time.sleep(600)
+    if "CRASH" in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "HOG" in name:
+        hog = bytearray(8 * 1024 * 1024 * 1024)
+        del hog
+    return run_task(task)

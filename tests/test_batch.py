@@ -1,0 +1,213 @@
+"""Batch runs end to end: every file accounted for, resume after kill -9, timeouts, crashed and
+memory-hungry workers, and the Dask backend giving the rows the local pool gives."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from isv_checker.batch import BatchOptions, iter_stored_reports, run_batch
+from isv_checker.batch.store import Store
+
+from .batch_tasks import misbehaving_task
+from .conftest import ROOT, SAMPLES
+
+SAMPLE_FILES = [
+    "gemeente-catering-2024.txt", "rvb-elektriciteit-2025.txt", "dictu-laptops-2025.docx",
+    "rws-bedrijfskleding-2024.docx", "minbuza-energy-2026.pdf", "logius-datacenter-nvi-2025.pdf",
+]
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def make_archive(root: Path) -> Path:
+    """A small tender archive: documents in folders, a duplicate, a broken PDF, and a ZIP holding a
+    document, a path-traversal member, a zip bomb and a nested ZIP."""
+    archive = root / "archive"
+    (archive / "2024" / "lot-1").mkdir(parents=True)
+    for i, name in enumerate(SAMPLE_FILES):
+        target = archive / ("2024/lot-1" if i % 2 else "2024") / name
+        shutil.copy(SAMPLES / name, target)
+    shutil.copy(SAMPLES / SAMPLE_FILES[0], archive / "copy-of-catering.txt")
+    (archive / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    (archive / "sheet.xlsx").write_bytes(b"not a document")
+    nested = _zip_bytes({"inner/rvb.txt": (SAMPLES / "rvb-elektriciteit-2025.txt").read_bytes() + b"\nBijlage.\n"})
+    (archive / "notices.zip").write_bytes(_zip_bytes({
+        "docs/catering.docx": (SAMPLES / "gemeente-catering-2024.docx").read_bytes(),
+        "../../escape.txt": b"owned",
+        "bomb.txt": b"\0" * (30 * 1024 * 1024),
+        "nested.zip": nested,
+    }))
+    return archive
+
+
+EXPECTED_FILES = len(SAMPLE_FILES) + 1 + 1 + 4  # samples, duplicate, broken PDF, four ZIP members
+
+
+def _rows(db: Path) -> dict[str, sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {r["source"]: r for r in conn.execute("SELECT * FROM documents")}
+    finally:
+        conn.close()
+
+
+def test_batch_accounts_for_every_file_and_resumes(tmp_path):
+    archive = make_archive(tmp_path)
+    db = tmp_path / "results.sqlite"
+    first = run_batch([archive], db, BatchOptions(workers=2))
+    assert first.files_in == EXPECTED_FILES == first.accounted
+    assert (first.refused, first.copied) == (2, 1)  # traversal + bomb; the duplicate is copied
+    assert first.checked == EXPECTED_FILES - 3
+    assert first.other_files == 1  # sheet.xlsx
+    rows = _rows(db)
+    assert len(rows) == EXPECTED_FILES
+    zip_source = f"{archive / 'notices.zip'}"
+    assert rows[f"{zip_source}!../../escape.txt"]["status"] == "corrupt"
+    assert "path traversal" in rows[f"{zip_source}!../../escape.txt"]["status_message"]
+    assert rows[f"{zip_source}!bomb.txt"]["status"] == "too_large"
+    assert rows[f"{zip_source}!nested.zip!inner/rvb.txt"]["status"] == "ok"
+    assert rows[str(archive / "broken.pdf")]["status"] == "corrupt"
+    assert rows[str(archive / "broken.pdf")]["verdict"] == "unreadable"
+    original, duplicate = rows[str(archive / "copy-of-catering.txt")], rows[str(archive / "2024" / "gemeente-catering-2024.txt")]
+    assert original["copied_from"] is None and duplicate["copied_from"] == original["source"]  # walked first, checked
+    assert json.loads(duplicate["report"])["file"] == duplicate["source"]
+    assert json.loads(duplicate["report"]) | {"file": ""} == json.loads(original["report"]) | {"file": ""}
+    for row in rows.values():
+        report = json.loads(row["report"])
+        assert report["file"] == row["source"] and row["verdict"] == report["verdict"]
+        assert row["ruleset_version"] and row["status"]
+    with Store(db) as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    again = run_batch([archive], db, BatchOptions(workers=2))
+    assert (again.checked, again.copied, again.refused, again.skipped) == (0, 0, 0, EXPECTED_FILES)
+    assert again.accounted == EXPECTED_FILES and len(_rows(db)) == EXPECTED_FILES
+    assert again.verdicts == first.verdicts
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    text = (rules / "ruleset.yaml").read_text(encoding="utf-8")
+    (rules / "ruleset.yaml").write_text(text.replace('version: "', 'version: "9', 1), encoding="utf-8")
+    changed = run_batch([archive], db, BatchOptions(workers=2, rules_dir=str(rules)))
+    assert changed.skipped == 0 and changed.checked == first.checked and changed.accounted == EXPECTED_FILES
+    rows = _rows(db)
+    assert len(rows) == EXPECTED_FILES
+    assert {r["ruleset_version"] for r in rows.values()} == {changed.ruleset.split()[1]}
+
+    reports = list(iter_stored_reports(db))
+    assert len(reports) == EXPECTED_FILES and sorted(r.file for r in reports) == sorted(rows)
+
+
+def test_hanging_crashing_and_memory_hungry_files_are_recorded_and_the_batch_finishes(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("HANG.txt", "CRASH.txt", "HOG.txt"):
+        (folder / name).write_text(f"{name}\n", encoding="utf-8")
+    for i in range(3):
+        (folder / f"ok-{i}.txt").write_text(f"Gewone tekst {i}.\n", encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    started = time.monotonic()
+    summary = run_batch([folder], db, BatchOptions(workers=2, timeout=3, memory_mb=1024), task_function=misbehaving_task)
+    assert time.monotonic() - started < 40
+    assert summary.accounted == summary.files_in == 6
+    rows = {Path(s).name: r for s, r in _rows(db).items()}
+    assert rows["HANG.txt"]["status"] == "timeout" and "3 s limit" in rows["HANG.txt"]["status_message"]
+    assert rows["CRASH.txt"]["status"] == "error" and "SIGSEGV" in rows["CRASH.txt"]["status_message"]
+    assert rows["HOG.txt"]["status"] == "too_large"
+    assert all(rows[f"ok-{i}.txt"]["status"] == "ok" for i in range(3))
+    assert all(r["verdict"] == "unreadable" for n, r in rows.items() if not n.startswith("ok"))
+
+    rerun = run_batch([folder], db, BatchOptions(workers=1))
+    assert rerun.skipped == 6  # failures are results too; --retry-failed checks them again
+    retried = run_batch([folder], db, BatchOptions(workers=1, retry_failed=True))  # the real task this time
+    assert (retried.checked, retried.skipped) == (3, 3)
+    assert {r["status"] for r in _rows(db).values()} == {"ok"}
+
+
+def _unique_archive(root: Path, copies: int) -> Path:
+    """Many different documents (text and PDF samples, each made unique), for a run worth killing."""
+    folder = root / "many"
+    folder.mkdir()
+    texts = sorted(SAMPLES.glob("*.txt"))
+    pdfs = sorted(p for p in SAMPLES.glob("*.pdf") if not p.name.endswith(".scan.pdf"))[:6]
+    for i in range(copies):
+        source = texts[i % len(texts)]
+        (folder / f"{i:03d}-{source.name}").write_bytes(source.read_bytes() + f"\nKenmerk {i}.\n".encode())
+        if i < len(pdfs):
+            (folder / f"{i:03d}-{pdfs[i].name}").write_bytes(pdfs[i].read_bytes() + f"\n%{i}\n".encode())
+    return folder
+
+
+def test_kill_9_mid_run_then_resume_gives_exactly_one_row_per_file(tmp_path):
+    folder = _unique_archive(tmp_path, 60)
+    total = len(list(folder.iterdir()))
+    db = tmp_path / "r.sqlite"
+    command = [sys.executable, "-m", "isv_checker", "batch", str(folder), "--db", str(db), "--workers", "2", "-q"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    landed = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists():
+            try:
+                landed = len(_rows(db))
+            except sqlite3.OperationalError:
+                landed = 0
+            if landed >= 8:
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, f"the batch finished before it could be killed: {process.stderr.read().decode()}"
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    process.stderr.close()
+    before = _rows(db)
+    assert 8 <= len(before) < total
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+    resumed = run_batch([folder], db, BatchOptions(workers=2))
+    assert resumed.skipped == len(before)  # nothing done twice
+    assert resumed.checked == total - len(before)
+    after = _rows(db)
+    assert len(after) == total and sorted(after) == sorted(str(p) for p in folder.iterdir())
+    for source, row in before.items():
+        assert after[source]["checked_at"] == row["checked_at"] and after[source]["run_id"] == row["run_id"]
+    runs = [json.loads(r["summary"]) if r["summary"] else None for r in Store(db).runs()]
+    assert runs[0] is None and runs[1]["accounted"] == total  # the killed run never finished
+
+
+def test_dask_backend_gives_the_same_rows_as_the_local_pool(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    archive = make_archive(tmp_path)
+    local_db, dask_db = tmp_path / "local.sqlite", tmp_path / "dask.sqlite"
+    run_batch([archive], local_db, BatchOptions(workers=2))
+    from isv_checker.batch.dask_runner import DaskRunner
+
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        summary = run_batch([archive], dask_db, BatchOptions(), runner=DaskRunner(client))
+    assert summary.accounted == summary.files_in == EXPECTED_FILES
+    assert "Dask" in summary.runner
+    local, dask = _rows(local_db), _rows(dask_db)
+    assert sorted(local) == sorted(dask)
+    same = ("sha256", "status", "verdict", "status_message", "authority", "categories", "report", "copied_from")
+    for source in local:
+        assert {k: local[source][k] for k in same} == {k: dask[source][k] for k in same}, source
