@@ -294,3 +294,18 @@ def test_sdg_table_command_on_a_broken_results_file(tmp_path, capsys):
     assert main(["sdg-table", str(broken), "-o", str(tmp_path / "t.md")]) == 2
     assert "results.jsonl:1: not an isv-checker report" in capsys.readouterr().err
     assert sdg_format("t.XLSX") == "xlsx" and sdg_format("t.txt") is None
+
+
+def test_sdg_table_reads_a_batch_results_database(tmp_path):
+    """The table command reads the batch store directly, as the annual-report author would use it."""
+    from isv_checker.cli import main
+
+    from .conftest import SAMPLES
+
+    db = tmp_path / "results.sqlite"
+    inputs = [str(SAMPLES / "rws-bedrijfskleding-2024.docx"), str(SAMPLES / "gemeente-catering-2024.docx")]
+    assert main(["batch", *inputs, "--db", str(db), "--workers", "1", "-q"]) == 0
+    out = tmp_path / "table.csv"
+    assert main(["sdg-table", str(db), "-o", str(out), "--lang", "en"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "8.7" in text and "2400000" in text.replace(",", "").replace(".", "")

@@ -73,7 +73,24 @@ def iter_json(path: Path) -> Iterator[Report]:
         yield _report(item, f"{path}" if len(items) == 1 else f"{path}[{position}]")
 
 
-READERS: dict[str, ReportReader] = {".json": iter_json, ".jsonl": iter_json_lines, ".ndjson": iter_json_lines}
+def iter_database(path: Path) -> Iterator[Report]:
+    """The reports of a batch results database (`isv-check batch --db`)."""
+    from ..batch.store import iter_stored_reports
+
+    try:
+        yield from iter_stored_reports(path)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is a bad input file, said in one line
+        raise ReportSourceError(f"{path}: not a readable isv-checker results database ({exc})") from None
+
+
+READERS: dict[str, ReportReader] = {
+    ".json": iter_json,
+    ".jsonl": iter_json_lines,
+    ".ndjson": iter_json_lines,
+    ".sqlite": iter_database,
+    ".sqlite3": iter_database,
+    ".db": iter_database,
+}
 
 
 def iter_reports(path: str | Path) -> Iterator[Report]:
