@@ -139,5 +139,8 @@ def test_deciding_again_from_a_reports_own_facts_changes_nothing(sample):
     a = report.applicability
     if a is None:
         pytest.skip("unreadable sample")
-    again = decide_from_facts(cached_ruleset(), a.authority, a.value_eur, a.document_date, report.categories, a.works, a.procedure)
+    again = decide_from_facts(
+        cached_ruleset(), authority=a.authority, value=a.value_eur, document_date=a.document_date,
+        categories=report.categories, works=a.works, procedure_id=a.procedure,
+    )
     assert again == a

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..checks.applicability import decide_from_facts
 from ..report import Applicability, Authority, CategoryResult, Finding, Report, Value
 from ..ruleset.load import Ruleset
 
@@ -256,7 +257,10 @@ def apply_metadata(report: Report, facts: MetadataFacts, ruleset: Ruleset) -> Re
         categories = (*categories, *added)
         named = ", ".join(c.id for c in added) if added else "no further ISV category"
         notes.append(f"CPV {', '.join(facts.cpv)} from {origin}: {named}")
-    applicability = decide_from_facts(ruleset, authority, value, date, categories, before.works, before.procedure)
+    applicability = decide_from_facts(
+        ruleset, authority=authority, value=value, document_date=date, categories=categories,
+        works=before.works, procedure_id=before.procedure,
+    )
     return _rejudged(report, ruleset, applicability, categories, notes)
 
 
@@ -301,117 +305,20 @@ def _cpv_categories(codes: tuple[str, ...], ruleset: Ruleset, present: set[str])
     return tuple(out)
 
 
-def decide_from_facts(
-    ruleset: Ruleset,
-    authority: Authority,
-    value: Value,
-    document_date: str | None,
-    categories: tuple[CategoryResult, ...],
-    works: bool,
-    procedure_id: str | None,
-) -> Applicability:
-    """Applicability from facts already found, by the rules of `checks.applicability.decide`.
-
-    Kept in step with `decide` by a test that re-decides every sample's own facts and expects the
-    report's applicability back unchanged.
-    """
-    from ..checks.applicability import threshold_for
-
-    date = dt.date.fromisoformat(document_date) if document_date else None
-    procedure = next((p for p in ruleset.procedures if p.id == procedure_id), None)
-    period = threshold_for(ruleset, date)
-    kind = "works" if works else "central"
-    threshold = getattr(period, kind) if period else None
-    reasons: list[str] = []
-    if authority.central_government is None:
-        reasons.append("no contracting authority was recognised; if it is central government, the other facts decide, otherwise ISV is not mandatory")
-    elif authority.central_government:
-        reasons.append(f"{authority.name} is part of the central government (rule {authority.rule})")
-    else:
-        reasons.append(f"{authority.name} is not part of the central government, so ISV is allowed but not mandatory")
-    if categories:
-        reasons.append("the purchase falls in ISV risk categor" + ("ies " if len(categories) > 1 else "y ") + ", ".join(c.id for c in categories))
-    else:
-        reasons.append("the purchase falls in none of the ten ISV risk categories")
-    if date:
-        reasons.append(f"document date {date.isoformat()}" + (f": threshold period {period.start.year}-{period.end.year}" if period else ": no threshold period known for it"))
-    else:
-        reasons.append("the document states no date")
-    value_decides: bool | None
-    if value.amount is not None:
-        if threshold is not None:
-            value_decides = value.amount >= threshold
-            reasons.append(f"estimated value EUR {value.amount:,.0f} is {'at or above' if value_decides else 'below'} the {kind} threshold of EUR {threshold:,}")
-        else:
-            all_thresholds = [getattr(t, kind) for t in ruleset.thresholds]
-            if value.amount >= max(all_thresholds):
-                value_decides = True
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is above every {kind} threshold, whatever the date")
-            elif value.amount < min(all_thresholds):
-                value_decides = False
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is below every {kind} threshold, whatever the date")
-            else:
-                value_decides = None
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is near the threshold and the document's date, which fixes the threshold, is unknown")
-    elif procedure is not None and procedure.above_threshold is not None:
-        value_decides = procedure.above_threshold
-        reasons.append(f"no value stated, but the procedure ({procedure.description}) implies a value {'at or above' if value_decides else 'below'} the threshold")
-    else:
-        value_decides = None
-        reasons.append("no estimated contract value and no procedure that implies one: ISV is mandatory if the value is at or above the threshold, not otherwise")
-    required: bool | None
-    if authority.central_government is False or not categories or value_decides is False:
-        required = False
-    elif authority.central_government is None or value_decides is None:
-        required = None
-    else:
-        required = True
-    return Applicability(
-        isv_required=required,
-        authority=authority,
-        value_eur=value,
-        threshold_eur=threshold,
-        period=f"{period.start.year}-{period.end.year}" if period else None,
-        document_date=date.isoformat() if date else None,
-        works=works,
-        procedure=procedure.id if procedure else None,
-        reasons=tuple(reasons),
-    )
-
-
-_VERDICT_RULES = ("ISV-VERDICT-MISSING", "ISV-VERDICT-NEEDS-REVIEW", "ISV-CLAUSE-NOT-REQUIRED")
-
-
 def _rejudged(
     report: Report, ruleset: Ruleset, applicability: Applicability, categories: tuple[CategoryResult, ...], notes: list[str]
 ) -> Report:
-    """Verdict, verdict findings and SDG targets again, as `checks.engine.judge` makes them."""
-    from ..checks.verdict import sdg_targets, verdict_of
+    """Verdict, findings and SDG targets again, exactly as `checks.engine.judge` makes them."""
+    from ..checks.engine import VERDICT_FINDING_RULES, conclude
 
     clause = report.clause
     assert clause is not None
-    verdict = verdict_of(True, applicability, clause)
     element_rules = {e.rule for e in clause.elements}
-    findings: list[Finding] = []
-    if verdict == "missing":
-        findings.append(Finding(rule="ISV-VERDICT-MISSING", severity="error", message="ISV is mandatory for this tender, but no ISV clause was found"))
-    if verdict == "needs_review":
-        findings.append(Finding(rule="ISV-VERDICT-NEEDS-REVIEW", severity="warning", message="; ".join(applicability.reasons)))
-    if clause.present and verdict == "not_required":
-        findings.append(Finding(rule="ISV-CLAUSE-NOT-REQUIRED", severity="info", message="an ISV clause is present although ISV is not mandatory here (allowed and encouraged)", evidence=clause.evidence))
-    if clause.present:
-        for element in clause.elements:
-            if not element.found:
-                findings.append(Finding(rule=element.rule, severity="warning" if verdict == "incomplete" else "info", message=f"the clause does not state: {element.name_en}"))
-    findings.extend(f for f in report.findings if f.rule not in _VERDICT_RULES and f.rule not in element_rules)
-    findings.extend(Finding(rule=METADATA_RULE, severity="info", message=note) for note in notes)
-    return report.model_copy(update={
-        "applicability": applicability,
-        "categories": categories,
-        "verdict": verdict,
-        "findings": tuple(findings),
-        "sdg_targets": sdg_targets(ruleset, clause, categories, report.language or "nl"),
-    })
+    kept = tuple(f for f in report.findings if f.rule not in VERDICT_FINDING_RULES and f.rule not in element_rules)
+    noted = tuple(Finding(rule=METADATA_RULE, severity="info", message=note) for note in notes)
+    return report.model_copy(
+        update=conclude(ruleset, applicability, clause, categories, report.language or "nl", kept + noted)
+    )
 
 
 def metadata_facts_used(report: Report) -> list[str]:

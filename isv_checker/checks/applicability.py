@@ -13,12 +13,12 @@ from decimal import Decimal
 
 from ..amounts import find_amounts
 from ..document import BlockKind, Document
+from ..matching import Hit
 from ..report import Applicability, Authority, CategoryResult, Evidence, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .dates import document_date
 from .evidence import evidence
-from ..matching import Hit
 from .hits import HitIndex
 
 TOP_BLOCKS = 15
@@ -122,13 +122,35 @@ def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:
 def decide(
     document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...]
 ) -> Applicability:
-    authority = find_authority(document, ruleset, hits)
-    value = find_value(document, ruleset, hits)
+    """Gather the facts from the document, then decide from them."""
     date = document_date(document)
     works_rules = {r.id for r in ruleset.procedures if r.works}
-    works = any(hits.by_rule.get(rule_id) for rule_id in works_rules)
     procedure = next((r for r in ruleset.procedures if not r.works and hits.by_rule.get(r.id)), None)
-    period = threshold_for(ruleset, date.date if date else None)
+    return decide_from_facts(
+        ruleset,
+        authority=find_authority(document, ruleset, hits),
+        value=find_value(document, ruleset, hits),
+        document_date=date.date.isoformat() if date else None,
+        categories=categories,
+        works=any(hits.by_rule.get(rule_id) for rule_id in works_rules),
+        procedure_id=procedure.id if procedure else None,
+    )
+
+
+def decide_from_facts(
+    ruleset: Ruleset,
+    *,
+    authority: Authority,
+    value: Value,
+    document_date: str | None,
+    categories: tuple[CategoryResult, ...],
+    works: bool,
+    procedure_id: str | None,
+) -> Applicability:
+    """Applicability from facts, whether the document stated them or tender metadata supplied them."""
+    date = dt.date.fromisoformat(document_date) if document_date else None
+    procedure = next((p for p in ruleset.procedures if p.id == procedure_id), None)
+    period = threshold_for(ruleset, date)
     kind = "works" if works else "central"
     threshold = getattr(period, kind) if period else None
     reasons: list[str] = []
@@ -145,7 +167,7 @@ def decide(
     else:
         reasons.append("the purchase falls in none of the ten ISV risk categories")
     if date:
-        reasons.append(f"document date {date.date.isoformat()}" + (f": threshold period {period.start.year}-{period.end.year}" if period else ": no threshold period known for it"))
+        reasons.append(f"document date {date.isoformat()}" + (f": threshold period {period.start.year}-{period.end.year}" if period else ": no threshold period known for it"))
     else:
         reasons.append("the document states no date")
 
@@ -193,7 +215,7 @@ def decide(
         value_eur=value,
         threshold_eur=threshold,
         period=f"{period.start.year}-{period.end.year}" if period else None,
-        document_date=date.date.isoformat() if date else None,
+        document_date=date.isoformat() if date else None,
         works=works,
         procedure=procedure.id if procedure else None,
         reasons=tuple(reasons),

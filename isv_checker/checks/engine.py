@@ -8,7 +8,7 @@ from typing import Any
 
 from ..document import Document
 from ..matching import RuleMatcher
-from ..report import Finding, RulesetRef
+from ..report import Applicability, CategoryResult, Clause, Finding, RulesetRef
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
 from .applicability import decide
@@ -36,9 +36,30 @@ def judge(document: Document, ruleset: Ruleset) -> dict[str, Any]:
     categories = find_categories(document, ruleset, hits, ruleset.subject_sections)
     applicability = decide(document, ruleset, hits, categories)
     outcome = find_clause(document, ruleset, hits, language)
-    verdict = verdict_of(True, applicability, outcome.clause)
+    reading = (Finding(rule="ISV-READ-OCR", severity="info", message=document.message),) if document.ocr_pages else ()
+    return {
+        "ruleset": ref,
+        "decoys": outcome.decoys,
+        "clause": outcome.clause,
+        **conclude(ruleset, applicability, outcome.clause, categories, language, reading),
+    }
+
+
+VERDICT_FINDING_RULES = frozenset({"ISV-VERDICT-MISSING", "ISV-VERDICT-NEEDS-REVIEW", "ISV-CLAUSE-NOT-REQUIRED"})
+
+
+def conclude(
+    ruleset: Ruleset,
+    applicability: Applicability,
+    clause: Clause,
+    categories: tuple[CategoryResult, ...],
+    language: str,
+    other_findings: tuple[Finding, ...] = (),
+) -> dict[str, Any]:
+    """Verdict, findings and SDG targets from the decided facts; used again when tender metadata
+    changes a fact after the document was judged."""
+    verdict = verdict_of(True, applicability, clause)
     findings: list[Finding] = []
-    clause = outcome.clause
     if verdict == "missing":
         findings.append(Finding(rule="ISV-VERDICT-MISSING", severity="error", message="ISV is mandatory for this tender, but no ISV clause was found"))
     if verdict == "needs_review":
@@ -49,15 +70,10 @@ def judge(document: Document, ruleset: Ruleset) -> dict[str, Any]:
         for element in clause.elements:
             if not element.found:
                 findings.append(Finding(rule=element.rule, severity="warning" if verdict == "incomplete" else "info", message=f"the clause does not state: {element.name_en}"))
-    if document.ocr_pages:
-        findings.append(Finding(rule="ISV-READ-OCR", severity="info", message=document.message))
     return {
-        "ruleset": ref,
         "verdict": verdict,
         "categories": categories,
         "applicability": applicability,
-        "clause": clause,
-        "decoys": outcome.decoys,
         "sdg_targets": sdg_targets(ruleset, clause, categories, language),
-        "findings": tuple(findings),
+        "findings": tuple(findings) + other_findings,
     }
