@@ -12,7 +12,7 @@ from lxml import etree
 
 import isv_checker
 from isv_checker import Block, BlockKind, Document, ReadOptions, ReadStatus
-from isv_checker.readers import docx as docx_reader
+from isv_checker.readers import office
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -559,7 +559,7 @@ def test_parser_never_resolves_entities_even_where_a_dtd_is_allowed(tmp_path: Pa
     secret.write_text("GEHEIM-XXE-MARKER")
     prolog = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}"><!ENTITY kort "uitgebreid">]>'
     data = docx_bytes(body_xml("<w:p><w:r><w:t>Voor &xxe; &kort; na</w:t></w:r></w:p>", prolog))
-    root = docx_reader.OfficePackage(data, allow_dtd=True).xml("word/document.xml")
+    root = office.OfficePackage(data, allow_dtd=True).xml("word/document.xml")
     text = "".join(root.itertext())
     assert "GEHEIM-XXE-MARKER" not in text and "uitgebreid" not in text
     assert "Voor" in text
@@ -601,7 +601,7 @@ def test_zip_bomb_member_is_too_large() -> None:
 
 
 def test_total_unpacked_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr(office, "MAX_UNCOMPRESSED_BYTES", 10_000)
     document = read("isv_bijlage.docx")
     assert document.status is ReadStatus.TOO_LARGE
     assert "10,000" in document.message
@@ -634,4 +634,4 @@ def test_hundred_thousand_paragraphs() -> None:
     ],
 )
 def test_number_formats(value: int, fmt: str, printed: str) -> None:
-    assert docx_reader.format_number(value, fmt) == printed
+    assert office.format_number(value, fmt) == printed

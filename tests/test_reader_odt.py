@@ -12,7 +12,7 @@ from lxml import etree
 
 import isv_checker
 from isv_checker import Block, BlockKind, DocFormat, Document, ReadStatus
-from isv_checker.readers import docx as docx_reader
+from isv_checker.readers import office
 
 FIXTURE = Path(__file__).parent / "fixtures" / "docx" / "libreoffice.odt"
 BIJLAGE_5 = "Bijlage 5 Internationale Sociale Voorwaarden"
@@ -283,5 +283,5 @@ def test_billion_laughs_does_not_expand() -> None:
 
 
 def test_unpacked_size_limit_applies(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED_BYTES", 1_000)
+    monkeypatch.setattr(office, "MAX_UNCOMPRESSED_BYTES", 1_000)
     assert isv_checker.read_path(FIXTURE).status is ReadStatus.TOO_LARGE

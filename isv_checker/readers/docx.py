@@ -24,12 +24,9 @@ its level the first time its numId appears there, and deeper levels restart afte
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import sys
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -41,25 +38,13 @@ from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
-
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-RATIO_CHECKED_ABOVE = 10 * 1024 * 1024
-
-# what zipfile raises for a member it cannot inflate (RuntimeError: an encrypted ZIP member)
-_INFLATE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
+from .office import CellText, InlineText, OfficePackage, Spec, format_number
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 _PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_STRICT_NAMESPACES = (
-    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/math", b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
-)
-
 _VAL = _W + "val"
 _P, _R, _T, _TBL, _TR, _TC = (_W + t for t in ("p", "r", "t", "tbl", "tr", "tc"))
 _PPR, _RPR, _SDT, _SDTPR, _SDTCONTENT = (_W + t for t in ("pPr", "rPr", "sdt", "sdtPr", "sdtContent"))
@@ -81,75 +66,6 @@ _HEADING_NAME = re.compile(r"^(?:heading|kop)\s*([1-9])$", re.IGNORECASE)
 _TITLE_NAMES = frozenset(("title", "titel"))
 _LEVEL_REF = re.compile(r"%([1-9])")
 _SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf076": "❖", "\uf0a8": "◦"}
-
-
-# --- the package --------------------------------------------------------------------------------
-
-
-class OfficePackage:
-    """A ZIP-based office package (OPC or ODF), size-checked before any member is inflated.
-
-    Members are inflated only up to their declared size (zipfile enforces it), so checking the declared
-    sizes up front is enough to turn a zip bomb away before it costs memory.
-    """
-
-    def __init__(self, data: bytes, *, allow_dtd: bool = False) -> None:
-        try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
-        total = 0
-        for info in infos:
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
-                raise ReadFailure(
-                    ReadStatus.TOO_LARGE,
-                    f"package member {info.filename} unpacks to {info.file_size:,} bytes, {ratio:,.0f} times its "
-                    "packed size: a zip bomb, not read",
-                )
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise ReadFailure(
-                ReadStatus.TOO_LARGE,
-                f"the package unpacks to {total:,} bytes, over the {MAX_UNCOMPRESSED_BYTES:,}-byte limit",
-            )
-        self._names = {info.filename.lower(): info.filename for info in infos}
-        self._allow_dtd = allow_dtd
-        self._parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-            dtd_validation=False, remove_comments=True, remove_pis=True,
-        )
-
-    def has(self, name: str) -> bool:
-        return name.lower() in self._names
-
-    def read(self, name: str) -> bytes:
-        """The member's bytes; ReadFailure(CORRUPT) if it is missing or cannot be inflated."""
-        actual = self._names.get(name.lower())
-        if actual is None:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package has no {name} part")
-        try:
-            return self._zip.read(actual)
-        except _INFLATE_ERRORS as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is damaged ({exc})") from None
-
-    def xml(self, name: str) -> etree._Element:
-        """Parse a member without resolving entities, loading DTDs or touching the network."""
-        data = self.read(name)
-        if b"purl.oclc.org/ooxml" in data[:4096]:
-            for strict, transitional in _STRICT_NAMESPACES:
-                data = data.replace(strict, transitional)
-        try:
-            root = etree.fromstring(data, self._parser)
-        except etree.XMLSyntaxError as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is not well-formed XML ({exc})") from None
-        if not self._allow_dtd and root.getroottree().docinfo.doctype:
-            raise ReadFailure(
-                ReadStatus.CORRUPT,
-                f"the package part {name} carries a DOCTYPE declaration, which Office documents never have; not read",
-            )
-        return root
 
 
 class _Relation(NamedTuple):
@@ -412,59 +328,7 @@ def _bullet(text: str) -> str | None:
     return "".join(_SYMBOL_BULLETS.get(c, "•" if "\ue000" <= c <= "\uf8ff" else c) for c in text)
 
 
-def format_number(value: int, fmt: str) -> str:
-    """A counter in a Word numFmt (decimal, lowerLetter, upperRoman, ...); unknown formats print as decimal."""
-    if fmt == "none":
-        return ""
-    if value <= 0 and fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
-        return str(value)
-    if fmt in ("lowerLetter", "upperLetter"):
-        letters = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
-        return letters.upper() if fmt == "upperLetter" else letters
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman = _roman(value)
-        return roman if fmt == "upperRoman" else roman.lower()
-    if fmt == "decimalZero" and 0 <= value < 10:
-        return f"0{value}"
-    return str(value)
-
-
-def _roman(value: int) -> str:
-    out = []
-    for number, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        count, value = divmod(value, number)
-        out.append(numeral * count)
-    return "".join(out)
-
-
 # --- the walk -----------------------------------------------------------------------------------
-
-
-class _Spec(NamedTuple):
-    kind: BlockKind
-    text: str
-    level: int | None
-    label: str | None
-    paragraph: int | None
-    table: int | None
-    row: int | None
-    column: int | None
-    inserted: bool
-
-
-@dataclass(slots=True)
-class _Inline:
-    parts: list[str] = field(default_factory=list)
-    inserted: bool = False
-    boxes: list[etree._Element] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Cell:
-    texts: list[str] = field(default_factory=list)
-    first: int | None = None
-    inserted: bool = False
 
 
 @dataclass(slots=True)
@@ -496,8 +360,8 @@ class _Walker:
         self.paragraphs = 0
         self.tables = 0
         self.fields: list[bool] = []  # per open field: True while in its instruction part
-        self.out: list[_Spec] = []
-        self.cells: list[_Cell] = []
+        self.out: list[Spec] = []
+        self.cells: list[CellText] = []
         self.sections: list[etree._Element] = []
         self.footnote_refs: list[_NoteRef] = []
         self.endnote_refs: list[_NoteRef] = []
@@ -512,7 +376,7 @@ class _Walker:
         self.emitted += 1
         if self.emitted > self.max_blocks:
             raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {self.max_blocks} text blocks")
-        self.out.append(_Spec(kind, text, level, label, paragraph, table, row, column, inserted))
+        self.out.append(Spec(kind, text, level, label, paragraph, table, row, column, inserted))
 
     # block level
 
@@ -540,7 +404,7 @@ class _Walker:
 
     def paragraph(self, p: etree._Element) -> None:
         ppr = None
-        inline = _Inline()
+        inline = InlineText()
         for child in p:
             if child.tag == _PPR:
                 ppr = child
@@ -632,7 +496,7 @@ class _Walker:
                 column += span
 
     def cell(self, tc: etree._Element, table: int, row: int, column: int) -> None:
-        cell = _Cell()
+        cell = CellText()
         outer, self.out = self.out, []
         self.cells.append(cell)
         try:
@@ -654,7 +518,7 @@ class _Walker:
 
     # inline level
 
-    def inline(self, element: etree._Element, into: _Inline) -> None:
+    def inline(self, element: etree._Element, into: InlineText) -> None:
         tag = element.tag
         if tag == _R:
             self.run(element, into)
@@ -683,7 +547,7 @@ class _Walker:
             for child in element:
                 self.inline(child, into)
 
-    def run(self, r: etree._Element, into: _Inline) -> None:
+    def run(self, r: etree._Element, into: InlineText) -> None:
         hidden = False
         for child in r:
             tag = child.tag

@@ -21,8 +21,8 @@ from lxml import etree
 from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
-from .docx import OfficePackage, format_number
 from .extraction import Extraction, ReadFailure
+from .office import CellText, InlineText, OfficePackage, Spec, format_number
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -97,32 +97,6 @@ def _list_styles(*roots: etree._Element | None) -> dict[str, dict[int, _ListLeve
     return styles
 
 
-class _Spec(NamedTuple):
-    kind: BlockKind
-    text: str
-    level: int | None
-    label: str | None
-    paragraph: int | None
-    table: int | None
-    row: int | None
-    column: int | None
-    inserted: bool
-
-
-@dataclass(slots=True)
-class _Inline:
-    parts: list[str] = field(default_factory=list)
-    inserted: bool = False
-    boxes: list[etree._Element] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Cell:
-    texts: list[str] = field(default_factory=list)
-    first: int | None = None
-    inserted: bool = False
-
-
 @dataclass(slots=True)
 class _List:
     style: dict[int, _ListLevel]
@@ -143,8 +117,8 @@ class _Walker:
         self.counting = True
         self.paragraphs = 0
         self.tables = 0
-        self.out: list[_Spec] = []
-        self.cells: list[_Cell] = []
+        self.out: list[Spec] = []
+        self.cells: list[CellText] = []
         self.notes: list[tuple[str | None, etree._Element]] = []
         self.lists: dict[str, _List] = {}  # per list style, so continue-numbering can pick up
 
@@ -156,7 +130,7 @@ class _Walker:
         self.emitted += 1
         if self.emitted > self.max_blocks:
             raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {self.max_blocks} text blocks")
-        self.out.append(_Spec(kind, text, level, label, paragraph, table, row, column, inserted))
+        self.out.append(Spec(kind, text, level, label, paragraph, table, row, column, inserted))
 
     def block(self, container: etree._Element) -> None:
         for child in container:
@@ -236,7 +210,7 @@ class _Walker:
 
     def paragraph(self, p: etree._Element, kind: BlockKind, *, level: int | None = None,
                   label: str | None = None) -> None:
-        inline = _Inline(inserted=bool(self.open_insertions))
+        inline = InlineText(inserted=bool(self.open_insertions))
         if p.text:
             inline.parts.append(_SPACES.sub(" ", p.text))
         for child in p:
@@ -259,7 +233,7 @@ class _Walker:
         for box in inline.boxes:
             self.text_box(box)
 
-    def inline(self, element: etree._Element, into: _Inline) -> None:
+    def inline(self, element: etree._Element, into: InlineText) -> None:
         tag = element.tag
         if not isinstance(tag, str) or tag in _INLINE_SKIP:
             pass
@@ -309,7 +283,7 @@ class _Walker:
             row_number += max(1, _int(tr.get(_TABLE + "number-rows-repeated"), 1)) - 1
 
     def cell(self, tc: etree._Element, table: int, row: int, column: int) -> None:
-        cell = _Cell()
+        cell = CellText()
         outer, self.out = self.out, []
         self.cells.append(cell)
         try:

@@ -1,0 +1,147 @@
+"""What the DOCX and ODT readers share: the size-checked ZIP package with its safe XML parser, list
+counters printed as Word and LibreOffice print them, and the records the two XML walks produce."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from lxml import etree
+
+from ..document import BlockKind, ReadStatus
+from .extraction import ReadFailure
+
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_ABOVE = 10 * 1024 * 1024
+
+# what zipfile raises for a member it cannot inflate (RuntimeError: an encrypted ZIP member)
+_INFLATE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
+
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/math", b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
+)
+
+
+
+class OfficePackage:
+    """A ZIP-based office package (OPC or ODF), size-checked before any member is inflated.
+
+    Members are inflated only up to their declared size (zipfile enforces it), so checking the declared
+    sizes up front is enough to turn a zip bomb away before it costs memory.
+    """
+
+    def __init__(self, data: bytes, *, allow_dtd: bool = False) -> None:
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+            raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
+                raise ReadFailure(
+                    ReadStatus.TOO_LARGE,
+                    f"package member {info.filename} unpacks to {info.file_size:,} bytes, {ratio:,.0f} times its "
+                    "packed size: a zip bomb, not read",
+                )
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ReadFailure(
+                ReadStatus.TOO_LARGE,
+                f"the package unpacks to {total:,} bytes, over the {MAX_UNCOMPRESSED_BYTES:,}-byte limit",
+            )
+        self._names = {info.filename.lower(): info.filename for info in infos}
+        self._allow_dtd = allow_dtd
+        self._parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+            dtd_validation=False, remove_comments=True, remove_pis=True,
+        )
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self._names
+
+    def read(self, name: str) -> bytes:
+        """The member's bytes; ReadFailure(CORRUPT) if it is missing or cannot be inflated."""
+        actual = self._names.get(name.lower())
+        if actual is None:
+            raise ReadFailure(ReadStatus.CORRUPT, f"the package has no {name} part")
+        try:
+            return self._zip.read(actual)
+        except _INFLATE_ERRORS as exc:
+            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is damaged ({exc})") from None
+
+    def xml(self, name: str) -> etree._Element:
+        """Parse a member without resolving entities, loading DTDs or touching the network."""
+        data = self.read(name)
+        if b"purl.oclc.org/ooxml" in data[:4096]:
+            for strict, transitional in _STRICT_NAMESPACES:
+                data = data.replace(strict, transitional)
+        try:
+            root = etree.fromstring(data, self._parser)
+        except etree.XMLSyntaxError as exc:
+            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is not well-formed XML ({exc})") from None
+        if not self._allow_dtd and root.getroottree().docinfo.doctype:
+            raise ReadFailure(
+                ReadStatus.CORRUPT,
+                f"the package part {name} carries a DOCTYPE declaration, which Office documents never have; not read",
+            )
+        return root
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A counter in a Word numFmt (decimal, lowerLetter, upperRoman, ...); unknown formats print as decimal."""
+    if fmt == "none":
+        return ""
+    if value <= 0 and fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
+        return str(value)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(value)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt == "decimalZero" and 0 <= value < 10:
+        return f"0{value}"
+    return str(value)
+
+
+def _roman(value: int) -> str:
+    out = []
+    for number, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, value = divmod(value, number)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+class Spec(NamedTuple):
+    kind: BlockKind
+    text: str
+    level: int | None
+    label: str | None
+    paragraph: int | None
+    table: int | None
+    row: int | None
+    column: int | None
+    inserted: bool
+
+
+@dataclass(slots=True)
+class InlineText:
+    parts: list[str] = field(default_factory=list)
+    inserted: bool = False
+    boxes: list[etree._Element] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CellText:
+    texts: list[str] = field(default_factory=list)
+    first: int | None = None
+    inserted: bool = False
