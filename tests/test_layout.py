@@ -38,6 +38,7 @@ def test_markers(line, kind, level, label):
         "De Opdrachtnemer past gepaste zorgvuldigheid toe.",
         "2024 was het jaar waarin de raamovereenkomst is gesloten, zoals bekend.",
         "EUR",
+        "NEN-EN-ISO 20345",
         "",
     ],
 )

@@ -162,6 +162,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     region: list[int] = []
     in_region: set[int] = set()
     clause_anchors: list[int] = []
+    areas: dict[int, list[int]] = {}
     annexes = _annex_headings(document) if anchors else {}
     for index in anchors:
         block = document.blocks[index]
@@ -172,6 +173,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
             continue
         clause_anchors.append(index)
+        areas[index] = area
         for i in area:
             if i not in in_region:
                 in_region.add(i)
@@ -193,7 +195,15 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         anchor_evidence.append(evidence(document, index, hit.start, hit.end))
     location = None
     if present:
-        first = document.blocks[clause_anchors[0]]
+        # Name the clause where it says most: an annex that states the elements, not a reference to it.
+        element_rules = {r.id for r in ruleset.elements}
+        richest = max(
+            clause_anchors,
+            key=lambda i: (
+                len(_element_kinds(areas[i], hits, element_rules)), document.blocks[i].kind is BlockKind.HEADING, -i
+            ),
+        )
+        first = document.blocks[richest]
         where = " > ".join(first.heading_path + ((first.text,) if first.kind is BlockKind.HEADING else ()))
         location = f"{where} ({first.location()})" if where else first.location()
     return ClauseOutcome(
@@ -203,6 +213,10 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         decoys=tuple(decoys),
         regions=frozenset(region),
     )
+
+
+def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str]) -> set[str]:
+    return {h.rule for i in area for h in hits.in_block(i, element_rules)}
 
 
 def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: dict[int, list[int]]) -> bool:

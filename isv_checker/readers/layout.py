@@ -92,7 +92,8 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
     m = _ENUM_RE.match(stripped)
     if m:
         return Marker(BlockKind.LIST_ITEM, 2, m.group("label"))
-    if short and len(words) <= 8:
+    if short and len(words) <= 8 and not any(c.isdigit() for c in stripped):
+        # Capitals without digits: "ALGEMENE BEPALINGEN", not a standard's code like "NEN-EN-ISO 20345".
         letters = [c for c in stripped if c.isalpha()]
         if len(letters) >= 4 and all(c.isupper() for c in letters):
             return Marker(BlockKind.HEADING, 1, None)
