@@ -17,6 +17,7 @@ from .evidence import evidence
 from .hits import HitIndex
 from .title import title_blocks
 
+_EIGHT_DIGITS = re.compile(r"\d{8}")
 CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
 SUBJECT_HIT, PASSING_HIT, ACCEPT = 2.0, 0.5, 2.0
 DOMINANCE = 0.4  # a category far weaker than the document's main one is a side remark, not a purchase
@@ -39,6 +40,8 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
     codes: list[CpvCode] = []
     cpv_tables: set[int] | None = None
     for block in document.blocks:
+        if not _EIGHT_DIGITS.search(block.text):
+            continue
         for m in CPV_RE.finditer(block.text):
             has_check_digit = m.end() - m.start() > 8
             if not has_check_digit:
