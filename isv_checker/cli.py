@@ -222,9 +222,11 @@ def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
 # `rules` and `explain` so `--help` lists the everyday command first.
 from .cli_batch import register as _register_batch  # noqa: E402
 from .cli_outputs import register as _register_outputs  # noqa: E402
+from .cli_web import register as _register_web  # noqa: E402
 
 _register_outputs(app)
 _register_batch(app)
+_register_web(app)
 
 
 def main(argv: list[str] | None = None) -> int:

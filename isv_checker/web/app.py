@@ -1,0 +1,77 @@
+"""The Flask application behind `isv-check serve`: `create_app(config)` builds one.
+
+The app holds no business logic: a view reads the upload, hands the bytes to `outputs.check_upload`
+(the pipeline and the existing renderers) and renders a template from `templates/web/`. Settings
+are Flask config keys; those of isv-checker start with ISV_:
+
+  MAX_CONTENT_LENGTH   largest upload in bytes (25 MB); larger gives a friendly 413 page
+  ISV_RULES            a rules folder instead of the bundled rules/ (None)
+  ISV_RESULT_TTL       seconds a result and its downloads stay available (900)
+  ISV_STORE_BYTES      memory all results together may hold (256 MB); the oldest go first
+  ISV_TEMP_DIR         where the temporary folder of an upload is made (None: the system's)
+  ISV_READ_OPTIONS     `ReadOptions` for reading uploads (None: the defaults)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from ..render.templates import DEFAULT_TEMPLATES_DIR
+from ..ruleset.load import Ruleset, cached_ruleset, load_ruleset
+from ..settings import ReadOptions
+from .results import ResultStore
+
+MB = 1024 * 1024
+TEMPLATES_DIR = DEFAULT_TEMPLATES_DIR / "web"
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 25 * MB,
+    "ISV_RULES": None,
+    "ISV_RESULT_TTL": 15 * 60,
+    "ISV_STORE_BYTES": 256 * MB,
+    "ISV_TEMP_DIR": None,
+    "ISV_READ_OPTIONS": None,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class WebState:
+    ruleset: Ruleset
+    store: ResultStore
+    options: ReadOptions
+    checking: threading.Lock  # one document at a time: the page serves one buyer, and memory stays bounded
+
+
+class _WebApp(Flask):
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        return True  # every template here is HTML, though named .html.j2
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A configured app; a rules folder that cannot be used raises `RulesError` here, not on a request."""
+    from .views import blueprint, register_error_pages
+
+    app = _WebApp(__name__, template_folder=str(TEMPLATES_DIR), static_folder=None)
+    app.jinja_options = {**app.jinja_options, "trim_blocks": True, "lstrip_blocks": True}
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.config["DEBUG"] = False  # never a traceback page, whatever the config says
+    rules = app.config["ISV_RULES"]
+    app.extensions["isv_checker"] = WebState(
+        ruleset=load_ruleset(rules) if rules is not None else cached_ruleset(),
+        store=ResultStore(float(app.config["ISV_RESULT_TTL"]), int(app.config["ISV_STORE_BYTES"])),
+        options=app.config["ISV_READ_OPTIONS"] or ReadOptions(),
+        checking=threading.Lock(),
+    )
+    app.register_blueprint(blueprint)
+    register_error_pages(app)
+    return app
+
+
+def web_state() -> WebState:
+    state: WebState = current_app.extensions["isv_checker"]
+    return state

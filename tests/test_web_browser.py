@@ -1,0 +1,127 @@
+"""The web page in a real browser: Debian's headless Chromium, driven by Playwright, against the app
+served on a free port of 127.0.0.1. A buyer's path: choose a file, press the button, read the verdict,
+follow a checklist link to its highlighted words, download the memo.
+
+Playwright's own browser download is never used: the test launches /usr/bin/chromium and is
+skipped, saying why, when that browser or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import docx
+import pytest
+
+from isv_checker.web import create_app
+
+from .conftest import SAMPLES
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+SAMPLE = SAMPLES / "rws-bedrijfskleding-2024.docx"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    app = create_app({"ISV_TEMP_DIR": str(tmp_path_factory.mktemp("uploads"))})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_upload_read_the_verdict_follow_the_evidence_download_the_memo(page, base_url, tmp_path):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+    page.get_by_label("Document", exact=True).set_input_files(str(SAMPLE))
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_url("**/result/*")
+    verdict = page.locator("#verdict")
+    assert "Oordeel: Voldoet" in verdict.inner_text()
+
+    link = page.locator("#el-due_diligence a").first
+    target = link.get_attribute("href")
+    assert target.startswith("#ev-")
+    mark = page.locator(f"mark{target}")
+    assert mark.count() == 1 and "zorgvuldigheid" in mark.inner_text().lower()
+    link.click()
+    assert page.evaluate("location.hash") == target
+    assert page.evaluate(f"document.querySelector('{target}').matches(':target')")
+    box = mark.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900, "following the link scrolls the marked words into view"
+
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Memo (Word, .docx)").click()
+    download = caught.value
+    assert download.suggested_filename == "rws-bedrijfskleding-2024-isv-memo.docx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    memo = docx.Document(io.BytesIO(saved.read_bytes()))
+    assert any(p.text.startswith("Voldoet") for p in memo.paragraphs)
+
+    assert all(url.startswith((base_url, "data:")) for url in requests), "nothing is loaded from elsewhere"
+
+
+def test_keyboard_only_upload_and_language_switch(page, base_url):
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Document", exact=True).set_input_files(str(SAMPLES / "cjib-printwerk-2022.txt"))
+    page.get_by_role("button", name="Check").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/result/*")
+    assert "Verdict:" in page.locator("#verdict").inner_text()
+
+
+def test_oversized_file_is_refused_before_it_is_sent(page, base_url, tmp_path):
+    page.goto(base_url + "/")
+    limit = int(page.locator("#upload-form").get_attribute("data-max-bytes"))
+    big = tmp_path / "groot.txt"
+    with big.open("wb") as sink:
+        sink.truncate(limit + 1)
+    page.get_by_label("Document", exact=True).set_input_files(str(big))
+    error = page.locator("#document-error")
+    assert error.is_visible() and "groter dan 25 MB" in error.inner_text()
+    page.get_by_role("button", name="Controleren").click()
+    assert page.url == base_url + "/", "the form is not sent"
+    assert page.get_by_label("Document", exact=True).get_attribute("aria-invalid") == "true"
+
