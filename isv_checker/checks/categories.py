@@ -56,15 +56,19 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
 def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
     """Blocks that describe what is bought: the title area, and sections named like the subject."""
     subject: set[int] = title_blocks(document)
+    path_is_subject: dict[tuple[str, ...], bool] = {}
     for block in document.blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
-        if block.kind is BlockKind.HEADING and (block.level or 1) <= 1 and block.index < 40:
-            subject.add(block.index)
-            continue
-        path = " ".join(block.heading_path).lower()
-        own = block.text.lower() if block.kind is BlockKind.HEADING else ""
-        if any(word in path or word in own for word in subject_words):
+        if block.kind is BlockKind.HEADING:
+            if ((block.level or 1) <= 1 and block.index < 40) or any(w in block.text.lower() for w in subject_words):
+                subject.add(block.index)
+                continue
+        under = path_is_subject.get(block.heading_path)
+        if under is None:
+            path = " ".join(block.heading_path).lower()
+            under = path_is_subject[block.heading_path] = any(word in path for word in subject_words)
+        if under:
             subject.add(block.index)
     return subject
 

@@ -142,7 +142,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
 
     anchor_decoys = [r for r in ruleset.decoys if r.scope == "anchor"]
     anchors: list[int] = []
-    for block in document.blocks:
+    candidates = sorted({h.block for rule in name_rules | substance_rules for h in hits.by_rule.get(rule, ())})
+    for block in (document.blocks[i] for i in candidates):
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
         names = hits.in_block(block.index, name_rules)
