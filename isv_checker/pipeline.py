@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from .document import Document
+from .document import Document, ReadStatus
 from .readers import read_bytes, read_path
 from .report import Report, build_report
 from .ruleset.load import Ruleset, cached_ruleset
@@ -40,4 +40,11 @@ def check_document(document: Document, *, ruleset: Ruleset | None = None, includ
     from .checks.engine import judge
 
     rules = ruleset if ruleset is not None else cached_ruleset()
-    return build_report(document, include_blocks=include_blocks, judged=judge(document, rules))
+    try:
+        judged = judge(document, rules)
+    except Exception as exc:  # noqa: BLE001 - a bug in the rules stage must not end a scan of many files
+        status = ReadStatus.TOO_LARGE if isinstance(exc, MemoryError) else ReadStatus.ERROR
+        message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
+        document = document.model_copy(update={"status": status, "message": message})
+        judged = judge(document, rules)  # an unreadable document: verdict `unreadable` with the message
+    return build_report(document, include_blocks=include_blocks, judged=judged)

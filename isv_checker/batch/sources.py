@@ -295,10 +295,10 @@ class _MemberLoader:
         try:
             with self.archive.open(self.info) as handle:
                 data = handle.read(ceiling + 1)
-        except RuntimeError as exc:  # zipfile's word for an encrypted member
-            raise Refused(ReadStatus.ENCRYPTED, f"the ZIP member cannot be read: {exc}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise Refused(ReadStatus.CORRUPT, f"the ZIP member is damaged: {exc}") from None
+        except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
+            raise Refused(ReadStatus.ENCRYPTED, f"the ZIP member cannot be read: {exc}") from None
         if len(data) > ceiling:
             raise Refused(ReadStatus.TOO_LARGE, "refused: the member unpacks to more than its header says (zip bomb guard)")
         return data

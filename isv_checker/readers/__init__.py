@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,17 +49,22 @@ def read_path(path: str | os.PathLike[str], options: ReadOptions | None = None) 
     name = str(p)
     fmt = format_from_name(name)
     try:
-        size = p.stat().st_size
+        info = p.stat()
     except OSError as exc:
         return _failed(name, fmt, ReadStatus.ERROR, f"cannot open the file: {exc.strerror or exc}")
-    if p.is_dir():
+    size = info.st_size
+    if stat.S_ISDIR(info.st_mode):
         return _failed(name, fmt, ReadStatus.UNSUPPORTED, "a folder, not a file", size=None)
+    if not stat.S_ISREG(info.st_mode):
+        # A named pipe would block the read for ever, a device such as /dev/zero never ends.
+        return _failed(name, fmt, ReadStatus.UNSUPPORTED, "not a regular file (a pipe, device or socket)", size=None)
     if size > options.max_bytes:
         return _failed(
             name, fmt, ReadStatus.TOO_LARGE, f"{size:,} bytes is over the {options.max_bytes:,}-byte limit", size=size
         )
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as handle:
+            data = handle.read(options.max_bytes + 1)  # the file may grow between stat and read
     except OSError as exc:
         return _failed(name, fmt, ReadStatus.ERROR, f"cannot read the file: {exc.strerror or exc}", size=size)
     return read_bytes(data, name, options)
@@ -81,6 +87,11 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
         fmt = sniff(data, name)
     except ReadFailure as failure:
         return _failed(name, by_name, failure.status, failure.message, size=size, sha256=sha256)
+    except Exception as exc:  # noqa: BLE001 - as for the readers below: a status, never an exception
+        return _failed(
+            name, by_name, ReadStatus.ERROR,
+            f"isv-checker failed telling the file's format ({type(exc).__name__}: {exc})", size=size, sha256=sha256,
+        )
     warnings: list[str] = []
     if by_name not in (DocFormat.UNKNOWN, fmt):
         warnings.append(f"the name says {by_name.value.upper()} but the content is {fmt.value.upper()}; read as {fmt.value.upper()}")

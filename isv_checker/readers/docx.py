@@ -38,7 +38,7 @@ from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
-from .office import CellText, InlineText, OfficePackage, Spec, format_number
+from .office import MAX_LABEL_CHARS, CellText, InlineText, OfficePackage, Spec, format_number
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -299,7 +299,7 @@ class _Numbering:
             value = counters[n]
             return format_number(ref.start - 1 if value is None else value, "decimal" if level.legal else ref.fmt)
 
-        label = _LEVEL_REF.sub(number, level.text)
+        label = _LEVEL_REF.sub(number, level.text)[:MAX_LABEL_CHARS]
         return label if label.strip() else None
 
 
@@ -312,7 +312,7 @@ def _read_level(element: etree._Element) -> _Level:
         elif tag == _W + "numFmt":
             level.fmt = child.get(_VAL, "decimal")
         elif tag == _W + "lvlText":
-            level.text = child.get(_VAL, "")
+            level.text = child.get(_VAL, "")[:MAX_LABEL_CHARS]
         elif tag == _W + "lvlRestart":
             level.restart = _int(child.get(_VAL))
         elif tag == _W + "isLgl":

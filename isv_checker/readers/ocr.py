@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ..settings import ReadOptions
 
 INSTALL_HINT = "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-nld"
+MAX_RENDER_PIXELS = 64_000_000  # an A0 page at 200 dpi is 62 million pixels
 LOW_CONFIDENCE = 60.0  # mean word confidence (0-100) below which OCR text is flagged as unreliable
 _LIST_LANGS_TIMEOUT = 30.0
 
@@ -126,12 +128,12 @@ def ocr_pdf_pages(
     workers = max(1, min(options.ocr_workers, len(pages)))
     pending: list[tuple[int, Future[OcrPage]]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tesseract") as pool:
-        for number, image in _rendered(pdf, pages, options.ocr_dpi):
+        for number, image, dpi in _rendered(pdf, pages, options.ocr_dpi):
             if isinstance(image, str):
                 results[number] = OcrPage(page=number, error=image)
                 continue
             pending.append(
-                (number, pool.submit(recognise, image, number, engine, dpi=options.ocr_dpi, timeout=options.ocr_page_timeout))
+                (number, pool.submit(recognise, image, number, engine, dpi=dpi, timeout=options.ocr_page_timeout))
             )
             while len(pending) >= 2 * workers:
                 done_number, future = pending.pop(0)
@@ -141,26 +143,33 @@ def ocr_pdf_pages(
     return results
 
 
-def _rendered(pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int) -> Iterator[tuple[int, bytes | str]]:
-    """Yield (page, PGM image bytes), or (page, error text) for a page pdfium cannot render."""
+def _rendered(pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int) -> Iterator[tuple[int, bytes | str, int]]:
+    """Yield (page, PGM image bytes, dpi rendered at), or (page, error text, dpi) for a page pdfium
+    cannot render. A page too large for `dpi` within MAX_RENDER_PIXELS is rendered at a lower dpi: a
+    tiny PDF may declare a page of 5 by 5 metres, which at 200 dpi is a bitmap of 1.6 GB."""
     import pypdfium2 as pdfium
 
     for number in pages:
         page = bitmap = None
+        used = dpi
         try:
             page = pdf.get_page(number - 1)
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            width, height = page.get_size()
+            pixels = abs(width * height) * (dpi / 72) ** 2
+            if not pixels <= MAX_RENDER_PIXELS:  # also for NaN
+                used = max(1, int(dpi * math.sqrt(MAX_RENDER_PIXELS / pixels))) if pixels > 0 else 1
+            bitmap = page.render(scale=used / 72, grayscale=True)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="PPM")
             image: bytes | str = buffer.getvalue()
-        except (pdfium.PdfiumError, OSError, ValueError, MemoryError) as exc:
+        except (pdfium.PdfiumError, OSError, ValueError, OverflowError, MemoryError) as exc:
             image = f"page {number} could not be rendered for OCR ({exc})"
         finally:
             if bitmap is not None:
                 bitmap.close()
             if page is not None:
                 page.close()
-        yield number, image
+        yield number, image, used
 
 
 def recognise(image: bytes, page: int, engine: Engine, *, dpi: int, timeout: float) -> OcrPage:

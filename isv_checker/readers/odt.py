@@ -22,7 +22,7 @@ from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
-from .office import CellText, InlineText, OfficePackage, Spec, format_number
+from .office import MAX_LABEL_CHARS, CellText, InlineText, OfficePackage, Spec, format_number
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -54,6 +54,7 @@ _NUM_FORMATS = {
     "1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman", "": "none",
 }
 _SPACES = re.compile(r"[ \t\r\n]+")
+_MAX_SPACES = 1_000  # text:s c="3000000000" would otherwise be a 3 GB string
 _META_KEYS = {
     _DC + "title": "title", _META + "initial-creator": "author", _DC + "creator": "last_modified_by",
     _META + "creation-date": "created", _DC + "date": "modified", _DC + "subject": "subject",
@@ -205,7 +206,7 @@ class _Walker:
             ref = current.style.get(shown, level)
             value = counters[shown]
             numbers.append(format_number(ref.start - 1 if value is None else value, ref.fmt))
-        label = f"{level.prefix}{'.'.join(numbers)}{level.suffix}"
+        label = f"{level.prefix}{'.'.join(numbers)}{level.suffix}"[:MAX_LABEL_CHARS]
         return label if label.strip() else None
 
     def paragraph(self, p: etree._Element, kind: BlockKind, *, level: int | None = None,
@@ -238,7 +239,7 @@ class _Walker:
         if not isinstance(tag, str) or tag in _INLINE_SKIP:
             pass
         elif tag == _TEXT + "s":
-            into.parts.append(" " * max(1, _int(element.get(_TEXT + "c"), 1)))
+            into.parts.append(" " * min(max(1, _int(element.get(_TEXT + "c"), 1)), _MAX_SPACES))
         elif tag in _INLINE_TEXT:
             into.parts.append(_INLINE_TEXT[tag])
         elif tag == _NOTE:

@@ -17,6 +17,9 @@ from .extraction import ReadFailure
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECKED_ABOVE = 10 * 1024 * 1024
+MAX_LABEL_CHARS = 100  # a list label longer than this is cut: numbering.xml could make each one megabytes
+MAX_LETTER_COUNTER = 32767  # Word's largest start value; past it letters and roman numerals print as decimal
+# (a counter of 4,000,000,000 in lowerLetter would be a label of 150 million letters)
 
 # what zipfile raises for a member it cannot inflate (RuntimeError: an encrypted ZIP member)
 _INFLATE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
@@ -44,6 +47,11 @@ class OfficePackage:
             raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
         total = 0
         for info in infos:
+            if info.flag_bits & 0x1:
+                raise ReadFailure(
+                    ReadStatus.ENCRYPTED,
+                    "the package is password-protected (its ZIP members are encrypted); save an unprotected copy",
+                )
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
@@ -57,7 +65,7 @@ class OfficePackage:
                 ReadStatus.TOO_LARGE,
                 f"the package unpacks to {total:,} bytes, over the {MAX_UNCOMPRESSED_BYTES:,}-byte limit",
             )
-        self._names = {info.filename.lower(): info.filename for info in infos}
+        self._infos = {info.filename.lower(): info for info in infos}
         self._allow_dtd = allow_dtd
         self._parser = etree.XMLParser(
             resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
@@ -65,17 +73,23 @@ class OfficePackage:
         )
 
     def has(self, name: str) -> bool:
-        return name.lower() in self._names
+        return name.lower() in self._infos
 
     def read(self, name: str) -> bytes:
-        """The member's bytes; ReadFailure(CORRUPT) if it is missing or cannot be inflated."""
-        actual = self._names.get(name.lower())
-        if actual is None:
+        """The member's bytes; ReadFailure(CORRUPT) if it is missing or cannot be inflated.
+
+        Read through `open` with a length: `ZipFile.read` would inflate up to 2 GiB before cutting to the
+        declared size, so a member whose header understates its size would cost that much memory.
+        """
+        info = self._infos.get(name.lower())
+        if info is None:
             raise ReadFailure(ReadStatus.CORRUPT, f"the package has no {name} part")
         try:
-            return self._zip.read(actual)
+            with self._zip.open(info) as handle:
+                data = handle.read(info.file_size)
         except _INFLATE_ERRORS as exc:
             raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is damaged ({exc})") from None
+        return data
 
     def xml(self, name: str) -> etree._Element:
         """Parse a member without resolving entities, loading DTDs or touching the network."""
@@ -99,7 +113,7 @@ def format_number(value: int, fmt: str) -> str:
     """A counter in a Word numFmt (decimal, lowerLetter, upperRoman, ...); unknown formats print as decimal."""
     if fmt == "none":
         return ""
-    if value <= 0 and fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
+    if (value <= 0 or value > MAX_LETTER_COUNTER) and fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
         return str(value)
     if fmt in ("lowerLetter", "upperLetter"):
         letters = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)

@@ -126,13 +126,25 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 def _properties(document: pdfium.PdfDocument) -> dict[str, str]:
     properties: dict[str, str] = {}
     for key, name in _META_KEYS:
-        value = document.get_metadata_value(key).replace("\x00", "").strip()
+        value = _metadata_value(document, key).replace("\x00", "").strip()
         if not value:
             continue
         if name in ("created", "modified"):
             value = pdf_date_to_iso(value)
         properties[name] = value
     return properties
+
+
+def _metadata_value(document: pdfium.PdfDocument, key: str) -> str:
+    """An Info entry as text; pypdfium2 decodes strictly, and damaged files hold invalid UTF-16 there."""
+    try:
+        return document.get_metadata_value(key)
+    except UnicodeDecodeError:
+        tag = key.encode("ascii")
+        size = pdfium_c.FPDF_GetMetaText(document, tag, None, 0)
+        buffer = ctypes.create_string_buffer(size)
+        pdfium_c.FPDF_GetMetaText(document, tag, buffer, size)
+        return buffer.raw[: max(size - 2, 0)].decode("utf-16-le", errors="replace")
 
 
 _PDF_DATE = re.compile(

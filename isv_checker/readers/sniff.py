@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ..document import DocFormat, ReadStatus
 from .extraction import ReadFailure
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
+_WORD_MAIN = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
+              b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
 _DOCX_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 
 
@@ -42,7 +45,7 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                if archive.read("mimetype").strip() == _ODT_MIME:
+                if _head(archive, "mimetype", len(_ODT_MIME) + 16).strip() == _ODT_MIME:
                     return DocFormat.ODT
             if "word/document.xml" in names:
                 return DocFormat.DOCX
@@ -51,12 +54,23 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
                     raise ReadFailure(ReadStatus.UNSUPPORTED, "an Excel workbook, not a Word document")
                 if any(n.startswith("ppt/") for n in names):
                     raise ReadFailure(ReadStatus.UNSUPPORTED, "a PowerPoint presentation, not a Word document")
+                content_types = _head(archive, "[Content_Types].xml", 1024 * 1024)
+                if any(main in content_types for main in _WORD_MAIN):
+                    return DocFormat.DOCX  # the main part under another name (word/document2.xml)
                 raise ReadFailure(ReadStatus.CORRUPT, "the Word package has no main document part (word/document.xml)")
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
+    except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
+        raise ReadFailure(ReadStatus.ENCRYPTED, f"the package is password-protected (an encrypted ZIP: {exc})") from None
     if name.lower().endswith(_DOCX_EXTS):
         raise ReadFailure(ReadStatus.CORRUPT, "the file is a ZIP archive but not a Word document")
     raise ReadFailure(ReadStatus.UNSUPPORTED, "a ZIP archive; unpack it or pass it to a batch run")
+
+
+def _head(archive: zipfile.ZipFile, member: str, size: int) -> bytes:
+    """The first `size` bytes of a member: inflating no more than that, whatever its header claims."""
+    with archive.open(member) as handle:
+        return handle.read(size)
 
 
 def _looks_like_text(head: bytes) -> bool:
