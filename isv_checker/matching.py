@@ -12,6 +12,7 @@ once per process and language, never per document.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -109,14 +110,18 @@ class _PrefixTerms:
     def __init__(self) -> None:
         self._terms: dict[tuple[str, bool], list[tuple[str, tuple[tuple[str, bool], ...]]]] = defaultdict(list)
         self._firsts_of: dict[int, tuple[tuple[str, bool], ...]] = {}
+        self._stem_lengths: list[int] = []
 
     def add(self, key: str, pattern: tuple[tuple[str, bool], ...]) -> None:
         self._terms[pattern[0]].append((key, pattern[1:]))
         self._firsts_of.clear()
+        self._stem_lengths = sorted({len(word) for word, is_prefix in self._terms if is_prefix})
 
     def _firsts(self, text: str) -> tuple[tuple[str, bool], ...]:
+        """The first words of terms that `text` can start: itself, and each stem it begins with (only
+        the stems' own lengths are tried, so a 200,000-character token costs no more than a word)."""
         out = [(text, False)] if (text, False) in self._terms else []
-        out.extend((text[:n], True) for n in range(1, len(text) + 1) if (text[:n], True) in self._terms)
+        out.extend((text[:n], True) for n in self._stem_lengths if n <= len(text) and (text[:n], True) in self._terms)
         return tuple(out)
 
     def find(self, docs: Sequence[Any], hashes: list[list[int]]) -> list[dict[str, list[tuple[int, int]]]]:
@@ -278,13 +283,17 @@ def _near_spans(groups: list[list[tuple[int, int]]], window: int) -> list[tuple[
     """Spans covering one occurrence of every group, each within `window` tokens of the first group's,
     with the first group's own span as the focus."""
     out = []
+    ordered = [sorted(spans) for spans in groups[1:]]
+    starts = [[start for start, _ in spans] for spans in ordered]
     for pivot_start, pivot_end in groups[0]:
         chosen = [(pivot_start, pivot_end)]
-        for spans in groups[1:]:
-            near = [s for s in spans if abs(s[0] - pivot_start) <= window]
-            if not near:
+        for spans, span_starts in zip(ordered, starts):
+            # Only spans starting within the window can qualify: find them by bisection, not a scan.
+            lo = bisect_left(span_starts, pivot_start - window)
+            hi = bisect_right(span_starts, pivot_start + window)
+            if lo == hi:
                 break
-            chosen.append(min(near, key=lambda s: abs(s[0] - pivot_start)))
+            chosen.append(min(spans[lo:hi], key=lambda s: abs(s[0] - pivot_start)))
         else:
             out.append((min(s for s, _ in chosen), max(e for _, e in chosen), pivot_start, pivot_end))
     return out

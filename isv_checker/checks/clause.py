@@ -11,7 +11,9 @@ contents) or rule a passage out (Social Return, exclusion grounds), and are repo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..document import BlockKind, Document
 from ..matching import Hit
@@ -31,11 +33,17 @@ SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z0-9(\"'‘“])")
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around text[start:end]: an obligation binds an anchor only within one sentence."""
-    left = 0
-    for m in SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    m = SENTENCE_END.search(text, end)
-    return left, (m.end() if m else len(text))
+    ends = _sentence_ends(text)
+    at = bisect_right(ends, start)
+    left = ends[at - 1] if at else 0
+    after = bisect_left(ends, end + 1)
+    return left, (ends[after] if after < len(ends) else len(text))
+
+
+@lru_cache(maxsize=256)
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets just past each sentence end, found once per block text however many anchors it holds."""
+    return [m.end() for m in SENTENCE_END.finditer(text)]
 
 
 def _same_sentence(text: str, anchor: Hit, decoy_starts: list[int] | tuple[()]) -> bool:
