@@ -211,3 +211,18 @@ def test_dask_backend_gives_the_same_rows_as_the_local_pool(tmp_path):
     same = ("sha256", "status", "verdict", "status_message", "authority", "categories", "report", "copied_from")
     for source in local:
         assert {k: local[source][k] for k in same} == {k: dask[source][k] for k in same}, source
+
+
+def test_same_bytes_named_txt_and_pdf_are_checked_each_by_its_own_name(tmp_path):
+    """Regression: the result for text named `.pdf` (corrupt) was copied to the same bytes named `.txt`."""
+    from isv_checker.batch.store import iter_stored_reports
+    from isv_checker.cli import main
+
+    text = "Artikel 1\nDe Opdrachtnemer past gepaste zorgvuldigheid toe in de keten.\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.pdf").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    assert main(["batch", str(tmp_path / "in"), "--db", str(db), "--workers", "1", "-q"]) == 0
+    statuses = {r.file.rsplit("/", 1)[-1]: r.status.value for r in iter_stored_reports(db)}
+    assert statuses == {"a.pdf": "corrupt", "b.txt": "ok"}

@@ -28,7 +28,7 @@ from .metadata import MetadataFacts, MetadataTable
 from .progress import NullProgress, Progress
 from .runner import Failure, Runner, TaskFunction, make_runner
 from .sources import ArchiveLimits, Item, Refused, collect
-from .store import FAILED_STATUSES, Store
+from .store import FAILED_STATUSES, Store, name_format_of
 from .task import Task, TaskResult, TaskSettings, failure_report, result_of, run_task
 
 SLOWEST = 5
@@ -177,11 +177,11 @@ def run_batch(
                         and stored.metadata_key == facts_key and not (options.retry_failed and stored.status in FAILED_STATUSES)):
                     count("skipped", stored.status, stored.verdict)
                     continue
-                content = (sha256, facts_key)
+                content = (sha256, facts_key, name_format_of(item.name))
                 if content in in_flight:
                     waiting.setdefault(content, []).append((item, facts))
                     continue
-                row = store.done_elsewhere(sha256, ref.version, facts_key, retry_failed=options.retry_failed)
+                row = store.done_elsewhere(sha256, ref.version, facts_key, content[2], retry_failed=options.retry_failed)
                 if row is not None:
                     copy(item, facts_key, sha256, len(data), row)
                     continue
@@ -208,7 +208,7 @@ def run_batch(
                 summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
                 summary.slowest = sorted([*summary.slowest, (seconds, job.item.source)], reverse=True)[:SLOWEST]
                 count("checked", result.columns["status"], result.columns["verdict"], result.pages)
-                content = (job.sha256, job.metadata_key)
+                content = (job.sha256, job.metadata_key, name_format_of(job.item.name))
                 in_flight.pop(content, None)
                 for item, _facts in waiting.pop(content, []):
                     copy(item, job.metadata_key, job.sha256, job.size, _stored(store, job.item.source))

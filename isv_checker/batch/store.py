@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..readers.sniff import format_from_name
 from ..report import Report
 from .columns import COLUMNS
 
@@ -54,6 +55,11 @@ _TIMING = (
 )
 DOCUMENT_COLUMNS = _IDENTITY + COLUMNS + _TIMING
 EXPORT_COLUMNS = tuple(name for name, _, _ in DOCUMENT_COLUMNS if name != "report")
+
+
+def name_format_of(name: str | None) -> str:
+    """The format a file's name implies; part of what makes two files with the same bytes the same work."""
+    return format_from_name(name or "").value
 
 
 class StoreError(Exception):
@@ -102,7 +108,7 @@ class Filters:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -181,13 +187,16 @@ class Store:
             for r in self.conn.execute("SELECT source, sha256, ruleset_version, metadata_key, status, verdict FROM documents")
         }
 
-    def done_elsewhere(self, sha256: str, ruleset_version: str, metadata_key: str, *, retry_failed: bool) -> sqlite3.Row | None:
-        """A stored result for the same content, ruleset and facts, under any source."""
+    def done_elsewhere(
+        self, sha256: str, ruleset_version: str, metadata_key: str, name_format: str, *, retry_failed: bool
+    ) -> sqlite3.Row | None:
+        """A stored result for the same content, ruleset and facts, under any source whose name implies
+        the same format: the name decides the status of text named `.pdf` (corrupt) or `.txt` (read)."""
         query = "SELECT * FROM documents WHERE sha256 = ? AND ruleset_version = ? AND metadata_key = ? AND copied_from IS NULL"
         if retry_failed:
             query += " AND status NOT IN (" + ",".join("?" * len(FAILED_STATUSES)) + ")"
-        row = self.conn.execute(query + " LIMIT 1", (sha256, ruleset_version, metadata_key, *(FAILED_STATUSES if retry_failed else ()))).fetchone()
-        return row
+        rows = self.conn.execute(query, (sha256, ruleset_version, metadata_key, *(FAILED_STATUSES if retry_failed else ())))
+        return next((row for row in rows if name_format_of(row["name"]) == name_format), None)
 
     # ---- writing ---------------------------------------------------------------------------------
 

@@ -77,8 +77,6 @@ def test_valid_files_keep_their_verdicts(batched: Outcome, valid_folder: Path) -
         assert (batched.statuses[source], batched.verdicts[source]) == (alone.status.value, alone.verdict), name
 
 
-@pytest.mark.xfail(strict=True, reason="batch/run.py copies a result to every file with the same sha256, but the "
-                   "name decides the status of text under a document name (README: corrupt); see README.md, Known")
 def test_same_bytes_under_another_name_keep_their_own_status(batched: Outcome, hostile: Corpus,
                                                              valid_folder: Path) -> None:
     assert batched.statuses[str(hostile.root / TWIN[1])] == "corrupt"
