@@ -5,7 +5,7 @@
 Builds the corpus of tests/hostile/corpus.py, then, each in an audited child process (an audit hook
 for network, programs, reads and writes; a canary pipe and loopback listener for C libraries):
 
-- `isv-check scan --format json` over the corpus (without longline/, see tests/hostile/README.md);
+- `isv-check scan --format json` over the corpus (longline/ too, which CI's scan leaves out);
 - `isv-check batch --timeout --memory` over the whole corpus mixed with valid samples;
 - each fuzz harness for --fuzz-seconds (0 skips them).
 
@@ -63,8 +63,8 @@ def _run(args: argparse.Namespace, work: Path, canary: Canary) -> int:
         shutil.copy(SAMPLES / name, valid / name)
     print(f"corpus: {len(cases)} hostile files built in {built:.1f} s; {len(campaign.VALID_SAMPLES)} valid samples beside them")
 
-    scanned_cases = campaign.scanned_cases(cases)
-    scan = campaign.scan(root, _fresh(work / "scan"), timeout=900, memory_mb=2 * args.memory)
+    scanned_cases = campaign.scanned_cases(cases, long_lines=True)
+    scan = campaign.scan(root, _fresh(work / "scan"), timeout=900, memory_mb=2 * args.memory, long_lines=True)
     _report("scan", scan, scanned_cases, expected_files=len(scanned_cases), timeout=None)
 
     batch = campaign.batch([root, valid], _fresh(work / "batch"), timeout=args.timeout, memory_mb=args.memory)

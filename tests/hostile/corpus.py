@@ -276,9 +276,8 @@ def _sizes(samples: dict[str, bytes], canary: Path, url: str) -> Made:
 
 
 def _long_lines(samples: dict[str, bytes], canary: Path, url: str) -> Made:
-    """Blocks of megabytes. They read in a second, but the rules stage takes time quadratic in a
-    block's length (see README.md, "Known"), so scans leave this folder out and batch runs end them
-    at the timeout."""
+    """Blocks of megabytes. They read in a second; the rules stage takes tens of seconds on the
+    largest (campaign.LONG_LINES says where each run takes them)."""
     words = "gepaste zorgvuldigheid in de keten volgens de OESO-richtlijnen "
     yield "longline/text-one-8mb-line.txt", (ISV_TEXT[0] + "\n" + words * (8_000_000 // len(words))).encode(), expect(OK)
     yield "longline/text-8mb-without-spaces.txt", b"ISV" * 2_700_000, expect(OK)

@@ -70,8 +70,6 @@ TWIN = ("dictu-laptops-2025.txt", "renamed/text-named.pdf")
 def test_valid_files_keep_their_verdicts(batched: Outcome, valid_folder: Path) -> None:
     """Broken neighbours in the same run change nothing for the valid files."""
     for name in VALID_SAMPLES:
-        if name == TWIN[0]:
-            continue  # see the next test
         alone = check(valid_folder / name)
         source = str(valid_folder / name)
         assert (batched.statuses[source], batched.verdicts[source]) == (alone.status.value, alone.verdict), name
