@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from ..amounts import find_amounts
 from ..document import BlockKind, Document
-from ..matching import Hit
 from ..report import Applicability, Authority, CategoryResult, Evidence, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
@@ -78,17 +77,17 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
             continue
         estimates = hits.in_block(block.index, estimate_rules)
         not_values = hits.in_block(block.index, not_value_rules)
-        if not estimates and block.row is not None:
-            # "Geraamde waarde | 4,85 mln euro": the words sit in the row's label cell.
-            row_label = any(
-                hits.in_block(other.index, estimate_rules)
-                for other in document.blocks[max(0, block.index - 4) : block.index]
-                if other.table == block.table and other.row == block.row
-            )
-            if row_label:
-                estimates = [Hit("row-label", block.index, 0, 0)]
+        # "Geraamde waarde | 4,85 mln euro": the words sit in the row's label cell, read as ending
+        # where this cell starts.
+        row_label = not estimates and block.row is not None and any(
+            hits.in_block(other.index, estimate_rules)
+            for other in document.blocks[max(0, block.index - 4) : block.index]
+            if other.table == block.table and other.row == block.row
+        )
         for amount in amounts:
             score = 0.0
+            if row_label and amount.start <= ESTIMATE_REACH:
+                score = 3.0 - amount.start / ESTIMATE_REACH
             for hit in estimates:
                 distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
                 if -1 <= distance <= ESTIMATE_REACH:
