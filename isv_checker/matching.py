@@ -286,14 +286,15 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     # Token spans of every hit as rows (group, start, end, focus start, focus end), in group order.
     single = np.flatnonzero(fires & (masks == 1) & (sizes == 1))
     spans = [np.column_stack([single, found[heads[single], 1:], found[heads[single], 1:]])]
+    generic: list[tuple[int, int, int, int, int]] = []
     for g in np.flatnonzero(fires & ~((masks == 1) & (sizes == 1))).tolist():
         head = int(heads[g])
         parts: dict[str, list[tuple[int, int]]] = {}
         for code, span_start, span_end in found[head : head + int(sizes[g])].tolist():
             parts.setdefault(compiled.code_part[code], []).append((span_start, span_end))
-        rule_spans = _rule_spans(compiled.specs[compiled.rule_names[int(rules[g])]], parts)
-        if rule_spans:
-            spans.append(np.array([(g, *span) for span in rule_spans], dtype=np.int64))
+        generic.extend((g, *span) for span in _rule_spans(compiled.specs[compiled.rule_names[int(rules[g])]], parts))
+    if generic:
+        spans.append(np.array(generic, dtype=np.int64))
     rows = np.concatenate(spans)
     rows = rows[np.argsort(rows[:, 0], kind="stable")]
     group_of = rows[:, 0]

@@ -28,6 +28,7 @@ TABLE_ROWS = 10
 NEGATION_REACH = 80
 ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
+_TOC_TAIL = 200  # TOC_LINE is searched in a block's last characters: it ends the text, and is short
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z0-9(\"'‘“])")
 
 
@@ -123,8 +124,14 @@ def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str
 
 
 def _in_sections(document: Document, index: int, words: tuple[str, ...]) -> bool:
-    path = " ".join(document.blocks[index].heading_path).lower()
+    path = _path_text(document.blocks[index].heading_path)
     return any(word in path for word in words)
+
+
+@lru_cache(maxsize=1024)
+def _path_text(heading_path: tuple[str, ...]) -> str:
+    """A heading path as one lower-case string; the blocks of a section share it."""
+    return " ".join(heading_path).lower()
 
 
 def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: str) -> ClauseOutcome:
@@ -176,7 +183,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     for index in anchors:
         block = document.blocks[index]
         area = _section(document, index) if block.kind is BlockKind.HEADING else _following(document, index)
-        area += _annex_sections(document, index, annexes)
+        if annexes:
+            area += _annex_sections(document, index, annexes)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
         binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
@@ -188,13 +196,15 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
                 in_region.add(i)
                 region.append(i)
 
+    element_hits: dict[str, list[Hit]] = {r.id: [] for r in ruleset.elements}
+    for index in region:
+        for hit in hits.by_block.get(index, ()):
+            shown = element_hits.get(hit.rule)
+            if shown is not None and len(shown) < 3:
+                shown.append(hit)
     elements: list[ElementResult] = []
     for rule in ruleset.elements:
-        found: list[Evidence] = []
-        for index in region:
-            for hit in hits.by_block.get(index, ()):
-                if hit.rule == rule.id and len(found) < 3:
-                    found.append(evidence(document, hit.block, hit.start, hit.end))
+        found = [evidence(document, hit.block, hit.start, hit.end) for hit in element_hits[rule.id]]
         elements.append(ElementResult(id=rule.element, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en, found=bool(found), evidence=tuple(found)))
 
     present = bool(clause_anchors)
@@ -244,8 +254,9 @@ def _cancelling_decoy(
 ) -> tuple[DecoyRule, Hit] | None:
     block = document.blocks[index]
     anchors = names + substance
-    here = hits.by_block.get(index, ())
-    for rule in decoys:
+    decoy_ids = {rule.id for rule in decoys}
+    here = [hit for hit in hits.by_block.get(index, ()) if hit.rule in decoy_ids]
+    for rule in decoys if here else ():
         for hit in here:
             if hit.rule != rule.id:
                 continue
@@ -259,7 +270,7 @@ def _cancelling_decoy(
                 return rule, hit
             if rule.decoy in ("toc_mention", "definition_mention"):
                 return rule, hit
-    if TOC_LINE.search(block.text) and names:
+    if names and block.text.rstrip()[-1:].isdigit() and TOC_LINE.search(block.text[-_TOC_TAIL:]):
         toc = next((r for r in decoys if r.decoy == "toc_mention"), None)
         if toc is not None:
             return toc, names[0]
