@@ -9,8 +9,9 @@ result is yielded; a worker past the wall-clock timeout is killed, its file yiel
 the worker replaced; a worker that died (a segfault, the kernel's OOM killer) has its file yielded as
 `error` with the signal, and is replaced too.
 
-Workers are forked from a fork server that has already imported the reading and matching code, so a
-replacement is ready in a fraction of a second rather than paying the imports again. As with any
+Workers are forked from a fork server that has already imported the reading and matching code and
+built the default ruleset's matchers (`preload`), so a replacement is ready in a fraction of a second
+rather than paying the imports and the warm-up again. As with any
 multiprocessing start method but fork, a script that runs a batch needs `if __name__ == "__main__":`.
 """
 
@@ -33,7 +34,8 @@ from .task import Task, TaskSettings, run_task, warm_up
 
 MB = 1024 * 1024
 _PRELOAD = ["isv_checker.batch.task", "isv_checker.pipeline", "isv_checker.checks.engine", "isv_checker.readers.pdf",
-            "isv_checker.readers.docx", "isv_checker.readers.text", "isv_checker.batch.metadata", "spacy"]
+            "isv_checker.readers.docx", "isv_checker.readers.text", "isv_checker.batch.metadata", "spacy",
+            "isv_checker.batch.preload"]
 _THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 START_FAILURES = 3
 

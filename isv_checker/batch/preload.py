@@ -1,0 +1,17 @@
+"""Imported once by the local pool's fork server, before it forks any worker: loads the default
+ruleset and builds its Dutch and English matchers there, so every worker, the first and each
+replacement of one that died or timed out, is forked warm instead of paying that start-up again
+(measured: about 0.4 s per worker start, on top of the imports the fork server already preloads).
+
+A run with its own `--rules` folder still warms up in each worker, as does every worker when this
+fails: the worker's own warm-up then reports the error in the normal way.
+"""
+
+from __future__ import annotations
+
+from .task import TaskSettings, warm_up
+
+try:
+    warm_up(TaskSettings())
+except Exception:  # noqa: BLE001, S110 - the worker's own warm-up says what is wrong
+    pass
