@@ -20,6 +20,7 @@ class BlockBuilder:
     def __init__(self) -> None:
         self._blocks: list[Block] = []
         self._stack: list[tuple[int, str]] = []  # (level, heading text), outermost first
+        self._path: tuple[str, ...] = ()  # the stack's headings, made once per change, shared by blocks
 
     def add(
         self,
@@ -44,6 +45,7 @@ class BlockBuilder:
             level = self._nested_level(text, max(1, level or 1))
             while self._stack and self._stack[-1][0] >= level:
                 self._stack.pop()
+            self._path = tuple(h for _, h in self._stack)
         block = Block(
             index=len(self._blocks),
             kind=kind,
@@ -56,13 +58,14 @@ class BlockBuilder:
             table=table,
             row=row,
             column=column,
-            heading_path=() if kind in _PATH_NEUTRAL else tuple(h for _, h in self._stack),
+            heading_path=() if kind in _PATH_NEUTRAL else self._path,
             ocr=ocr,
             inserted=inserted,
         )
         self._blocks.append(block)
         if kind is BlockKind.HEADING:
             self._stack.append((level, _heading_title(text)))
+            self._path = tuple(h for _, h in self._stack)
         return block
 
     def _nested_level(self, text: str, level: int) -> int:
@@ -78,6 +81,7 @@ class BlockBuilder:
     def reset_path(self) -> None:
         """Forget open headings, e.g. when a reader moves from the body to its footnotes."""
         self._stack.clear()
+        self._path = ()
 
     @property
     def blocks(self) -> tuple[Block, ...]:

@@ -24,7 +24,8 @@ _SECTION_RE = re.compile(
 _L1_WORDS = frozenset(_SECTION_WORDS_L1.split("|"))
 _SECTION_WORDS = frozenset(f"{_SECTION_WORDS_L1}|{_SECTION_WORDS_L2}".split("|"))
 _NUMBERED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
-_BULLET_RE = re.compile(r"^(?P<label>[•●▪■◦‣∙·\-–—*□☐➢►o])\s+(?P<rest>\S.*)$")
+_BULLETS = "•●▪■◦‣∙·-–—*□☐➢►o"
+_BULLET_RE = re.compile(rf"^(?P<label>[{re.escape(_BULLETS)}])\s+(?P<rest>\S.*)$")
 _ENUM_RE = re.compile(r"^(?P<label>\(?(?:[a-z]|[ivx]{1,4})\)|[a-z]\.|\(\d{1,2}\))\s+(?P<rest>\S.*)$")
 _TERMINAL = (".", ":", ";", "!", "?")
 _SOFT_HYPHENS = ("\x02", "\xad")
@@ -67,17 +68,19 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
     stripped = text.strip()
     if not stripped:
         return None
-    words = stripped.split()
-    if "a" <= stripped[0] <= "z" and not _may_open_lowercase_marker(words[0]):
+    first = stripped[0]
+    if "a" <= first <= "z" and not _may_open_lowercase_marker(stripped.split(None, 1)[0]):
         return None  # the common body line, decided without the regular expressions below
+    words = stripped.split()
     short = len(words) <= MAX_HEADING_WORDS and not stripped.endswith((".", ",", ";", ":")) or (
         len(words) <= MAX_HEADING_WORDS and stripped.endswith(":") and emphasised
     )
-    m = _SECTION_RE.match(stripped)
-    if m and short:
+    # Each pattern is tried only where its first character or word allows it to match at all.
+    m = _SECTION_RE.match(stripped) if short and words[0].lower() in _SECTION_WORDS else None
+    if m:
         level = 1 if m.group("word").lower() in _L1_WORDS else 2
         return Marker(BlockKind.HEADING, level, f"{m.group('word')} {m.group('num')}")
-    m = _NUMBERED_RE.match(stripped)
+    m = _NUMBERED_RE.match(stripped) if first.isdigit() else None
     if m:
         num = m.group("num")
         depth = num.count(".") + 1
@@ -86,13 +89,13 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
         if looks_like_title and (depth > 1 or emphasised or len(title.split()) <= 6):
             return Marker(BlockKind.HEADING, depth, num)
         return Marker(BlockKind.LIST_ITEM, depth, num + m.group("dot"))
-    m = _BULLET_RE.match(stripped)
+    m = _BULLET_RE.match(stripped) if first in _BULLETS else None
     if m:
         return Marker(BlockKind.LIST_ITEM, 1, m.group("label"))
-    m = _ENUM_RE.match(stripped)
+    m = _ENUM_RE.match(stripped) if first == "(" or "a" <= first <= "z" else None
     if m:
         return Marker(BlockKind.LIST_ITEM, 2, m.group("label"))
-    if short and len(words) <= 8 and not any(c.isdigit() for c in stripped):
+    if short and len(words) <= 8 and stripped.isupper() and not any(c.isdigit() for c in stripped):
         # Capitals without digits: "ALGEMENE BEPALINGEN", not a standard's code like "NEN-EN-ISO 20345".
         letters = [c for c in stripped if c.isalpha()]
         if len(letters) >= 4 and all(c.isupper() for c in letters):
@@ -131,16 +134,18 @@ def join_lines(parts: list[str]) -> str:
 
 def segment_lines(lines: list[Line]) -> list[Segment]:
     """Group a page's (or a text file's) lines into headings, list items and paragraphs."""
-    body_height = _body_height(lines)
-    widths = [len(line.text.strip()) for line in lines if line.text.strip()]
+    texts = [line.text.strip() for line in lines]
+    body_height = _body_height(lines, texts)
+    widths = [len(text) for text in texts if text]
     full_width = sorted(widths)[int(len(widths) * 0.9)] if widths else 0
-    spacing = _typical_spacing(lines)
+    spacing = _typical_spacing(lines, texts)
 
     segments: list[Segment] = []
     current: list[str] = []
     current_start = 0
     current_marker: Marker | None = None
     prev: Line | None = None
+    prev_text = ""
     prev_emphasised = False
 
     def flush() -> None:
@@ -157,8 +162,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
         current = []
         current_marker = None
 
-    for line in lines:
-        stripped = line.text.strip()
+    for line, stripped in zip(lines, texts):
         if not stripped:
             flush()
             prev = None
@@ -173,7 +177,6 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
                 marker = Marker(BlockKind.LIST_ITEM, 1, marker.label)
         starts_new = prev is None or not current
         if not starts_new and prev is not None:
-            prev_text = prev.text.strip()
             gap = None
             if spacing and prev.y is not None and line.y is not None:
                 gap = line.y - prev.y
@@ -202,23 +205,24 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
             current_marker = marker
         current.append(stripped)
         prev = line
+        prev_text = stripped
         prev_emphasised = emphasised
     flush()
     return segments
 
 
-def _body_height(lines: list[Line]) -> float | None:
-    heights = [round(line.height, 1) for line in lines if line.height and line.text.strip()]
+def _body_height(lines: list[Line], texts: list[str]) -> float | None:
+    heights = [round(line.height, 1) for line, text in zip(lines, texts) if line.height and text]
     if len(heights) < 3:
         return None
     return median(heights)
 
 
-def _typical_spacing(lines: list[Line]) -> float | None:
+def _typical_spacing(lines: list[Line], texts: list[str]) -> float | None:
     gaps = [
         b.y - a.y
-        for a, b in zip(lines, lines[1:])
-        if a.y is not None and b.y is not None and a.text.strip() and b.text.strip() and b.y > a.y
+        for a, b, a_text, b_text in zip(lines, lines[1:], texts, texts[1:])
+        if a.y is not None and b.y is not None and a_text and b_text and b.y > a.y
     ]
     if len(gaps) < 3:
         return None
