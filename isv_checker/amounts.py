@@ -78,11 +78,32 @@ def _dec(s: str) -> Decimal | None:
         return None
 
 
+_CURRENCY_WORDS = ("€", "EUR", "Euro", "euro")  # every spelling of _CURRENCY contains one of these
+_DIGIT_AFTER = 2  # "€ 1": a number starts right after the currency, or after one space
+_DIGIT_BEFORE = 11  # "1 thousand euro": the number ends at most a space, a scale word and a space before
+
+
+def _may_hold_amount(text: str) -> bool:
+    """Whether `text` has a currency word with a digit where `_AMOUNT_RE` needs one. Exact as a
+    filter (never False where the pattern would match), and cheap: "Europese aanbesteding" and
+    "euro" without a number are the common case."""
+    for word in _CURRENCY_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if any(c.isdigit() for c in text[end : end + _DIGIT_AFTER]) or any(
+                c.isdigit() for c in text[max(0, at - _DIGIT_BEFORE) : at]
+            ):
+                return True
+            at = text.find(word, end)
+    return False
+
+
 def find_amounts(text: str) -> list[Amount]:
     """Every euro amount in `text`, in order, with its character span."""
     found: list[Amount] = []
-    if "€" not in text and "EUR" not in text and "eur" not in text and "Eur" not in text:
-        return found  # most paragraphs name no currency; skip the full pattern
+    if not _may_hold_amount(text):
+        return found  # most paragraphs name no amount; the full pattern costs far more than this test
     for m in _AMOUNT_RE.finditer(text):
         if m.group("knum"):
             number, scale = m.group("knum"), "k"
