@@ -300,10 +300,19 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     fires = ((masks[:, None] & requirements) == requirements).any(axis=1) & ((masks & _UNLESS_BIT) == 0)
     sizes = np.diff(np.r_[heads, len(found)])
     # Token spans of every hit as rows (group, start, end, focus start, focus end), in group order.
-    single = np.flatnonzero(fires & (masks == 1) & (sizes == 1))
-    spans = [np.column_stack([single, found[heads[single], 1:], found[heads[single], 1:]])]
+    # A group with no complete `near` whose term spans do not overlap is its term spans as they are
+    # (the common case: a word once or a few times in a paragraph); the rest go through Python.
+    near_done = ((masks[:, None] & requirements[:, 1:]) == requirements[:, 1:]).any(axis=1)
+    group_of_row = np.repeat(np.arange(len(heads)), sizes)
+    term_rows = np.flatnonzero((fires & ~near_done)[group_of_row] & (compiled.code_bit[found[:, 0]] == 1))
+    term_groups = group_of_row[term_rows]
+    overlapping = term_groups[1:][(term_groups[1:] == term_groups[:-1]) & (found[term_rows[1:], 1] < found[term_rows[:-1], 2])]
+    plain = fires & ~near_done
+    plain[overlapping] = False
+    term_rows = term_rows[plain[term_groups]]
+    spans = [np.column_stack([group_of_row[term_rows], found[term_rows, 1:], found[term_rows, 1:]])]
     generic: list[tuple[int, int, int, int, int]] = []
-    for g in np.flatnonzero(fires & ~((masks == 1) & (sizes == 1))).tolist():
+    for g in np.flatnonzero(fires & ~plain).tolist():
         head = int(heads[g])
         parts: dict[str, list[tuple[int, int]]] = {}
         for code, span_start, span_end in found[head : head + int(sizes[g])].tolist():

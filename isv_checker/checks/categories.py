@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import BlockKind, Document
-from ..report import CategoryResult, Evidence
+from ..report import CategoryResult
 from ..ruleset.load import Ruleset
 from .evidence import evidence
 from .hits import HitIndex
@@ -61,7 +61,8 @@ def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[in
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
         if block.kind is BlockKind.HEADING:
-            if ((block.level or 1) <= 1 and block.index < 40) or any(w in block.text.lower() for w in subject_words):
+            lower = block.text.lower()
+            if ((block.level or 1) <= 1 and block.index < 40) or any(w in lower for w in subject_words):
                 subject.add(block.index)
                 continue
         under = path_is_subject.get(block.heading_path)
@@ -80,11 +81,13 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
     groups = {c: g for g in ruleset.groups for c in g.categories}
     scored: list[tuple[float, CategoryResult]] = []
     for rule in ruleset.categories:
-        found: list[Evidence] = []
+        # (block, start, end) of what counted, best first; evidence is made for the few shown only
+        found: list[tuple[int, int, int]] = []
         score = 0.0
+        prefixes = tuple(rule.cpv)
         for code in codes:
-            if any(code.code.startswith(prefix) for prefix in rule.cpv):
-                found.append(evidence(document, code.block, code.start, code.end))
+            if code.code.startswith(prefixes):
+                found.append((code.block, code.start, code.end))
                 score += ACCEPT
         # Where the document states its CPV codes and none is of this category, its words count only
         # in the title: the codes are the buyer's own statement of what is bought.
@@ -94,15 +97,15 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
         for hit in hits.by_rule.get(rule.id, ()):
             if hit.block in strong:
                 score += SUBJECT_HIT
-                found.append(evidence(document, hit.block, hit.start, hit.end))
+                found.append((hit.block, hit.start, hit.end))
             else:
                 passing += PASSING_HIT
                 if len(found) < 8:
-                    found.append(evidence(document, hit.block, hit.start, hit.end))
+                    found.append((hit.block, hit.start, hit.end))
         for hit in hits.by_rule.get(weak_key(rule.id), ()):
             if hit.block in strong:
                 score += SUBJECT_HIT / 2
-                found.append(evidence(document, hit.block, hit.start, hit.end))
+                found.append((hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
         if score >= ACCEPT:
             group = groups[rule.category]
@@ -110,19 +113,8 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
                 CategoryResult(
                     id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
                     group=group.id, group_name_nl=group.name_nl, group_name_en=group.name_en,
-                    evidence=tuple(_dedupe(found)[:6]),
+                    evidence=tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6]),
                 )
             ))
     top = max((score for score, _ in scored), default=0.0)
     return tuple(result for score, result in scored if score >= DOMINANCE * top)
-
-
-def _dedupe(items: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[int, int, int]] = set()
-    out = []
-    for item in items:
-        key = (item.block, item.start, item.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
