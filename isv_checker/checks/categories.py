@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..document import BlockKind, Document
 from ..report import CategoryResult
@@ -56,22 +57,28 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
 def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
     """Blocks that describe what is bought: the title area, and sections named like the subject."""
     subject: set[int] = title_blocks(document)
+    names_subject = _subject_pattern(subject_words).search
     path_is_subject: dict[tuple[str, ...], bool] = {}
     for block in document.blocks:
-        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+        kind = block.kind
+        if kind is BlockKind.HEADER or kind is BlockKind.FOOTER:
             continue
-        if block.kind is BlockKind.HEADING:
-            lower = block.text.lower()
-            if ((block.level or 1) <= 1 and block.index < 40) or any(w in lower for w in subject_words):
+        if kind is BlockKind.HEADING:
+            if ((block.level or 1) <= 1 and block.index < 40) or names_subject(block.text.lower()):
                 subject.add(block.index)
                 continue
         under = path_is_subject.get(block.heading_path)
         if under is None:
-            path = " ".join(block.heading_path).lower()
-            under = path_is_subject[block.heading_path] = any(word in path for word in subject_words)
+            under = path_is_subject[block.heading_path] = bool(names_subject(" ".join(block.heading_path).lower()))
         if under:
             subject.add(block.index)
     return subject
+
+
+@lru_cache(maxsize=8)
+def _subject_pattern(subject_words: tuple[str, ...]) -> re.Pattern[str]:
+    """The subject words as one alternation: one search per heading instead of one per word."""
+    return re.compile("|".join(re.escape(word) for word in subject_words) or "(?!)")
 
 
 def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]) -> tuple[CategoryResult, ...]:
