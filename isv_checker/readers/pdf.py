@@ -37,6 +37,7 @@ from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
+from . import pdfium_calls
 from .layout import MAX_HEADING_WORDS, Line, join_lines, segment_lines
 
 _BREAK = re.compile("\r\n|[\r\n\x0c\ufffe]|\x02(?!\r\n)")
@@ -246,7 +247,11 @@ class _Geometry:
         self._y = ctypes.c_double()
         self._matrix = pdfium_c.FS_MATRIX()
         self._name = ctypes.create_string_buffer(128)
+        self._name_size = ctypes.c_ulong(128)
         self._flags = ctypes.c_int()
+        # made once: pdfium_calls passes pointers as given, not converted per call
+        self._x_ref, self._y_ref = ctypes.byref(self._x), ctypes.byref(self._y)
+        self._matrix_ref, self._flags_ref = ctypes.byref(self._matrix), ctypes.byref(self._flags)
         self._fonts: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold, per document
 
     def lines(self, textpage: pdfium_c.FPDF_TEXTPAGE, text: str, page_height: float, with_geometry: bool) -> list[Line]:
@@ -259,19 +264,21 @@ class _Geometry:
     def _aligned(textpage: pdfium_c.FPDF_TEXTPAGE, text: str, spans: list[tuple[int, str]]) -> bool:
         """Do char indexes equal text offsets? Checked at the first, middle and last line's start,
         since a character pdfium dropped or added would shift every offset after it."""
-        get_unicode = pdfium_c.FPDFText_GetUnicode
+        get_unicode = pdfium_calls.get_unicode
         starts = [start for start, chunk in spans if chunk[:1].strip()]
         if not starts:
             return False
         return all(get_unicode(textpage, i) == ord(text[i]) for i in {starts[0], starts[len(starts) // 2], starts[-1]})
 
     def _measure(self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], page_height: float) -> list[Line]:
-        x, y, matrix, name, flags, fonts = self._x, self._y, self._matrix, self._name, self._flags, self._fonts
-        get_origin = pdfium_c.FPDFText_GetCharOrigin
-        get_size = pdfium_c.FPDFText_GetFontSize
-        get_matrix = pdfium_c.FPDFText_GetMatrix
-        get_weight = pdfium_c.FPDFText_GetFontWeight
-        get_font = pdfium_c.FPDFText_GetFontInfo
+        y, name, fonts = self._y, self._name, self._fonts
+        x_ref, y_ref, matrix, matrix_ref = self._x_ref, self._y_ref, self._matrix, self._matrix_ref
+        name_size, flags, flags_ref = self._name_size, self._flags, self._flags_ref
+        get_origin = pdfium_calls.get_char_origin
+        get_size = pdfium_calls.get_font_size
+        get_matrix = pdfium_calls.get_matrix
+        get_weight = pdfium_calls.get_font_weight
+        get_font = pdfium_calls.get_font_info
         lines: list[Line] = []
         append = lines.append
         after_bold = False
@@ -282,13 +289,13 @@ class _Geometry:
                 continue
             first = start if chunk[0].isalnum() else start + _first_measurable(chunk)
             top = height = None
-            if get_origin(textpage, first, x, y):
+            if get_origin(textpage, first, x_ref, y_ref):
                 top = page_height - y.value
                 height = get_size(textpage, first)
-                if height < 3 and get_matrix(textpage, first, matrix):
+                if height < 3 and get_matrix(textpage, first, matrix_ref):
                     height *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
             bold = False
-            if _may_be_heading(stripped, after_bold) and get_font(textpage, first, name, 128, flags):
+            if _may_be_heading(stripped, after_bold) and get_font(textpage, first, name, name_size, flags_ref):
                 font = (name.value, flags.value)
                 bold = fonts.get(font)  # type: ignore[assignment]
                 if bold is None:
