@@ -53,3 +53,13 @@ def test_never_raises(text):
     for amount in find_amounts(text):
         assert amount.euros >= 0
         assert text[amount.start : amount.end] == amount.text
+
+
+@given(st.text(alphabet="0123456789.,€ EURouromiljenthusadkK-\u00a0", max_size=60))
+def test_the_quick_filter_never_hides_an_amount(text):
+    """find_amounts skips text that `_may_hold_amount` rules out; that must never drop a match of
+    the full pattern (the digit windows around a currency word are exact, not a guess)."""
+    from isv_checker.amounts import _AMOUNT_RE, _may_hold_amount
+
+    if _AMOUNT_RE.search(text):
+        assert _may_hold_amount(text)

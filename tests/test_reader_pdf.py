@@ -359,3 +359,44 @@ def test_numbered_lines_opening_pages_are_not_a_running_header():
     doc = read_bytes(make_fixtures.minimal_pdf(4, pages), "nvi.pdf")
     assert not any(b.kind in (BlockKind.HEADER, BlockKind.FOOTER) for b in doc.blocks)
     assert [(b.page, b.text[:8]) for b in doc.blocks] == [(1, "Vraag 12"), (2, "Vraag 17"), (3, "Vraag 23"), (4, "Vraag 31")]
+
+
+def test_unchecked_pdfium_calls_answer_as_the_checked_bindings():
+    """readers/pdfium_calls drops ctypes' argument checks for speed: a wrong return type or argument
+    there would give silently wrong positions, sizes or bold flags, so compare it with pypdfium2's own
+    bindings on every line start of a real PDF."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    from isv_checker.readers import pdfium_calls
+
+    data = (FIXTURES / "tender_nl.pdf").read_bytes()
+    document = pdf_reader._open(data)
+    try:
+        page = pdfium_c.FPDF_LoadPage(document, 0)
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        try:
+            count = pdfium_c.FPDFText_CountChars(textpage)
+            assert count > 100
+            for i in range(0, count, 7):
+                a, b = (ctypes.c_double(), ctypes.c_double()), (ctypes.c_double(), ctypes.c_double())
+                assert pdfium_calls.get_char_origin(textpage, i, ctypes.byref(a[0]), ctypes.byref(a[1])) == \
+                    pdfium_c.FPDFText_GetCharOrigin(textpage, i, b[0], b[1])
+                assert (a[0].value, a[1].value) == (b[0].value, b[1].value)
+                assert pdfium_calls.get_font_size(textpage, i) == pdfium_c.FPDFText_GetFontSize(textpage, i)
+                assert pdfium_calls.get_font_weight(textpage, i) == pdfium_c.FPDFText_GetFontWeight(textpage, i)
+                assert pdfium_calls.get_unicode(textpage, i) == pdfium_c.FPDFText_GetUnicode(textpage, i)
+                m1, m2 = pdfium_c.FS_MATRIX(), pdfium_c.FS_MATRIX()
+                assert pdfium_calls.get_matrix(textpage, i, ctypes.byref(m1)) == pdfium_c.FPDFText_GetMatrix(textpage, i, m2)
+                assert (m1.a, m1.b, m1.c, m1.d) == (m2.a, m2.b, m2.c, m2.d)
+                n1, n2 = ctypes.create_string_buffer(128), ctypes.create_string_buffer(128)
+                f1, f2 = ctypes.c_int(), ctypes.c_int()
+                assert pdfium_calls.get_font_info(textpage, i, n1, ctypes.c_ulong(128), ctypes.byref(f1)) == \
+                    pdfium_c.FPDFText_GetFontInfo(textpage, i, n2, 128, f2)
+                assert (n1.value, f1.value) == (n2.value, f2.value)
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+            pdfium_c.FPDF_ClosePage(page)
+    finally:
+        document.close()
