@@ -26,7 +26,8 @@ from .hits import HitIndex
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
 NEGATION_REACH = 80
-ANNEX_REF = re.compile(r"\b(bijlage|annex|appendix|schedule)\s+([0-9]{1,2}|[A-Z])\b", re.IGNORECASE)
+_ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
+ANNEX_REF = re.compile(rf"\b({'|'.join(_ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _TOC_TAIL = 200  # TOC_LINE is searched in a block's last characters: it ends the text, and is short
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z0-9(\"'‘“])")
@@ -116,7 +117,11 @@ def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
 def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]]) -> list[int]:
     """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
     out: list[int] = []
-    for m in ANNEX_REF.finditer(document.blocks[index].text):
+    text = document.blocks[index].text
+    lower = text.lower()
+    if not any(word in lower for word in _ANNEX_WORDS):
+        return out  # the common case, told without the pattern
+    for m in ANNEX_REF.finditer(text):
         for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
             if heading != index:
                 out.extend(_section(document, heading))
@@ -216,10 +221,11 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     if present:
         # Name the clause where it says most: an annex that states the elements, not a reference to it.
         element_rules = {r.id for r in ruleset.elements}
+        kinds_in: dict[int, set[str]] = {}  # block -> element rules hit there; anchors' areas overlap
         richest = max(
             clause_anchors,
             key=lambda i: (
-                len(_element_kinds(areas[i], hits, element_rules)), document.blocks[i].kind is BlockKind.HEADING, -i
+                len(_element_kinds(areas[i], hits, element_rules, kinds_in)), document.blocks[i].kind is BlockKind.HEADING, -i
             ),
         )
         first = document.blocks[richest]
@@ -234,8 +240,14 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     )
 
 
-def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str]) -> set[str]:
-    return {h.rule for i in area for h in hits.in_block(i, element_rules)}
+def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str], kinds_in: dict[int, set[str]]) -> set[str]:
+    kinds: set[str] = set()
+    for i in area:
+        here = kinds_in.get(i)
+        if here is None:
+            here = kinds_in[i] = {h.rule for h in hits.in_block(i, element_rules)}
+        kinds |= here
+    return kinds
 
 
 def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: dict[int, list[int]]) -> bool:
