@@ -179,12 +179,7 @@ class LocalPoolRunner:
                     pull()
                 for worker in self._pool:
                     if worker.ready and worker.task is None and queue:
-                        task = queue.popleft()
-                        worker.task, worker.started = task, time.monotonic()
-                        try:
-                            worker.conn.send(task)
-                        except (BrokenPipeError, OSError):
-                            pass  # the worker died; its sentinel says so below
+                        self._dispatch(worker, queue.popleft())
                 busy = [w for w in self._pool if w.task is not None]
                 if exhausted and not queue and not busy:
                     return
@@ -193,12 +188,22 @@ class LocalPoolRunner:
                     wait_for = max(0.0, min(wait_for, min(w.started + self.timeout for w in busy) - time.monotonic()))
                 handles: list[Any] = [w.conn for w in self._pool] + [w.process.sentinel for w in self._pool]
                 wait(handles, timeout=wait_for)
-                yield from self._collect()
+                yield from self._collect(queue)
                 yield from self._expire()
         finally:
             self.close()
 
-    def _collect(self) -> Iterator[Outcome]:
+    def _dispatch(self, worker: _Worker, task: Task) -> None:
+        worker.task, worker.started = task, time.monotonic()
+        try:
+            worker.conn.send(task)
+        except (BrokenPipeError, OSError):
+            pass  # the worker died; its sentinel says so when the run next looks
+
+    def _collect(self, queue: deque[Task]) -> Iterator[Outcome]:
+        """Results, deaths and start-ups since the last look. A worker that hands in a result gets the
+        next queued file at once, before the result is yielded (and written to the database), so
+        the worker is not idle while the parent writes."""
         for worker in list(self._pool):
             dead = False
             while True:
@@ -214,6 +219,8 @@ class LocalPoolRunner:
                     self._start_failures = 0
                 elif kind == "done":
                     task, worker.task = worker.task, None
+                    if queue:
+                        self._dispatch(worker, queue.popleft())
                     if task is not None:
                         yield payload
                 elif kind == "broken":
