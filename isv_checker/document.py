@@ -8,6 +8,7 @@ after it is built. The model says nothing about ISV: readers describe, rules jud
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
 from typing import Literal
 
@@ -120,10 +121,8 @@ class Document(BaseModel):
         return self.status.readable
 
     def kind_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for block in self.blocks:
-            counts[block.kind.value] = counts.get(block.kind.value, 0) + 1
-        return counts
+        """Blocks per kind, kinds in order of first appearance."""
+        return {kind.value: n for kind, n in Counter(block.kind for block in self.blocks).items()}
 
     @property
     def char_count(self) -> int:

@@ -247,6 +247,8 @@ def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str], kin
         if here is None:
             here = kinds_in[i] = {h.rule for h in hits.in_block(i, element_rules)}
         kinds |= here
+        if len(kinds) == len(element_rules):
+            break  # every element is there: a bigger area cannot say more
     return kinds
 
 
