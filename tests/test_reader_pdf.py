@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from isv_checker import BlockKind, ReadOptions, ReadStatus, read_bytes, read_path
 from isv_checker.readers import pdf as pdf_reader
@@ -400,3 +402,10 @@ def test_unchecked_pdfium_calls_answer_as_the_checked_bindings():
             pdfium_c.FPDF_ClosePage(page)
     finally:
         document.close()
+
+
+@given(st.text(alphabet="ab -\r\n\ufffe\x02\x0c", max_size=40))
+def test_physical_lines_split_as_the_break_pattern_does(text):
+    """Pages with CRLF line ends and U+FFFE hyphenation are split with str methods for speed; the
+    result must be exactly what the general break pattern gives."""
+    assert pdf_reader._physical_lines(text) == pdf_reader._physical_lines_by_pattern(text)
