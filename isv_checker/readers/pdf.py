@@ -304,7 +304,9 @@ class _Geometry:
                         or bool(font[1] & _FORCE_BOLD)
                         or get_weight(textpage, first) >= 600
                     )
-            append(Line(text=_bullet(stripped), number=number, y=top, height=height or None, bold=bold))
+            if stripped[0] in _PUA_BULLETS:
+                stripped = _bullet(stripped)
+            append(Line(stripped, number, top, height or None, bold))  # positional: one per line
             after_bold = bold
         return lines
 
