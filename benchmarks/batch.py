@@ -1,6 +1,6 @@
 """How fast and how safely `isv-check batch` goes through a tender archive, as ratios in one run.
 
-    python benchmarks/batch.py [--files 300] [--speed-files N] [--repeats 2] [--workdir benchmarks/_work]
+    python benchmarks/batch.py [--files 300] [--speed-files N] [--repeats 3] [--workdir benchmarks/_work]
     python benchmarks/batch.py --files 1000          # the issue's archive size
 
 Generates once (later runs reuse it from the work folder) a realistic archive of `--files` files:
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=300, help="files in the generated archive (default 300)")
     parser.add_argument("--speed-files", type=int, default=0,
                         help="text PDFs for the pages/s comparison (default 0: all of the archive's)")
-    parser.add_argument("--repeats", type=int, default=2, help="interleaved rounds of the speed runs, best of each (default 2)")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds of the speed runs, best of each (default 3)")
     parser.add_argument("--workdir", type=Path, default=Path(__file__).resolve().parent / "_work")
     args = parser.parse_args(argv)
 
