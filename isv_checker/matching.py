@@ -45,6 +45,7 @@ class Hit(NamedTuple):
 
 class _Compiled:
     def __init__(self, language: str, specs: Sequence[tuple[str, MatchSpec]]) -> None:
+        import numpy as np
         from spacy.matcher import PhraseMatcher
 
         self.nlp = _blank_without_exceptions(language)
@@ -77,8 +78,6 @@ class _Compiled:
             self.add(name, spec)
         can_start = self.prefixes.firsts
         self.attrs = (*_ATTRS, self.nlp.vocab.add_flag(lambda text: bool(can_start(text.lower()))))
-        import numpy as np
-
         self.code_rule = np.array(rules, dtype=np.int64)
         self.code_bit = np.array(bits, dtype=np.int64)
         # Per rule, the masks that make a hit possible: its terms, or all groups of one `near`
@@ -126,9 +125,8 @@ def _blank_without_exceptions(language: str) -> Any:
     for a 107-page tender). The exceptions are left out of the language's defaults rather than
     cleared after `spacy.blank`, because loading them is most of a worker's start-up (measured: 0.32 s
     -> 0.06 s for Dutch)."""
-    from spacy.util import get_lang_class
-
     from spacy.attrs import LOWER
+    from spacy.util import get_lang_class
 
     base = get_lang_class(language)
     defaults = type("Defaults", (base.Defaults,), {"tokenizer_exceptions": {}})

@@ -35,9 +35,9 @@ import pypdfium2.raw as pdfium_c
 
 from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
+from . import pdfium_calls
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
-from . import pdfium_calls
 from .layout import MAX_HEADING_WORDS, Line, join_lines, segment_lines
 
 _BREAK = re.compile("\r\n|[\r\n\x0c\ufffe]|\x02(?!\r\n)")
