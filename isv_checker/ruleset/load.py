@@ -66,9 +66,14 @@ class Ruleset:
         return next((r for r in self.rules() if r.id == wanted), None)
 
 
+# libyaml's parser under PyYAML's safe constructor: the same data, read about ten times faster, which
+# is most of loading the rules (every CLI start and every batch worker pays it once).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         raise RulesError(f"{path}: missing (every rules folder needs it)") from None
     except yaml.YAMLError as exc:
