@@ -24,7 +24,7 @@ with atheris.instrument_imports(include=["isv_checker"]):
     from isv_checker import ReadOptions, ReadStatus, read_bytes
     from isv_checker.readers import docx, office, sniff  # noqa: F401 - imported to be instrumented
 
-from tests.hostile import forge  # noqa: E402
+from tests.hostile import forge, fuzzing  # noqa: E402
 
 OPTIONS = ReadOptions(ocr="never", max_blocks=20_000)
 _NUMBERED = forge.document_xml("".join(
@@ -63,19 +63,5 @@ def seeds() -> list[bytes]:
     return found
 
 
-def seed_folder(folder: Path) -> None:
-    if folder.is_dir() and not any(folder.iterdir()):
-        for i, seed in enumerate(seeds()):
-            (folder / f"seed-{i:03d}").write_bytes(seed)
-
-
-def main() -> None:
-    folders = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
-    if folders:
-        seed_folder(folders[0])
-    atheris.Setup(sys.argv, test_one_input)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzzing.run(test_one_input, seeds)

@@ -24,7 +24,7 @@ with atheris.instrument_imports(include=["isv_checker"]):
     from isv_checker import ReadOptions, ReadStatus, read_bytes
     from isv_checker.readers import layout, pdf  # noqa: F401 - imported to be instrumented
 
-from tests.hostile import forge  # noqa: E402
+from tests.hostile import forge, fuzzing  # noqa: E402
 from tests.hostile.corpus import ISV_TEXT  # noqa: E402
 
 OPTIONS = ReadOptions(ocr="never", max_pages=200, max_blocks=20_000)
@@ -54,19 +54,5 @@ def seeds() -> list[bytes]:
     return found
 
 
-def seed_folder(folder: Path) -> None:
-    if folder.is_dir() and not any(folder.iterdir()):
-        for i, seed in enumerate(seeds()):
-            (folder / f"seed-{i:03d}").write_bytes(seed)
-
-
-def main() -> None:
-    folders = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
-    if folders:
-        seed_folder(folders[0])
-    atheris.Setup(sys.argv, test_one_input)
-    atheris.Fuzz()
-
-
 if __name__ == "__main__":
-    main()
+    fuzzing.run(test_one_input, seeds)
