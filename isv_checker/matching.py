@@ -258,8 +258,9 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     Terms match far more often than rules fire (a long tender has thousands of "aanbestedende
     dienst" that only matter next to an authority's name), so the spans are sorted into (block, rule)
     groups with numpy, and only groups whose parts can make a hit (terms, or every group of a `near`,
-    and no `unless`) are kept. A group of one term span is a hit as it is; only the others (several
-    spans, `near` groups) go through Python, and character offsets are computed for all at once."""
+    and no `unless`) are kept. A group of term spans that do not overlap is its hits as it is; only
+    the others (a complete `near`, overlapping spans) go through Python, and character offsets are
+    computed for all at once."""
     import numpy as np
 
     starts = np.zeros(len(texts), dtype=np.int64)
@@ -301,11 +302,11 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     # A group with no complete `near` whose term spans do not overlap is its term spans as they are
     # (the common case: a word once or a few times in a paragraph); the rest go through Python.
     near_done = ((masks[:, None] & requirements[:, 1:]) == requirements[:, 1:]).any(axis=1)
+    plain = fires & ~near_done
     group_of_row = np.repeat(np.arange(len(heads)), sizes)
-    term_rows = np.flatnonzero((fires & ~near_done)[group_of_row] & (compiled.code_bit[found[:, 0]] == 1))
+    term_rows = np.flatnonzero(plain[group_of_row] & (compiled.code_bit[found[:, 0]] == 1))
     term_groups = group_of_row[term_rows]
     overlapping = term_groups[1:][(term_groups[1:] == term_groups[:-1]) & (found[term_rows[1:], 1] < found[term_rows[:-1], 2])]
-    plain = fires & ~near_done
     plain[overlapping] = False
     term_rows = term_rows[plain[term_groups]]
     spans = [np.column_stack([group_of_row[term_rows], found[term_rows, 1:], found[term_rows, 1:]])]

@@ -1,7 +1,7 @@
 """Imported once by the local pool's fork server, before it forks any worker: loads the default
 ruleset and builds its Dutch and English matchers there, so every worker, the first and each
-replacement of one that died or timed out, is forked warm instead of paying that start-up again
-(measured: about 0.4 s per worker start, on top of the imports the fork server already preloads).
+replacement of one that died or timed out, is forked warm instead of loading the rules and building
+the matchers again, on top of the imports the fork server already preloads.
 
 A run with its own `--rules` folder still warms up in each worker, as does every worker when this
 fails: the worker's own warm-up then reports the error in the normal way.

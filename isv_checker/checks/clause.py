@@ -270,7 +270,7 @@ def _cancelling_decoy(
     anchors = names + substance
     decoy_ids = {rule.id for rule in decoys}
     here = [hit for hit in hits.by_block.get(index, ()) if hit.rule in decoy_ids]
-    for rule in decoys if here else ():
+    for rule in decoys:
         for hit in here:
             if hit.rule != rule.id:
                 continue

@@ -341,7 +341,7 @@ def _physical_lines(text: str) -> list[tuple[int, str]]:
     pos = 0
     if "\x02" not in text and "\x0c" not in text and text.count("\n") == text.count("\r") == text.count("\r\n"):
         # The common page: CRLF line ends, maybe U+FFFE hyphenation; split with str methods, which
-        # gives what the pattern below gives, at a tenth of its cost.
+        # gives what the pattern below gives, 2.5-4x faster (every line hyphenated - one in forty).
         for chunk in text.split("\r\n"):
             if "\ufffe" in chunk:
                 *hyphenated, last = chunk.split("\ufffe")

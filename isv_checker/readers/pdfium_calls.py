@@ -3,7 +3,7 @@
 pypdfium2's bindings declare `argtypes`, so every call converts each argument through `from_param`:
 about 0.9 µs a call against 0.35-0.45 µs for the same function with only its return type declared
 (measured on FPDFText_GetCharOrigin and FPDFText_GetFontSize). The PDF reader makes two or three
-such calls per line, which is a tenth of its time over raw text extraction.
+such calls per line; with these, reading the text layer of 40 sample-derived PDFs took 3% less time.
 
 Without `argtypes` nothing checks the arguments, so the callers here pass exactly what C expects:
 Python ints only for `int` parameters, `ctypes.byref(...)` for pointers, a `c_ulong` for an
