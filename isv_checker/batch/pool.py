@@ -7,7 +7,7 @@ Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers) and th
 The parent sends a task, starts the clock, and waits on every pipe and every process at once: a
 result is yielded; a worker past the wall-clock timeout is killed, its file yielded as `timeout` and
 the worker replaced; a worker that died (a segfault, the kernel's OOM killer) has its file yielded as
-`error` with the signal, and is replaced too.
+`error` with the signal, or as `too_large` when it aborted under the memory cap, and is replaced too.
 
 Workers are forked from a fork server that has already imported the reading and matching code and
 built the default ruleset's matchers (`preload`), so a replacement is ready in a fraction of a second
@@ -141,6 +141,19 @@ class LocalPoolRunner:
         self.replaced += 1
         self._spawn()
 
+    def _death_outcome(self, worker: _Worker) -> tuple[ReadStatus, str]:
+        """How a worker's death mid-file is recorded. Under a memory cap, an abort is the cap: pdfium
+        is built without exceptions, so an allocation the cap refuses ends in std::terminate, i.e.
+        SIGABRT (measured: a PDF inflating to 1 GB aborts under a 1,024 MB cap and reads `ok` with
+        2.1 GB and no cap); Python's own allocations raise MemoryError instead. Any other death is
+        `error`, with the signal."""
+        if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
+            return ReadStatus.TOO_LARGE, (
+                f"checking it needed more than the {self.memory_mb} MB a worker may use "
+                "(the worker was aborted when an allocation failed)"
+            )
+        return ReadStatus.ERROR, self._death_message(worker)
+
     def _death_message(self, worker: _Worker, who: str = "the worker checking it") -> str:
         code = worker.process.exitcode
         if code is not None and code < 0:
@@ -149,7 +162,7 @@ class LocalPoolRunner:
             except ValueError:
                 name = f"signal {-code}"
             why = f"{who} died on {name}"
-            if self.memory_mb and -code in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+            if self.memory_mb and -code in (signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS):
                 why += f" (it may have run out of memory; the cap is {self.memory_mb} MB)"
             return why
         return f"{who} exited unexpectedly (exit code {code})"
@@ -230,7 +243,8 @@ class LocalPoolRunner:
                 worker.process.join(5)
                 task = worker.task
                 if task is not None:
-                    yield Failure(task.key, ReadStatus.ERROR, self._death_message(worker), time.monotonic() - worker.started)
+                    status, message = self._death_outcome(worker)
+                    yield Failure(task.key, status, message, time.monotonic() - worker.started)
                 elif not worker.ready:
                     self._start_failures += 1
                     if self._start_failures >= START_FAILURES:

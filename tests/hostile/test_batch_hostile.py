@@ -81,10 +81,9 @@ def test_same_bytes_under_another_name_keep_their_own_status(batched: Outcome, h
     assert batched.statuses[str(valid_folder / TWIN[0])] == "ok"
 
 
-@pytest.mark.slow
 def test_pdf_inflating_to_a_gigabyte_is_accounted_for_under_the_memory_cap(tmp_path: Path) -> None:
-    """pdfium inflates a content stream whole (README.md, Known): 1 GB costs it about 2.2 GB, and under a
-    1 GB cap it aborts its process. The batch records the file and goes on with the next."""
+    """pdfium inflates a content stream whole: 1 GB costs it about 2.2 GB, and under a
+    1 GB cap it aborts its process. The batch records the file as over the cap and goes on with the next."""
     from . import forge
 
     folder = tmp_path / "in"
@@ -93,5 +92,5 @@ def test_pdf_inflating_to_a_gigabyte_is_accounted_for_under_the_memory_cap(tmp_p
     shutil.copy(SAMPLES / VALID_SAMPLES[1], folder / VALID_SAMPLES[1])
     outcome = batch([folder], tmp_path / "out", timeout=120, memory_mb=1024, workers=1)
     assert outcome.tracebacks == 0 and outcome.run.returncode == 0, outcome.run.stderr[-2000:]
-    assert outcome.statuses[str(folder / "inflating.pdf")] in ("too_large", "error")
+    assert outcome.statuses[str(folder / "inflating.pdf")] == "too_large"
     assert outcome.statuses[str(folder / VALID_SAMPLES[1])] == "ok"
