@@ -34,3 +34,23 @@ def test_every_sample_output_has_a_label_and_reads():
         report = check(path)
         assert report.status.value in ("ok", "ocr"), (path.name, report.status, report.status_message)
         assert report.document.block_count >= 15, path.name
+
+
+def test_every_block_a_reader_makes_is_what_validation_would_make():
+    """The block builder skips pydantic's validation (a hot path); each reader must still hand it
+    values of the declared types, so a block re-validated from its own fields is the same block."""
+    from isv_checker.document import Block, BlockKind
+    from isv_checker.readers import read_path
+
+    fixtures = SAMPLES.parent / "tests" / "fixtures"
+    documents = sorted(
+        p for p in [*SAMPLES.iterdir(), *fixtures.rglob("*")] if p.suffix in (".docx", ".pdf", ".txt", ".odt")
+    )
+    assert {p.suffix for p in documents} >= {".docx", ".pdf", ".txt"}
+    exact = (int, str, bool, tuple, type(None), BlockKind)
+    for path in documents:
+        for block in read_path(path).blocks:
+            assert Block.model_validate(block.model_dump()) == block, (path.name, block.index)
+            assert all(type(value) in exact for value in block.__dict__.values()), (path.name, block.index)
+            assert type(block.kind) is BlockKind, (path.name, block.index)
+            assert all(type(title) is str for title in block.heading_path), (path.name, block.index)
