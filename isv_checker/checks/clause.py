@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..document import BlockKind, Document
+from ..document import Block, BlockKind, Document
 from ..matching import Hit
 from ..report import Clause, DecoyResult, ElementResult, Evidence
 from ..ruleset.load import Ruleset
@@ -71,11 +71,36 @@ class ClauseOutcome:
     regions: frozenset[int]
 
 
+class _Areas:
+    """The blocks a heading's section and a table hold, worked out once per document: the same annex
+    is referred to from many anchors, and a long section or table is costly to walk for each."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._sections: dict[int, tuple[int, ...]] = {}
+        self._tables: dict[int | None, list[Block]] | None = None
+
+    def section(self, heading_index: int) -> tuple[int, ...]:
+        found = self._sections.get(heading_index)
+        if found is None:
+            found = self._sections[heading_index] = tuple(_section(self.document, heading_index))
+        return found
+
+    def table(self, table: int | None) -> list[Block]:
+        if self._tables is None:
+            self._tables = {}
+            for block in self.document.blocks:
+                if block.table is not None:
+                    self._tables.setdefault(block.table, []).append(block)
+        return self._tables.get(table, [])
+
+
 def _section(document: Document, heading_index: int) -> list[int]:
-    heading = document.blocks[heading_index]
-    level = heading.level or 1
+    blocks = document.blocks
+    level = blocks[heading_index].level or 1
     out = [heading_index]
-    for block in document.blocks[heading_index + 1 :]:
+    for i in range(heading_index + 1, len(blocks)):
+        block = blocks[i]
         if block.kind is BlockKind.HEADING and (block.level or 1) <= level:
             break
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
@@ -84,14 +109,14 @@ def _section(document: Document, heading_index: int) -> list[int]:
     return out
 
 
-def _following(document: Document, index: int) -> list[int]:
+def _following(document: Document, index: int, areas: _Areas) -> list[int]:
     block = document.blocks[index]
     if block.kind is BlockKind.TABLE_CELL:
         # A clause split over a requirements table goes on in the rows below the anchor's row.
         last_row = (block.row or 0) + TABLE_ROWS
         return [
-            b.index for b in document.blocks
-            if b.table == block.table and b.row is not None and block.row is not None and block.row <= b.row <= last_row
+            b.index for b in areas.table(block.table)
+            if b.row is not None and block.row is not None and block.row <= b.row <= last_row
         ]
     out = [index]
     for other in document.blocks[index + 1 : index + 1 + FOLLOWING_BLOCKS]:
@@ -114,7 +139,7 @@ def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
     return found
 
 
-def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]]) -> list[int]:
+def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]], areas: _Areas) -> list[int]:
     """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
     out: list[int] = []
     text = document.blocks[index].text
@@ -124,7 +149,7 @@ def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str
     for m in ANNEX_REF.finditer(text):
         for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
             if heading != index:
-                out.extend(_section(document, heading))
+                out.extend(areas.section(heading))
     return out
 
 
@@ -185,11 +210,12 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     clause_anchors: list[int] = []
     areas: dict[int, list[int]] = {}
     annexes = _annex_headings(document) if anchors else {}
+    sections = _Areas(document)
     for index in anchors:
         block = document.blocks[index]
-        area = _section(document, index) if block.kind is BlockKind.HEADING else _following(document, index)
+        area = list(sections.section(index)) if block.kind is BlockKind.HEADING else _following(document, index, sections)
         if annexes:
-            area += _annex_sections(document, index, annexes)
+            area += _annex_sections(document, index, annexes, sections)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
         binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):

@@ -150,7 +150,9 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
     def flush() -> None:
         nonlocal current, current_marker
         if current:
-            text = join_lines(current)
+            text = " ".join(current)  # the lines are stripped and non-empty: join_lines only has to
+            if "-" in text or "\x02" in text or "\xad" in text:  # undo hyphenation, if there is any
+                text = join_lines(current)
             if text:
                 if current_marker is None:
                     segments.append(Segment(BlockKind.PARAGRAPH, text, current_start))
