@@ -101,7 +101,6 @@ def _heading_title(text: str) -> str:
     return title
 
 
-
 _set = object.__setattr__
 _ALL_FIELDS = frozenset(Block.model_fields)
 
