@@ -11,7 +11,9 @@ from pathlib import Path
 
 import jinja2
 
-DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+from ..resources import data_dir
+
+DEFAULT_TEMPLATES_DIR = data_dir("templates")
 
 
 class TemplateError(Exception):

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..resources import data_dir
 from .models import (
     AnchorRule,
     AuthorityRule,
@@ -29,7 +30,7 @@ from .models import (
     ValueContext,
 )
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent.parent / "rules"
+DEFAULT_RULES_DIR = data_dir("rules")
 
 M = TypeVar("M", bound=BaseModel)
 
