@@ -71,14 +71,14 @@ class ClauseOutcome:
     regions: frozenset[int]
 
 
-class _Areas:
+class _Structure:
     """The blocks a heading's section and a table hold, worked out once per document: the same annex
     is referred to from many anchors, and a long section or table is costly to walk for each."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self._sections: dict[int, tuple[int, ...]] = {}
-        self._tables: dict[int | None, list[Block]] | None = None
+        self._tables: dict[int, list[Block]] | None = None
 
     def section(self, heading_index: int) -> tuple[int, ...]:
         found = self._sections.get(heading_index)
@@ -92,7 +92,7 @@ class _Areas:
             for block in self.document.blocks:
                 if block.table is not None:
                     self._tables.setdefault(block.table, []).append(block)
-        return self._tables.get(table, [])
+        return self._tables.get(table, []) if table is not None else []
 
 
 def _section(document: Document, heading_index: int) -> list[int]:
@@ -109,13 +109,13 @@ def _section(document: Document, heading_index: int) -> list[int]:
     return out
 
 
-def _following(document: Document, index: int, areas: _Areas) -> list[int]:
+def _following(document: Document, index: int, structure: _Structure) -> list[int]:
     block = document.blocks[index]
     if block.kind is BlockKind.TABLE_CELL:
         # A clause split over a requirements table goes on in the rows below the anchor's row.
         last_row = (block.row or 0) + TABLE_ROWS
         return [
-            b.index for b in areas.table(block.table)
+            b.index for b in structure.table(block.table)
             if b.row is not None and block.row is not None and block.row <= b.row <= last_row
         ]
     out = [index]
@@ -139,7 +139,7 @@ def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
     return found
 
 
-def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]], areas: _Areas) -> list[int]:
+def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]], structure: _Structure) -> list[int]:
     """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
     out: list[int] = []
     text = document.blocks[index].text
@@ -149,7 +149,7 @@ def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str
     for m in ANNEX_REF.finditer(text):
         for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
             if heading != index:
-                out.extend(areas.section(heading))
+                out.extend(structure.section(heading))
     return out
 
 
@@ -210,12 +210,12 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     clause_anchors: list[int] = []
     areas: dict[int, list[int]] = {}
     annexes = _annex_headings(document) if anchors else {}
-    sections = _Areas(document)
+    structure = _Structure(document)
     for index in anchors:
         block = document.blocks[index]
-        area = list(sections.section(index)) if block.kind is BlockKind.HEADING else _following(document, index, sections)
+        area = list(structure.section(index)) if block.kind is BlockKind.HEADING else _following(document, index, structure)
         if annexes:
-            area += _annex_sections(document, index, annexes, sections)
+            area += _annex_sections(document, index, annexes, structure)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
         binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
