@@ -226,3 +226,17 @@ def test_same_bytes_named_txt_and_pdf_are_checked_each_by_its_own_name(tmp_path)
     assert main(["batch", str(tmp_path / "in"), "--db", str(db), "--workers", "1", "-q"]) == 0
     statuses = {r.file.rsplit("/", 1)[-1]: r.status.value for r in iter_stored_reports(db)}
     assert statuses == {"a.pdf": "corrupt", "b.txt": "ok"}
+
+
+def test_workers_keep_the_collector_off_what_they_load_once():
+    """A worker freezes its preloaded heap (imports, ruleset, matchers) and raises gen-0's threshold,
+    so full collections do not walk 100,000 long-lived objects on every file (see settle_heap)."""
+    from isv_checker.batch.pool import GC_THRESHOLDS, LocalPoolRunner
+    from isv_checker.batch.task import Task
+
+    from .batch_tasks import heap_state_task
+
+    runner = LocalPoolRunner(workers=1, task_function=heap_state_task)
+    (result,) = list(runner.run([Task(0, "x.txt", b"x", runner.settings)]))
+    assert tuple(result.columns["threshold"]) == GC_THRESHOLDS
+    assert result.columns["frozen"] > 50_000  # spaCy, the ruleset and the matchers at least

@@ -9,9 +9,15 @@ fails: the worker's own warm-up then reports the error in the normal way.
 
 from __future__ import annotations
 
+import gc
+
 from .task import TaskSettings, warm_up
 
 try:
     warm_up(TaskSettings())
 except Exception:  # noqa: BLE001, S110 - the worker's own warm-up says what is wrong
     pass
+# What the fork server has loaded is shared with every worker it forks: out of the collector's
+# sight, a worker's collections neither walk it nor copy its pages (see `pool.settle_heap`).
+gc.collect()
+gc.freeze()
