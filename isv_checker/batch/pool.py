@@ -3,16 +3,18 @@ runaway file can be killed without losing the others.
 
 Each worker is a child process with its own pipe. It caps its address space (`RLIMIT_AS`, the
 memory cap: a file that needs more fails with `MemoryError` and is recorded `too_large`), ignores
-Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers) and then says it is ready.
-The parent sends a task, starts the clock, and waits on every pipe and every process at once: a
-result is yielded; a worker past the wall-clock timeout is killed, its file yielded as `timeout` and
-the worker replaced; a worker that died (a segfault, the kernel's OOM killer) has its file yielded as
-`error` with the signal, or as `too_large` when it aborted under the memory cap, and is replaced too.
+Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers), takes what it loaded out
+of the garbage collector's way (`settle_heap`) and then says it is ready. The parent keeps one file
+per worker read and waiting, sends a task, starts the clock, and waits on every pipe and every
+process at once: a worker that reports gets the waiting file, then its result is yielded; a worker
+past the wall-clock timeout is killed, its file yielded as `timeout` and the worker replaced; a
+worker that died (a segfault, the kernel's OOM killer) has its file yielded as `error` with the
+signal, or as `too_large` when it aborted under the memory cap, and is replaced too.
 
 Workers are forked from a fork server that has already imported the reading and matching code and
 built the default ruleset's matchers (`preload`), so a replacement is ready in a fraction of a second
-rather than paying the imports and the warm-up again. As with any
-multiprocessing start method but fork, a script that runs a batch needs `if __name__ == "__main__":`.
+rather than paying the imports and the warm-up again. As with any multiprocessing start method but
+fork, a script that runs a batch needs `if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
