@@ -211,11 +211,8 @@ class LocalPoolRunner:
                 self._spawn()
             while True:
                 for worker in self._pool:
-                    if worker.ready and worker.task is None:
-                        if not queue and not exhausted:
-                            pull()
-                        if queue:
-                            self._dispatch(worker, queue.popleft())
+                    if worker.ready and worker.task is None and queue:
+                        self._dispatch(worker, queue.popleft())
                 # One file per worker waits here, read and ready: `_collect` hands it over the moment
                 # a worker reports, before the parent writes that result and reads the next file.
                 # (Without it a worker sat idle through both: about 3% of a 1-worker run.)
