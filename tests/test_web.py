@@ -276,7 +276,7 @@ def test_an_unexpected_failure_shows_no_traceback(monkeypatch, client):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("isv_checker.web.views.check_upload", broken)
+    monkeypatch.setattr("isv_checker.web.views.check_isolated", broken)
     response = post(client, b"tekst", "a.txt")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
@@ -391,3 +391,45 @@ def test_serve_reports_a_busy_port_and_bad_rules(monkeypatch, serve_app, tmp_pat
     result = CliRunner().invoke(serve_app, ["serve", "--rules", str(tmp_path)])
     assert result.exit_code == 2 and "the rules cannot be used" in result.output
 
+
+
+def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir):
+    """Each upload is checked in a worker process with a time limit: past it the worker is killed,
+    the buyer sees the file could not be checked in time, and the lock is free for the next one."""
+    app = create_app({"ISV_TEMP_DIR": str(temp_dir), "ISV_CHECK_TIMEOUT": 0.01})
+    client = app.test_client()
+    data = (SAMPLES / "dictu-laptops-2025.docx").read_bytes()  # reading, checking and six downloads
+    for _ in range(2):
+        response = post(client, data, "dictu-laptops-2025.docx")
+        assert response.status_code == 422
+        text = response.get_data(as_text=True)
+        assert "(timeout)" in text and "duurde te lang" in text and "0.01 s" in text
+    assert not app.extensions["isv_checker"].checking.locked()
+
+
+def test_uploads_are_checked_outside_the_server_process(monkeypatch, client):
+    """The check runs in a worker forked from the fork server, so nothing done to the server's own
+    copy of the pipeline reaches it."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("checked in the server process")
+
+    monkeypatch.setattr("isv_checker.web.outputs.check_upload", broken)
+    monkeypatch.setattr("isv_checker.web.isolation.check_upload", broken)
+    response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
+    assert response.status_code == 303
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_when_workers_cannot_start_uploads_are_checked_in_the_server(monkeypatch, client, caplog):
+    """A program whose main module cannot be imported again cannot start workers; the page then
+    checks in its own process (without the limits) and says so in the log, rather than refuse."""
+    from isv_checker.batch.runner import RunnerError
+
+    def cannot_start(self, tasks):
+        raise RunnerError("workers die before they are ready")
+
+    monkeypatch.setattr("isv_checker.batch.pool.LocalPoolRunner.run", cannot_start)
+    response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
+    assert response.status_code == 303
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert "without a time limit" in caplog.text

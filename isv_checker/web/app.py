@@ -1,8 +1,9 @@
 """The Flask application behind `isv-check serve`: `create_app(config)` builds one.
 
 The app holds no business logic: a view reads the upload, hands the bytes to `outputs.check_upload`
-(the pipeline and the existing renderers) and renders a template from `templates/web/`. Settings
-are Flask config keys; those of isv-checker start with ISV_:
+(the pipeline and the existing renderers), run in a worker process of its own (`isolation`), and
+renders a template from `templates/web/`. Settings are Flask config keys; those of isv-checker start
+with ISV_:
 
   MAX_CONTENT_LENGTH   largest upload in bytes (25 MB); larger gives a friendly 413 page
   ISV_RULES            a rules folder instead of the bundled rules/ (None)
@@ -10,6 +11,8 @@ are Flask config keys; those of isv-checker start with ISV_:
   ISV_STORE_BYTES      memory all results together may hold (256 MB); the oldest go first
   ISV_TEMP_DIR         where the temporary folder of an upload is made (None: the system's)
   ISV_READ_OPTIONS     `ReadOptions` for reading uploads (None: the defaults)
+  ISV_CHECK_TIMEOUT    seconds one upload may take before its worker is stopped (120; 0: no limit)
+  ISV_CHECK_MEMORY_MB  memory the worker checking an upload may use (2048; 0: no limit)
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from flask import Flask, current_app
 from ..render.templates import DEFAULT_TEMPLATES_DIR
 from ..ruleset.load import Ruleset, cached_ruleset, load_ruleset
 from ..settings import ReadOptions
+from .isolation import CheckLimits
 from .results import ResultStore
 
 MB = 1024 * 1024
@@ -35,14 +39,18 @@ DEFAULTS: dict[str, Any] = {
     "ISV_STORE_BYTES": 256 * MB,
     "ISV_TEMP_DIR": None,
     "ISV_READ_OPTIONS": None,
+    "ISV_CHECK_TIMEOUT": 120,
+    "ISV_CHECK_MEMORY_MB": 2048,
 }
 
 
 @dataclass(frozen=True, eq=False)
 class WebState:
     ruleset: Ruleset
+    rules_dir: str | None  # where the workers load `ruleset` from (None: the bundled rules)
     store: ResultStore
     options: ReadOptions
+    limits: CheckLimits
     checking: threading.Lock  # one document at a time: the page serves one buyer, and memory stays bounded
 
 
@@ -63,8 +71,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rules = app.config["ISV_RULES"]
     app.extensions["isv_checker"] = WebState(
         ruleset=load_ruleset(rules) if rules is not None else cached_ruleset(),
+        rules_dir=str(rules) if rules is not None else None,
         store=ResultStore(float(app.config["ISV_RESULT_TTL"]), int(app.config["ISV_STORE_BYTES"])),
         options=app.config["ISV_READ_OPTIONS"] or ReadOptions(),
+        limits=CheckLimits(
+            timeout=float(app.config["ISV_CHECK_TIMEOUT"] or 0) or None,
+            memory_mb=int(app.config["ISV_CHECK_MEMORY_MB"] or 0) or None,
+        ),
         checking=threading.Lock(),
     )
     app.register_blueprint(blueprint)

@@ -34,7 +34,8 @@ from .. import __version__
 from ..render.messages import format_number
 from .app import MB, web_state
 from .messages import DEFAULT_LANG, page_lang, page_messages
-from .outputs import OUTPUTS, check_upload, display_name, download_key
+from .isolation import check_isolated
+from .outputs import OUTPUTS, display_name, download_key
 from .page import result_view
 from .results import Result
 
@@ -130,7 +131,7 @@ def check() -> Any:
         upload.save(path)
         data = path.read_bytes()
     with state.checking:
-        result = check_upload(data, name, state.ruleset, state.options)
+        result = check_isolated(data, name, state.rules_dir, state.options, state.limits)
     del data
     if not result.report.readable:
         return render_template("unreadable.html.j2", report=result.report, file=name, active="check"), 422
