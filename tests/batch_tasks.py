@@ -2,20 +2,27 @@
 
 They are handed to the runner as `task_function` (workers import them from here), so no test hook
 lives in the library: HANG sleeps past any timeout, CRASH kills its worker with SIGSEGV, HOG asks for
-more memory than the worker's cap allows.
+more memory than the worker's cap allows, SPAWN starts a long subprocess (as OCR starts Tesseract),
+writes its pid next to the file and hangs.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
+from pathlib import Path
 
 from isv_checker.batch.task import Task, TaskResult, run_task
 
 
 def misbehaving_task(task: Task) -> TaskResult:
     name = task.source.rsplit("/", 1)[-1]
+    if "SPAWN" in name:
+        child = subprocess.Popen(["sleep", "600"])
+        Path(task.source + ".pid").write_text(str(child.pid))
+        time.sleep(600)
     if "HANG" in name:
         time.sleep(600)
     if "CRASH" in name:

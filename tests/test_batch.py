@@ -263,3 +263,26 @@ def test_a_worker_has_its_next_file_before_the_parent_handles_its_result():
         seen_when_yielded[outcome.key] = len(pulled)
     # when result k comes out, file k + 1 has been read (and handed to the worker); before, only k had
     assert seen_when_yielded == {k: min(k + 2, 5) for k in range(5)}
+
+
+def test_a_stopped_worker_takes_its_subprocesses_with_it(tmp_path):
+    """OCR runs Tesseract as subprocesses and the worker enforces their page time limit: when the
+    worker is killed for its timeout, they must go too, not run on orphaned and unlimited."""
+    from isv_checker.batch.pool import LocalPoolRunner
+    from isv_checker.batch.task import Task, TaskSettings
+
+    source = tmp_path / "SPAWN.txt"
+    runner = LocalPoolRunner(workers=1, timeout=3, task_function=misbehaving_task)
+    (outcome,) = list(runner.run([Task(0, str(source), b"text", TaskSettings(ocr="never"))]))
+    assert outcome.status == "timeout"
+    pid = int(Path(str(source) + ".pid").read_text())
+    for _ in range(50):  # SIGKILL is delivered at once, but the zombie may take a moment to be reaped
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except FileNotFoundError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the worker's subprocess {pid} is still running")

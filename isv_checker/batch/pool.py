@@ -56,6 +56,10 @@ def _context() -> Any:
 
 def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSettings, memory_mb: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.setpgid(0, 0)  # a group of its own: a stopped worker takes its OCR subprocesses with it (`_kill_group`)
+    except OSError:
+        pass
     os.environ.update(_THREAD_LIMITS)
     if memory_mb:
         limit = memory_mb * MB
@@ -101,6 +105,19 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _kill_group(process: Any) -> None:
+    """Kill a worker and what it started: Tesseract runs as subprocesses whose page time limit the
+    worker enforces, so killing the worker alone left them running, orphaned, with no limit at all
+    (seen after a timed-out scan). The worker leads its own process group; a worker that could not
+    make one is killed alone."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    if process.is_alive():
+        process.kill()
 
 
 @dataclass(eq=False)
@@ -151,15 +168,15 @@ class LocalPoolRunner:
         self._pool.append(worker)
         return worker
 
-    def _retire(self, worker: _Worker, *, kill: bool) -> None:
-        if kill and worker.process.is_alive():
-            worker.process.kill()
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker for good (if it has not stopped itself) and forget it."""
+        _kill_group(worker.process)
         worker.process.join(5)
         worker.conn.close()
         self._pool.remove(worker)
 
-    def _replace(self, worker: _Worker, *, kill: bool) -> None:
-        self._retire(worker, kill=kill)
+    def _replace(self, worker: _Worker) -> None:
+        self._retire(worker)
         self.replaced += 1
         self._spawn()
 
@@ -262,7 +279,7 @@ class LocalPoolRunner:
                     if task is not None:
                         yield payload
                 elif kind == "broken":
-                    self._retire(worker, kill=True)
+                    self._retire(worker)
                     raise RunnerError(f"a worker could not start: {payload}")
             if dead or not worker.process.is_alive():
                 worker.process.join(5)
@@ -274,7 +291,7 @@ class LocalPoolRunner:
                     self._start_failures += 1
                     if self._start_failures >= START_FAILURES:
                         raise RunnerError(f"workers die before they are ready: {self._death_message(worker, 'a new worker')}")
-                self._replace(worker, kill=False)
+                self._replace(worker)  # also ends what the dead worker started
 
     def _expire(self) -> Iterator[Outcome]:
         if self.timeout is None:
@@ -283,7 +300,7 @@ class LocalPoolRunner:
         for worker in list(self._pool):
             task = worker.task
             if task is not None and now - worker.started > self.timeout:
-                self._replace(worker, kill=True)
+                self._replace(worker)
                 yield Failure(task.key, ReadStatus.TIMEOUT, f"checking it took longer than the {self.timeout:g} s limit; the worker was stopped", now - worker.started)
 
     def close(self) -> None:
@@ -296,4 +313,4 @@ class LocalPoolRunner:
         deadline = time.monotonic() + 5
         for worker in list(self._pool):
             worker.process.join(max(0.0, deadline - time.monotonic()) if worker.task is None else 0)
-            self._retire(worker, kill=True)
+            self._retire(worker)
