@@ -3,6 +3,7 @@ oversized files, the language switch, results that expire or were deleted, and t
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -23,6 +24,7 @@ from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.settings import ReadOptions
 from isv_checker.web import create_app
 from isv_checker.web.highlight import Tagged, highlight
+from isv_checker.web.isolation import CheckLimits
 from isv_checker.web.outputs import display_name
 from isv_checker.web.results import Download, Result, ResultStore
 
@@ -404,7 +406,11 @@ def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir)
         assert response.status_code == 422
         text = response.get_data(as_text=True)
         assert "(timeout)" in text and "duurde te lang" in text and "0.01 s" in text
-    assert not app.extensions["isv_checker"].checking.locked()
+    # the same page, with the default limit again, checks the next upload
+    state = app.extensions["isv_checker"]
+    app.extensions["isv_checker"] = dataclasses.replace(state, limits=CheckLimits())
+    response = post(client, data, "dictu-laptops-2025.docx")
+    assert response.status_code == 303 and client.get(response.headers["Location"]).status_code == 200
 
 
 def test_uploads_are_checked_outside_the_server_process(monkeypatch, client):
@@ -433,3 +439,20 @@ def test_when_workers_cannot_start_uploads_are_checked_in_the_server(monkeypatch
     assert response.status_code == 303
     assert client.get(response.headers["Location"]).status_code == 200
     assert "without a time limit" in caplog.text
+
+
+def test_a_failure_inside_the_checker_goes_to_the_log_not_the_page(monkeypatch, client, caplog):
+    """A worker whose check raised reports the exception's text; the buyer sees only that the check
+    failed, the operator finds what failed in the server's log."""
+    from isv_checker.batch.runner import Failure
+    from isv_checker.document import ReadStatus
+
+    def failing(self, tasks):
+        yield Failure(0, ReadStatus.ERROR, "RuntimeError: secret internals at /srv/isv/config.yml", 0.1)
+
+    monkeypatch.setattr("isv_checker.batch.pool.LocalPoolRunner.run", failing)
+    response = post(client, b"tekst", "a.txt")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "(error)" in text and "Er ging iets mis" in text and "secret internals" not in text
+    assert "secret internals" in caplog.text

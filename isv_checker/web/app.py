@@ -11,7 +11,7 @@ with ISV_:
   ISV_STORE_BYTES      memory all results together may hold (256 MB); the oldest go first
   ISV_TEMP_DIR         where the temporary folder of an upload is made (None: the system's)
   ISV_READ_OPTIONS     `ReadOptions` for reading uploads (None: the defaults)
-  ISV_CHECK_TIMEOUT    seconds one upload may take before its worker is stopped (120; 0: no limit)
+  ISV_CHECK_TIMEOUT    seconds one upload may take before its worker is stopped (600; 0: no limit)
   ISV_CHECK_MEMORY_MB  memory the worker checking an upload may use (2048; 0: no limit)
 """
 
@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "ISV_STORE_BYTES": 256 * MB,
     "ISV_TEMP_DIR": None,
     "ISV_READ_OPTIONS": None,
-    "ISV_CHECK_TIMEOUT": 120,
+    "ISV_CHECK_TIMEOUT": 600,
     "ISV_CHECK_MEMORY_MB": 2048,
 }
 

@@ -6,8 +6,10 @@ for. So each upload goes through the batch runner's local pool (`batch.pool`): o
 warm from the fork server, killed when it passes the time limit or dies when it passes the memory
 cap. Either way the buyer gets the same page as for any file that could not be checked, with the
 status `timeout` or `too_large`, and the next upload gets a fresh worker. The worker makes the whole
-`Result` (report and downloads) with `outputs.check_upload`; only the result crosses back.
+`Result` (report and downloads) with `outputs.check_upload`; only the result crosses back, and the
+worker is stopped together with any Tesseract processes it started.
 
+A failure inside the checker shows the buyer only that it failed; what failed goes to the log.
 It costs about 0.13-0.15 s an upload (measured on two samples: 0.27-0.35 s against 0.14-0.19 s in
 the server's own process), and the first upload after start-up about 1.5 s more, for the fork
 server. As for `isv-check batch`, a program that makes the app itself needs
@@ -22,10 +24,11 @@ from functools import partial
 
 from ..batch.pool import LocalPoolRunner
 from ..batch.runner import Failure, RunnerError
-from ..batch.task import Task, TaskSettings, failure_report, ruleset_ref
+from ..batch.task import Task, TaskSettings, failure_report
 from ..document import Document, ReadStatus
 from ..readers.sniff import format_from_name
-from ..ruleset.load import cached_ruleset
+from ..report import RulesetRef
+from ..ruleset.load import Ruleset, cached_ruleset
 from ..settings import ReadOptions
 from .outputs import check_upload
 from .results import Result
@@ -35,11 +38,16 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CheckLimits:
-    """How long one upload may take (seconds) and how much memory its worker may use (MB); 0 or
-    None: no limit."""
+    """How long one upload may take (seconds) and how much memory its worker may use (MB); None: no
+    limit. The time limit is there for a file that hangs the checker, not for a slow one: a scan of
+    200 pages (`ocr_max_pages`) takes about two minutes of OCR on two cores."""
 
-    timeout: float | None = 120.0
+    timeout: float | None = 600.0
     memory_mb: int | None = 2048
+
+
+# What the page says when the checker itself failed; the worker's exception text goes to the log.
+CHECKER_FAILED = "isv-checker failed checking this file; the server's log says why"
 
 
 def check_in_worker(task: Task, *, options: ReadOptions) -> Result:
@@ -47,9 +55,11 @@ def check_in_worker(task: Task, *, options: ReadOptions) -> Result:
     return check_upload(task.data, task.source, cached_ruleset(task.settings.rules_dir), options)
 
 
-def check_isolated(data: bytes, name: str, rules_dir: str | None, options: ReadOptions, limits: CheckLimits) -> Result:
-    """Check an upload in a worker; a timeout, the memory cap or a dead worker gives an unreadable
-    result with that status and why."""
+def check_isolated(
+    data: bytes, name: str, ruleset: Ruleset, rules_dir: str | None, options: ReadOptions, limits: CheckLimits
+) -> Result:
+    """Check an upload in a worker that loads `ruleset` from `rules_dir`; a timeout, the memory cap or
+    a dead worker gives an unreadable result with that status and why."""
     settings = TaskSettings(ocr=options.ocr, rules_dir=rules_dir, max_bytes=options.max_bytes)
     runner = LocalPoolRunner(
         workers=1, timeout=limits.timeout, memory_mb=limits.memory_mb, settings=settings,
@@ -61,15 +71,22 @@ def check_isolated(data: bytes, name: str, rules_dir: str | None, options: ReadO
         # Workers cannot start where the main module cannot be imported again (a program read from
         # standard input): check here, without the limits, rather than refuse every upload.
         _log.warning("checking uploads in the server process, without a time limit: %s", exc)
-        return check_upload(data, name, cached_ruleset(rules_dir), options)
+        return check_upload(data, name, ruleset, options)
     (outcome,) = outcomes
-    if isinstance(outcome, Failure):
-        return failed_result(data, name, rules_dir, outcome.status, outcome.message)
-    return outcome
+    if not isinstance(outcome, Failure):
+        return outcome
+    message = outcome.message
+    if outcome.status is ReadStatus.ERROR:
+        # an exception inside the checker, or a worker that died: its text is for the operator
+        _log.error("checking %s failed in its worker: %s", name, message)
+        message = CHECKER_FAILED
+    return failed_result(data, name, ruleset, outcome.status, message)
 
 
-def failed_result(data: bytes, name: str, rules_dir: str | None, status: ReadStatus, message: str) -> Result:
-    report = failure_report(name, status, message, data=data, ruleset=ruleset_ref(rules_dir))
+def failed_result(data: bytes, name: str, ruleset: Ruleset, status: ReadStatus, message: str) -> Result:
+    report = failure_report(
+        name, status, message, data=data, ruleset=RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
+    )
     document = Document(
         path=name, sha256=report.sha256, size=len(data), format=format_from_name(name), status=status, message=message
     )

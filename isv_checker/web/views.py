@@ -131,7 +131,7 @@ def check() -> Any:
         upload.save(path)
         data = path.read_bytes()
     with state.checking:
-        result = check_isolated(data, name, state.rules_dir, state.options, state.limits)
+        result = check_isolated(data, name, state.ruleset, state.rules_dir, state.options, state.limits)
     del data
     if not result.report.readable:
         return render_template("unreadable.html.j2", report=result.report, file=name, active="check"), 422
