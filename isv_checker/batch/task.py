@@ -133,6 +133,14 @@ def failure_report(
 ) -> Report:
     """The report of a file that was never judged (refused, timed out, its worker died): verdict
     `unreadable` with an `ISV-READ` finding, as the rules stage gives an unreadable document."""
+    return unjudged_report(failure_document(source, status, message, data=data, sha256=sha256, size=size), ruleset)
+
+
+def failure_document(
+    source: str, status: ReadStatus, message: str, *, data: bytes | None = None, sha256: str | None = None,
+    size: int | None = None,
+) -> Document:
+    """The `Document` of a file that was never read: its name, hash, size and why, without text."""
     import hashlib
 
     from ..readers.sniff import format_from_name
@@ -144,6 +152,11 @@ def failure_report(
         fmt = format_from_name(name)
     except Exception:
         fmt = DocFormat.UNKNOWN
-    document = Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
-    finding = Finding(rule="ISV-READ", severity="error", message=f"the document could not be checked: {status.value}: {message}")
+    return Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
+
+
+def unjudged_report(document: Document, ruleset: RulesetRef | None) -> Report:
+    finding = Finding(
+        rule="ISV-READ", severity="error", message=f"the document could not be checked: {document.status.value}: {document.message}"
+    )
     return build_report(document, judged={"ruleset": ruleset, "verdict": "unreadable", "findings": (finding,)})

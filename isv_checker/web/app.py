@@ -39,8 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "ISV_STORE_BYTES": 256 * MB,
     "ISV_TEMP_DIR": None,
     "ISV_READ_OPTIONS": None,
-    "ISV_CHECK_TIMEOUT": 600,
-    "ISV_CHECK_MEMORY_MB": 2048,
+    "ISV_CHECK_TIMEOUT": CheckLimits.timeout,
+    "ISV_CHECK_MEMORY_MB": CheckLimits.memory_mb,
 }
 
 

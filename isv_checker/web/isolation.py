@@ -24,9 +24,8 @@ from functools import partial
 
 from ..batch.pool import LocalPoolRunner
 from ..batch.runner import Failure, RunnerError
-from ..batch.task import Task, TaskSettings, failure_report
-from ..document import Document, ReadStatus
-from ..readers.sniff import format_from_name
+from ..batch.task import Task, TaskSettings, failure_document, unjudged_report
+from ..document import ReadStatus
 from ..report import RulesetRef
 from ..ruleset.load import Ruleset, cached_ruleset
 from ..settings import ReadOptions
@@ -84,10 +83,6 @@ def check_isolated(
 
 
 def failed_result(data: bytes, name: str, ruleset: Ruleset, status: ReadStatus, message: str) -> Result:
-    report = failure_report(
-        name, status, message, data=data, ruleset=RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
-    )
-    document = Document(
-        path=name, sha256=report.sha256, size=len(data), format=format_from_name(name), status=status, message=message
-    )
+    document = failure_document(name, status, message, data=data)
+    report = unjudged_report(document, RulesetRef(id=ruleset.info.id, version=ruleset.info.version))
     return Result(document, report, {}, {})
