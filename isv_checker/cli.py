@@ -160,7 +160,7 @@ def explain(
     rules: Annotated[Path | None, typer.Option("--rules", help="Look the rule up in this folder instead.")] = None,
 ) -> None:
     """Show what a rule matches, with a passing and a failing example from its own YAML."""
-    from .matching import RuleMatcher
+    from .checks.matching import RuleMatcher
 
     ruleset = load_rules(rules)
     rule = ruleset.rule(rule_id)

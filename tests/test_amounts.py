@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from isv_checker.amounts import find_amounts, parse_number
+from isv_checker.checks.amounts import find_amounts, parse_number
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_never_raises(text):
 def test_the_quick_filter_never_hides_an_amount(text):
     """find_amounts skips text that `_may_hold_amount` rules out; that must never drop a match of
     the full pattern (the digit windows around a currency word are exact, not a guess)."""
-    from isv_checker.amounts import _AMOUNT_RE, _may_hold_amount
+    from isv_checker.checks.amounts import _AMOUNT_RE, _may_hold_amount
 
     if _AMOUNT_RE.search(text):
         assert _may_hold_amount(text)

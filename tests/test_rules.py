@@ -8,7 +8,7 @@ import shutil
 import pytest
 import yaml
 
-from isv_checker.matching import RuleMatcher
+from isv_checker.checks.matching import RuleMatcher
 from isv_checker.ruleset.load import RulesError, load_ruleset
 
 RULESET = load_ruleset()

@@ -200,7 +200,7 @@ def _money(raw: str | None) -> float | None:
         return float(plain)
     except ValueError:
         pass
-    from ..amounts import find_amounts
+    from ..checks.amounts import find_amounts
 
     found = find_amounts(raw if re.search(r"€|eur", raw, re.IGNORECASE) else f"€ {raw}")
     if not found:
@@ -270,7 +270,7 @@ def _central_text(central: bool | None) -> str:
 
 @lru_cache(maxsize=4)
 def _authority_matcher(ruleset: Ruleset):  # type: ignore[no-untyped-def]
-    from ..matching import RuleMatcher
+    from ..checks.matching import RuleMatcher
 
     return RuleMatcher(list(ruleset.authorities))
 

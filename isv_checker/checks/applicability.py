@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from ..amounts import find_amounts
+from .amounts import find_amounts
 from ..document import BlockKind, Document
 from ..report import Applicability, Authority, CategoryResult, Evidence, Value
 from ..ruleset.load import Ruleset

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Block, BlockKind, Document
-from ..matching import Hit
+from .matching import Hit
 from ..report import Clause, DecoyResult, ElementResult, Evidence
 from ..ruleset.load import Ruleset
 from ..ruleset.models import DecoyRule

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..document import Document
-from ..matching import RuleMatcher
+from .matching import RuleMatcher
 from ..report import Applicability, CategoryResult, Clause, Finding, RulesetRef
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..matching import Hit
+from .matching import Hit
 
 
 @dataclass

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isv_checker import ReadStatus, read_bytes
-from isv_checker.amounts import find_amounts, parse_number
+from isv_checker.checks.amounts import find_amounts, parse_number
 from isv_checker.checks.categories import find_cpv_codes
 from isv_checker.document import BlockKind, DocFormat, Document
 from isv_checker.pipeline import check_document

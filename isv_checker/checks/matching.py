@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from .document import Block
-from .ruleset.models import Matcher as MatchSpec
-from .ruleset.models import Rule
+from ..document import Block
+from ..ruleset.models import Matcher as MatchSpec
+from ..ruleset.models import Rule
 
 _KEY_SEP = "\x1f"
 _UNLESS_BIT = 2  # a rule's "u" part: its `unless` terms cancel its hits in the block
