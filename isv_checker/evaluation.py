@@ -14,9 +14,7 @@ from typing import Any
 
 import yaml
 
-from .report import Report
-
-VERDICTS = ("compliant", "incomplete", "missing", "not_required", "needs_review", "unreadable")
+from .report import VERDICTS, Report
 
 
 @dataclass

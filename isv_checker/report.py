@@ -6,7 +6,7 @@ It is a public contract (JSON Schema in `schema/report.schema.json`, generated f
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,26 @@ class Evidence(_Record):
     location: str = Field(description="a short human label, e.g. 'p. 3' or 'par. 12'")
 
 
+class Source(_Record):
+    """Where a fact was read. The document's own words are the default; a metadata CSV row, a
+    procurement notice or another document of the same tender can give or override a fact."""
+
+    kind: Literal["document", "metadata", "notice", "tender"] = "document"
+    reference: str | None = Field(default=None, description="which record, e.g. 'notices.csv line 3'")
+
+
+Param = str | int | float | bool | None | tuple[str, ...]
+
+
+class Reason(_Record):
+    """One step of a decision as a code with its parameters, so that every output renders it in its
+    own language and nothing parses prose back. Codes are listed in `checks/reasons.py`."""
+
+    code: str = Field(description="e.g. 'authority.central', 'value.below', 'decision.undecided'")
+    params: dict[str, Param] = Field(default_factory=dict)
+    source: Source | None = Field(default=None, description="where the fact the reason is about came from")
+
+
 class RulesetRef(_Record):
     id: str
     version: str
@@ -70,6 +90,7 @@ class CategoryResult(_Record):
     group_name_nl: str
     group_name_en: str
     evidence: tuple[Evidence, ...]
+    source: Source | None = Field(default=None, description="absent: found in the document's text")
 
 
 class Authority(_Record):
@@ -77,11 +98,13 @@ class Authority(_Record):
     central_government: bool | None
     rule: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    source: Source | None = Field(default=None, description="absent: found in the document's text")
 
 
 class Value(_Record):
     amount: float | None
     evidence: tuple[Evidence, ...] = ()
+    source: Source | None = Field(default=None, description="absent: found in the document's text")
 
 
 class Applicability(_Record):
@@ -93,7 +116,12 @@ class Applicability(_Record):
     document_date: str | None
     works: bool
     procedure: str | None = Field(description="rule id of the procedure named in the document, if any")
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] = Field(description="the explanation's reasons as English sentences")
+    explanation: tuple[Reason, ...] = Field(default=(), description="the reasons as codes with parameters")
+
+    def reason(self, fact: str) -> Reason | None:
+        """The reason about one fact ('authority', 'categories', 'date', 'value', 'decision')."""
+        return next((r for r in self.explanation if r.code.partition(".")[0] == fact), None)
 
 
 class ElementResult(_Record):
@@ -132,9 +160,26 @@ class Finding(_Record):
     severity: Literal["info", "warning", "error"]
     message: str
     evidence: tuple[Evidence, ...] = ()
+    params: dict[str, Param] = Field(default_factory=dict, description="the message's parameters, for other languages")
+    source: Source | None = None
 
 
 Verdict = Literal["compliant", "incomplete", "missing", "not_required", "needs_review", "unreadable"]
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+
+class Judgement(_Record):
+    """What the rules stage decided about one document: the report's judged fields, in one typed
+    record that `checks.engine.judge` returns and `build_report` copies into the report."""
+
+    ruleset: RulesetRef | None
+    verdict: Verdict
+    categories: tuple[CategoryResult, ...] = ()
+    applicability: Applicability | None = None
+    clause: Clause | None = None
+    decoys: tuple[DecoyResult, ...] = ()
+    sdg_targets: tuple[SdgTarget, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 class Report(BaseModel):
@@ -166,10 +211,11 @@ class Report(BaseModel):
         return self.status.readable
 
 
-def build_report(document: Document, *, include_blocks: bool = False, judged: dict[str, Any] | None = None) -> Report:
-    """The report of one document; `judged` holds what the rules stage decided (absent: facts only)."""
+def build_report(document: Document, *, include_blocks: bool = False, judgement: Judgement | None = None) -> Report:
+    """The report of one document; `judgement` holds what the rules stage decided (absent: facts only)."""
+    judged = {name: getattr(judgement, name) for name in Judgement.model_fields} if judgement else {}
     return Report(
-        **(judged or {}),
+        **judged,
         file=document.path,
         sha256=document.sha256,
         status=document.status,

@@ -1,5 +1,6 @@
 """Metadata from a notices CSV: loading (English or Dutch headers, `,` or `;`), matching rows to
-files, and facts that complete or override the document's, named in ISV-METADATA findings."""
+files, and facts that complete or override the document's, named in ISV-METADATA findings.
+The facts are given to the check (`check(path, given=...)`), which decides once from the merged facts."""
 
 from __future__ import annotations
 
@@ -7,16 +8,9 @@ import pytest
 
 import isv_checker
 from isv_checker.batch.columns import report_columns
-from isv_checker.batch.metadata import (
-    METADATA_RULE,
-    MetadataError,
-    MetadataFacts,
-    apply_metadata,
-    decide_from_facts,
-    load_metadata,
-    metadata_facts_used,
-)
-from isv_checker.ruleset.load import cached_ruleset
+from isv_checker.batch.metadata import MetadataError, facts_used, load_metadata
+from isv_checker.checks.facts import GIVEN_RULE, GivenFacts
+from isv_checker.report import Source
 
 from .conftest import SAMPLES
 
@@ -40,8 +34,9 @@ def test_loads_dutch_headers_semicolons_and_a_bom(tmp_path):
     table = load_metadata(path)
     assert len(table) == 2
     first, second = (row.facts for row in table.rows)
-    assert first == MetadataFacts(csv="notices.csv", line=2, authority="Gemeente Utrecht", central_government=False,
-                                  estimated_value=1_250_000.0, cpv=("18100000", "18222000"), publication_date="2024-03-15")
+    assert first == GivenFacts(source=Source(kind="metadata", reference="notices.csv line 2"), authority="Gemeente Utrecht",
+                               central_government=False, estimated_value=1_250_000.0, cpv=("18100000", "18222000"),
+                               publication_date="2024-03-15")
     assert second.estimated_value == 250_000.0 and second.publication_date == "2023-01-31" and second.cpv == ()
     assert first.key != second.key and len(first.key) == 16
 
@@ -84,63 +79,67 @@ def test_rows_match_by_file_name_path_ending_or_reference(tmp_path):
 def _tender(tmp_path):
     path = tmp_path / "tender.txt"
     path.write_text(TENDER, encoding="utf-8")
-    return isv_checker.check(path)
+    return path
+
+
+def _given(line: int, **facts) -> GivenFacts:
+    return GivenFacts(source=Source(kind="metadata", reference=f"n.csv line {line}"), **facts)
 
 
 def test_cpv_codes_complete_the_categories_and_the_verdict_follows(tmp_path):
-    report = _tender(tmp_path)
+    report = isv_checker.check(_tender(tmp_path))
     assert report.verdict == "not_required" and report.categories == ()
-    merged = apply_metadata(report, MetadataFacts(csv="n.csv", line=7, cpv=("18100000",)), cached_ruleset())
+    merged = isv_checker.check(_tender(tmp_path), given=_given(7, cpv=("18100000",)))
     assert [c.id for c in merged.categories] == ["workwear"] and merged.categories[0].evidence == ()
     assert merged.applicability.isv_required is True
     assert merged.verdict == "missing"
     assert any(f.rule == "ISV-VERDICT-MISSING" for f in merged.findings)
-    notes = [f for f in merged.findings if f.rule == METADATA_RULE]
+    notes = [f for f in merged.findings if f.rule == GIVEN_RULE]
     assert len(notes) == 1 and "n.csv line 7" in notes[0].message and "workwear" in notes[0].message
-    assert metadata_facts_used(merged) == ["cpv"]
+    assert notes[0].source == Source(kind="metadata", reference="n.csv line 7")
+    assert notes[0].params == {"fact": "cpv", "cpv": ("18100000",), "categories": ("workwear",)}
+    assert merged.categories[0].source == notes[0].source
+    assert facts_used(merged) == ["cpv"]
     assert report_columns(merged)["metadata_facts"] == '["cpv"]'
 
 
 def test_authority_value_and_date_override_the_document(tmp_path):
-    report = _tender(tmp_path)
-    facts = MetadataFacts(csv="n.csv", line=3, authority="Gemeente Utrecht", estimated_value=90_000.0,
-                          cpv=("18100000",), publication_date="2019-06-01")
-    merged = apply_metadata(report, facts, cached_ruleset())
+    facts = _given(3, authority="Gemeente Utrecht", estimated_value=90_000.0, cpv=("18100000",),
+                   publication_date="2019-06-01")
+    merged = isv_checker.check(_tender(tmp_path), given=facts)
     applicability = merged.applicability
     assert applicability.authority.name == "Gemeente Utrecht"
     assert applicability.authority.central_government is False  # recognised by the authority rules
     assert applicability.value_eur.amount == 90_000.0 and applicability.document_date == "2019-06-01"
     assert applicability.period == "2018-2019"
     assert merged.verdict == "not_required"
-    assert sorted(metadata_facts_used(merged)) == ["authority", "cpv", "estimated_value", "publication_date"]
-    said = next(f.message for f in merged.findings if f.message.startswith("authority"))
-    assert "the document: Rijkswaterstaat" in said
+    assert sorted(facts_used(merged)) == ["authority", "cpv", "estimated_value", "publication_date"]
+    said = next(f for f in merged.findings if f.params.get("fact") == "authority")
+    assert "the document: Rijkswaterstaat" in said.message and str(said.params["document"]).startswith("Rijkswaterstaat")
+    # the decision's reasons say where each fact came from
+    assert applicability.reason("authority").source == facts.source
+    assert applicability.reason("value").code == "value.below" and applicability.reason("value").source == facts.source
+    assert applicability.reason("date").source == facts.source
 
 
 def test_central_government_column_decides_for_an_unknown_name(tmp_path):
-    report = _tender(tmp_path)
-    facts = MetadataFacts(csv="n.csv", line=2, authority="Dienst Onbekend", central_government=True, cpv=("18100000",))
-    merged = apply_metadata(report, facts, cached_ruleset())
+    facts = _given(2, authority="Dienst Onbekend", central_government=True, cpv=("18100000",))
+    merged = isv_checker.check(_tender(tmp_path), given=facts)
     assert merged.applicability.authority.central_government is True and merged.verdict == "missing"
 
 
 def test_unreadable_reports_only_get_a_note(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4 nonsense")
-    report = isv_checker.check(path)
-    merged = apply_metadata(report, MetadataFacts(csv="n.csv", line=2, authority="X"), cached_ruleset())
-    assert merged.verdict == "unreadable" and merged.findings[-1].rule == METADATA_RULE
+    merged = isv_checker.check(path, given=_given(2, authority="X"))
+    assert merged.verdict == "unreadable" and merged.findings[-1].rule == GIVEN_RULE
+    assert merged.findings[-1].message == "n.csv line 2 matched this file, but it could not be checked"
 
 
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.txt")))
-def test_deciding_again_from_a_reports_own_facts_changes_nothing(sample):
-    """`decide_from_facts` mirrors `checks.applicability.decide`; this keeps them in step."""
-    report = isv_checker.check(SAMPLES / sample)
-    a = report.applicability
-    if a is None:
-        pytest.skip("unreadable sample")
-    again = decide_from_facts(
-        cached_ruleset(), authority=a.authority, value=a.value_eur, document_date=a.document_date,
-        categories=report.categories, works=a.works, procedure_id=a.procedure,
-    )
-    assert again == a
+def test_a_row_that_gives_no_fact_changes_nothing(sample):
+    """Given facts go through the same decision as the document's own: with none given, nothing moves."""
+    alone = isv_checker.check(SAMPLES / sample)
+    given = isv_checker.check(SAMPLES / sample, given=_given(2))
+    assert given.verdict == alone.verdict and given.applicability == alone.applicability
+    assert given.findings == alone.findings and given.sdg_targets == alone.sdg_targets

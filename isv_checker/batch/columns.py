@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import Report
-from .metadata import metadata_facts_used
+from ..report import VERDICTS, Report
+from .metadata import facts_used
 
 # name, SQL type, description (the SQL types are SQLite's; JSON arrays are stored as text)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("status", "TEXT NOT NULL", "how reading went (ok, ocr, corrupt, timeout, ...)"),
     ("status_message", "TEXT", "what a person should know about reading"),
-    ("verdict", "TEXT", "compliant, incomplete, missing, not_required, needs_review or unreadable"),
+    ("verdict", "TEXT", ", ".join(VERDICTS[:-1]) + " or " + VERDICTS[-1]),
     ("format", "TEXT", "docx, pdf, text, odt, unknown"),
     ("language", "TEXT", "nl or en"),
     ("pages", "INTEGER", "page count (PDFs)"),
@@ -57,5 +57,5 @@ def report_columns(report: Report) -> dict[str, Any]:
         "clause_location": clause.location if clause else None,
         "elements_missing": json.dumps([e.id for e in clause.elements if not e.found] if clause and clause.present else []),
         "sdg_targets": json.dumps([t.target for t in report.sdg_targets]),
-        "metadata_facts": json.dumps(metadata_facts_used(report)),
+        "metadata_facts": json.dumps(facts_used(report)),
     }

@@ -7,30 +7,22 @@ name). Its facts: `authority` (and optionally `central_government`), `estimated_
 `cpv` (one or more CPV codes) and `publication_date`. Dutch headers (bestand, kenmerk, aanbestedende
 dienst, geraamde waarde, publicatiedatum, ...) are accepted too; `,`, `;` and tab separators alike.
 
-How facts are applied to a report (`apply_metadata`): authority, value and date replace what the
-document says (a notice is the formal record); CPV codes add the ISV categories they fall in to those
-the text gave (the text may name more). Applicability, the verdict, the verdict's findings and the SDG
-targets are then decided again from the merged facts, and every fact taken from the CSV is named in a
-finding `ISV-METADATA` (severity info) with the CSV file, its line and what the document said.
+A row becomes `GivenFacts` with its CSV file and line as their source; the checks lay them over what
+the document says (`checks.facts.merge`) before deciding anything, and name every fact taken from the
+CSV in a finding `ISV-METADATA`. This module only reads the CSV.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
-import json
 import re
-from dataclasses import asdict, dataclass
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.applicability import decide_from_facts
-from ..report import Applicability, Authority, CategoryResult, Finding, Report, Value
-from ..ruleset.load import Ruleset
-
-METADATA_RULE = "ISV-METADATA"
+from ..checks.facts import GIVEN_RULE, GivenFacts
+from ..report import Report, Source
 
 _HEADERS: dict[str, tuple[str, ...]] = {
     "file": ("file", "filename", "file_name", "bestand", "bestandsnaam", "document", "path", "pad"),
@@ -54,29 +46,10 @@ class MetadataError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class MetadataFacts:
-    """The facts of one CSV row, as handed to a worker (small and picklable)."""
-
-    csv: str
-    line: int
-    authority: str | None = None
-    central_government: bool | None = None
-    estimated_value: float | None = None
-    cpv: tuple[str, ...] = ()
-    publication_date: str | None = None
-
-    @property
-    def key(self) -> str:
-        """A digest of the facts: a stored result made with other facts (or none) is checked again."""
-        facts = {k: v for k, v in asdict(self).items() if k in _FACTS}
-        return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True, slots=True)
 class _Row:
     file: str | None
     reference: str | None
-    facts: MetadataFacts
+    facts: GivenFacts
 
 
 class MetadataTable:
@@ -97,7 +70,7 @@ class MetadataTable:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def match(self, source: str) -> MetadataFacts | None:
+    def match(self, source: str) -> GivenFacts | None:
         """The facts for a source: by file name (longest matching path ending), else by reference."""
         normal = source.replace("\\", "/").lower()
         candidates = [
@@ -167,9 +140,8 @@ def load_metadata(path: str | Path) -> MetadataTable:
         if not values.get("file") and not values.get("reference"):
             raise MetadataError(f"{path}, line {line}: neither a file nor a reference")
         try:
-            facts = MetadataFacts(
-                csv=path.name,
-                line=line,
+            facts = GivenFacts(
+                source=Source(kind="metadata", reference=f"{path.name} line {line}"),
                 authority=values.get("authority"),
                 central_government=_bool(values.get("central_government")),
                 estimated_value=_money(values.get("estimated_value")),
@@ -220,115 +192,6 @@ def _date(raw: str | None) -> str | None:
     raise ValueError(f"publication date {raw!r} is not a date (use 2024-03-01 or 01-03-2024)")
 
 
-# --------------------------------------------------------------------------------------------------
-# applying facts to a report
-
-
-def apply_metadata(report: Report, facts: MetadataFacts, ruleset: Ruleset) -> Report:
-    """The report with the CSV's facts merged in and applicability and verdict decided again."""
-    before = report.applicability
-    if before is None or report.clause is None:
-        note = Finding(rule=METADATA_RULE, severity="info",
-                       message=f"{facts.csv} line {facts.line} matched this file, but it could not be checked")
-        return report.model_copy(update={"findings": (*report.findings, note)})
-    origin = f"{facts.csv} line {facts.line}"
-    notes: list[str] = []
-    authority, value, date = before.authority, before.value_eur, before.document_date
-    if facts.authority is not None:
-        central, rule = facts.central_government, None
-        if central is None:
-            central, rule = _recognise_authority(facts.authority, ruleset)
-        authority = Authority(name=facts.authority, central_government=central, rule=rule)
-        said = before.authority.name or "no authority"
-        notes.append(f"authority {facts.authority!r} ({_central_text(central)}) from {origin}; the document: {said}")
-    elif facts.central_government is not None:
-        authority = before.authority.model_copy(update={"central_government": facts.central_government})
-        notes.append(f"central government: {_central_text(facts.central_government)} from {origin}")
-    if facts.estimated_value is not None:
-        value = Value(amount=facts.estimated_value)
-        said = f"EUR {before.value_eur.amount:,.0f}" if before.value_eur.amount is not None else "no value"
-        notes.append(f"estimated value EUR {facts.estimated_value:,.0f} from {origin}; the document: {said}")
-    if facts.publication_date is not None:
-        date = facts.publication_date
-        notes.append(f"publication date {date} from {origin}; the document: {before.document_date or 'no date'}")
-    categories = report.categories
-    if facts.cpv:
-        added = _cpv_categories(facts.cpv, ruleset, {c.id for c in categories})
-        categories = (*categories, *added)
-        named = ", ".join(c.id for c in added) if added else "no further ISV category"
-        notes.append(f"CPV {', '.join(facts.cpv)} from {origin}: {named}")
-    applicability = decide_from_facts(
-        ruleset, authority=authority, value=value, document_date=date, categories=categories,
-        works=before.works, procedure_id=before.procedure,
-    )
-    return _rejudged(report, ruleset, applicability, categories, notes)
-
-
-def _central_text(central: bool | None) -> str:
-    return {True: "central government", False: "not central government", None: "not recognised"}[central]
-
-
-@lru_cache(maxsize=4)
-def _authority_matcher(ruleset: Ruleset):  # type: ignore[no-untyped-def]
-    from ..checks.matching import RuleMatcher
-
-    return RuleMatcher(list(ruleset.authorities))
-
-
-def _recognise_authority(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:
-    """Which authority rule the name falls under; the CSV column says the name is the buyer."""
-    from ..document import Block, BlockKind
-
-    text = f"aanbestedende dienst: {name}"
-    hits = _authority_matcher(ruleset).run([Block(index=0, kind=BlockKind.PARAGRAPH, text=text)], "nl")
-    for hit in sorted(hits, key=lambda h: -(h.end - h.start)):
-        rule = next(r for r in ruleset.authorities if r.id == hit.rule)
-        return rule.central_government, rule.id
-    return None, None
-
-
-def _cpv_categories(codes: tuple[str, ...], ruleset: Ruleset, present: set[str]) -> tuple[CategoryResult, ...]:
-    groups = {c: g for g in ruleset.groups for c in g.categories}
-    out: list[CategoryResult] = []
-    for rule in ruleset.categories:
-        if rule.category in present or not any(code.startswith(p) for code in codes for p in rule.cpv):
-            continue
-        group = groups.get(rule.category)
-        out.append(CategoryResult(
-            id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
-            group=group.id if group else rule.group,
-            group_name_nl=group.name_nl if group else rule.group,
-            group_name_en=group.name_en if group else rule.group,
-            evidence=(),
-        ))
-        present.add(rule.category)
-    return tuple(out)
-
-
-def _rejudged(
-    report: Report, ruleset: Ruleset, applicability: Applicability, categories: tuple[CategoryResult, ...], notes: list[str]
-) -> Report:
-    """Verdict, findings and SDG targets again, exactly as `checks.engine.judge` makes them."""
-    from ..checks.engine import VERDICT_FINDING_RULES, conclude
-
-    clause = report.clause
-    assert clause is not None
-    element_rules = {e.rule for e in clause.elements}
-    kept = tuple(f for f in report.findings if f.rule not in VERDICT_FINDING_RULES and f.rule not in element_rules)
-    noted = tuple(Finding(rule=METADATA_RULE, severity="info", message=note) for note in notes)
-    return report.model_copy(
-        update=conclude(ruleset, applicability, clause, categories, report.language or "nl", kept + noted)
-    )
-
-
-def metadata_facts_used(report: Report) -> list[str]:
-    """Which facts of a report came from metadata, read back from its ISV-METADATA findings."""
-    used = []
-    for finding in report.findings:
-        if finding.rule != METADATA_RULE:
-            continue
-        for fact, prefix in (("authority", "authority "), ("central_government", "central government"),
-                             ("estimated_value", "estimated value"), ("publication_date", "publication date"), ("cpv", "CPV ")):
-            if finding.message.startswith(prefix):
-                used.append(fact)
-    return used
+def facts_used(report: Report) -> list[str]:
+    """Which facts of a report were given by metadata, from its ISV-METADATA findings' parameters."""
+    return [str(f.params["fact"]) for f in report.findings if f.rule == GIVEN_RULE and "fact" in f.params]

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..checks.facts import GivenFacts
 from ..report import RulesetRef
-from .metadata import MetadataFacts, MetadataTable
+from .metadata import MetadataTable
 from .progress import NullProgress, Progress
 from .runner import Failure, Runner, TaskFunction, make_runner
 from .sources import ArchiveLimits, Item, Refused, collect
@@ -128,7 +129,7 @@ def run_batch(
                                          inputs=[os.path.abspath(p) for p in paths])
         pending: dict[int, _Pending] = {}
         in_flight: dict[tuple[str, str], int] = {}
-        waiting: dict[tuple[str, str], list[tuple[Item, MetadataFacts | None]]] = {}
+        waiting: dict[tuple[str, str], list[tuple[Item, GivenFacts | None]]] = {}
 
         def base_row(item: Item, sha256: str | None, size: int | None, metadata_key: str) -> dict[str, Any]:
             return {"source": item.source, "name": item.name, "size": size, "sha256": sha256, "ruleset_id": ref.id,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document import DocFormat, Document, ReadStatus
-from ..report import Finding, Report, RulesetRef, build_report
-from .metadata import MetadataFacts
+from ..report import Report, RulesetRef, build_report
+from ..checks.facts import GivenFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class Task:
     source: str
     data: bytes
     settings: TaskSettings
-    metadata: MetadataFacts | None = None
+    metadata: GivenFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +62,7 @@ def run_task(task: Task) -> TaskResult:
         document = read_bytes(task.data, task.source, options)
         read_done = time.perf_counter()
         ruleset = cached_ruleset(task.settings.rules_dir)
-        report = check_document(document, ruleset=ruleset)
-        if task.metadata is not None:
-            from .metadata import apply_metadata
-
-            report = apply_metadata(report, task.metadata, ruleset)
+        report = check_document(document, ruleset=ruleset, given=task.metadata)
     except MemoryError:
         report = failure_report(task.source, ReadStatus.TOO_LARGE, "reading it needed more memory than a worker may use",
                                 data=task.data, ruleset=ruleset_ref(task.settings.rules_dir))
@@ -156,7 +152,6 @@ def failure_document(
 
 
 def unjudged_report(document: Document, ruleset: RulesetRef | None) -> Report:
-    finding = Finding(
-        rule="ISV-READ", severity="error", message=f"the document could not be checked: {document.status.value}: {document.message}"
-    )
-    return build_report(document, judged={"ruleset": ruleset, "verdict": "unreadable", "findings": (finding,)})
+    from ..checks.engine import unreadable
+
+    return build_report(document, judgement=unreadable(document, ruleset))

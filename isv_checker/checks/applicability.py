@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from .amounts import find_amounts
 from ..document import BlockKind, Document
-from ..report import Applicability, Authority, CategoryResult, Evidence, Value
+from ..report import Applicability, Authority, CategoryResult, Evidence, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .dates import document_date
 from .evidence import evidence
+from .facts import Facts
 from .hits import HitIndex
+from .reasons import sentence
 
 TOP_BLOCKS = 15
 ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
@@ -118,94 +120,89 @@ def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:
     return None
 
 
-def decide(
-    document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...]
-) -> Applicability:
-    """Gather the facts from the document, then decide from them."""
+def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...]) -> Facts:
+    """The facts the document states about itself."""
     date = document_date(document)
     works_rules = {r.id for r in ruleset.procedures if r.works}
     procedure = next((r for r in ruleset.procedures if not r.works and hits.by_rule.get(r.id)), None)
-    return decide_from_facts(
-        ruleset,
+    return Facts(
         authority=find_authority(document, ruleset, hits),
         value=find_value(document, ruleset, hits),
-        document_date=date.date.isoformat() if date else None,
+        date=date.date.isoformat() if date else None,
         categories=categories,
         works=any(hits.by_rule.get(rule_id) for rule_id in works_rules),
-        procedure_id=procedure.id if procedure else None,
+        procedure=procedure.id if procedure else None,
     )
 
 
-def decide_from_facts(
-    ruleset: Ruleset,
-    *,
-    authority: Authority,
-    value: Value,
-    document_date: str | None,
-    categories: tuple[CategoryResult, ...],
-    works: bool,
-    procedure_id: str | None,
-) -> Applicability:
-    """Applicability from facts, whether the document stated them or tender metadata supplied them."""
-    date = dt.date.fromisoformat(document_date) if document_date else None
-    procedure = next((p for p in ruleset.procedures if p.id == procedure_id), None)
+def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
+    """Applicability from facts, whether the document stated them or they were given from outside.
+    Each step is recorded as a `Reason`; the English `reasons` are rendered from them."""
+    date = dt.date.fromisoformat(facts.date) if facts.date else None
+    procedure = next((p for p in ruleset.procedures if p.id == facts.procedure), None)
     period = threshold_for(ruleset, date)
-    kind = "works" if works else "central"
-    threshold = getattr(period, kind) if period else None
-    reasons: list[str] = []
-    required: bool | None
+    kind = "works" if facts.works else "central"
+    threshold: int | None = getattr(period, kind) if period else None
+    authority, value, categories = facts.authority, facts.value, facts.categories
+    explanation: list[Reason] = []
+
+    def because(code: str, source: Source | None = None, **params: Param) -> None:
+        explanation.append(Reason(code=code, params=params, source=source))
 
     if authority.central_government is None:
-        reasons.append("no contracting authority was recognised; if it is central government, the other facts decide, otherwise ISV is not mandatory")
+        because("authority.unknown", authority.source)
     elif authority.central_government:
-        reasons.append(f"{authority.name} is part of the central government (rule {authority.rule})")
+        because("authority.central", authority.source, name=authority.name, rule=authority.rule)
     else:
-        reasons.append(f"{authority.name} is not part of the central government, so ISV is allowed but not mandatory")
+        because("authority.not_central", authority.source, name=authority.name)
     if categories:
-        reasons.append("the purchase falls in ISV risk categor" + ("ies " if len(categories) > 1 else "y ") + ", ".join(c.id for c in categories))
+        because("categories.found", count=len(categories), categories=tuple(c.id for c in categories))
     else:
-        reasons.append("the purchase falls in none of the ten ISV risk categories")
+        because("categories.none", known=len({c.category for c in ruleset.categories}))
     if date:
-        reasons.append(f"document date {date.isoformat()}" + (f": threshold period {period.start.year}-{period.end.year}" if period else ": no threshold period known for it"))
+        if period:
+            because("date.period", facts.date_source, date=date.isoformat(), period=f"{period.start.year}-{period.end.year}")
+        else:
+            because("date.no_period", facts.date_source, date=date.isoformat())
     else:
-        reasons.append("the document states no date")
+        because("date.none")
 
     value_decides: bool | None
+    missing_value = "value"  # or "date", when the value is known but the threshold is not
     if value.amount is not None:
         if threshold is not None:
             value_decides = value.amount >= threshold
-            reasons.append(f"estimated value EUR {value.amount:,.0f} is {'at or above' if value_decides else 'below'} the {kind} threshold of EUR {threshold:,}")
+            because("value.at_or_above" if value_decides else "value.below", value.source, value=value.amount, kind=kind, threshold=threshold)
         else:
             all_thresholds = [getattr(t, kind) for t in ruleset.thresholds]
             if value.amount >= max(all_thresholds):
                 value_decides = True
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is above every {kind} threshold, whatever the date")
+                because("value.above_every", value.source, value=value.amount, kind=kind)
             elif value.amount < min(all_thresholds):
                 value_decides = False
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is below every {kind} threshold, whatever the date")
+                because("value.below_every", value.source, value=value.amount, kind=kind)
             else:
                 value_decides = None
-                reasons.append(f"estimated value EUR {value.amount:,.0f} is near the threshold and the document's date, which fixes the threshold, is unknown")
+                missing_value = "date"
+                because("value.near_undated", value.source, value=value.amount)
     elif procedure is not None and procedure.above_threshold is not None:
         value_decides = procedure.above_threshold
-        reasons.append(f"no value stated, but the procedure ({procedure.description}) implies a value {'at or above' if value_decides else 'below'} the threshold")
+        because("value.procedure_above" if value_decides else "value.procedure_below", procedure=procedure.description, rule=procedure.id)
     else:
         value_decides = None
-        reasons.append("no estimated contract value and no procedure that implies one: ISV is mandatory if the value is at or above the threshold, not otherwise")
+        because("value.none")
 
+    required: bool | None
     if authority.central_government is False or not categories or value_decides is False:
         required = False
     elif authority.central_government is None or value_decides is None:
         required = None
-        missing = []
+        missing: list[str] = []
         if authority.central_government is None:
-            missing.append("the contracting authority (central government or not)")
+            missing.append("authority")
         if value_decides is None:
-            missing.append("the estimated contract value against the threshold")
-        reasons.append(
-            "undecided: " + " and ".join(missing) + " cannot be read from the document; ISV is mandatory if the "
-            "authority is central government and the value is at or above the threshold, and not mandatory otherwise"
-        )
+            missing.append(missing_value)
+        because("decision.undecided", missing=tuple(missing))
     else:
         required = True
     return Applicability(
@@ -215,7 +212,8 @@ def decide_from_facts(
         threshold_eur=threshold,
         period=f"{period.start.year}-{period.end.year}" if period else None,
         document_date=date.isoformat() if date else None,
-        works=works,
+        works=facts.works,
         procedure=procedure.id if procedure else None,
-        reasons=tuple(reasons),
+        reasons=tuple(sentence(r) for r in explanation),
+        explanation=tuple(explanation),
     )

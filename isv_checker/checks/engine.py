@@ -1,20 +1,20 @@
-"""Runs the rules stage over one document: match once, then decide categories, applicability,
-clause, verdict and SDG targets from the same hits."""
+"""Runs the rules stage over one document: match once, then decide categories, the facts,
+applicability, clause, verdict and SDG targets from the same hits, into one `Judgement`."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from ..document import Document
-from .matching import RuleMatcher
-from ..report import Applicability, CategoryResult, Clause, Finding, RulesetRef
+from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Verdict
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
-from .applicability import decide
+from .applicability import decide, read_facts
 from .categories import find_categories, weak_key
 from .clause import find_clause
+from .facts import GIVEN_RULE, GivenFacts, merge
 from .hits import HitIndex
+from .matching import RuleMatcher
 from .verdict import sdg_targets, verdict_of
 
 
@@ -24,56 +24,63 @@ def _matcher(ruleset: Ruleset) -> RuleMatcher:
     return RuleMatcher([*ruleset.rules(), *extra])
 
 
-def judge(document: Document, ruleset: Ruleset) -> dict[str, Any]:
-    """The report fields the rules decide, for `report.build_report`."""
+def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None) -> Judgement:
+    """Everything the rules decide about a document. `given`: facts from outside it (a notices CSV
+    row, ...), laid over those the document states before anything is decided."""
     ref = RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
     if not document.readable:
-        return {"ruleset": ref, "verdict": "unreadable", "findings": (
-            Finding(rule="ISV-READ", severity="error", message=f"the document could not be checked: {document.status.value}: {document.message}"),
-        )}
+        return unreadable(document, ref, given)
     language = document.language or "nl"
     hits = HitIndex.of(_matcher(ruleset).run(document.blocks, language))
     categories = find_categories(document, ruleset, hits, ruleset.subject_sections)
-    applicability = decide(document, ruleset, hits, categories)
+    facts = read_facts(document, ruleset, hits, categories)
+    notes: tuple[Finding, ...] = ()
+    if given is not None:
+        facts, notes = merge(facts, given, ruleset)
+    applicability = decide(ruleset, facts)
     outcome = find_clause(document, ruleset, hits, language)
     reading = (Finding(rule="ISV-READ-OCR", severity="info", message=document.message),) if document.ocr_pages else ()
-    return {
-        "ruleset": ref,
-        "decoys": outcome.decoys,
-        "clause": outcome.clause,
-        **conclude(ruleset, applicability, outcome.clause, categories, language, reading),
-    }
+    verdict = verdict_of(True, applicability, outcome.clause)
+    return Judgement(
+        ruleset=ref,
+        verdict=verdict,
+        categories=facts.categories,
+        applicability=applicability,
+        clause=outcome.clause,
+        decoys=outcome.decoys,
+        sdg_targets=sdg_targets(ruleset, outcome.clause, facts.categories, language),
+        findings=verdict_findings(verdict, applicability, outcome.clause) + reading + notes,
+    )
 
 
-VERDICT_FINDING_RULES = frozenset({"ISV-VERDICT-MISSING", "ISV-VERDICT-NEEDS-REVIEW", "ISV-CLAUSE-NOT-REQUIRED"})
+def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:
+    """The judgement of a document that could not be read, or whose check failed: `unreadable`, with why."""
+    findings = [Finding(rule="ISV-READ", severity="error", message=f"the document could not be checked: {document.status.value}: {document.message}",
+                        params={"status": document.status.value})]
+    if given is not None:
+        origin = given.source.reference or given.source.kind
+        findings.append(Finding(rule=GIVEN_RULE, severity="info", message=f"{origin} matched this file, but it could not be checked",
+                                source=given.source))
+    return Judgement(ruleset=ruleset, verdict="unreadable", findings=tuple(findings))
 
 
-def conclude(
-    ruleset: Ruleset,
-    applicability: Applicability,
-    clause: Clause,
-    categories: tuple[CategoryResult, ...],
-    language: str,
-    other_findings: tuple[Finding, ...] = (),
-) -> dict[str, Any]:
-    """Verdict, findings and SDG targets from the decided facts; used again when tender metadata
-    changes a fact after the document was judged."""
-    verdict = verdict_of(True, applicability, clause)
+def verdict_findings(verdict: Verdict, applicability: Applicability, clause: Clause) -> tuple[Finding, ...]:
+    """What the verdict means for the buyer, as findings: the clause missing, facts to review, the
+    elements a present clause does not state."""
     findings: list[Finding] = []
     if verdict == "missing":
         findings.append(Finding(rule="ISV-VERDICT-MISSING", severity="error", message="ISV is mandatory for this tender, but no ISV clause was found"))
     if verdict == "needs_review":
-        findings.append(Finding(rule="ISV-VERDICT-NEEDS-REVIEW", severity="warning", message="; ".join(applicability.reasons)))
+        undecided = applicability.reason("decision")
+        findings.append(Finding(rule="ISV-VERDICT-NEEDS-REVIEW", severity="warning", message="; ".join(applicability.reasons),
+                                params=dict(undecided.params) if undecided else {}))
     if clause.present and verdict == "not_required":
         findings.append(Finding(rule="ISV-CLAUSE-NOT-REQUIRED", severity="info", message="an ISV clause is present although ISV is not mandatory here (allowed and encouraged)", evidence=clause.evidence))
     if clause.present:
         for element in clause.elements:
             if not element.found:
-                findings.append(Finding(rule=element.rule, severity="warning" if verdict == "incomplete" else "info", message=f"the clause does not state: {element.name_en}"))
-    return {
-        "verdict": verdict,
-        "categories": categories,
-        "applicability": applicability,
-        "sdg_targets": sdg_targets(ruleset, clause, categories, language),
-        "findings": tuple(findings) + other_findings,
-    }
+                findings.append(Finding(rule=element.rule, severity="warning" if verdict == "incomplete" else "info",
+                                        message=f"the clause does not state: {element.name_en}", params={"element": element.id}))
+    return tuple(findings)
+
+

@@ -46,16 +46,13 @@ def wording_language(report: Report, lang: str) -> str:
 
 
 def needs_review_gap(report: Report, t: dict[str, str]) -> str:
-    """Which missing fact keeps the checker from deciding, in the memo's words."""
+    """Which missing fact keeps the checker from deciding, in the memo's words: the first fact the
+    decision's `decision.undecided` reason names."""
     app = report.applicability
-    if app is None:
-        return t["gap_other"]
-    if app.authority.central_government is None:
-        return t["gap_authority"]
-    if app.value_eur.amount is None:
-        return t["gap_value"]
-    if app.threshold_eur is None:
-        return t["gap_date"]
+    undecided = app.reason("decision") if app is not None else None
+    missing = undecided.params.get("missing") if undecided is not None else None
+    if isinstance(missing, tuple) and missing:
+        return t.get(f"gap_{missing[0]}", t["gap_other"])
     return t["gap_other"]
 
 
@@ -151,7 +148,8 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     elif threshold is None:
         value_text = t["value_no_threshold"].format(value=format_eur(app.value_eur.amount, lang))
     else:
-        key = "value_above" if app.value_eur.amount >= (app.threshold_eur or 0) else "value_below"
+        compared = app.reason("value")
+        key = "value_below" if compared is not None and compared.code == "value.below" else "value_above"
         value_text = t[key].format(value=format_eur(app.value_eur.amount, lang), threshold=threshold)
     rows.append({"label": t["why_value"], "text": value_text, "evidence": [evidence_view(e, lang) for e in app.value_eur.evidence[:1]]})
     if app.document_date is None:

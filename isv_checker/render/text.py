@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..checks.reasons import sentence
 from ..document import BlockKind
 from ..report import Evidence, Report
 
@@ -58,12 +59,13 @@ def summary_lines(report: Report) -> list[str]:
             value = "not stated"
         threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
         lines.append(f"  value: {value}{threshold}")
-        if app.isv_required is None:
-            lines.extend(f"  {r}" for r in app.reasons if r.startswith("undecided"))
+        undecided = app.reason("decision")
+        if undecided is not None:
+            lines.append(f"  {sentence(undecided)}")
     clause = report.clause
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]
-        lines.append(f"  clause: {clause.location}; {len(found)} of 6 elements")
+        lines.append(f"  clause: {clause.location}; {len(found)} of {len(clause.elements)} elements")
         missing = [e.id for e in clause.elements if not e.found]
         if missing:
             lines.append(f"  missing elements: {', '.join(missing)}")

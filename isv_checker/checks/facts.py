@@ -1,0 +1,138 @@
+"""The facts that decide whether ISV is mandatory, each with where it came from.
+
+A document states some facts itself (found by `applicability.read_facts`, with evidence); others are
+given from outside: a row of a notices CSV today, a procurement notice or another document of the
+same tender later. `merge` lays given facts over found ones, so `applicability.decide` judges from one
+`Facts` record whatever its sources, and every fact taken from outside is named in a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..document import Block, BlockKind
+from ..report import Authority, CategoryResult, Finding, Param, Source, Value
+from ..ruleset.load import Ruleset
+from .matching import RuleMatcher
+
+GIVEN_RULE = "ISV-METADATA"
+# A name given as the buyer's is matched as a document would state that role: the authority rules take
+# names that documents mention in passing (RIVM, Logius, "gemeente") only beside a buyer-role word.
+BUYER_ROLE = "aanbestedende dienst: "
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the applicability decision is made from; `date_source` is None for the document's own date."""
+
+    authority: Authority
+    value: Value
+    date: str | None
+    categories: tuple[CategoryResult, ...]
+    works: bool
+    procedure: str | None
+    date_source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GivenFacts:
+    """Facts from outside the document, all optional. Small and picklable: batch hands them to workers."""
+
+    source: Source
+    authority: str | None = None
+    central_government: bool | None = None
+    estimated_value: float | None = None
+    cpv: tuple[str, ...] = ()
+    publication_date: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A digest of the facts (not of their source): a stored result made with other facts is checked again."""
+        facts = {
+            "authority": self.authority, "central_government": self.central_government,
+            "estimated_value": self.estimated_value, "cpv": list(self.cpv), "publication_date": self.publication_date,
+        }
+        return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tuple[Finding, ...]]:
+    """`found` with `given` laid over it: authority, value and date replace what the document says (a
+    notice is the formal record); CPV codes add the categories they fall in to those the text gave.
+    Each fact taken is named in a finding that says what the document said."""
+    source = given.source
+    origin = source.reference or source.kind
+    notes: list[Finding] = []
+
+    def note(fact: str, message: str, **params: Param) -> None:
+        notes.append(Finding(rule=GIVEN_RULE, severity="info", message=message, params={"fact": fact, **params}, source=source))
+
+    facts = found
+    if given.authority is not None:
+        central, rule = given.central_government, None
+        if central is None:
+            central, rule = recognise_authority(given.authority, ruleset)
+        facts = replace(facts, authority=Authority(name=given.authority, central_government=central, rule=rule, source=source))
+        said = found.authority.name or "no authority"
+        note("authority", f"authority {given.authority!r} ({_central_text(central)}) from {origin}; the document: {said}",
+             name=given.authority, central_government=central, document=found.authority.name)
+    elif given.central_government is not None:
+        facts = replace(facts, authority=found.authority.model_copy(update={"central_government": given.central_government, "source": source}))
+        note("central_government", f"central government: {_central_text(given.central_government)} from {origin}",
+             central_government=given.central_government)
+    if given.estimated_value is not None:
+        facts = replace(facts, value=Value(amount=given.estimated_value, source=source))
+        said = f"EUR {found.value.amount:,.0f}" if found.value.amount is not None else "no value"
+        note("estimated_value", f"estimated value EUR {given.estimated_value:,.0f} from {origin}; the document: {said}",
+             value=given.estimated_value, document=found.value.amount)
+    if given.publication_date is not None:
+        facts = replace(facts, date=given.publication_date, date_source=source)
+        note("publication_date", f"publication date {given.publication_date} from {origin}; the document: {found.date or 'no date'}",
+             date=given.publication_date, document=found.date)
+    if given.cpv:
+        added = cpv_categories(given.cpv, ruleset, {c.id for c in facts.categories}, source)
+        facts = replace(facts, categories=(*facts.categories, *added))
+        named = ", ".join(c.id for c in added) if added else "no further ISV category"
+        note("cpv", f"CPV {', '.join(given.cpv)} from {origin}: {named}", cpv=given.cpv, categories=tuple(c.id for c in added))
+    return facts, tuple(notes)
+
+
+def _central_text(central: bool | None) -> str:
+    return {True: "central government", False: "not central government", None: "not recognised"}[central]
+
+
+@lru_cache(maxsize=4)
+def _authority_matcher(ruleset: Ruleset) -> RuleMatcher:
+    return RuleMatcher(list(ruleset.authorities))
+
+
+def recognise_authority(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:
+    """Whether a buyer's name, given as such, is central government, and by which authority rule.
+    The name is matched with the rules that find authorities in documents; the longest match wins."""
+    text = BUYER_ROLE + name
+    hits = _authority_matcher(ruleset).run([Block(index=0, kind=BlockKind.PARAGRAPH, text=text)], "nl")
+    for hit in sorted(hits, key=lambda h: -(h.end - h.start)):
+        rule = next(r for r in ruleset.authorities if r.id == hit.rule)
+        return rule.central_government, rule.id
+    return None, None
+
+
+def cpv_categories(codes: tuple[str, ...], ruleset: Ruleset, present: set[str], source: Source) -> tuple[CategoryResult, ...]:
+    """The ISV categories CPV codes fall in, other than those `present`."""
+    groups = {c: g for g in ruleset.groups for c in g.categories}
+    out: list[CategoryResult] = []
+    for rule in ruleset.categories:
+        if rule.category in present or not any(code.startswith(p) for code in codes for p in rule.cpv):
+            continue
+        group = groups.get(rule.category)
+        out.append(CategoryResult(
+            id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
+            group=group.id if group else rule.group,
+            group_name_nl=group.name_nl if group else rule.group,
+            group_name_en=group.name_en if group else rule.group,
+            evidence=(), source=source,
+        ))
+        present.add(rule.category)
+    return tuple(out)

@@ -1,0 +1,107 @@
+"""The codes of the reasons a decision gives, and their sentences in English and Dutch.
+
+The checks record a reason as a `Reason` (code and parameters); the report's English `reasons` and
+finding messages, and any other language, are rendered here from the code, so no output parses prose
+back to learn what was decided. A code names the fact it is about before the dot ('value.below').
+Parameters hold raw values (euros as numbers, ids as strings); formatting them is this module's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..report import Param, Reason
+
+Template = str | tuple[str, str]  # one sentence, or (one, several) chosen by the `count` parameter
+
+SENTENCES: Mapping[str, Mapping[str, Template]] = {
+    "en": {
+        "authority.unknown": "no contracting authority was recognised; if it is central government, the other facts decide, otherwise ISV is not mandatory",
+        "authority.central": "{name} is part of the central government (rule {rule})",
+        "authority.not_central": "{name} is not part of the central government, so ISV is allowed but not mandatory",
+        "categories.found": ("the purchase falls in ISV risk category {categories}", "the purchase falls in ISV risk categories {categories}"),
+        "categories.none": "the purchase falls in none of the {known} ISV risk categories",
+        "date.period": "document date {date}: threshold period {period}",
+        "date.no_period": "document date {date}: no threshold period known for it",
+        "date.none": "the document states no date",
+        "value.at_or_above": "estimated value EUR {value} is at or above the {kind} threshold of EUR {threshold}",
+        "value.below": "estimated value EUR {value} is below the {kind} threshold of EUR {threshold}",
+        "value.above_every": "estimated value EUR {value} is above every {kind} threshold, whatever the date",
+        "value.below_every": "estimated value EUR {value} is below every {kind} threshold, whatever the date",
+        "value.near_undated": "estimated value EUR {value} is near the threshold and the document's date, which fixes the threshold, is unknown",
+        "value.procedure_above": "no value stated, but the procedure ({procedure}) implies a value at or above the threshold",
+        "value.procedure_below": "no value stated, but the procedure ({procedure}) implies a value below the threshold",
+        "value.none": "no estimated contract value and no procedure that implies one: ISV is mandatory if the value is at or above the threshold, not otherwise",
+        "decision.undecided": "undecided: {missing} cannot be read from the document; ISV is mandatory if the authority is central government and the value is at or above the threshold, and not mandatory otherwise",
+        "missing.authority": "the contracting authority (central government or not)",
+        "missing.value": "the estimated contract value against the threshold",
+        "kind.central": "central",
+        "kind.works": "works",
+        "join": " and ",
+    },
+    "nl": {
+        "authority.unknown": "geen aanbestedende dienst herkend; is het de rijksoverheid, dan beslissen de andere feiten, anders zijn de ISV niet verplicht",
+        "authority.central": "{name} hoort bij de rijksoverheid (regel {rule})",
+        "authority.not_central": "{name} hoort niet bij de rijksoverheid, dus de ISV mogen maar zijn niet verplicht",
+        "categories.found": ("de inkoop valt in ISV-risicocategorie {categories}", "de inkoop valt in de ISV-risicocategorieën {categories}"),
+        "categories.none": "de inkoop valt in geen van de {known} ISV-risicocategorieën",
+        "date.period": "documentdatum {date}: drempelperiode {period}",
+        "date.no_period": "documentdatum {date}: geen drempelperiode bekend",
+        "date.none": "het document vermeldt geen datum",
+        "value.at_or_above": "geraamde waarde EUR {value} ligt op of boven de {kind} van EUR {threshold}",
+        "value.below": "geraamde waarde EUR {value} ligt onder de {kind} van EUR {threshold}",
+        "value.above_every": "geraamde waarde EUR {value} ligt boven elke {kind}, wat de datum ook is",
+        "value.below_every": "geraamde waarde EUR {value} ligt onder elke {kind}, wat de datum ook is",
+        "value.near_undated": "geraamde waarde EUR {value} ligt rond de drempel en de datum van het document, die de drempel bepaalt, is onbekend",
+        "value.procedure_above": "geen waarde vermeld, maar de procedure ({procedure}) wijst op een waarde op of boven de drempel",
+        "value.procedure_below": "geen waarde vermeld, maar de procedure ({procedure}) wijst op een waarde onder de drempel",
+        "value.none": "geen geraamde opdrachtwaarde en geen procedure die er een aangeeft: de ISV zijn verplicht als de waarde op of boven de drempel ligt, anders niet",
+        "decision.undecided": "onbeslist: {missing} valt niet uit het document af te lezen; de ISV zijn verplicht als de dienst tot de rijksoverheid hoort en de waarde op of boven de drempel ligt, anders niet",
+        "missing.authority": "de aanbestedende dienst (rijksoverheid of niet)",
+        "missing.value": "de geraamde opdrachtwaarde tegenover de drempel",
+        "kind.central": "drempel voor de rijksoverheid",
+        "kind.works": "drempel voor werken",
+        "join": " en ",
+    },
+}
+
+_NUMBER_WORDS = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    "nl": ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf"),
+}
+
+
+def number_word(count: int, lang: str) -> str:
+    """A small count as a word ("six", "zes"), as the messages write counts; larger ones as digits."""
+    words = _NUMBER_WORDS["en" if lang == "en" else "nl"]
+    return words[count] if 0 <= count < len(words) else str(count)
+
+
+def _amount(value: float | int, lang: str) -> str:
+    text = f"{value:,.0f}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
+def sentence(reason: Reason, lang: str = "en") -> str:
+    """The reason in `lang`; the English sentence is the one the report's `reasons` carries."""
+    table = SENTENCES["en" if lang == "en" else "nl"]
+    template = table[reason.code]
+    params = reason.params
+    if isinstance(template, tuple):
+        template = template[0] if params.get("count") == 1 else template[1]
+    return template.format(**{name: _shown(name, value, lang, table) for name, value in params.items()})
+
+
+def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) -> str:
+    if name in ("value", "threshold") and isinstance(value, int | float):
+        return _amount(value, lang)
+    if name == "known" and isinstance(value, int):
+        return number_word(value, lang)
+    if name == "kind":
+        return str(table[f"kind.{value}"])
+    if name == "missing" and isinstance(value, tuple):
+        # the date that fixes the threshold is part of "the value against the threshold"
+        return str(table["join"]).join(dict.fromkeys(str(table[f"missing.{'value' if m == 'date' else m}"]) for m in value))
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return "" if value is None else str(value)
