@@ -193,7 +193,12 @@ def reader_read_pdf(blobs: list[bytes]) -> int:
 
 
 def plumber(paths: list[Path]) -> int:
-    import pdfplumber
+    if not paths:
+        return 0
+    try:
+        import pdfplumber
+    except ImportError:
+        raise SystemExit('pdfplumber is not installed: pip install -e ".[bench]" (or --plumber-files 0)') from None
 
     pages = 0
     for path in paths:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import __version__
 from .document import Block, DocFormat, Document, ReadStatus
 
-SCHEMA_ID = "isv-checker/report/1"
+SCHEMA_ID: Literal["isv-checker/report/1"] = "isv-checker/report/1"
 
 
 class Checker(BaseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..report import Applicability, CategoryResult, Clause, SdgTarget
+from ..report import Applicability, CategoryResult, Clause, SdgTarget, Verdict
 from ..ruleset.load import Ruleset
 
 
-def verdict_of(readable: bool, applicability: Applicability | None, clause: Clause | None) -> str:
+def verdict_of(readable: bool, applicability: Applicability | None, clause: Clause | None) -> Verdict:
     if not readable or applicability is None or clause is None:
         return "unreadable"
     if applicability.isv_required is None:
