@@ -166,10 +166,10 @@ def test_rules_stage_failure_becomes_an_error_report(monkeypatch: pytest.MonkeyP
 
     real = engine.judge
 
-    def judge(document, ruleset):  # type: ignore[no-untyped-def]
+    def judge(document, ruleset, given=None):  # type: ignore[no-untyped-def]
         if document.readable:
             raise ValueError("simulated rules bug")
-        return real(document, ruleset)
+        return real(document, ruleset, given)
 
     monkeypatch.setattr(engine, "judge", judge)
     report = check_bytes(b"Internationale Sociale Voorwaarden\n", "x.txt")
