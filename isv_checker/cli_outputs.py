@@ -190,9 +190,9 @@ def sdg_table(
     rules: RulesOption = None,
 ) -> None:
     """Write the SDG contribution table for the annual report: .xlsx, .csv, .md, .docx or .html."""
-    from .render.sdg_outputs import SDG_FORMATS, render_sdg_table, sdg_format
-    from .render.sdg_sources import ReportSourceError, iter_reports
-    from .render.sdg_table import aggregate
+    from .sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format
+    from .sdg.sources import ReportSourceError, iter_reports
+    from .sdg.table import aggregate
     from .render.templates import TemplateError
 
     fmt = sdg_format(output)

@@ -13,9 +13,9 @@ import docx
 import pytest
 
 from isv_checker.cli import main
-from isv_checker.render.sdg_outputs import render_sdg_table, sdg_format, sdg_view
-from isv_checker.render.sdg_sources import READERS, ReportSourceError, iter_reports
-from isv_checker.render.sdg_table import NO_CATEGORY, Counts, aggregate
+from isv_checker.sdg.outputs import render_sdg_table, sdg_format, sdg_view
+from isv_checker.sdg.sources import READERS, ReportSourceError, iter_reports
+from isv_checker.sdg.table import NO_CATEGORY, Counts, aggregate
 from isv_checker.report import Report
 from isv_checker.ruleset.load import cached_ruleset
 
@@ -224,7 +224,7 @@ def test_xlsx_holds_table_chart_and_contracts(ruleset):
 
 
 def test_chart_is_a_png_of_every_category(ruleset):
-    from isv_checker.render.sdg_outputs import chart_png
+    from isv_checker.sdg.outputs import chart_png
 
     png = chart_png(sdg_view(aggregate(reports(), ruleset, year=2026), ruleset, "nl"))
     assert png.startswith(b"\x89PNG") and len(png) > 5000

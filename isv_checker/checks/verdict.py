@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..report import Applicability, CategoryResult, Clause, SdgTarget, Verdict
 from ..ruleset.load import Ruleset
+from ..sdg.links import Conditions, reached
 
 
 def verdict_of(readable: bool, applicability: Applicability | None, clause: Clause | None) -> Verdict:
@@ -20,20 +21,12 @@ def verdict_of(readable: bool, applicability: Applicability | None, clause: Clau
 
 def sdg_targets(ruleset: Ruleset, clause: Clause, categories: tuple[CategoryResult, ...], language: str) -> tuple[SdgTarget, ...]:
     """Targets the contract contributes to once the clause is applied (ISV.md section 6)."""
-    if not clause.present:
-        return ()
-    found = {e.id for e in clause.elements if e.found}
-    category_ids = {c.id for c in categories}
-    out: list[SdgTarget] = []
-    seen: set[str] = set()
-    for link in ruleset.sdg:
-        applies = (
-            link.when == "isv_applied"
-            or (link.when == "element" and link.element in found)
-            or (link.when == "category" and link.category in category_ids)
-        )
-        if applies and link.target not in seen:
-            seen.add(link.target)
-            title = link.title_en if language == "en" else link.title_nl
-            out.append(SdgTarget(target=link.target, goal=link.goal, title=title, rationale=link.rationale, rule=link.id))
-    return tuple(sorted(out, key=lambda t: tuple(int(p) if p.isdigit() else 99 for p in t.target.split("."))))
+    conditions = Conditions(
+        isv_applied=clause.present,
+        elements=frozenset(e.id for e in clause.elements if e.found),
+        categories=frozenset(c.id for c in categories),
+    )
+    return tuple(
+        SdgTarget(target=target, goal=link.goal, title=link.title_en if language == "en" else link.title_nl, rationale=link.rationale, rule=link.id)
+        for target, (link, *_) in reached(ruleset.sdg, conditions).items()
+    )

@@ -88,7 +88,8 @@ def advice_elements(report: Report) -> list[str]:
 def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     """The targets the contract reaches once ISV is fully applied (the links the SDG table counts),
     each marked `current` when the report already gives it."""
-    from .sdg_table import contract_links, target_key
+    from ..sdg.links import target_key
+    from ..sdg.table import contract_links
 
     t = messages(lang)
     current = {s.target for s in report.sdg_targets}

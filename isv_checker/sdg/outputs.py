@@ -15,11 +15,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..render.messages import format_eur, format_number, format_share, messages
+from ..render.templates import render_template
 from ..ruleset.load import Ruleset
 from .chart import Bar, share_chart
-from .messages import format_eur, format_number, format_share, messages
-from .sdg_table import NO_CATEGORY, Counts, Row, SdgTable
-from .templates import render_template
+from .table import NO_CATEGORY, Counts, Row, SdgTable
 
 SDG_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
 COUNT_FIELDS = ("contracts", "required", "complete", "incomplete", "missing")
@@ -253,7 +253,7 @@ def _xlsx(view: dict[str, Any], table: SdgTable, png: bytes) -> bytes:
 def _docx(view: dict[str, Any], png: bytes) -> bytes:
     from docx.shared import Cm, Pt
 
-    from .memo_docx import MUTED, add_table, new_document
+    from ..render.memo_docx import MUTED, add_table, new_document
 
     t = view["t"]
     document = new_document(title=view["title"], language=view["lang"], landscape=True)

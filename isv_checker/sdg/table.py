@@ -22,31 +22,25 @@ from dataclasses import dataclass, field
 from ..report import Report
 from ..ruleset.load import Ruleset
 from ..ruleset.models import SdgLink
+from .links import Conditions, reached, target_key
 
 NO_CATEGORY = "none"
 COUNTED = frozenset(("compliant", "incomplete", "missing", "not_required"))
 
 
-def target_key(target: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 99 for p in target.split("."))
-
-
 def contract_links(categories: Iterable[str], clause_present: bool, ruleset: Ruleset) -> dict[str, list[tuple[SdgLink, str]]]:
     """Per target, the (link, category row) pairs a contract reaches once ISV is fully applied.
 
-    Empty for a contract outside the ten categories without a clause: ISV does not concern it.
+    An `isv_applied` or `element` link counts in every category row of the contract (NO_CATEGORY for a
+    contract with a clause but no category), a `category` link only in its own. Empty for a contract
+    outside the ten categories without a clause: ISV does not concern it.
     """
     own = list(categories)
-    if not own and not clause_present:
-        return {}
     rows = own or [NO_CATEGORY]
-    out: dict[str, list[tuple[SdgLink, str]]] = {}
-    for link in ruleset.sdg:
-        if link.when in ("isv_applied", "element"):
-            out.setdefault(link.target, []).extend((link, row) for row in rows)
-        elif link.category in own:
-            out.setdefault(link.target, []).append((link, link.category))
-    return out
+    return {
+        target: [(link, row) for link in links for row in ([link.category] if link.when == "category" else rows)]
+        for target, links in reached(ruleset.sdg, Conditions.fully_applied(own, clause_present, ruleset)).items()
+    }
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,11 @@ def iter_json(path: Path) -> Iterator[Report]:
 
 
 def iter_database(path: Path) -> Iterator[Report]:
-    """The reports of a batch results database (`isv-check batch --db`)."""
+    """The reports of a batch results database (`isv-check batch --db`).
+
+    Only the store knows its tables, so this reader borrows it, imported here: reading JSON reports
+    never loads the batch runner.
+    """
     from ..batch.store import iter_stored_reports
 
     try:
