@@ -351,7 +351,7 @@ class _FakeServer:
 
 @pytest.fixture
 def serve_app():
-    from isv_checker.cli_web import register
+    from isv_checker.cli.web import register
 
     app = typer.Typer()
     register(app)

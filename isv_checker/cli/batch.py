@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from .batch.store import Filters
+    from ..batch.store import Filters
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -54,7 +54,7 @@ AuthorityOption = Annotated[str | None, typer.Option("--authority", help="Only d
 
 
 def _filters(verdict: Verdict | None, status: str | None, category: str | None, authority: str | None) -> Filters:
-    from .batch.store import Filters
+    from ..batch.store import Filters
 
     return Filters(verdict=verdict.value if verdict else None, status=status, category=category, authority=authority)
 
@@ -73,12 +73,12 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
-    from .batch.metadata import MetadataError, load_metadata
-    from .batch.progress import progress_for, summary_lines
-    from .batch.run import BatchOptions, run_batch
-    from .batch.runner import RunnerError
-    from .batch.store import StoreError
-    from .ruleset.load import RulesError
+    from ..batch.metadata import MetadataError, load_metadata
+    from ..batch.progress import progress_for, summary_lines
+    from ..batch.run import BatchOptions, run_batch
+    from ..batch.runner import RunnerError
+    from ..batch.store import StoreError
+    from ..ruleset.load import RulesError
 
     table = None
     if metadata is not None:
@@ -116,7 +116,7 @@ def results(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
 ) -> None:
     """Print the documents of a results database as a table, filtered."""
-    from .batch.store import Store, StoreError
+    from ..batch.store import Store, StoreError
 
     filters = _filters(verdict, status, category, authority)
     try:
@@ -158,9 +158,9 @@ def export(
     authority: AuthorityOption = None,
 ) -> None:
     """Export a results database: XLSX (a sheet per verdict and a summary), CSV or JSON Lines."""
-    from .batch.export import ExportError
-    from .batch.export import export as write_export
-    from .batch.store import StoreError
+    from ..batch.export import ExportError
+    from ..batch.export import export as write_export
+    from ..batch.store import StoreError
 
     try:
         count = write_export(db, output, _filters(verdict, status, category, authority))

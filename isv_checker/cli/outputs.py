@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from .report import Report
-    from .ruleset.load import Ruleset
+    from ..report import Report
+    from ..ruleset.load import Ruleset
 
 EXIT_OK, EXIT_ATTENTION, EXIT_ERROR = 0, 1, 2
 
@@ -67,7 +67,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _ruleset(rules: Path | None) -> Ruleset:
-    from .ruleset.load import RulesError, cached_ruleset, load_ruleset
+    from ..ruleset.load import RulesError, cached_ruleset, load_ruleset
 
     try:
         return load_ruleset(rules) if rules is not None else cached_ruleset()
@@ -87,7 +87,7 @@ def _exit_code(report: Report) -> int:
 
 
 def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
-    from .pipeline import check_bytes
+    from ..pipeline import check_bytes
 
     report = check_bytes(data, str(path), ruleset=ruleset)
     if not report.readable:
@@ -118,8 +118,8 @@ def memo(
     rules: RulesOption = None,
 ) -> None:
     """Write a compliance memo for the buyer: .docx, .md or .html (the extension decides)."""
-    from .render.memo import MEMO_FORMATS, memo_format, render_memo
-    from .render.templates import TemplateError
+    from ..render.memo import MEMO_FORMATS, memo_format, render_memo
+    from ..render.templates import TemplateError
 
     fmt = memo_format(output)
     if fmt is None:
@@ -150,10 +150,10 @@ def annotate(
     author: Annotated[str, typer.Option("--author", help="The author name the comments carry.")] = "isv-checker",
 ) -> None:
     """Write a copy of a DOCX draft with Word comments on the ISV evidence and the wording to add."""
-    from .document import DocFormat
-    from .readers.extraction import ReadFailure
-    from .readers.sniff import format_from_name, sniff
-    from .render.annotate import AnnotateError, annotate_docx
+    from ..document import DocFormat
+    from ..readers.extraction import ReadFailure
+    from ..readers.sniff import format_from_name, sniff
+    from ..render.annotate import AnnotateError, annotate_docx
 
     if output.suffix.lower() != ".docx":
         _fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
@@ -190,10 +190,10 @@ def sdg_table(
     rules: RulesOption = None,
 ) -> None:
     """Write the SDG contribution table for the annual report: .xlsx, .csv, .md, .docx or .html."""
-    from .sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format
-    from .sdg.sources import ReportSourceError, iter_reports
-    from .sdg.table import aggregate
-    from .render.templates import TemplateError
+    from ..render.templates import TemplateError
+    from ..sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format
+    from ..sdg.sources import ReportSourceError, iter_reports
+    from ..sdg.table import aggregate
 
     fmt = sdg_format(output)
     if fmt is None:

@@ -51,7 +51,7 @@ def _bound_port(server: Any, asked: int) -> int:
 def web_config(host: str, max_mb: int, rules: Path | None) -> dict[str, Any]:
     """The Flask config for `serve`'s options. On 127.0.0.1 or localhost only those host names are
     answered, so a web site cannot reach the page through a DNS name that points here."""
-    from .web.app import MB
+    from ..web.app import MB
 
     config: dict[str, Any] = {"MAX_CONTENT_LENGTH": max_mb * MB, "ISV_RULES": str(rules) if rules is not None else None}
     if host in LOOPBACK_NAMES:
@@ -68,8 +68,8 @@ def serve(
     """Start the local web page: upload a document, see the verdict and the evidence, download the memo."""
     from waitress.server import create_server  # type: ignore[import-untyped]
 
-    from .ruleset.load import RulesError
-    from .web import create_app
+    from ..ruleset.load import RulesError
+    from ..web import create_app
 
     try:
         app = create_app(web_config(host, max_mb, rules))

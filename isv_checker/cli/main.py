@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import __version__
-from .document import ReadStatus
-from .report import Report
+from .. import __version__
+from ..document import ReadStatus
+from ..report import Report
 
 if TYPE_CHECKING:
-    from .ruleset.load import Ruleset
-    from .ruleset.models import Rule
+    from ..ruleset.load import Ruleset
+    from ..ruleset.models import Rule
 
 app = typer.Typer(
     name="isv-check",
@@ -73,11 +73,11 @@ def scan(
     rules: Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder (a modified copy of rules/).")] = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
-    from .inputs import expand
-    from .pipeline import check
-    from .render.json import report_json
-    from .render.text import summary_lines
-    from .settings import ReadOptions
+    from ..inputs import expand
+    from ..pipeline import check
+    from ..render.json import report_json
+    from ..render.text import summary_lines
+    from ..settings import ReadOptions
 
     ruleset = load_rules(rules)
     inputs = expand(paths)
@@ -120,7 +120,7 @@ def scan(
 
 def load_rules(folder: Path | None) -> Ruleset:
     """The ruleset to check with; a broken rules folder is a usage error with the loader's message."""
-    from .ruleset.load import RulesError, cached_ruleset
+    from ..ruleset.load import RulesError, cached_ruleset
 
     try:
         return cached_ruleset(str(folder) if folder is not None else None)
@@ -160,7 +160,7 @@ def explain(
     rules: Annotated[Path | None, typer.Option("--rules", help="Look the rule up in this folder instead.")] = None,
 ) -> None:
     """Show what a rule matches, with a passing and a failing example from its own YAML."""
-    from .checks.matching import RuleMatcher
+    from ..checks.matching import RuleMatcher
 
     ruleset = load_rules(rules)
     rule = ruleset.rule(rule_id)
@@ -195,7 +195,7 @@ def explain(
 
 
 def _looks_english(text: str) -> bool:
-    from .language import detect_language
+    from ..language import detect_language
 
     return detect_language([text]) == "en"
 
@@ -220,9 +220,9 @@ def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
 
 # Commands of the later stages live in their own modules; they register on the same app, after `scan`,
 # `rules` and `explain` so `--help` lists the everyday command first.
-from .cli_batch import register as _register_batch  # noqa: E402
-from .cli_outputs import register as _register_outputs  # noqa: E402
-from .cli_web import register as _register_web  # noqa: E402
+from .batch import register as _register_batch  # noqa: E402
+from .outputs import register as _register_outputs  # noqa: E402
+from .web import register as _register_web  # noqa: E402
 
 _register_outputs(app)
 _register_batch(app)
