@@ -6,8 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from isv_checker import __version__
 from isv_checker.cli import main
+
+from .conftest import SAMPLES
 
 CLAUSE = "Artikel 3 Gepaste zorgvuldigheid\nDe Opdrachtnemer past gepaste zorgvuldigheid toe in de keten.\n"
 
@@ -108,3 +112,20 @@ def test_broken_rules_folder_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "c.txt").write_text(CLAUSE)
     assert main(["scan", str(tmp_path / "c.txt"), "--rules", str(tmp_path)]) == 2
     assert "ruleset.yaml: missing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["scan", "{doc}"], ["rules"], ["explain", "ISV-EL-REMEDY"], ["memo", "{doc}", "-o", "{tmp}/m.md"],
+     ["annotate", "{draft}", "-o", "{tmp}/a.docx"], ["sdg-table", "{tmp}/r.jsonl", "-o", "{tmp}/t.md"],
+     ["batch", "{doc}", "--db", "{tmp}/r.sqlite", "-q"], ["serve"]],
+    ids=lambda command: command[0],
+)
+def test_every_command_stops_on_a_broken_rules_folder_with_the_same_words(command, tmp_path, capsys):
+    (tmp_path / "c.txt").write_text(CLAUSE)
+    (tmp_path / "r.jsonl").write_text("")
+    values = {"doc": tmp_path / "c.txt", "draft": SAMPLES / "rws-bedrijfskleding-2024.docx", "tmp": tmp_path}
+    args = [part.format(**values) for part in command]
+    assert main([*args, "--rules", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("isv-check: the rules cannot be used: ") and "ruleset.yaml: missing" in err

@@ -2,7 +2,7 @@
 (query it) and `export` (hand it over as XLSX, CSV or JSON Lines). Flags map onto
 `isv_checker.batch`; nothing here checks anything.
 
-Exit codes:
+Exit codes (`exits.py`):
   batch    0 the run completed (files that could not be read are recorded with their status, not
            failures of the run); 2 usage error (a missing input, the database's folder missing or
            the file not a results database, a bad metadata CSV or rules folder, workers or the Dask
@@ -14,36 +14,17 @@ Exit codes:
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..report import Verdict
+from .exits import EXIT_INTERRUPTED, EXIT_OK, fail
+from .options import OcrOption, RulesOption, unusable_rules
+
 if TYPE_CHECKING:
     from ..batch.store import Filters
-
-EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    never = "never"
-    always = "always"
-
-
-class Verdict(str, Enum):
-    compliant = "compliant"
-    incomplete = "incomplete"
-    missing = "missing"
-    not_required = "not_required"
-    needs_review = "needs_review"
-    unreadable = "unreadable"
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"isv-check: {message}", err=True)
-    return typer.Exit(code)
 
 
 DbOption = Annotated[Path, typer.Option("--db", help="The results database (SQLite).")]
@@ -56,7 +37,7 @@ AuthorityOption = Annotated[str | None, typer.Option("--authority", help="Only d
 def _filters(verdict: Verdict | None, status: str | None, category: str | None, authority: str | None) -> Filters:
     from ..batch.store import Filters
 
-    return Filters(verdict=verdict.value if verdict else None, status=status, category=category, authority=authority)
+    return Filters(verdict=verdict, status=status, category=category, authority=authority)
 
 
 def batch(
@@ -67,8 +48,8 @@ def batch(
     memory: Annotated[int, typer.Option("--memory", help="MB of memory one worker may use (0: no cap); over it: status too_large.")] = 2048,
     metadata: Annotated[Path | None, typer.Option("--metadata", help="CSV of tender notices whose facts complete or override the documents'.")] = None,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786, instead of local workers.")] = None,
-    ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Check with the rules in this folder.")] = None,
+    ocr: OcrOption = "auto",
+    rules: RulesOption = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
@@ -85,18 +66,20 @@ def batch(
         try:
             table = load_metadata(metadata)
         except MetadataError as exc:
-            raise _fail(str(exc)) from None
+            fail(str(exc))
     options = BatchOptions(
-        workers=workers, timeout=timeout or None, memory_mb=memory or None, scheduler=scheduler, ocr=ocr.value,
+        workers=workers, timeout=timeout or None, memory_mb=memory or None, scheduler=scheduler, ocr=ocr,
         rules_dir=str(rules) if rules is not None else None, retry_failed=retry_failed,
     )
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
         summary = run_batch(archives, db, options, metadata=table, progress=progress)
-    except (FileNotFoundError, StoreError, RulesError, RunnerError) as exc:
-        raise _fail(str(exc)) from None
+    except RulesError as exc:
+        unusable_rules(exc)
+    except (FileNotFoundError, StoreError, RunnerError) as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
-        raise _fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED) from None
+        fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED)
     if not quiet:
         for line in summary_lines(summary):
             typer.echo(line, err=True)
@@ -122,7 +105,7 @@ def results(
     try:
         store = Store(db, create=False)
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     with store:
         total = store.count(filters)
         typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TABLE).rstrip())
@@ -165,9 +148,9 @@ def export(
     try:
         count = write_export(db, output, _filters(verdict, status, category, authority))
     except (StoreError, ExportError) as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+        fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {count} document(s) to {output}", err=True)
     raise typer.Exit(EXIT_OK)
 

@@ -1,24 +1,24 @@
-"""The `isv-check` command: parses flags, calls the library, prints. No checking logic lives here.
+"""The `isv-check` app and its everyday commands: `scan`, `rules` and `explain`.
 
-Exit codes, like a linter's:
-  0  every document is fine: compliant, or ISV not required
-  1  a document needs attention: clause missing or incomplete, needs review, empty, or needs OCR
-  2  usage error, or a file could not be read (corrupt, encrypted, unsupported, too large, error)
+The later stages' commands register on the same app from `outputs.py`, `batch.py` and `web.py`.
+Exit codes are `exits.py`'s contract.
 """
 
 from __future__ import annotations
 
 import sys
 from collections import Counter
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from .. import __version__
-from ..document import ReadStatus
-from ..report import Report
+from .batch import register as _register_batch
+from .exits import EXIT_ERROR, EXIT_OK, exit_code_for, fail
+from .options import OcrOption, RulesOption, load_rules
+from .outputs import register as _register_outputs
+from .web import register as _register_web
 
 if TYPE_CHECKING:
     from ..ruleset.load import Ruleset
@@ -32,18 +32,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_OK, EXIT_ATTENTION, EXIT_ERROR = 0, 1, 2
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    never = "never"
-    always = "always"
+OutputFormat = Literal["text", "json"]
 
 
 def _version(value: bool) -> None:
@@ -64,13 +53,13 @@ def _root(
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     blocks: Annotated[bool, typer.Option("--blocks", help="Include every text block in the JSON report.")] = False,
-    ocr: Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")] = OcrMode.auto,
+    ocr: OcrOption = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
     list_skipped: Annotated[bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")] = False,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder (a modified copy of rules/).")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
     from ..inputs import expand
@@ -82,9 +71,8 @@ def scan(
     ruleset = load_rules(rules)
     inputs = expand(paths)
     if not inputs.files:
-        typer.echo("isv-check: no documents found in the given paths", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    options = ReadOptions(ocr=ocr.value)
+        fail("no documents found in the given paths")
+    options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
     worst = EXIT_OK
     several = len(inputs.files) > 1
@@ -94,12 +82,12 @@ def scan(
             worst = max(worst, exit_code_for(report))
             if quiet:
                 continue
-            if output_format is OutputFormat.json:
+            if output_format == "json":
                 sink.write(report_json(report, indent=None if several else 2) + "\n")
             else:
                 sink.write("\n".join(summary_lines(report)) + "\n")
             sink.flush()
-        if not quiet and output_format is OutputFormat.text:
+        if not quiet and output_format == "text":
             if list_skipped:
                 for path, why in inputs.skipped:
                     sink.write(f"{path}: skipped ({why})\n")
@@ -118,21 +106,8 @@ def scan(
     raise typer.Exit(worst)
 
 
-def load_rules(folder: Path | None) -> Ruleset:
-    """The ruleset to check with; a broken rules folder is a usage error with the loader's message."""
-    from ..ruleset.load import RulesError, cached_ruleset
-
-    try:
-        return cached_ruleset(str(folder) if folder is not None else None)
-    except RulesError as exc:
-        typer.echo(f"isv-check: {exc}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
-
-
 @app.command("rules")
-def list_rules(
-    rules: Annotated[Path | None, typer.Option("--rules", help="List the rules in this folder instead.")] = None,
-) -> None:
+def list_rules(rules: RulesOption = None) -> None:
     """List every rule with its id and one-line description."""
     ruleset = load_rules(rules)
     typer.echo(f"ruleset {ruleset.info.id} {ruleset.info.version} (effective {ruleset.info.effective}) from {ruleset.directory}")
@@ -157,7 +132,7 @@ def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
 @app.command()
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, e.g. ISV-EL-ACTION-PLAN.")],
-    rules: Annotated[Path | None, typer.Option("--rules", help="Look the rule up in this folder instead.")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Show what a rule matches, with a passing and a failing example from its own YAML."""
     from ..checks.matching import RuleMatcher
@@ -167,8 +142,7 @@ def explain(
     if rule is None:
         known = [r.id for r in ruleset.rules() if rule_id.upper().split("-")[1:2] == r.id.split("-")[1:2]]
         hint = f"; rules of that kind: {', '.join(known)}" if known else "; `isv-check rules` lists them"
-        typer.echo(f"isv-check: no rule {rule_id!r}{hint}", err=True)
-        raise typer.Exit(EXIT_ERROR)
+        fail(f"no rule {rule_id!r}{hint}")
     typer.echo(f"{rule.id}: {rule.description}")
     for field in ("category", "element", "decoy", "strength", "role", "central_government"):
         if hasattr(rule, field):
@@ -200,30 +174,16 @@ def _looks_english(text: str) -> bool:
     return detect_language([text]) == "en"
 
 
-def exit_code_for(report: Report) -> int:
-    if report.status in (ReadStatus.EMPTY, ReadStatus.NEEDS_OCR):
-        return EXIT_ATTENTION
-    if not report.status.readable:
-        return EXIT_ERROR
-    return EXIT_ATTENTION if report.verdict in ("incomplete", "missing", "needs_review") else EXIT_OK
-
-
 def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
     if output is None:
         return sys.stdout
     try:
         return output.open("w", encoding="utf-8")
     except OSError as exc:
-        typer.echo(f"isv-check: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
+        fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-# Commands of the later stages live in their own modules; they register on the same app, after `scan`,
-# `rules` and `explain` so `--help` lists the everyday command first.
-from .batch import register as _register_batch  # noqa: E402
-from .outputs import register as _register_outputs  # noqa: E402
-from .web import register as _register_web  # noqa: E402
-
+# after `scan`, `rules` and `explain`, so `--help` lists the everyday command first
 _register_outputs(app)
 _register_batch(app)
 _register_web(app)

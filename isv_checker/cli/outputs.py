@@ -5,7 +5,7 @@ print; heavy libraries load inside the commands so `isv-check --help` stays quic
 written atomically (a temporary file in the target folder, then a rename), so a failed run never
 leaves half a memo behind and never touches the input.
 
-Exit codes: memo and annotate follow `scan` (0 fine, 1 needs attention); sdg-table gives 0; any
+Exit codes (`exits.py`): memo and annotate follow `scan` (0 fine, 1 needs attention); sdg-table gives 0; any
 error (unreadable input, a PDF to annotate, an unknown extension, an unwritable output) gives 2.
 """
 
@@ -14,43 +14,30 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from .exits import EXIT_OK, exit_code_for, fail
+from .options import LangOption, RulesOption, load_rules
 
 if TYPE_CHECKING:
     from ..report import Report
     from ..ruleset.load import Ruleset
 
-EXIT_OK, EXIT_ATTENTION, EXIT_ERROR = 0, 1, 2
-
-
-class Lang(str, Enum):
-    nl = "nl"
-    en = "en"
-
-
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the output: nl (default) or en.")]
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The file to write; its extension sets the format.")]
-RulesOption = Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"isv-check: {message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        _fail(f"cannot write {path}: the folder {folder} does not exist")
+        fail(f"cannot write {path}: the folder {folder} does not exist")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
+        fail(f"cannot write {path}: {exc.strerror or exc}")
     try:
         with os.fdopen(handle, "wb") as sink:
             sink.write(data)
@@ -63,27 +50,14 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
-
-
-def _ruleset(rules: Path | None) -> Ruleset:
-    from ..ruleset.load import RulesError, cached_ruleset, load_ruleset
-
-    try:
-        return load_ruleset(rules) if rules is not None else cached_ruleset()
-    except RulesError as exc:
-        _fail(f"the rules cannot be used: {exc}")
+        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _check_input(path: Path) -> None:
     if not path.exists():
-        _fail(f"{path}: no such file")
+        fail(f"{path}: no such file")
     if path.is_dir():
-        _fail(f"{path}: a folder; give one document")
-
-
-def _exit_code(report: Report) -> int:
-    return EXIT_ATTENTION if report.verdict in ("incomplete", "missing", "needs_review") else EXIT_OK
+        fail(f"{path}: a folder; give one document")
 
 
 def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
@@ -91,7 +65,7 @@ def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
 
     report = check_bytes(data, str(path), ruleset=ruleset)
     if not report.readable:
-        _fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}")
+        fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}")
     return report
 
 
@@ -100,7 +74,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        _fail(f"{path}: cannot read the file: {exc.strerror or exc}")
+        fail(f"{path}: cannot read the file: {exc.strerror or exc}")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -113,7 +87,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def memo(
     document: Annotated[Path, typer.Argument(help="The tender or contract document to check.")],
     output: OutputOption,
-    lang: LangOption = Lang.nl,
+    lang: LangOption = "nl",
     template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/memo.<format>.j2 (.md and .html only).")] = None,
     rules: RulesOption = None,
 ) -> None:
@@ -123,29 +97,29 @@ def memo(
 
     fmt = memo_format(output)
     if fmt is None:
-        _fail(f"{output}: unknown memo format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(MEMO_FORMATS))}")
+        fail(f"{output}: unknown memo format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(MEMO_FORMATS))}")
     if template is not None and fmt == "docx":
-        _fail("--template applies to .md and .html memos; the .docx memo is built without a template")
+        fail("--template applies to .md and .html memos; the .docx memo is built without a template")
     if template is not None and not template.is_file():
-        _fail(f"{template}: template not found")
+        fail(f"{template}: template not found")
     data = _read(document)
     if _same_file(document, output):
-        _fail(f"{output}: that is the document itself; write the memo to another file")
-    ruleset = _ruleset(rules)
+        fail(f"{output}: that is the document itself; write the memo to another file")
+    ruleset = load_rules(rules)
     report = _checked(data, document, ruleset)
     try:
-        rendered = render_memo(report, ruleset, fmt, lang.value, template=template, memo_date=dt.date.today())
+        rendered = render_memo(report, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
     except TemplateError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     write_atomic(output, rendered)
     typer.echo(f"wrote {output}: {report.verdict}", err=True)
-    raise typer.Exit(_exit_code(report))
+    raise typer.Exit(exit_code_for(report))
 
 
 def annotate(
     draft: Annotated[Path, typer.Argument(help="The draft as a Word document (.docx); it is never changed.")],
     output: OutputOption,
-    lang: LangOption = Lang.nl,
+    lang: LangOption = "nl",
     rules: RulesOption = None,
     author: Annotated[str, typer.Option("--author", help="The author name the comments carry.")] = "isv-checker",
 ) -> None:
@@ -156,7 +130,7 @@ def annotate(
     from ..render.annotate import AnnotateError, annotate_docx
 
     if output.suffix.lower() != ".docx":
-        _fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
+        fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
     data = _read(draft)
     try:
         fmt = sniff(data, draft.name)
@@ -164,28 +138,28 @@ def annotate(
         fmt = format_from_name(draft.name)
     if fmt is not DocFormat.DOCX:
         kind = fmt.value.upper() if fmt is not DocFormat.UNKNOWN else "not a Word document"
-        _fail(
+        fail(
             f"{draft}: annotate needs the draft as a Word document (.docx), and this is {kind}. "
             f"Comments cannot be added to it; make a memo instead: isv-check memo {draft} -o memo.docx"
         )
     if _same_file(draft, output):
-        _fail(f"{output}: that is the draft itself; the original is never changed, write the copy to another file")
-    ruleset = _ruleset(rules)
+        fail(f"{output}: that is the draft itself; the original is never changed, write the copy to another file")
+    ruleset = load_rules(rules)
     report = _checked(data, draft, ruleset)
     try:
-        annotated = annotate_docx(data, report, ruleset, lang.value, author=author)
+        annotated = annotate_docx(data, report, ruleset, lang, author=author)
     except AnnotateError as exc:
-        _fail(f"{draft}: {exc}")
+        fail(f"{draft}: {exc}")
     write_atomic(output, annotated.data)
     typer.echo(f"wrote {output}: {report.verdict}, {len(annotated.comments)} comment(s)", err=True)
-    raise typer.Exit(_exit_code(report))
+    raise typer.Exit(exit_code_for(report))
 
 
 def sdg_table(
     results: Annotated[list[Path], typer.Argument(help="Reports written by `isv-check scan --format json` (.json or .jsonl).")],
     output: OutputOption,
     year: Annotated[int | None, typer.Option("--year", help="Count only reports whose document date is in this year.")] = None,
-    lang: LangOption = Lang.nl,
+    lang: LangOption = "nl",
     template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/sdg_table.<format>.j2 (.md and .html only).")] = None,
     rules: RulesOption = None,
 ) -> None:
@@ -197,24 +171,24 @@ def sdg_table(
 
     fmt = sdg_format(output)
     if fmt is None:
-        _fail(f"{output}: unknown table format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(SDG_FORMATS))}")
+        fail(f"{output}: unknown table format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(SDG_FORMATS))}")
     if template is not None and fmt not in ("md", "html"):
-        _fail("--template applies to .md and .html tables")
+        fail("--template applies to .md and .html tables")
     if template is not None and not template.is_file():
-        _fail(f"{template}: template not found")
+        fail(f"{template}: template not found")
     if year is not None and not 2000 <= year <= 2100:
-        _fail(f"--year {year}: give a year such as 2026")
+        fail(f"--year {year}: give a year such as 2026")
     for path in results:
         _check_input(path)
-    ruleset = _ruleset(rules)
+    ruleset = load_rules(rules)
     try:
         table = aggregate((report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results))
     except ReportSourceError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
-        rendered = render_sdg_table(table, ruleset, fmt, lang.value, template=template)
+        rendered = render_sdg_table(table, ruleset, fmt, lang, template=template)
     except TemplateError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     write_atomic(output, rendered)
     typer.echo(f"wrote {output}: {table.total.contracts} contract(s) counted", err=True)
     raise typer.Exit(EXIT_OK)

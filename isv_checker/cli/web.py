@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-EXIT_OK, EXIT_ERROR = 0, 2
+from .exits import EXIT_OK, fail
+from .options import RulesOption, unusable_rules
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 THREADS = 4
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"isv-check: {message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
 
 
 def _is_loopback(host: str) -> bool:
@@ -63,7 +60,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines can reach the page only if it is not 127.0.0.1.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).", min=0, max=65535)] = 8765,
     max_mb: Annotated[int, typer.Option("--max-mb", help="Largest upload in megabytes.", min=1, max=2048)] = 25,
-    rules: Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Start the local web page: upload a document, see the verdict and the evidence, download the memo."""
     from waitress.server import create_server  # type: ignore[import-untyped]
@@ -74,13 +71,13 @@ def serve(
     try:
         app = create_app(web_config(host, max_mb, rules))
     except RulesError as exc:
-        _fail(f"the rules cannot be used: {exc}")
+        unusable_rules(exc)
     limit = app.config["MAX_CONTENT_LENGTH"]
     try:
         # waitress refuses far larger bodies itself; up to twice the limit the app answers with its own page
         server = create_server(app, host=host, port=port, threads=THREADS, max_request_body_size=2 * limit + 1024 * 1024)
     except (OSError, ValueError) as exc:
-        _fail(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}")
+        fail(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}")
     url = _url(host, _bound_port(server, port))
     typer.echo(f"isv-check serve: open {url} in your browser; Ctrl+C stops it.", err=True)
     if not _is_loopback(host):
