@@ -78,6 +78,24 @@ def test_exit_code_one_for_empty_document(tmp_path):
     assert main(["scan", str(path), "-q"]) == 1
 
 
+def test_scan_memo_and_annotate_agree_on_an_empty_or_corrupt_document(tmp_path, capsys):
+    """Regression: `memo` exited 2 on an empty document where `scan` exits 1. A document's exit code is
+    the document's, whichever command checked it; memo and annotate write nothing for either."""
+    import docx
+
+    empty_text, empty_docx, corrupt = tmp_path / "leeg.txt", tmp_path / "leeg.docx", tmp_path / "kapot.docx"
+    empty_text.write_text("\n\n")
+    docx.Document().save(str(empty_docx))
+    corrupt.write_bytes(b"PK\x03\x04 not really a zip")
+    for document, code in ((empty_text, 1), (empty_docx, 1), (corrupt, 2)):
+        assert main(["scan", str(document), "-q"]) == code, document
+        assert main(["memo", str(document), "-o", str(tmp_path / "memo.md")]) == code, document
+        assert f"{document}: cannot be checked: " in capsys.readouterr().err
+        if document.suffix == ".docx":
+            assert main(["annotate", str(document), "-o", str(tmp_path / "copy.docx")]) == code, document
+    assert not (tmp_path / "memo.md").exists() and not (tmp_path / "copy.docx").exists()
+
+
 def test_usage_errors_exit_two(tmp_path, capsys):
     assert main(["scan"]) == 2
     assert main(["scan", str(tmp_path / "empty-dir-does-not-exist"), "--format", "xml"]) == 2

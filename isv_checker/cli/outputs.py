@@ -5,8 +5,9 @@ print; heavy libraries load inside the commands so `isv-check --help` stays quic
 written atomically (a temporary file in the target folder, then a rename), so a failed run never
 leaves half a memo behind and never touches the input.
 
-Exit codes (`exits.py`): memo and annotate follow `scan` (0 fine, 1 needs attention); sdg-table gives 0; any
-error (unreadable input, a PDF to annotate, an unknown extension, an unwritable output) gives 2.
+Exit codes (`exits.py`): memo and annotate give the checked document's code, as `scan` does (an
+empty document 1, a corrupt one 2, and no output for either); sdg-table gives 0; a usage error (a
+PDF to annotate, an unknown extension, an unwritable output) gives 2.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
 
     report = check_bytes(data, str(path), ruleset=ruleset)
     if not report.readable:
-        fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}")
+        fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}", exit_code_for(report))
     return report
 
 
