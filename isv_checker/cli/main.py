@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TextIO
 
 import typer
 
@@ -174,7 +174,7 @@ def _looks_english(text: str) -> bool:
     return detect_language([text]) == "en"
 
 
-def _open_output(output: Path | None):  # type: ignore[no-untyped-def]
+def _open_output(output: Path | None) -> TextIO:
     if output is None:
         return sys.stdout
     try:
