@@ -128,8 +128,8 @@ def run_batch(
         summary.run_id = store.begin_run(ruleset_id=ref.id, ruleset_version=ref.version, runner=runner.description,
                                          inputs=[os.path.abspath(p) for p in paths])
         pending: dict[int, _Pending] = {}
-        in_flight: dict[tuple[str, str], int] = {}
-        waiting: dict[tuple[str, str], list[tuple[Item, GivenFacts | None]]] = {}
+        in_flight: dict[tuple[str, str, str], int] = {}
+        waiting: dict[tuple[str, str, str], list[tuple[Item, GivenFacts | None]]] = {}
 
         def base_row(item: Item, sha256: str | None, size: int | None, metadata_key: str) -> dict[str, Any]:
             return {"source": item.source, "name": item.name, "size": size, "sha256": sha256, "ruleset_id": ref.id,
