@@ -7,7 +7,7 @@ Shared by `benchmarks/accuracy.py` (prints the figures) and the test that holds 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .report import VERDICTS, Report
+from .ruleset.load import cached_ruleset
 
 
 @dataclass
@@ -75,15 +76,23 @@ def load_labels(path: Path) -> dict[str, dict[str, Any]]:
     return labels
 
 
-def evaluate(labels: dict[str, dict[str, Any]], folder: Path, check: Callable[[Path], Report]) -> Evaluation:
+def evaluate(
+    labels: dict[str, dict[str, Any]],
+    folder: Path,
+    check: Callable[[Path], Report],
+    *,
+    elements: Sequence[str] | None = None,
+) -> Evaluation:
+    """`elements`: the element ids to score, by default the bundled ruleset's (the one `check` uses by default)."""
     result = Evaluation()
+    element_ids = tuple(elements) if elements is not None else cached_ruleset().vocabulary.elements
     for name, label in sorted(labels.items()):
         report = check(folder / name)
-        _score(result, name, label, report)
+        _score(result, name, label, report, element_ids)
     return result
 
 
-def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report) -> None:
+def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report, element_ids: tuple[str, ...]) -> None:
     result.documents += 1
     expected, got = label["verdict"], report.verdict or "unreadable"
     result.confusion[(expected, got)] += 1
@@ -101,7 +110,7 @@ def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report)
         result.mistakes.append(f"{name}: categories {sorted(predicted_categories)}, labelled {sorted(labelled_categories)}")
     found = {e.id for e in report.clause.elements if e.found} if report.clause else set()
     labelled_elements = set(label.get("elements_present") or ())
-    for element in ("due_diligence", "standards", "risk_analysis", "action_plan", "reporting", "remedy"):
+    for element in element_ids:
         result.elements.setdefault(element, Score()).add(element in found, element in labelled_elements)
     if found != labelled_elements:
         result.mistakes.append(

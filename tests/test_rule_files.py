@@ -1,7 +1,7 @@
 """Checks rules/categories.yaml, rules/authorities.yaml and rules/sdg.yaml on their own.
 
 Every record must validate against its pydantic model (a failure names the record), the categories
-and groups must be consistent, CPV prefixes must not overlap between categories, a few real CPV
+and groups must be consistent with each other and with the vocabulary in rules/ruleset.yaml, CPV prefixes must not overlap between categories, a few real CPV
 codes must map to the expected category, and every rule's examples must behave with both the Dutch
 and the English blank tokenizer.
 """
@@ -17,13 +17,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from isv_checker.ruleset.models import (
-    CATEGORY_IDS,
-    ELEMENT_IDS,
     AuthorityRule,
     CategoryRule,
     Group,
     Rule,
     SdgLink,
+    Vocabulary,
 )
 
 # spaCy warns (W036) when a rule has no wildcard pattern and its Matcher stays empty; that is expected here.
@@ -37,6 +36,10 @@ def _load(name: str) -> dict[str, Any]:
     data = yaml.safe_load((RULES / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict), f"{name}: must hold a mapping at the top"
     return data
+
+
+VOCABULARY = Vocabulary.model_validate(_load("ruleset.yaml")["vocabulary"])
+CATEGORY_IDS, ELEMENT_IDS = VOCABULARY.categories, VOCABULARY.elements
 
 
 def _validate(name: str, key: str, model: type[BaseModel]) -> list[Any]:

@@ -98,7 +98,7 @@ def test_a_new_rule_needs_no_python(tmp_path):
 
     rules = _copy(tmp_path)
     _edit(rules / "decoys.yaml", lambda d: d["decoys"].append({
-        "id": "ISV-DECOY-PSO", "decoy": "pso", "description": "The PSO ladder rates social enterprise.",
+        "id": "ISV-DECOY-PSO", "decoy": "pso", "effect": "passage", "description": "The PSO ladder rates social enterprise.",
         "reason_nl": "De PSO gaat over sociaal ondernemen.", "reason_en": "The PSO is about social enterprise.",
         "match": {"terms": ["pso-keurmerk"]},
         "examples": {"match": ["Het PSO-keurmerk telt mee."], "no_match": ["De ISV zijn van toepassing."]},

@@ -5,7 +5,8 @@ A clause is found from anchors: its name (ISV, Internationale Sociale Voorwaarde
 taken: the section under an anchor heading, an annex the anchor refers to, the row of a Q&A table,
 or the anchor's paragraph with the list items and paragraphs that follow it. Elements count only
 inside those regions. Decoys cancel anchors (a negation, "ISV" as a software vendor, a table of
-contents) or rule a passage out (Social Return, exclusion grounds), and are reported with the reason.
+contents) or rule a passage out (Social Return, exclusion grounds), and are reported with the reason;
+which of these a decoy does is its rule's `effect`, so a new decoy needs no code here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from .hits import HitIndex
 
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
-NEGATION_REACH = 80
 _ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
 ANNEX_REF = re.compile(rf"\b({'|'.join(_ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
@@ -177,7 +177,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
 
     # Passage decoys: Social Return, exclusion grounds and the like rule their block out as substance.
     for rule in ruleset.decoys:
-        if rule.scope != "block":
+        if rule.cancels_anchors:
             continue
         for hit in hits.by_rule.get(rule.id, ()):
             if rule.sections and not _in_sections(document, hit.block, rule.sections):
@@ -185,7 +185,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             decoy_blocks.setdefault(hit.block, []).append(hit.start)
             record(rule, hit)
 
-    anchor_decoys = [r for r in ruleset.decoys if r.scope == "anchor"]
+    anchor_decoys = [r for r in ruleset.decoys if r.cancels_anchors]
     anchors: list[int] = []
     candidates = sorted({h.block for rule in name_rules | substance_rules for h in hits.by_rule.get(rule, ())})
     for block in (document.blocks[i] for i in candidates):
@@ -292,6 +292,9 @@ def _cancelling_decoy(
     hits: HitIndex,
     obligation_rules: set[str],
 ) -> tuple[DecoyRule, Hit] | None:
+    """The decoy that cancels this block's anchors, with the hit to report: the first in file order whose
+    `effect` holds here, else, for a block shaped like a table-of-contents line, the first `toc_lines` decoy
+    (such a line often stands under no heading a decoy's `sections` could name)."""
     block = document.blocks[index]
     anchors = names + substance
     decoy_ids = {rule.id for rule in decoys}
@@ -302,16 +305,20 @@ def _cancelling_decoy(
                 continue
             if rule.sections and not _in_sections(document, index, rule.sections):
                 continue
-            if rule.decoy == "independent_software_vendor" and not substance:
+            if rule.effect == "always":
                 return rule, hit
-            if rule.decoy == "negation" and any(abs(hit.start - a.end) <= NEGATION_REACH or abs(a.start - hit.end) <= NEGATION_REACH for a in anchors):
+            if rule.effect == "without_substance" and not substance:
                 return rule, hit
-            if rule.decoy == "policy_mention" and not _binding(block.text, anchors, hits.in_block(index, obligation_rules)):
+            if rule.effect == "near_anchor" and any(_within(hit, a, rule.reach or 0) for a in anchors):
                 return rule, hit
-            if rule.decoy in ("toc_mention", "definition_mention"):
+            if rule.effect == "unless_binding" and not _binding(block.text, anchors, hits.in_block(index, obligation_rules)):
                 return rule, hit
     if names and block.text.rstrip()[-1:].isdigit() and TOC_LINE.search(block.text[-_TOC_TAIL:]):
-        toc = next((r for r in decoys if r.decoy == "toc_mention"), None)
+        toc = next((r for r in decoys if r.toc_lines), None)
         if toc is not None:
             return toc, names[0]
     return None
+
+
+def _within(decoy: Hit, anchor: Hit, reach: int) -> bool:
+    return abs(decoy.start - anchor.end) <= reach or abs(anchor.start - decoy.end) <= reach

@@ -144,9 +144,13 @@ def explain(
         hint = f"; rules of that kind: {', '.join(known)}" if known else "; `isv-check rules` lists them"
         fail(f"no rule {rule_id!r}{hint}")
     typer.echo(f"{rule.id}: {rule.description}")
-    for field in ("category", "element", "decoy", "strength", "role", "central_government"):
+    for field in ("category", "element", "decoy", "effect", "strength", "role", "central_government"):
         if hasattr(rule, field):
             typer.echo(f"  {field}: {getattr(rule, field)}")
+    for field in ("reach", "toc_lines", "sections"):  # a decoy's optional fields, when set
+        value = getattr(rule, field, None)
+        if value:
+            typer.echo(f"  {field}: {', '.join(value) if isinstance(value, tuple) else str(value).lower()}")
     spec = rule.match
     if spec.terms:
         typer.echo(f"  matches any of: {', '.join(spec.terms)}")

@@ -28,6 +28,7 @@ from .models import (
     SdgLink,
     Threshold,
     ValueContext,
+    Vocabulary,
 )
 
 DEFAULT_RULES_DIR = data_dir("rules")
@@ -42,6 +43,7 @@ class RulesError(Exception):
 @dataclass(frozen=True, eq=False)
 class Ruleset:
     info: RulesetInfo
+    vocabulary: Vocabulary
     directory: Path
     categories: tuple[CategoryRule, ...]
     groups: tuple[Group, ...]
@@ -101,6 +103,14 @@ def _records(path: Path, data: dict[str, Any], key: str, model: type[M]) -> tupl
     return tuple(out)
 
 
+def _section(path: Path, data: dict[str, Any], key: str, model: type[M]) -> M:
+    try:
+        return model.model_validate(data.get(key))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise RulesError(f"{path}: `{key}:` {first['loc']}: {first['msg']}") from None
+
+
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
     raw = data.get(key)
     if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
@@ -117,12 +127,9 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         "ruleset", "categories", "authorities", "thresholds", "applicability", "clause", "elements", "decoys", "sdg",
     )}
     data = {name: _read_yaml(path) for name, path in files.items()}
-    try:
-        info = RulesetInfo.model_validate(data["ruleset"].get("ruleset"))
-    except ValidationError as exc:
-        raise RulesError(f"{files['ruleset']}: `ruleset:` {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
     ruleset = Ruleset(
-        info=info,
+        info=_section(files["ruleset"], data["ruleset"], "ruleset", RulesetInfo),
+        vocabulary=_section(files["ruleset"], data["ruleset"], "vocabulary", Vocabulary),
         directory=root,
         categories=_records(files["categories"], data["categories"], "categories", CategoryRule),
         groups=_records(files["categories"], data["categories"], "groups", Group),
@@ -146,17 +153,52 @@ def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
         if rule.id in seen:
             raise RulesError(f"rule id {rule.id} is used twice ({seen[rule.id]} and {type(rule).__name__})")
         seen[rule.id] = type(rule).__name__
-    categories = {c.category for c in ruleset.categories}
-    missing = set(c for g in ruleset.groups for c in g.categories) - categories
-    if missing:
-        raise RulesError(f"{files['categories']}: groups name unknown categories: {', '.join(sorted(missing))}")
-    elements = {e.element for e in ruleset.elements}
-    if len(elements) != len(ruleset.elements) or len(elements) != 6:
-        raise RulesError(f"{files['elements']}: needs exactly one rule for each of the six clause elements")
+    _check_vocabulary(ruleset, files)
     periods = sorted(ruleset.thresholds, key=lambda t: t.start)
     for before, after in zip(periods, periods[1:]):
         if after.start <= before.end:
             raise RulesError(f"{files['thresholds']}: periods {before.id} and {after.id} overlap")
+
+
+def _check_vocabulary(ruleset: Ruleset, files: dict[str, Path]) -> None:
+    """Every element, category, group and SDG link names a declared id, and each declared element and
+    category has exactly one rule: the vocabulary is what the messages count ("the six elements")."""
+    declared = files["ruleset"]
+    vocabulary = {"element": ("elements", ruleset.vocabulary.elements), "category": ("categories", ruleset.vocabulary.categories)}
+
+    def unknown(path: Path, owner: str, kind: str, ident: str | None) -> RulesError:
+        key, known = vocabulary[kind]
+        return RulesError(f"{path}: {owner}: {kind} {ident!r} is not declared in {declared} (`vocabulary: {key}:` {', '.join(known)})")
+
+    for kind, path, claims in (
+        ("element", files["elements"], [(r.id, r.element) for r in ruleset.elements]),
+        ("category", files["categories"], [(r.id, r.category) for r in ruleset.categories]),
+    ):
+        known = vocabulary[kind][1]
+        owners: dict[str, str] = {}
+        for rule_id, ident in claims:
+            if ident not in known:
+                raise unknown(path, f"rule {rule_id}", kind, ident)
+            if ident in owners:
+                raise RulesError(f"{path}: rule {rule_id}: {kind} {ident!r} already has rule {owners[ident]}")
+            owners[ident] = rule_id
+        ruleless = [i for i in known if i not in owners]
+        if ruleless:
+            raise RulesError(f"{path}: no rule for the {kind} {', '.join(ruleless)} declared in {declared}")
+    groups = {g.id: g for g in ruleset.groups}
+    for group in ruleset.groups:
+        for category in group.categories:
+            if category not in ruleset.vocabulary.categories:
+                raise unknown(files["categories"], f"group {group.id}", "category", category)
+    for rule in ruleset.categories:
+        group = groups.get(rule.group)
+        if group is None or rule.category not in group.categories:
+            raise RulesError(f"{files['categories']}: rule {rule.id}: group {rule.group!r} is not a group under `groups:` that lists {rule.category}")
+    for link in ruleset.sdg:
+        if link.when == "element" and link.element not in ruleset.vocabulary.elements:
+            raise unknown(files["sdg"], f"rule {link.id}", "element", link.element)
+        if link.when == "category" and link.category not in ruleset.vocabulary.categories:
+            raise unknown(files["sdg"], f"rule {link.id}", "category", link.category)
 
 
 @lru_cache(maxsize=4)

@@ -2,7 +2,9 @@
 
 Rules are data: a rule has a stable id (`ISV-...`), a one-line description, what it matches, and
 examples that must and must not match (run as tests and shown by `isv-check explain`). The engine
-reads these records; adding a category, a decoy or a phrasing needs no Python change.
+reads these records; adding a category, an element, a decoy or a phrasing needs no Python change.
+Which element and category ids exist is data too (`Vocabulary`, in `ruleset.yaml`): the loader checks
+every rule, group and SDG link against it, so no id is spelled out in Python.
 """
 
 from __future__ import annotations
@@ -14,11 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 RULE_ID = re.compile(r"^ISV-[A-Z0-9]+(?:-[A-Z0-9]+)*$")
-ELEMENT_IDS = ("due_diligence", "standards", "risk_analysis", "action_plan", "reporting", "remedy")
-CATEGORY_IDS = (
-    "workwear", "catering", "paper_print", "energy", "waste",
-    "office_supplies", "laboratory", "ict_workplace", "datacenters", "data_connections",
-)
+VOCABULARY_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
 class _Strict(BaseModel):
@@ -77,7 +75,7 @@ class Rule(_Strict):
 
 
 class CategoryRule(Rule):
-    category: Literal[CATEGORY_IDS]  # type: ignore[valid-type]
+    category: str = Field(description="an id from `vocabulary.categories` in ruleset.yaml")
     name_nl: str
     name_en: str
     group: str
@@ -99,7 +97,7 @@ class Group(_Strict):
     id: str
     name_nl: str
     name_en: str
-    categories: tuple[Literal[CATEGORY_IDS], ...] = Field(min_length=1)  # type: ignore[valid-type]
+    categories: tuple[str, ...] = Field(min_length=1, description="ids from `vocabulary.categories`")
 
 
 class AuthorityRule(Rule):
@@ -107,7 +105,7 @@ class AuthorityRule(Rule):
 
 
 class ElementRule(Rule):
-    element: Literal[ELEMENT_IDS]  # type: ignore[valid-type]
+    element: str = Field(description="an id from `vocabulary.elements` in ruleset.yaml")
     name_nl: str
     name_en: str
     model_wording_nl: str = Field(min_length=40)
@@ -120,17 +118,51 @@ class AnchorRule(Rule):
     )
 
 
+DecoyEffect = Literal["passage", "always", "near_anchor", "unless_binding", "without_substance"]
+
+
 class DecoyRule(Rule):
+    """A look-alike of the clause. What it does is its `effect`, never its name:
+
+    - passage: its passage cannot be the clause (Social Return, exclusion grounds): a substance anchor
+      in the same sentence does not count, and its block lends no elements to an anchor not made binding;
+    - always: it cancels the clause anchors in its block (a table of contents, a definitions list);
+    - near_anchor: it cancels them when it stands within `reach` characters of one (a negation);
+    - unless_binding: it cancels them unless an obligation binds an anchor in its sentence (a policy mention);
+    - without_substance: it cancels a block that names the clause but has none of its substance (ISV as
+      Independent Software Vendor).
+
+    `toc_lines: true` makes it cancel, too, a name anchor in any block shaped like a table-of-contents
+    line (text, dot leader or tab, page number), under whatever heading it stands.
+    """
+
     decoy: str
     reason_nl: str
     reason_en: str
-    scope: Literal["block", "anchor"] = Field(
-        default="block",
-        description="block: a decoy passage that cannot count as the clause; anchor: it cancels a clause anchor in the same block",
+    effect: DecoyEffect = Field(description="what a hit does; see the class docstring")
+    reach: int | None = Field(
+        default=None, ge=1, le=2000, description="near_anchor only: the most characters between the decoy and an anchor"
+    )
+    toc_lines: bool = Field(
+        default=False, description="also cancels a name anchor in a block shaped like a table-of-contents line"
     )
     sections: tuple[str, ...] = Field(
         default=(), description="only fires in blocks under a heading containing one of these words (e.g. 'inhoudsopgave')"
     )
+
+    @property
+    def cancels_anchors(self) -> bool:
+        return self.effect != "passage"
+
+    @model_validator(mode="after")
+    def _fields_fit_effect(self) -> DecoyRule:
+        if self.effect == "near_anchor" and self.reach is None:
+            raise ValueError("`effect: near_anchor` needs `reach:` (characters between the decoy and an anchor)")
+        if self.effect != "near_anchor" and self.reach is not None:
+            raise ValueError("`reach:` applies only to `effect: near_anchor`")
+        if self.toc_lines and not self.cancels_anchors:
+            raise ValueError("`toc_lines: true` needs an effect that cancels anchors, not `passage`")
+        return self
 
 
 class Threshold(_Strict):
@@ -171,10 +203,10 @@ class SdgLink(_Strict):
 
     @model_validator(mode="after")
     def _condition(self) -> SdgLink:
-        if self.when == "element" and self.element not in ELEMENT_IDS:
-            raise ValueError(f"{self.id}: `when: element` needs `element:` one of {', '.join(ELEMENT_IDS)}")
-        if self.when == "category" and self.category not in CATEGORY_IDS:
-            raise ValueError(f"{self.id}: `when: category` needs `category:` one of {', '.join(CATEGORY_IDS)}")
+        if self.when == "element" and not self.element:
+            raise ValueError(f"{self.id}: `when: element` needs `element:` (an id from `vocabulary.elements`)")
+        if self.when == "category" and not self.category:
+            raise ValueError(f"{self.id}: `when: category` needs `category:` (an id from `vocabulary.categories`)")
         if int(self.target.split(".")[0]) != self.goal:
             raise ValueError(f"{self.id}: target {self.target} is not under goal {self.goal}")
         return self
@@ -185,3 +217,22 @@ class RulesetInfo(_Strict):
     version: str
     effective: dt.date
     description: str
+
+
+class Vocabulary(_Strict):
+    """The clause elements and risk categories this ruleset knows, in `ruleset.yaml`: the ids its rules,
+    groups and SDG links may name, and the counts its messages state ("the six elements")."""
+
+    elements: tuple[str, ...] = Field(min_length=1)
+    categories: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("elements", "categories")
+    @classmethod
+    def _ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for ident in value:
+            if not VOCABULARY_ID.match(ident):
+                raise ValueError(f"id {ident!r} must be lower-case words joined by underscores (e.g. action_plan)")
+        repeated = sorted({i for i in value if value.count(i) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} declared twice")
+        return value
