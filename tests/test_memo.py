@@ -111,8 +111,8 @@ def test_docx_memo_in_english(ruleset):
         ("pve-werkplekapparatuur-2023", "Of de ISV verplicht zijn, is niet vast te stellen: de aanbestedende dienst is niet herkend."),
     ],
 )
-def test_verdict_in_one_sentence(name, sentence):
-    assert sentence in verdict_sentence(frozen(name), "nl")
+def test_verdict_in_one_sentence(name, sentence, ruleset):
+    assert sentence in verdict_sentence(frozen(name), ruleset, "nl")
 
 
 def test_missing_clause_gets_model_wording_for_all_six_elements_in_the_documents_language(ruleset):

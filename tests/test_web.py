@@ -100,7 +100,7 @@ def test_result_page_shows_verdict_checklist_and_linked_marks(client, checked, n
     assert response.status_code == 200
     page = tree(response)
     verdict = page.xpath("string(//*[@id='verdict'])")
-    labels = messages("nl")
+    labels = messages("nl", cached_ruleset().vocabulary)
     assert labels[f"verdict_{report.verdict}"] in verdict
     marks = {m.get("id") for m in page.xpath("//mark[@id]")}
     assert marks, "evidence is highlighted in the text"

@@ -158,7 +158,7 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
     if categories:
         because("categories.found", count=len(categories), categories=tuple(c.id for c in categories))
     else:
-        because("categories.none", known=len({c.category for c in ruleset.categories}))
+        because("categories.none", known=len(ruleset.vocabulary.categories))
     if date:
         if period:
             because("date.period", facts.date_source, date=date.isoformat(), period=f"{period.start.year}-{period.end.year}")

@@ -85,7 +85,7 @@ def scan(
             if output_format == "json":
                 sink.write(report_json(report, indent=None if several else 2) + "\n")
             else:
-                sink.write("\n".join(summary_lines(report)) + "\n")
+                sink.write("\n".join(summary_lines(report, ruleset.vocabulary)) + "\n")
             sink.flush()
         if not quiet and output_format == "text":
             if list_skipped:

@@ -226,7 +226,7 @@ def _top_child(paragraph: Any, element: Any) -> Any:
 class _Locator:
     """Finds where a piece of evidence sits in the copy's body, numbering paragraphs as the reader does."""
 
-    def __init__(self, document: Any, lang: str) -> None:
+    def __init__(self, document: Any, lang: str, t: dict[str, str]) -> None:
         from ..readers.docx import counted_paragraphs
 
         numbering = None
@@ -235,7 +235,7 @@ class _Locator:
         except (KeyError, NotImplementedError, AttributeError):
             numbering = None
         self.lang = lang
-        self.t = messages(lang)
+        self.t = t
         self.paragraphs = {c.number: c for c in counted_paragraphs(document.element.body, document.styles.element, numbering)}
         if not self.paragraphs:
             raise AnnotateError("the document body has no paragraph with text to put comments on")
@@ -371,9 +371,9 @@ def _quote_line(t: dict[str, str], evidence: Evidence, lang: str) -> str:
 
 def _plan(report: Report, ruleset: Ruleset, lang: str) -> Iterator[tuple[str, Evidence | None, str]]:
     """(kind, evidence to anchor on or None, comment text) for every comment, in the order they are added."""
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     clause = report.clause
-    summary = t["c_summary"].format(sentence=verdict_sentence(report, lang))
+    summary = t["c_summary"].format(sentence=verdict_sentence(report, ruleset, lang))
     ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
     yield "summary", None, summary + "\n" + t["c_summary_rules"].format(ruleset=ruleset_text, version=report.checker.version)
     clause_evidence = clause.evidence[0] if clause is not None and clause.present and clause.evidence else None
@@ -431,8 +431,8 @@ def annotate_docx(
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for packages it refuses
         raise AnnotateError(f"python-docx cannot open this Word package ({type(exc).__name__}: {exc}); save it as a plain .docx") from None
-    t = messages(lang)
-    locator = _Locator(document, lang)
+    t = messages(lang, ruleset.vocabulary)
+    locator = _Locator(document, lang, t)
     placed: list[Placed] = []
     for kind, evidence, text in _plan(report, ruleset, lang):
         try:

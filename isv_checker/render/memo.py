@@ -2,7 +2,7 @@
 
 `memo_view(report, ruleset, lang)` turns a `Report` into plain dicts and lists in the memo's
 language: the verdict in one sentence, why (categories, authority, value against the threshold),
-the six elements with their quoted words, the decoys set aside and why, what to do (model wording
+the elements with their quoted words, the decoys set aside and why, what to do (model wording
 from `rules/elements.yaml` for each missing element), and the SDG targets. The Markdown and HTML
 memos render it through `templates/memo.*.j2`; `memo_docx` builds a Word document from it.
 Nothing here reads the document: only the report and the rules.
@@ -56,14 +56,15 @@ def needs_review_gap(report: Report, t: dict[str, str]) -> str:
     return t["gap_other"]
 
 
-def verdict_sentence(report: Report, lang: str) -> str:
+def verdict_sentence(report: Report, ruleset: Ruleset, lang: str) -> str:
     """The verdict in one sentence, as the memo and the marked-up copy state it."""
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     verdict = report.verdict or "unreadable"
     clause = report.clause
-    found = sum(e.found for e in clause.elements) if clause else 0
+    elements = clause.elements if clause else ()
+    found = sum(e.found for e in elements)
     if verdict == "incomplete":
-        missing = 6 - found
+        missing = len(elements) - found
         return t["sentence_incomplete_one"] if missing == 1 else t["sentence_incomplete"].format(missing=missing)
     if verdict == "not_required" and clause is not None and clause.present:
         return t["sentence_not_required_clause"].format(found=found)
@@ -91,7 +92,7 @@ def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     from ..sdg.links import target_key
     from ..sdg.table import contract_links
 
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     current = {s.target for s in report.sdg_targets}
     clause = report.clause
     clause_present = bool(clause and clause.present)
@@ -119,7 +120,7 @@ def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
 
 
 def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     app = report.applicability
     rows: list[dict[str, Any]] = []
     if app is None:
@@ -176,8 +177,8 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _elements(report: Report, lang: str) -> list[dict[str, Any]]:
-    t = messages(lang)
+def _elements(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+    t = messages(lang, ruleset.vocabulary)
     clause = report.clause
     if clause is None or (report.verdict == "not_required" and not clause.present):
         return []  # nothing to complete: no clause, and none needed
@@ -198,7 +199,7 @@ def _elements(report: Report, lang: str) -> list[dict[str, Any]]:
 
 def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     """Decoys grouped by rule, with the reason in the memo's language and the first few places."""
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     rules = {d.id: d for d in ruleset.decoys}
     groups: dict[str, dict[str, Any]] = {}
     for decoy in report.decoys:
@@ -218,7 +219,7 @@ def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]
 
 
 def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     verdict = report.verdict or "unreadable"
     clause = report.clause
     wording_lang = wording_language(report, lang)
@@ -267,7 +268,7 @@ def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: 
 
     `memo_date` is printed when given (the CLI gives today); leave it out for reproducible output.
     """
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     app = report.applicability
     verdict = report.verdict or "unreadable"
     properties = report.document.properties
@@ -297,11 +298,11 @@ def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: 
         "facts": [{"label": label, "value": value} for label, value in facts],
         "verdict": verdict,
         "verdict_label": t[f"verdict_{verdict}"],
-        "verdict_sentence": verdict_sentence(report, lang),
+        "verdict_sentence": verdict_sentence(report, ruleset, lang),
         "tone": TONES.get(verdict, "warn"),
         "why": _why(report, ruleset, lang),
         "clause_present": bool(clause and clause.present),
-        "elements": _elements(report, lang),
+        "elements": _elements(report, ruleset, lang),
         "elements_note": t["no_clause_elements"] if clause is not None and not clause.present and verdict != "not_required" else "",
         "decoys": _decoys(report, ruleset, lang),
         "actions": _actions(report, ruleset, lang),

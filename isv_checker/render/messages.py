@@ -2,7 +2,9 @@
 
 One catalogue, so a translation is fixed in one place and the templates get every phrase they print
 from here (`t.key` in a template). Words that come from the rules (element names, model wording,
-decoy reasons, SDG titles) stay in `rules/`; the report's own facts are never translated here.
+decoy reasons, SDG titles) stay in `rules/`; the report's own facts are never translated here. How
+many elements and categories there are comes from the rules too: a phrase says `{elements}` or
+`{categories}`, and `messages(lang, vocabulary)` fills in the ruleset's counts as words ("zes", "ten").
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Literal
+
+from ..checks.reasons import number_word
+from ..ruleset.models import Vocabulary
 
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
@@ -37,7 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_recognised": "niet herkend",
         "h_verdict": "Oordeel",
         "h_why": "Waarom",
-        "h_elements": "De zes elementen van de ISV-clausule",
+        "h_elements": "De {elements} elementen van de ISV-clausule",
         "h_decoys": "Terzijde gelegd",
         "h_actions": "Wat te doen",
         "h_sdg": "Bijdrage aan de SDG's",
@@ -48,12 +53,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict_not_required": "Niet verplicht",
         "verdict_needs_review": "Handmatig beoordelen",
         "verdict_unreadable": "Niet te controleren",
-        "sentence_compliant": "De ISV zijn verplicht voor deze aanbesteding en de clausule is aanwezig en volledig: alle zes elementen staan erin.",
-        "sentence_incomplete": "De ISV zijn verplicht voor deze aanbesteding; de clausule is aanwezig maar onvolledig: {missing} van de zes elementen ontbreken.",
-        "sentence_incomplete_one": "De ISV zijn verplicht voor deze aanbesteding; de clausule is aanwezig maar onvolledig: één van de zes elementen ontbreekt.",
+        "sentence_compliant": "De ISV zijn verplicht voor deze aanbesteding en de clausule is aanwezig en volledig: alle {elements} elementen staan erin.",
+        "sentence_incomplete": "De ISV zijn verplicht voor deze aanbesteding; de clausule is aanwezig maar onvolledig: {missing} van de {elements} elementen ontbreken.",
+        "sentence_incomplete_one": "De ISV zijn verplicht voor deze aanbesteding; de clausule is aanwezig maar onvolledig: één van de {elements} elementen ontbreekt.",
         "sentence_missing": "De ISV zijn verplicht voor deze aanbesteding, maar er is geen ISV-clausule gevonden.",
         "sentence_not_required": "De ISV zijn voor deze aanbesteding niet verplicht.",
-        "sentence_not_required_clause": "De ISV zijn voor deze aanbesteding niet verplicht; er staat wel een ISV-clausule in ({found} van de zes elementen), wat is toegestaan en wordt aangemoedigd.",
+        "sentence_not_required_clause": "De ISV zijn voor deze aanbesteding niet verplicht; er staat wel een ISV-clausule in ({found} van de {elements} elementen), wat is toegestaan en wordt aangemoedigd.",
         "sentence_needs_review": "Of de ISV verplicht zijn, is niet vast te stellen: {gap}. Beoordeel dit handmatig.",
         "sentence_unreadable": "Het document kon niet worden gecontroleerd ({status}).",
         "gap_authority": "de aanbestedende dienst is niet herkend",
@@ -66,7 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_date": "Datum en drempel",
         "why_procedure": "Procedure",
         "why_clause": "Clausule",
-        "no_category": "geen van de tien ISV-risicocategorieën",
+        "no_category": "geen van de {categories} ISV-risicocategorieën",
         "central": "Rijksoverheid: ISV verplicht vanaf de drempel",
         "not_central": "geen Rijksoverheid: ISV toegestaan, niet verplicht",
         "authority_unknown": "niet herkend in het document",
@@ -91,7 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_reason": "Waarom terzijde",
         "found": "gevonden",
         "missing": "ontbreekt",
-        "no_clause_elements": "Zonder clausule ontbreken alle zes elementen.",
+        "no_clause_elements": "Zonder clausule ontbreken alle {elements} elementen.",
         "decoys_intro": "Deze passages lijken op de ISV maar zijn het niet; ze tellen niet mee.",
         "decoys_none": "Geen passages terzijde gelegd.",
         "more_places": "en {n} andere plaats(en)",
@@ -118,7 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         # the marked-up copy
         "c_summary": "isv-checker: {sentence}",
         "c_summary_rules": "Regelset {ruleset}; isv-checker {version}.",
-        "c_clause": "ISV-clausule: {found} van de zes elementen gevonden.",
+        "c_clause": "ISV-clausule: {found} van de {elements} elementen gevonden.",
         "c_clause_missing_list": "Ontbreekt: {names}.",
         "c_element": "ISV-element gevonden: {name}.",
         "c_decoy": "Terzijde gelegd, dit is geen ISV-clausule: {reason}",
@@ -164,9 +169,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart_empty": "Geen contracten om te tonen.",
         "m_counting": "Elk rapport telt als één contract. Geef per contract één formaat op: een contract dat als DOCX en als PDF is gecontroleerd, heeft twee verschillende sha256-waarden en telt anders twee keer. Identieke bestanden (gelijke sha256) tellen één keer.",
         "m_duplicates": "{n} rapport(en) van een bestand dat al was geteld (gelijke sha256) zijn overgeslagen.",
-        "m_population": "Een contract hoort bij een subdoel als het dat subdoel bereikt zodra de ISV volledig zijn toegepast (volgens de koppelingen hieronder); daadwerkelijk bij draagt alleen wat volledig is toegepast. Contracten buiten de tien categorieën tellen alleen mee als ze toch een ISV-clausule hebben.",
+        "m_population": "Een contract hoort bij een subdoel als het dat subdoel bereikt zodra de ISV volledig zijn toegepast (volgens de koppelingen hieronder); daadwerkelijk bij draagt alleen wat volledig is toegepast. Contracten buiten de {categories} categorieën tellen alleen mee als ze toch een ISV-clausule hebben.",
         "m_rows": "Een contract in twee categorieën staat in beide categorierijen, maar telt één keer in het totaal van een subdoel en één keer in het eindtotaal.",
-        "m_columns": "Verplicht: de ISV zijn verplicht volgens de regels (Rijksoverheid, risicocategorie, waarde op of boven de drempel). Volledig, onvolledig en ontbreekt tellen alleen verplichte contracten: de clausule staat erin met alle zes elementen, staat erin maar mist elementen, of ontbreekt. Aandeel volledig = volledig / verplicht.",
+        "m_columns": "Verplicht: de ISV zijn verplicht volgens de regels (Rijksoverheid, risicocategorie, waarde op of boven de drempel). Volledig, onvolledig en ontbreekt tellen alleen verplichte contracten: de clausule staat erin met alle {elements} elementen, staat erin maar mist elementen, of ontbreekt. Aandeel volledig = volledig / verplicht.",
         "m_value": "Waarde: de som van de geraamde opdrachtwaarden (excl. btw) van de contracten in de rij; {n} contract(en) zonder vermelde waarde tellen als 0.",
         "m_value_all": "Waarde: de som van de geraamde opdrachtwaarden (excl. btw) van de contracten in de rij; alle contracten vermelden een waarde.",
         "m_voluntary": "{n} contract(en) zonder ISV-plicht passen de ISV toch toe (vrijwillig); ze staan in Contracten maar niet in Verplicht.",
@@ -175,7 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "m_undated_none": "Alle rapporten hebben een documentdatum.",
         "m_undated_all_years": "Zonder jaarfilter tellen ook {n} rapport(en) zonder documentdatum mee.",
         "m_not_counted": "Niet geteld: {unreadable} onleesbare document(en) en {review} document(en) waarvoor handmatige beoordeling nodig is (needs_review).",
-        "m_outside": "{n} contract(en) buiten de tien risicocategorieën zonder ISV-clausule zijn aan geen subdoel gekoppeld; ze tellen alleen in het eindtotaal.",
+        "m_outside": "{n} contract(en) buiten de {categories} risicocategorieën zonder ISV-clausule zijn aan geen subdoel gekoppeld; ze tellen alleen in het eindtotaal.",
         "m_links": "Waar de koppelingen vandaan komen (rules/sdg.yaml; een afleiding uit de VN-doelteksten, geen officiële indeling):",
         "m_link_isv": "ISV toegepast, elke categorie",
         "m_link_element": "de clausule noemt het element {element}",
@@ -196,7 +201,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_recognised": "not recognised",
         "h_verdict": "Verdict",
         "h_why": "Why",
-        "h_elements": "The six elements of the ISV clause",
+        "h_elements": "The {elements} elements of the ISV clause",
         "h_decoys": "Set aside",
         "h_actions": "What to do",
         "h_sdg": "Contribution to the SDGs",
@@ -207,12 +212,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict_not_required": "Not required",
         "verdict_needs_review": "Needs review",
         "verdict_unreadable": "Could not be checked",
-        "sentence_compliant": "ISV is mandatory for this tender and the clause is present and complete: it states all six elements.",
-        "sentence_incomplete": "ISV is mandatory for this tender; the clause is present but incomplete: {missing} of the six elements are missing.",
-        "sentence_incomplete_one": "ISV is mandatory for this tender; the clause is present but incomplete: one of the six elements is missing.",
+        "sentence_compliant": "ISV is mandatory for this tender and the clause is present and complete: it states all {elements} elements.",
+        "sentence_incomplete": "ISV is mandatory for this tender; the clause is present but incomplete: {missing} of the {elements} elements are missing.",
+        "sentence_incomplete_one": "ISV is mandatory for this tender; the clause is present but incomplete: one of the {elements} elements is missing.",
         "sentence_missing": "ISV is mandatory for this tender, but no ISV clause was found.",
         "sentence_not_required": "ISV is not mandatory for this tender.",
-        "sentence_not_required_clause": "ISV is not mandatory for this tender; it does contain an ISV clause ({found} of the six elements), which is allowed and encouraged.",
+        "sentence_not_required_clause": "ISV is not mandatory for this tender; it does contain an ISV clause ({found} of the {elements} elements), which is allowed and encouraged.",
         "sentence_needs_review": "Whether ISV is mandatory cannot be decided: {gap}. Review this by hand.",
         "sentence_unreadable": "The document could not be checked ({status}).",
         "gap_authority": "the contracting authority was not recognised",
@@ -225,7 +230,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_date": "Date and threshold",
         "why_procedure": "Procedure",
         "why_clause": "Clause",
-        "no_category": "none of the ten ISV risk categories",
+        "no_category": "none of the {categories} ISV risk categories",
         "central": "central government: ISV mandatory from the threshold",
         "not_central": "not central government: ISV allowed, not mandatory",
         "authority_unknown": "not recognised in the document",
@@ -250,7 +255,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_reason": "Why set aside",
         "found": "found",
         "missing": "missing",
-        "no_clause_elements": "Without a clause all six elements are missing.",
+        "no_clause_elements": "Without a clause all {elements} elements are missing.",
         "decoys_intro": "These passages look like ISV but are not; they do not count.",
         "decoys_none": "No passages were set aside.",
         "more_places": "and {n} other place(s)",
@@ -276,7 +281,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "footer": "Made by isv-checker {version} with ruleset {ruleset}. Quotes refer to the checked document.",
         "c_summary": "isv-checker: {sentence}",
         "c_summary_rules": "Ruleset {ruleset}; isv-checker {version}.",
-        "c_clause": "ISV clause: {found} of the six elements found.",
+        "c_clause": "ISV clause: {found} of the {elements} elements found.",
         "c_clause_missing_list": "Missing: {names}.",
         "c_element": "ISV element found: {name}.",
         "c_decoy": "Set aside, this is not an ISV clause: {reason}",
@@ -321,9 +326,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart_empty": "No contracts to show.",
         "m_counting": "Each report counts as one contract. Pass one format per contract: a contract checked as DOCX and as PDF has two different sha256 values and would otherwise count twice. Identical files (same sha256) count once.",
         "m_duplicates": "{n} report(s) of a file already counted (same sha256) were skipped.",
-        "m_population": "A contract belongs to a target when it reaches that target once ISV is fully applied (following the links below); only what is applied completely actually contributes. Contracts outside the ten categories count only when they carry an ISV clause anyway.",
+        "m_population": "A contract belongs to a target when it reaches that target once ISV is fully applied (following the links below); only what is applied completely actually contributes. Contracts outside the {categories} categories count only when they carry an ISV clause anyway.",
         "m_rows": "A contract in two categories appears in both category rows, but counts once in a target's total and once in the grand total.",
-        "m_columns": "Required: ISV is mandatory under the rules (central government, risk category, value at or above the threshold). Complete, incomplete and missing count required contracts only: the clause is there with all six elements, is there but lacks elements, or is absent. Share complete = complete / required.",
+        "m_columns": "Required: ISV is mandatory under the rules (central government, risk category, value at or above the threshold). Complete, incomplete and missing count required contracts only: the clause is there with all {elements} elements, is there but lacks elements, or is absent. Share complete = complete / required.",
         "m_value": "Value: the sum of the estimated contract values (excl. VAT) of the contracts in the row; {n} contract(s) without a stated value count as 0.",
         "m_value_all": "Value: the sum of the estimated contract values (excl. VAT) of the contracts in the row; every contract states a value.",
         "m_voluntary": "{n} contract(s) without an ISV obligation apply ISV anyway (voluntarily); they are in Contracts but not in Required.",
@@ -332,7 +337,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "m_undated_none": "Every report has a document date.",
         "m_undated_all_years": "Without a year filter, {n} report(s) without a document date are counted too.",
         "m_not_counted": "Not counted: {unreadable} unreadable document(s) and {review} document(s) that need review by hand (needs_review).",
-        "m_outside": "{n} contract(s) outside the ten risk categories without an ISV clause are linked to no target; they count in the grand total only.",
+        "m_outside": "{n} contract(s) outside the {categories} risk categories without an ISV clause are linked to no target; they count in the grand total only.",
         "m_links": "Where the links come from (rules/sdg.yaml; an inference from the UN target texts, not an official mapping):",
         "m_link_isv": "ISV applied, any category",
         "m_link_element": "the clause states the element {element}",
@@ -342,8 +347,26 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def messages(lang: str) -> dict[str, str]:
-    """The phrases of one language; ValueError names the languages there are."""
+def messages(lang: str, vocabulary: Vocabulary) -> dict[str, str]:
+    """The phrases of one language with the ruleset's counts filled in; ValueError names the languages there are."""
+    return with_counts(_catalogue(lang), lang, vocabulary)
+
+
+def with_counts(phrases: dict[str, str], lang: str, vocabulary: Vocabulary) -> dict[str, str]:
+    """`phrases` with `{elements}` and `{categories}` replaced by how many the ruleset declares, in words."""
+    counts = {
+        "{elements}": number_word(len(vocabulary.elements), lang),
+        "{categories}": number_word(len(vocabulary.categories), lang),
+    }
+    out = {}
+    for key, text in phrases.items():
+        for placeholder, word in counts.items():
+            text = text.replace(placeholder, word)
+        out[key] = text
+    return out
+
+
+def _catalogue(lang: str) -> dict[str, str]:
     if lang not in MESSAGES:
         raise ValueError(f"language {lang!r} is not available; choose one of {', '.join(LANGUAGES)}")
     return MESSAGES[lang]
@@ -352,7 +375,7 @@ def messages(lang: str) -> dict[str, str]:
 def format_eur(amount: float | None, lang: str) -> str:
     """EUR amounts as each language writes them: '€ 2.400.000' and 'EUR 2,400,000'."""
     if amount is None:
-        return messages(lang)["unknown"]
+        return _catalogue(lang)["unknown"]
     whole = f"{round(amount):,}"
     return "€ " + whole.replace(",", ".") if lang == "nl" else "EUR " + whole
 
@@ -374,7 +397,7 @@ def format_share(share: float | None, lang: str) -> str:
 def format_date(value: str | dt.date | None, lang: str) -> str:
     """'16 mei 2024' / '16 May 2024'; ISO text that does not parse is shown as it is."""
     if value is None:
-        return messages(lang)["unknown"]
+        return _catalogue(lang)["unknown"]
     if isinstance(value, str):
         try:
             day = dt.date.fromisoformat(value)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..checks.reasons import sentence
+from ..checks.reasons import number_word, sentence
 from ..document import BlockKind
 from ..report import Evidence, Report
+from ..ruleset.models import Vocabulary
 
 _KIND_NAMES = {
     BlockKind.HEADING.value: "headings",
@@ -19,7 +20,7 @@ _KIND_NAMES = {
     BlockKind.TEXT_BOX.value: "text boxes",
 }
 _VERDICT_LINES = {
-    "compliant": "ISV required; the clause is present and states all six elements",
+    "compliant": "ISV required; the clause is present and states all {elements} elements",
     "incomplete": "ISV required; the clause is present but incomplete",
     "missing": "ISV required, but no ISV clause was found",
     "not_required": "ISV is not mandatory for this document",
@@ -32,11 +33,12 @@ def _where(evidence: Sequence[Evidence]) -> str:
     return f" ({evidence[0].location})" if evidence else ""
 
 
-def summary_lines(report: Report) -> list[str]:
+def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
     facts = report.document
     lines: list[str] = []
     if report.verdict:
-        lines.append(f"{report.file}: {report.verdict.upper()}: {_VERDICT_LINES[report.verdict]}")
+        verdict_line = _VERDICT_LINES[report.verdict].format(elements=number_word(len(vocabulary.elements), "en"))
+        lines.append(f"{report.file}: {report.verdict.upper()}: {verdict_line}")
     else:
         lines.append(f"{report.file}: {report.status.value}")
     if not report.readable:
@@ -45,7 +47,7 @@ def summary_lines(report: Report) -> list[str]:
         return lines
     app = report.applicability
     if app is not None:
-        cats = ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories) or "none of the ten"
+        cats = ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories) or f"none of the {number_word(len(vocabulary.categories), 'en')}"
         lines.append(f"  categories: {cats}")
         authority = app.authority
         if authority.name:

@@ -32,7 +32,7 @@ def sdg_format(path: str | os.PathLike[str]) -> str | None:
 
 def _category_names(ruleset: Ruleset, lang: str) -> dict[str, str]:
     names = {c.category: (c.name_en if lang == "en" else c.name_nl) for c in ruleset.categories}
-    names[NO_CATEGORY] = messages(lang)["no_category_row"]
+    names[NO_CATEGORY] = messages(lang, ruleset.vocabulary)["no_category_row"]
     return names
 
 
@@ -58,8 +58,8 @@ def _files(files: tuple[str, ...], t: dict[str, str]) -> str:
     return ", ".join(shown)
 
 
-def _method(table: SdgTable, lang: str) -> list[str]:
-    t = messages(lang)
+def _method(table: SdgTable, ruleset: Ruleset, lang: str) -> list[str]:
+    t = messages(lang, ruleset.vocabulary)
     ex = table.exclusions
     total: Counts = table.total
     lines = [t["m_counting"]]
@@ -82,7 +82,7 @@ def _method(table: SdgTable, lang: str) -> list[str]:
 
 
 def _links(table: SdgTable, ruleset: Ruleset, lang: str) -> list[dict[str, str]]:
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     names = _category_names(ruleset, lang)
     elements = {e.element: (e.name_en if lang == "en" else e.name_nl) for e in ruleset.elements}
     present = {c for contract in table.contracts for c in contract.categories}
@@ -103,7 +103,7 @@ def _links(table: SdgTable, ruleset: Ruleset, lang: str) -> list[dict[str, str]]
 
 def sdg_view(table: SdgTable, ruleset: Ruleset, lang: str = "nl") -> dict[str, Any]:
     """Everything the table outputs show, in `lang`."""
-    t = messages(lang)
+    t = messages(lang, ruleset.vocabulary)
     names = _category_names(ruleset, lang)
     titles = {x.target: (x.title_en if lang == "en" else x.title_nl) for x in table.targets}
     by_target = []
@@ -120,7 +120,7 @@ def sdg_view(table: SdgTable, ruleset: Ruleset, lang: str = "nl") -> dict[str, A
         "targets": [{"target": x.target, "title": titles[x.target]} for x in table.targets],
         "by_target": by_target,
         "by_category": [_row_view(row, names, lang, t["total"]) for row in table.by_category],
-        "method": _method(table, lang),
+        "method": _method(table, ruleset, lang),
         "links": _links(table, ruleset, lang),
         "total_value": format_eur(table.total.value_eur, lang),
     }

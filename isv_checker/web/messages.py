@@ -2,13 +2,14 @@
 
 The page shows the memo's sentences (verdict, why, elements, what to do) from `render.messages`;
 this catalogue only adds what a web page says and a memo does not: the upload form, the downloads,
-the reading statuses explained to a buyer, the rules page and the error pages. `page_messages(lang)`
+the reading statuses explained to a buyer, the rules page and the error pages. `page_messages(lang, vocabulary)`
 gives both catalogues as one, so a template reads every phrase as `t.key`.
 """
 
 from __future__ import annotations
 
-from ..render.messages import LANGUAGES, messages
+from ..render.messages import LANGUAGES, messages, with_counts
+from ..ruleset.models import Vocabulary
 
 DEFAULT_LANG = "nl"
 
@@ -52,7 +53,7 @@ WEB_MESSAGES: dict[str, dict[str, str]] = {
         "delete_now": "Uitslag nu verwijderen",
         "deleted": "De uitslag en de downloads zijn verwijderd.",
         "check_another": "Nog een document controleren",
-        "h_checklist": "Checklist: de zes elementen van de ISV-clausule",
+        "h_checklist": "Checklist: de {elements} elementen van de ISV-clausule",
         "checklist_none": "Er is geen ISV-clausule nodig en er staat er geen in, dus er is niets af te vinken.",
         "evidence_more": "en {n} andere plaats(en) in de tekst",
         "evidence_link_hint": "toon in de tekst",
@@ -156,7 +157,7 @@ WEB_MESSAGES: dict[str, dict[str, str]] = {
         "delete_now": "Delete the result now",
         "deleted": "The result and the downloads have been deleted.",
         "check_another": "Check another document",
-        "h_checklist": "Checklist: the six elements of the ISV clause",
+        "h_checklist": "Checklist: the {elements} elements of the ISV clause",
         "checklist_none": "No ISV clause is needed and there is none, so there is nothing to tick off.",
         "evidence_more": "and {n} other place(s) in the text",
         "evidence_link_hint": "show in the text",
@@ -228,6 +229,6 @@ def page_lang(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANG
 
 
-def page_messages(lang: str) -> dict[str, str]:
-    """The memo's phrases and the web page's, in `lang`."""
-    return {**messages(lang), **WEB_MESSAGES[lang]}
+def page_messages(lang: str, vocabulary: Vocabulary) -> dict[str, str]:
+    """The memo's phrases and the web page's, in `lang`, with the ruleset's counts filled in."""
+    return {**messages(lang, vocabulary), **with_counts(WEB_MESSAGES[lang], lang, vocabulary)}

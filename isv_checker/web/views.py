@@ -88,7 +88,7 @@ def _megabytes(size: int) -> str:
 @blueprint.app_context_processor
 def _page_context() -> dict[str, Any]:
     lang = g.get("lang", DEFAULT_LANG)
-    t = page_messages(lang)
+    t = page_messages(lang, web_state().ruleset.vocabulary)
     state = web_state()
     limit = _limit()
     info = state.ruleset.info
@@ -119,7 +119,7 @@ def index() -> tuple[str, int]:
 @blueprint.post("/check")
 def check() -> Any:
     upload = request.files.get("document")
-    t = page_messages(g.lang)
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
     if upload is None or not upload.filename:
         return _upload_page(t["error_no_file"], 400)
     name = display_name(upload.filename)
@@ -142,7 +142,7 @@ def check() -> Any:
 
 
 def _result_page(result: Result, token: str | None) -> str:
-    t = page_messages(g.lang)
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
     view = result_view(result, web_state().ruleset, g.lang, t)
     expires = ""
     if token is not None:
@@ -175,7 +175,7 @@ def download(token: str, output: str) -> Any:
 @blueprint.post("/result/<token>/delete")
 def delete(token: str) -> Any:
     web_state().store.delete(token)
-    t = page_messages(g.lang)
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
     return render_template("message.html.j2", title=t["deleted"], text="", upload=True, active="check")
 
 
@@ -195,7 +195,7 @@ def rules() -> str:
 
 
 def _gone() -> tuple[str, int]:
-    t = page_messages(g.lang)
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
     minutes = round(web_state().store.ttl / 60)
     return render_template("message.html.j2", title=t["gone_title"], text=t["gone_text"].format(minutes=minutes), upload=False), 404
 
@@ -212,7 +212,7 @@ def _error_page(error: HTTPException) -> Any:
         return Response(f"{error.code} {error.name}\n", error.code or 400, mimetype="text/plain")
     if "lang" not in g:
         g.lang = page_lang(request.args.get("lang"))
-    t = page_messages(g.lang)
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
     if isinstance(error, RequestEntityTooLarge):
         message = t["error_too_large"].format(mb=_megabytes(_limit()))
         return render_template("upload.html.j2", error=message, error_title=t["too_large_title"], active="check"), 413
