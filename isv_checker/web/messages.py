@@ -2,8 +2,9 @@
 
 The page shows the memo's sentences (verdict, why, elements, what to do) from `render.messages`;
 this catalogue only adds what a web page says and a memo does not: the upload form, the downloads,
-the reading statuses explained to a buyer, the rules page and the error pages. `page_messages(lang, vocabulary)`
-gives both catalogues as one, so a template reads every phrase as `t.key`.
+the reading statuses explained to a buyer, the rules page and the error pages.
+`page_messages(lang, vocabulary)` gives both catalogues as one, so a template reads every phrase as
+`t.key`.
 """
 
 from __future__ import annotations

@@ -88,8 +88,8 @@ def _megabytes(size: int) -> str:
 @blueprint.app_context_processor
 def _page_context() -> dict[str, Any]:
     lang = g.get("lang", DEFAULT_LANG)
-    t = page_messages(lang, web_state().ruleset.vocabulary)
     state = web_state()
+    t = page_messages(lang, state.ruleset.vocabulary)
     limit = _limit()
     info = state.ruleset.info
     return {
