@@ -51,7 +51,12 @@ NATURAL_STONE = {
         "no_match": ["Levering van bedrijfskleding.", "Supply of office paper."],
     },
 }
-NATURAL_STONE_GROUP = {"id": "natural_stone", "name_nl": "Natuursteen", "name_en": "Natural stone", "categories": ["natural_stone"]}
+NATURAL_STONE_GROUP = {
+    "id": "natural_stone",
+    "name_nl": "Natuursteen",
+    "name_en": "Natural stone",
+    "categories": ["natural_stone"],
+}
 LIVING_WAGE_SDG = {
     "id": "ISV-SDG-1-1-LIVING-WAGE",
     "target": "1.1",
@@ -191,7 +196,10 @@ def test_a_new_anchor_decoy_cancels_by_its_effect_and_is_reported(report):
 
 
 def test_a_decoy_beyond_its_reach_cancels_nothing(extended):
-    text = DOCUMENT.replace("kent nog geen ISV; die komen in de volgende aanbesteding", "kent nog geen ISV. " + "Dat blijft zo. " * 4 + "Pas bij de volgende aanbesteding.")
+    text = DOCUMENT.replace(
+        "kent nog geen ISV; die komen in de volgende aanbesteding",
+        "kent nog geen ISV. " + "Dat blijft zo. " * 4 + "Pas bij de volgende aanbesteding.",
+    )
     far = check_bytes(text.encode("utf-8"), "natuursteen-2025.txt", ruleset=extended)
     assert "ISV-DECOY-LATER-TENDER" not in {d.rule for d in far.decoys}
 
@@ -204,15 +212,26 @@ def test_messages_count_what_the_ruleset_declares(extended, report, lang, words)
     assert elements in view["t"]["h_elements"]
     assert categories in view["t"]["no_category"]
     assert elements in render_memo(report, extended, "md", lang).decode("utf-8")
-    incomplete = report.model_copy(update={"verdict": "incomplete", "clause": report.clause.model_copy(update={
-        "elements": tuple(e.model_copy(update={"found": e.id != "living_wage"}) for e in report.clause.elements),
-    })})
+    incomplete = report.model_copy(
+        update={
+            "verdict": "incomplete",
+            "clause": report.clause.model_copy(
+                update={
+                    "elements": tuple(
+                        e.model_copy(update={"found": e.id != "living_wage"}) for e in report.clause.elements
+                    ),
+                }
+            ),
+        }
+    )
     one_missing = {"nl": "één van de zeven elementen ontbreekt", "en": "one of the seven elements is missing"}[lang]
     assert one_missing in memo_view(incomplete, extended, lang)["verdict_sentence"]
 
 
 def test_the_web_page_and_the_sdg_table_count_what_the_ruleset_declares(extended):
-    assert page_messages("nl", extended.vocabulary)["h_checklist"] == "Checklist: de zeven elementen van de ISV-clausule"
+    assert (
+        page_messages("nl", extended.vocabulary)["h_checklist"] == "Checklist: de zeven elementen van de ISV-clausule"
+    )
     assert "outside the eleven categories" in messages("en", extended.vocabulary)["m_population"]
     assert "buiten de elf risicocategorieën" in messages("nl", extended.vocabulary)["m_outside"]
 
@@ -235,7 +254,9 @@ def test_the_marked_up_copy_counts_what_the_ruleset_declares(extended, docx_byte
 def test_an_unknown_effect_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _edit(rules / "decoys.yaml", lambda d: d["decoys"][-1].update(effect="sometimes"))
-    with pytest.raises(RulesError, match=r"decoys\.yaml: rule ISV-DECOY-POLICY: effect: Input should be 'passage', 'always'"):
+    with pytest.raises(
+        RulesError, match=r"decoys\.yaml: rule ISV-DECOY-POLICY: effect: Input should be 'passage', 'always'"
+    ):
         load_ruleset(rules)
 
 
@@ -256,7 +277,10 @@ def test_scope_is_no_longer_a_field(tmp_path):
 def test_an_element_rule_with_an_undeclared_id_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _edit(rules / "elements.yaml", lambda d: d["elements"].append(LIVING_WAGE))
-    with pytest.raises(RulesError, match=r"elements\.yaml: rule ISV-EL-LIVING-WAGE: element 'living_wage' is not declared in .*ruleset\.yaml"):
+    with pytest.raises(
+        RulesError,
+        match=r"elements\.yaml: rule ISV-EL-LIVING-WAGE: element 'living_wage' is not declared in .*ruleset\.yaml",
+    ):
         load_ruleset(rules)
 
 
@@ -279,14 +303,18 @@ def test_two_rules_for_one_element_fail_on_load(tmp_path):
 def test_a_category_rule_with_an_undeclared_id_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _edit(rules / "categories.yaml", lambda d: d["categories"].append(NATURAL_STONE))
-    with pytest.raises(RulesError, match=r"categories\.yaml: rule ISV-CAT-NATURAL-STONE: category 'natural_stone' is not declared"):
+    with pytest.raises(
+        RulesError, match=r"categories\.yaml: rule ISV-CAT-NATURAL-STONE: category 'natural_stone' is not declared"
+    ):
         load_ruleset(rules)
 
 
 def test_a_group_with_an_undeclared_category_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _edit(rules / "categories.yaml", lambda d: d["groups"].append(NATURAL_STONE_GROUP))
-    with pytest.raises(RulesError, match=r"categories\.yaml: group natural_stone: category 'natural_stone' is not declared"):
+    with pytest.raises(
+        RulesError, match=r"categories\.yaml: group natural_stone: category 'natural_stone' is not declared"
+    ):
         load_ruleset(rules)
 
 
@@ -294,14 +322,19 @@ def test_a_category_outside_its_group_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _declare(rules, category="natural_stone")
     _edit(rules / "categories.yaml", lambda d: d["categories"].append(NATURAL_STONE))
-    with pytest.raises(RulesError, match=r"rule ISV-CAT-NATURAL-STONE: group 'natural_stone' is not a group under `groups:` that lists natural_stone"):
+    with pytest.raises(
+        RulesError,
+        match=r"rule ISV-CAT-NATURAL-STONE: group 'natural_stone' is not a group under `groups:` that lists natural_stone",
+    ):
         load_ruleset(rules)
 
 
 def test_an_sdg_link_to_an_undeclared_element_fails_on_load(tmp_path):
     rules = _copy(tmp_path)
     _edit(rules / "sdg.yaml", lambda d: d["links"].append(LIVING_WAGE_SDG))
-    with pytest.raises(RulesError, match=r"sdg\.yaml: rule ISV-SDG-1-1-LIVING-WAGE: element 'living_wage' is not declared"):
+    with pytest.raises(
+        RulesError, match=r"sdg\.yaml: rule ISV-SDG-1-1-LIVING-WAGE: element 'living_wage' is not declared"
+    ):
         load_ruleset(rules)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,8 +61,13 @@ class Ruleset:
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
         return (
-            *self.categories, *self.authorities, *self.value_contexts, *self.procedures,
-            *self.anchors, *self.elements, *self.decoys,
+            *self.categories,
+            *self.authorities,
+            *self.value_contexts,
+            *self.procedures,
+            *self.anchors,
+            *self.elements,
+            *self.decoys,
         )
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -76,7 +82,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError:
         raise RulesError(f"{path}: missing (every rules folder needs it)") from None
     except yaml.YAMLError as exc:
@@ -123,9 +129,20 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
     root = Path(directory) if directory is not None else DEFAULT_RULES_DIR
     if not root.is_dir():
         raise RulesError(f"{root}: not a folder of rule files")
-    files = {name: root / f"{name}.yaml" for name in (
-        "ruleset", "categories", "authorities", "thresholds", "applicability", "clause", "elements", "decoys", "sdg",
-    )}
+    files = {
+        name: root / f"{name}.yaml"
+        for name in (
+            "ruleset",
+            "categories",
+            "authorities",
+            "thresholds",
+            "applicability",
+            "clause",
+            "elements",
+            "decoys",
+            "sdg",
+        )
+    }
     data = {name: _read_yaml(path) for name, path in files.items()}
     ruleset = Ruleset(
         info=_section(files["ruleset"], data["ruleset"], "ruleset", RulesetInfo),
@@ -155,7 +172,7 @@ def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
         seen[rule.id] = type(rule).__name__
     _check_vocabulary(ruleset, files)
     periods = sorted(ruleset.thresholds, key=lambda t: t.start)
-    for before, after in zip(periods, periods[1:]):
+    for before, after in pairwise(periods):
         if after.start <= before.end:
             raise RulesError(f"{files['thresholds']}: periods {before.id} and {after.id} overlap")
 
@@ -164,11 +181,16 @@ def _check_vocabulary(ruleset: Ruleset, files: dict[str, Path]) -> None:
     """Every element, category, group and SDG link names a declared id, and each declared element and
     category has exactly one rule: the vocabulary is what the messages count ("the six elements")."""
     declared = files["ruleset"]
-    vocabulary = {"element": ("elements", ruleset.vocabulary.elements), "category": ("categories", ruleset.vocabulary.categories)}
+    vocabulary = {
+        "element": ("elements", ruleset.vocabulary.elements),
+        "category": ("categories", ruleset.vocabulary.categories),
+    }
 
     def unknown(path: Path, owner: str, kind: str, ident: str | None) -> RulesError:
         key, known = vocabulary[kind]
-        return RulesError(f"{path}: {owner}: {kind} {ident!r} is not declared in {declared} (`vocabulary: {key}:` {', '.join(known)})")
+        return RulesError(
+            f"{path}: {owner}: {kind} {ident!r} is not declared in {declared} (`vocabulary: {key}:` {', '.join(known)})"
+        )
 
     for kind, path, claims in (
         ("element", files["elements"], [(r.id, r.element) for r in ruleset.elements]),
@@ -191,9 +213,11 @@ def _check_vocabulary(ruleset: Ruleset, files: dict[str, Path]) -> None:
             if category not in ruleset.vocabulary.categories:
                 raise unknown(files["categories"], f"group {group.id}", "category", category)
     for rule in ruleset.categories:
-        group = groups.get(rule.group)
-        if group is None or rule.category not in group.categories:
-            raise RulesError(f"{files['categories']}: rule {rule.id}: group {rule.group!r} is not a group under `groups:` that lists {rule.category}")
+        listed = groups.get(rule.group)
+        if listed is None or rule.category not in listed.categories:
+            raise RulesError(
+                f"{files['categories']}: rule {rule.id}: group {rule.group!r} is not a group under `groups:` that lists {rule.category}"
+            )
     for link in ruleset.sdg:
         if link.when == "element" and link.element not in ruleset.vocabulary.elements:
             raise unknown(files["sdg"], f"rule {link.id}", "element", link.element)

@@ -147,7 +147,8 @@ class DecoyRule(Rule):
         default=False, description="also cancels a name anchor in a block shaped like a table-of-contents line"
     )
     sections: tuple[str, ...] = Field(
-        default=(), description="only fires in blocks under a heading containing one of these words (e.g. 'inhoudsopgave')"
+        default=(),
+        description="only fires in blocks under a heading containing one of these words (e.g. 'inhoudsopgave')",
     )
 
     @property
