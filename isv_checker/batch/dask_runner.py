@@ -30,6 +30,7 @@ class DaskRunner:
         self._distributed = distributed
         self.timeout = timeout if timeout and timeout > 0 else None
         self.task_function = task_function
+        self.client: Any  # distributed.Client, typed loosely: distributed is an optional extra
         if isinstance(scheduler, str):
             try:
                 self.client = distributed.Client(scheduler, timeout="10s")
@@ -82,7 +83,8 @@ class DaskRunner:
 
     def _outcome(self, future: Any, task: Task, started: float) -> Outcome:
         try:
-            return future.result()
+            result: Outcome = future.result()
+            return result
         except MemoryError:
             return Failure(task.key, ReadStatus.TOO_LARGE, "checking it needed more memory than a Dask worker may use", time.monotonic() - started)
         except Exception as exc:

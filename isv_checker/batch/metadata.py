@@ -118,7 +118,7 @@ def load_metadata(path: str | Path) -> MetadataTable:
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader)
     columns = {i: _header_key(h) for i, h in enumerate(header)}

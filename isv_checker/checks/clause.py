@@ -234,9 +234,9 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             if shown is not None and len(shown) < 3:
                 shown.append(hit)
     elements: list[ElementResult] = []
-    for rule in ruleset.elements:
-        found = [evidence(document, hit.block, hit.start, hit.end) for hit in element_hits[rule.id]]
-        elements.append(ElementResult(id=rule.element, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en, found=bool(found), evidence=tuple(found)))
+    for element in ruleset.elements:
+        found = [evidence(document, hit.block, hit.start, hit.end) for hit in element_hits[element.id]]
+        elements.append(ElementResult(id=element.element, rule=element.id, name_nl=element.name_nl, name_en=element.name_en, found=bool(found), evidence=tuple(found)))
 
     present = bool(clause_anchors)
     anchor_evidence: list[Evidence] = []

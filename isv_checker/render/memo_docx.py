@@ -90,7 +90,7 @@ def add_table(
     """A bordered table with a shaded header row that repeats on every page."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    table = document.add_table(rows=1, cols=len(header))
+    table: Table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     _row_flag(table.rows[0], "w:tblHeader")

@@ -38,7 +38,7 @@ def contract_links(categories: Iterable[str], clause_present: bool, ruleset: Rul
     own = list(categories)
     rows = own or [NO_CATEGORY]
     return {
-        target: [(link, row) for link in links for row in ([link.category] if link.when == "category" else rows)]
+        target: [(link, row) for link in links for row in ([link.category or NO_CATEGORY] if link.when == "category" else rows)]
         for target, links in reached(ruleset.sdg, Conditions.fully_applied(own, clause_present, ruleset)).items()
     }
 

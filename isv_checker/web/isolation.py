@@ -21,9 +21,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import cast
 
 from ..batch.pool import LocalPoolRunner
-from ..batch.runner import Failure, RunnerError
+from ..batch.runner import Failure, RunnerError, TaskFunction
 from ..batch.task import Task, TaskSettings, failure_document, unjudged_report
 from ..document import ReadStatus
 from ..report import RulesetRef
@@ -62,7 +63,8 @@ def check_isolated(
     settings = TaskSettings(ocr=options.ocr, rules_dir=rules_dir, max_bytes=options.max_bytes)
     runner = LocalPoolRunner(
         workers=1, timeout=limits.timeout, memory_mb=limits.memory_mb, settings=settings,
-        task_function=partial(check_in_worker, options=options),
+        # the pool is typed for batch tasks; here its worker returns the page's Result instead
+        task_function=cast(TaskFunction, partial(check_in_worker, options=options)),
     )
     try:
         outcomes = list(runner.run([Task(key=0, source=name, data=data, settings=settings)]))
@@ -73,7 +75,7 @@ def check_isolated(
         return check_upload(data, name, ruleset, options)
     (outcome,) = outcomes
     if not isinstance(outcome, Failure):
-        return outcome
+        return cast(Result, outcome)
     message = outcome.message
     if outcome.status is ReadStatus.ERROR:
         # an exception inside the checker, or a worker that died: its text is for the operator
