@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extract import best_of, build_corpus, raw_pypdfium2, reader_read_path  # noqa: E402
+from extract import best_of, build_corpus, raw_pypdfium2, reader_read_path
 
 TARGET = 0.60
 

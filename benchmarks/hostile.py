@@ -72,7 +72,7 @@ def _run(args: argparse.Namespace, work: Path, canary: Canary) -> int:
     _report("batch", batch, cases, expected_files=len(cases) + len(campaign.VALID_SAMPLES), timeout=args.timeout,
             also={f"/{campaign.LONG_LINES}/": {"timeout"}}, hangs=len(over))
     touched = canary.touched()
-    print(f"canary (named pipe, loopback listener): {'untouched' if not touched else touched}")
+    print(f"canary (named pipe, loopback listener): {touched or 'untouched'}")
 
     crashes_total = 0
     if args.fuzz_seconds > 0:

@@ -469,9 +469,7 @@ def render_txt(sample: Sample) -> str:
     for group in list_groups(sample.body):
         if isinstance(group, list):
             chunks.append("\n".join((f"{i.number}. " if i.numbered else "- ") + i.text for i in group))
-        elif isinstance(group, Heading):
-            chunks.append(group.text)
-        elif isinstance(group, Paragraph):
+        elif isinstance(group, (Heading, Paragraph)):
             chunks.append(group.text)
         elif isinstance(group, Table):
             chunks.append("\n".join(" | ".join(row) for row in group.rows))
@@ -699,9 +697,9 @@ def _column_widths_cm(rows: tuple[tuple[str, ...], ...]) -> list[float]:
     if sum(natural) <= TEXT_WIDTH_CM:
         return [TEXT_WIDTH_CM * n / sum(natural) for n in natural]
     spare = max(0.0, TEXT_WIDTH_CM - sum(minimum))
-    excess = [(n - m) ** 0.8 for n, m in zip(natural, minimum)]
+    excess = [(n - m) ** 0.8 for n, m in zip(natural, minimum, strict=True)]
     total = sum(excess) or 1.0
-    widths = [m + spare * e / total for m, e in zip(minimum, excess)]
+    widths = [m + spare * e / total for m, e in zip(minimum, excess, strict=True)]
     return [w * TEXT_WIDTH_CM / sum(widths) for w in widths]
 
 
@@ -910,9 +908,7 @@ def run_check(only: str | None, source_dir: Path = SOURCE_DIR, out_dir: Path = S
                 built = out_dir / name
                 if not built.exists():
                     problems.append(f"{name}: missing")
-                elif fmt == "txt" and built.read_bytes() != (fresh / name).read_bytes():
-                    problems.append(f"{name}: differs from a fresh build")
-                elif fmt == "docx" and _zip_parts(built) != _zip_parts(fresh / name):
+                elif fmt == "txt" and built.read_bytes() != (fresh / name).read_bytes() or fmt == "docx" and _zip_parts(built) != _zip_parts(fresh / name):
                     problems.append(f"{name}: differs from a fresh build")
             for fmt, suffix in OUTPUT_SUFFIXES.items():
                 if fmt not in sample.outputs and (out_dir / (sample.name + suffix)).exists():

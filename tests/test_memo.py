@@ -46,7 +46,7 @@ GOLDEN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "lang", "formats"), GOLDEN_CASES, ids=[f"{n}-{l}" for n, l, _ in GOLDEN_CASES])
+@pytest.mark.parametrize(("name", "lang", "formats"), GOLDEN_CASES, ids=[f"{name}-{lang}" for name, lang, _ in GOLDEN_CASES])
 def test_memo_matches_golden(name, lang, formats, ruleset):
     report = frozen(name)
     for fmt in formats:
@@ -80,7 +80,7 @@ def test_docx_memo_reopens_with_headings_and_tables(ruleset):
     rows = [[cell.text for cell in row.cells] for row in elements.rows]
     assert rows[0] == ["Element", "Status", "Waar", "Geciteerde woorden"]
     assert len(rows) == 7
-    for row, element in zip(rows[1:], report.clause.elements):
+    for row, element in zip(rows[1:], report.clause.elements, strict=True):
         assert row[0] == element.name_nl
         assert row[1] == ("gevonden" if element.found else "ontbreekt")
         if element.found:

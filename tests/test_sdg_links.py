@@ -49,7 +49,7 @@ def ruleset() -> Ruleset:
 
 
 def by_target(result: dict[str, tuple[SdgLink, ...]]) -> dict[str, list[str]]:
-    return {target: [l.id for l in links] for target, links in result.items()}
+    return {target: [link.id for link in links] for target, links in result.items()}
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_the_tables_links(ruleset: Ruleset, categories: tuple[str, ...], clause_
                           expected: dict[str, list[tuple[str, str]]]) -> None:
     """What the table counts: every element as stated, each link in the category rows it reaches."""
     result = contract_links(categories, clause_present, ruleset)
-    assert {t: [(l.target, row) for l, row in pairs] for t, pairs in result.items()} == expected
+    assert {t: [(link.target, row) for link, row in pairs] for t, pairs in result.items()} == expected
 
 
 @pytest.mark.parametrize("categories", [(), ("workwear",), ("ict_workplace", "datacenters"), ("catering", "energy", "waste")])

@@ -13,11 +13,11 @@ import docx
 import pytest
 
 from isv_checker.cli import main
+from isv_checker.report import Report
+from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.sdg.outputs import render_sdg_table, sdg_format, sdg_view
 from isv_checker.sdg.sources import READERS, ReportSourceError, iter_reports
 from isv_checker.sdg.table import NO_CATEGORY, Counts, aggregate
-from isv_checker.report import Report
-from isv_checker.ruleset.load import cached_ruleset
 
 from .golden import assert_golden
 

@@ -66,7 +66,7 @@ def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSe
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         warm_up(settings)
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 - the worker reports whatever ended the task
         conn.send(("broken", f"{type(exc).__name__}: {exc}"))
         return
     settle_heap()
@@ -83,7 +83,7 @@ def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSe
             outcome: Any = task_function(task)
         except MemoryError:
             outcome = Failure(task.key, ReadStatus.TOO_LARGE, f"checking it needed more than the {memory_mb} MB a worker may use", time.perf_counter() - started)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - the worker reports whatever ended the task
             outcome = Failure(task.key, ReadStatus.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         del task
         try:

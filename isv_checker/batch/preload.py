@@ -15,7 +15,7 @@ from .task import TaskSettings, warm_up
 
 try:
     warm_up(TaskSettings())
-except Exception:  # noqa: BLE001, S110 - the worker's own warm-up says what is wrong
+except Exception:  # noqa: BLE001 - the worker's own warm-up says what is wrong
     pass
 # What the fork server has loaded is shared with every worker it forks: out of the collector's
 # sight, a worker's collections neither walk it nor copy its pages (see `pool.settle_heap`).

@@ -155,7 +155,8 @@ def run_batch(
         def copy(item: Item, facts_key: str, sha256: str, size: int, row: Any) -> None:
             report = json.loads(row["report"])
             report["file"] = item.source
-            values = {name: row[name] for name in row.keys() if name not in ("source", "name", "report", "run_id", "checked_at")}
+            columns = row.keys()  # an sqlite3.Row iterates its values, not its keys
+            values = {name: row[name] for name in columns if name not in ("source", "name", "report", "run_id", "checked_at")}
             store.write({**values, **base_row(item, sha256, size, facts_key), "copied_from": row["source"],
                          "report": json.dumps(report, ensure_ascii=False, separators=(",", ":"))})
             count("copied", row["status"], row["verdict"])

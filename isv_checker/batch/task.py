@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ..checks.facts import GivenFacts
 from ..document import DocFormat, Document, ReadStatus
 from ..report import Report, RulesetRef, build_report
-from ..checks.facts import GivenFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def run_task(task: Task) -> TaskResult:
     except MemoryError:
         report = failure_report(task.source, ReadStatus.TOO_LARGE, "reading it needed more memory than a worker may use",
                                 data=task.data, ruleset=ruleset_ref(task.settings.rules_dir))
-    except Exception as exc:  # a bug in the checker must not end the run; the row says what happened
+    except Exception as exc:  # noqa: BLE001 - a bug in the checker must not end the run; the row says what happened
         report = failure_report(task.source, ReadStatus.ERROR, f"{type(exc).__name__}: {exc}",
                                 data=task.data, ruleset=ruleset_ref(task.settings.rules_dir))
     finished = time.perf_counter()
@@ -112,7 +112,7 @@ def ruleset_ref(rules_dir: str | None) -> RulesetRef | None:
         from ..ruleset.load import cached_ruleset
 
         info = cached_ruleset(rules_dir).info
-    except Exception:
+    except Exception:  # noqa: BLE001 - best effort, as the comment below says
         return None
     return RulesetRef(id=info.id, version=info.version)
 
@@ -146,7 +146,7 @@ def failure_document(
     name = source.rsplit("!", 1)[-1]
     try:
         fmt = format_from_name(name)
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unknown name is an unknown format
         fmt = DocFormat.UNKNOWN
     return Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
 

@@ -11,11 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from .amounts import find_amounts
 from ..document import BlockKind, Document
 from ..report import Applicability, Authority, CategoryResult, Evidence, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
+from .amounts import find_amounts
 from .dates import document_date
 from .evidence import evidence
 from .facts import Facts

@@ -63,10 +63,11 @@ def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[in
         kind = block.kind
         if kind is BlockKind.HEADER or kind is BlockKind.FOOTER:
             continue
-        if kind is BlockKind.HEADING:
-            if ((block.level or 1) <= 1 and block.index < 40) or names_subject(block.text.lower()):
-                subject.add(block.index)
-                continue
+        if kind is BlockKind.HEADING and (
+            ((block.level or 1) <= 1 and block.index < 40) or names_subject(block.text.lower())
+        ):
+            subject.add(block.index)
+            continue
         under = path_is_subject.get(block.heading_path)
         if under is None:
             under = path_is_subject[block.heading_path] = bool(names_subject(" ".join(block.heading_path).lower()))

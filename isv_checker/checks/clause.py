@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Block, BlockKind, Document
-from .matching import Hit
 from ..report import Clause, DecoyResult, ElementResult, Evidence
 from ..ruleset.load import Ruleset
 from ..ruleset.models import DecoyRule
 from .evidence import evidence
 from .hits import HitIndex
+from .matching import Hit
 
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10

@@ -327,7 +327,7 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     names = compiled.rule_names
     return [
         Hit(names[rule], indexes[block], start, end, focus_start, focus_end)
-        for rule, block, start, end, focus_start, focus_end in zip(
+        for rule, block, start, end, focus_start, focus_end in zip(  # noqa: B905 - columns of one table
             rules[group_of].tolist(), position.tolist(),
             (token_start[rows[:, 1]] - offset).tolist(), (token_end[rows[:, 2] - 1] - offset).tolist(),
             (token_start[rows[:, 3]] - offset).tolist(), (token_end[rows[:, 4] - 1] - offset).tolist(),
@@ -354,7 +354,7 @@ def _near_spans(groups: list[list[tuple[int, int]]], window: int) -> list[tuple[
     starts = [[start for start, _ in spans] for spans in ordered]
     for pivot_start, pivot_end in groups[0]:
         chosen = [(pivot_start, pivot_end)]
-        for spans, span_starts in zip(ordered, starts):
+        for spans, span_starts in zip(ordered, starts, strict=True):
             # Only spans starting within the window can qualify: find them by bisection, not a scan.
             lo = bisect_left(span_starts, pivot_start - window)
             hi = bisect_right(span_starts, pivot_start + window)

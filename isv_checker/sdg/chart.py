@@ -43,7 +43,7 @@ def share_chart(bars: Sequence[Bar], *, title: str, xlabel: str, none_label: str
         positions = list(range(len(bars)))[::-1]
         axes.barh(positions, [100] * len(bars), color=TRACK_COLOUR, height=0.6)
         axes.barh(positions, [(b.share or 0) * 100 for b in bars], color=BAR_COLOUR, height=0.6)
-        for y, bar in zip(positions, bars):
+        for y, bar in zip(positions, bars, strict=True):
             if bar.share is None:
                 text = none_label
             else:

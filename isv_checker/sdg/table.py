@@ -192,7 +192,7 @@ def aggregate(reports: Iterable[Report], ruleset: Ruleset, *, year: int | None =
     order = {c.category: i for i, c in enumerate(ruleset.categories)}
     order[NO_CATEGORY] = len(order)
     targets: dict[str, Target] = {}
-    for link in sorted(ruleset.sdg, key=lambda l: target_key(l.target)):
+    for link in sorted(ruleset.sdg, key=lambda link: target_key(link.target)):
         known = targets.get(link.target)
         targets[link.target] = Target(link.target, link.goal, link.title_nl, link.title_en, (*known.links, link) if known else (link,))
 

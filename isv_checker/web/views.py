@@ -33,8 +33,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .. import __version__
 from ..render.messages import format_number
 from .app import MB, web_state
-from .messages import DEFAULT_LANG, page_lang, page_messages
 from .isolation import check_isolated
+from .messages import DEFAULT_LANG, page_lang, page_messages
 from .outputs import OUTPUTS, display_name, download_key
 from .page import result_view
 from .results import Result
