@@ -16,7 +16,7 @@ from ..document import DocFormat, Document, ReadStatus
 from ..language import detect_language
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
-from .formats import reader_for as _reader_for  # a module name tests replace to simulate a crashing reader
+from .formats import reader_for as _reader_for
 from .sniff import format_from_name, sniff
 
 

@@ -9,6 +9,7 @@ What counts as text: what Word prints with all tracked changes accepted. Tracked
 moved-to text are in (a block holding an insertion is marked `inserted`); deletions, moved-from text,
 field instructions ("TOC \\o", "PAGE"), hidden runs (`w:vanish`), placeholder text of empty content
 controls and the duplicate `mc:Fallback` copy of a text box are out. Comments are not document content.
+These rules are in `wordml`, which the marked-up copy shares to find the reader's quotes again.
 
 Locations: `paragraph` counts, 1-based and in reading order, the body paragraphs that hold text,
 including those in tables, content controls and text boxes. Blank paragraphs are not counted, as in
@@ -16,19 +17,16 @@ Word's own paragraph statistics, so spacing paragraphs do not shift "par. 57". A
 carries the number of its first counted paragraph. Headers, footers and notes are not counted; their
 blocks come after the body, once per header/footer part, and notes carry their printed number as label.
 
-Labels are the numbering Word prints, rendered from numbering.xml: counters are kept per abstract
-numbering definition (numIds sharing one continue each other, as in Word), a `startOverride` restarts
-its level the first time its numId appears there, and deeper levels restart after a higher one unless
-`lvlRestart` says otherwise.
+A paragraph's kind, level and label come from its properties and its style: headings from outline
+levels and heading style names, list labels as Word prints them (`docx_numbering`).
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -37,8 +35,9 @@ from lxml import etree
 from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
 from .collector import BlockCollector, InlineText
+from .docx_numbering import Numbering, Style, Styles, read_ppr_numbering
 from .extraction import Extraction, ReadFailure
-from .office import MAX_LABEL_CHARS, OfficePackage, format_number
+from .office import OfficePackage, format_number
 from .wordml import (
     ALTERNATE_CONTENT,
     BLOCK_SKIP,
@@ -51,7 +50,6 @@ from .wordml import (
     RPR,
     RUN_SILENT,
     SDT,
-    SYMBOL_BULLETS,
     TBL,
     TC,
     TR,
@@ -61,8 +59,10 @@ from .wordml import (
     R,
     W,
     alternate_branch,
+    decimal,
     is_hidden,
     is_on,
+    is_on_attribute,
     printed,
     sdt_content,
 )
@@ -71,9 +71,6 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 _PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _SECTPR = W + "sectPr"
 _FOOTNOTEREF, _ENDNOTEREF = W + "footnoteReference", W + "endnoteReference"
-_HEADING_NAME = re.compile(r"^(?:heading|kop)\s*([1-9])$", re.IGNORECASE)
-_TITLE_NAMES = frozenset(("title", "titel"))
-_LEVEL_REF = re.compile(r"%([1-9])")
 
 
 class _Relation(NamedTuple):
@@ -98,239 +95,6 @@ def _relations(package: OfficePackage, part: str, warnings: list[str]) -> dict[s
     return relations
 
 
-# --- styles and numbering -----------------------------------------------------------------------
-
-
-def _int(value: str | None, default: int | None = None) -> int | None:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
-
-
-@dataclass(slots=True)
-class _Style:
-    name: str = ""
-    based_on: str | None = None
-    outline_level: int | None = None
-    num_id: str | None = None
-    ilvl: int | None = None
-
-
-class _Styles:
-    """Paragraph and numbering styles, with Word's basedOn inheritance resolved on demand."""
-
-    def __init__(self, root: etree._Element | None) -> None:
-        self._styles: dict[str, _Style] = {}
-        self.default_paragraph: str | None = None
-        self._levels: dict[str, int | None] = {}
-        if root is None:
-            return
-        for element in root.iterchildren(W + "style"):
-            style_id = element.get(W + "styleId")
-            if not style_id or element.get(W + "type", "paragraph") not in ("paragraph", "numbering"):
-                continue
-            style = _Style()
-            for child in element:
-                if child.tag == W + "name":
-                    style.name = child.get(VAL, "")
-                elif child.tag == W + "basedOn":
-                    style.based_on = child.get(VAL)
-                elif child.tag == PPR:
-                    _read_ppr_numbering(child, style)
-            self._styles[style_id] = style
-            if element.get(W + "type", "paragraph") == "paragraph" and _on_attr(element.get(W + "default")):
-                self.default_paragraph = style_id
-
-    def _chain(self, style_id: str | None) -> Iterator[tuple[str, _Style]]:
-        seen: set[str] = set()
-        while style_id and style_id not in seen and style_id in self._styles:
-            seen.add(style_id)
-            style = self._styles[style_id]
-            yield style_id, style
-            style_id = style.based_on
-
-    def heading_level(self, style_id: str | None) -> int | None:
-        """The nearest outline level or heading/Kop/Title name along the basedOn chain."""
-        if style_id is None:
-            return None
-        if style_id not in self._levels:
-            self._levels[style_id] = self._heading_level(style_id)
-        return self._levels[style_id]
-
-    def _heading_level(self, style_id: str) -> int | None:
-        for sid, style in self._chain(style_id):
-            if style.outline_level is not None:
-                return style.outline_level + 1 if style.outline_level < 9 else None
-            for name in (style.name, sid):
-                match = _HEADING_NAME.match(name)
-                if match:
-                    return int(match.group(1))
-                if name.lower() in _TITLE_NAMES:
-                    return 1
-        return None
-
-    def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
-        """(numId, ilvl) from the nearest style in the chain that sets a numId."""
-        for _, style in self._chain(style_id):
-            if style.num_id is not None:
-                return style.num_id, style.ilvl
-        return None, None
-
-
-def _on_attr(value: str | None) -> bool:
-    return value is not None and value.lower() in ("1", "true", "on")
-
-
-def _read_ppr_numbering(ppr: etree._Element, into: _Style) -> None:
-    for child in ppr:
-        if child.tag == W + "outlineLvl":
-            into.outline_level = _int(child.get(VAL))
-        elif child.tag == W + "numPr":
-            for item in child:
-                if item.tag == W + "numId":
-                    into.num_id = item.get(VAL)
-                elif item.tag == W + "ilvl":
-                    into.ilvl = _int(item.get(VAL), 0)
-
-
-@dataclass(slots=True)
-class _Level:
-    start: int = 1
-    fmt: str = "decimal"
-    text: str = ""
-    restart: int | None = None
-    legal: bool = False
-    style: str | None = None
-
-
-@dataclass(slots=True)
-class _Num:
-    abstract: str
-    starts: dict[int, int] = field(default_factory=dict)  # startOverride per level
-    levels: dict[int, _Level] = field(default_factory=dict)  # full w:lvl overrides
-
-
-class _Numbering:
-    """Renders list and heading labels as Word prints them, keeping the running counters."""
-
-    def __init__(self, root: etree._Element | None, styles: _Styles) -> None:
-        self._abstracts: dict[str, dict[int, _Level]] = {}
-        self._links: dict[str, str] = {}  # abstractNumId -> numbering style id (numStyleLink)
-        self._nums: dict[str, _Num] = {}
-        self._styles = styles
-        self._counters: dict[str, list[int | None]] = {}
-        self._seen: set[tuple[str, int]] = set()
-        if root is None:
-            return
-        for element in root:
-            if element.tag == W + "abstractNum":
-                abstract_id = element.get(W + "abstractNumId", "")
-                self._abstracts[abstract_id] = {
-                    _int(lvl.get(W + "ilvl"), 0) or 0: _read_level(lvl) for lvl in element.iterchildren(W + "lvl")
-                }
-                link = element.find(W + "numStyleLink")
-                if link is not None and link.get(VAL):
-                    self._links[abstract_id] = link.get(VAL, "")
-            elif element.tag == W + "num":
-                ref = element.find(W + "abstractNumId")
-                num = _Num(abstract=ref.get(VAL, "") if ref is not None else "")
-                for override in element.iterchildren(W + "lvlOverride"):
-                    ilvl = _int(override.get(W + "ilvl"), 0) or 0
-                    for child in override:
-                        if child.tag == W + "startOverride":
-                            num.starts[ilvl] = _int(child.get(VAL), 1) or 0
-                        elif child.tag == W + "lvl":
-                            num.levels[ilvl] = _read_level(child)
-                self._nums[element.get(W + "numId", "")] = num
-
-    def _resolve(self, num_id: str) -> tuple[str, dict[int, _Level]] | None:
-        num = self._nums.get(num_id)
-        if num is None:
-            return None
-        abstract_id = num.abstract
-        for _ in range(5):  # follow numStyleLink to the definition that holds the levels
-            link = self._links.get(abstract_id)
-            if link is None:
-                break
-            linked_num, _ = self._styles.numbering(link)
-            if linked_num is None or linked_num not in self._nums:
-                break
-            abstract_id = self._nums[linked_num].abstract
-        levels = self._abstracts.get(abstract_id)
-        if levels is None:
-            return None
-        return abstract_id, {**levels, **num.levels} if num.levels else levels
-
-    def level_for_style(self, num_id: str, style_id: str | None) -> int | None:
-        resolved = self._resolve(num_id)
-        if resolved is None or style_id is None:
-            return None
-        for ilvl, level in resolved[1].items():
-            if level.style == style_id:
-                return ilvl
-        return None
-
-    def label(self, num_id: str, ilvl: int) -> str | None:
-        """Advance the counter for (numId, ilvl) and return the label printed there, or None."""
-        resolved = self._resolve(num_id)
-        if resolved is None:
-            return None
-        abstract_id, levels = resolved
-        ilvl = min(max(ilvl, 0), 8)
-        level = levels.get(ilvl)
-        if level is None:
-            return None
-        counters = self._counters.setdefault(abstract_id, [None] * 9)
-        if (num_id, ilvl) not in self._seen:
-            self._seen.add((num_id, ilvl))
-            start = self._nums[num_id].starts.get(ilvl)
-            if start is not None:
-                counters[ilvl] = start - 1
-        current = counters[ilvl]
-        counters[ilvl] = level.start if current is None else current + 1
-        for deeper in range(ilvl + 1, 9):
-            restart = levels[deeper].restart if deeper in levels else None
-            if restart is None or (restart != 0 and ilvl < restart):
-                counters[deeper] = None
-        if level.fmt == "bullet":
-            return _bullet(level.text)
-
-        def number(match: re.Match[str]) -> str:
-            n = int(match.group(1)) - 1
-            ref = levels.get(n, _Level())
-            value = counters[n]
-            return format_number(ref.start - 1 if value is None else value, "decimal" if level.legal else ref.fmt)
-
-        label = _LEVEL_REF.sub(number, level.text)[:MAX_LABEL_CHARS]
-        return label if label.strip() else None
-
-
-def _read_level(element: etree._Element) -> _Level:
-    level = _Level()
-    for child in element:
-        tag = child.tag
-        if tag == W + "start":
-            level.start = _int(child.get(VAL), 1) or 0
-        elif tag == W + "numFmt":
-            level.fmt = child.get(VAL, "decimal")
-        elif tag == W + "lvlText":
-            level.text = child.get(VAL, "")[:MAX_LABEL_CHARS]
-        elif tag == W + "lvlRestart":
-            level.restart = _int(child.get(VAL))
-        elif tag == W + "isLgl":
-            level.legal = is_on(child)
-        elif tag == W + "pStyle":
-            level.style = child.get(VAL)
-    return level
-
-
-def _bullet(text: str) -> str | None:
-    if not text.strip():
-        return None
-    return "".join(SYMBOL_BULLETS.get(c, "•" if "\ue000" <= c <= "\uf8ff" else c) for c in text)
-
-
 # --- the walk -----------------------------------------------------------------------------------
 
 
@@ -347,7 +111,7 @@ class _Walker:
     """
 
     def __init__(
-        self, styles: _Styles, numbering: _Numbering, max_blocks: int, *, honour_fields: bool = True
+        self, styles: Styles, numbering: Numbering, max_blocks: int, *, honour_fields: bool = True
     ) -> None:
         self.styles = styles
         self.numbering = numbering
@@ -406,7 +170,7 @@ class _Walker:
 
         A paragraph deleted whole (tracked deletion of its text and its mark) takes no number.
         """
-        own = _Style()
+        own = Style()
         style_id = None
         deleted = False
         if ppr is not None:
@@ -419,7 +183,7 @@ class _Walker:
                     deleted = not has_text and child.find(DEL) is not None
             if deleted:
                 return BlockKind.PARAGRAPH, None, None
-            _read_ppr_numbering(ppr, own)
+            read_ppr_numbering(ppr, own)
         style_id = style_id or self.styles.default_paragraph
         if own.outline_level is not None:
             heading = own.outline_level + 1 if own.outline_level < 9 else None
@@ -451,14 +215,14 @@ class _Walker:
             if trpr is not None:
                 before = trpr.find(W + "gridBefore")
                 if before is not None:
-                    column += max(_int(before.get(VAL), 0) or 0, 0)
+                    column += max(decimal(before.get(VAL), 0) or 0, 0)
             for tc in _wrapped(tr, TC):
                 span = 1
                 tcpr = tc.find(W + "tcPr")
                 if tcpr is not None:
                     grid_span = tcpr.find(W + "gridSpan")
                     if grid_span is not None:
-                        span = max(_int(grid_span.get(VAL), 1) or 1, 1)
+                        span = max(decimal(grid_span.get(VAL), 1) or 1, 1)
                 self.collect.cell(self.block, tc, number, row_number, column)
                 column += span
 
@@ -511,7 +275,7 @@ class _Walker:
             elif tag in (_FOOTNOTEREF, _ENDNOTEREF):
                 if self.collect.counting and not hidden:
                     refs = self.footnote_refs if tag == _FOOTNOTEREF else self.endnote_refs
-                    refs.append(_NoteRef(child.get(W + "id", ""), _on_attr(child.get(W + "customMarkFollows"))))
+                    refs.append(_NoteRef(child.get(W + "id", ""), is_on_attribute(child.get(W + "customMarkFollows"))))
             elif isinstance(tag, str):
                 self.inline(child, into)  # drawings, VML and AlternateContent may hold text boxes
 
@@ -567,8 +331,8 @@ def counted_paragraphs(
     """
 
     def walk(honour_fields: bool) -> _Walker:
-        style_table = _Styles(styles)
-        walker = _Walker(style_table, _Numbering(numbering, style_table), sys.maxsize, honour_fields=honour_fields)
+        style_table = Styles(styles)
+        walker = _Walker(style_table, Numbering(numbering, style_table), sys.maxsize, honour_fields=honour_fields)
         walker.counted = []
         walker.block(body)
         return walker
@@ -604,12 +368,12 @@ def read_docx(data: bytes, options: ReadOptions) -> Extraction:
         name = next((r.target for r in rels.values() if r.kind == kind), None)
         return package.optional_xml(name, warnings)
 
-    styles, numbering = _Styles(part("styles")), part("numbering")
-    walker = _Walker(styles, _Numbering(numbering, styles), options.max_blocks)
+    styles, numbering = Styles(part("styles")), part("numbering")
+    walker = _Walker(styles, Numbering(numbering, styles), options.max_blocks)
     walker.block(body)
     if True in walker.fields:
         warnings.append("a field code in the body never ends; read again without hiding field instructions")
-        walker = _Walker(styles, _Numbering(numbering, styles), options.max_blocks, honour_fields=False)
+        walker = _Walker(styles, Numbering(numbering, styles), options.max_blocks, honour_fields=False)
         walker.block(body)
     if walker.alt_chunks:
         warnings.append(f"{walker.alt_chunks} embedded document(s) (altChunk) were not read")
@@ -667,7 +431,7 @@ def _note_format(walker: _Walker, settings: etree._Element | None, note: str) ->
             continue
         num_fmt, num_start = properties.find(W + "numFmt"), properties.find(W + "numStart")
         fmt = fmt or (num_fmt.get(VAL) if num_fmt is not None else None)
-        start = start or (_int(num_start.get(VAL)) if num_start is not None else None)
+        start = start or (decimal(num_start.get(VAL)) if num_start is not None else None)
     return fmt or ("decimal" if note == "footnote" else "lowerRoman"), start or 1
 
 

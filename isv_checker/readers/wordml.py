@@ -54,6 +54,19 @@ def is_on(element: etree._Element) -> bool:
     return element.get(VAL, "true").lower() not in ("0", "false", "off")
 
 
+def is_on_attribute(value: str | None) -> bool:
+    """Word's boolean attributes (`w:default`, `w:customMarkFollows`): on only when they say so."""
+    return value is not None and value.lower() in ("1", "true", "on")
+
+
+def decimal(value: str | None, default: int | None = None) -> int | None:
+    """Word's whole-number values; `default` for a missing or malformed one, which a damaged file may hold."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
 def is_hidden(rpr: etree._Element | None) -> bool:
     """Whether run properties hide the run's text (`w:vanish`, Word's hidden text)."""
     if rpr is None:
