@@ -16,6 +16,8 @@ from ..document import DocFormat, Document, ReadStatus
 from ..language import detect_language
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
+
+# a module-level name, which tests replace to simulate a reader that crashes
 from .formats import reader_for as _reader_for
 from .sniff import format_from_name, sniff
 
