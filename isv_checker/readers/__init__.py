@@ -121,7 +121,8 @@ def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus
 
 def _page_ranges(pages: tuple[int, ...]) -> str:
     ranges: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev = 0
     for page in sorted(pages):
         if start is None:
             start = prev = page

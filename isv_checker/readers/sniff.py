@@ -44,9 +44,8 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
-                if _head(archive, "mimetype", len(_ODT_MIME) + 16).strip() == _ODT_MIME:
-                    return DocFormat.ODT
+            if "mimetype" in names and _head(archive, "mimetype", len(_ODT_MIME) + 16).strip() == _ODT_MIME:
+                return DocFormat.ODT
             if "word/document.xml" in names:
                 return DocFormat.DOCX
             if "[Content_Types].xml" in names:

@@ -173,7 +173,7 @@ def _split(run: Any, offset: int) -> Any | None:
     right = copy.deepcopy(run)
     right_children = [c for c in right if c.tag != RPR]
     position = 0
-    for left_child, right_child in zip(children, right_children):
+    for left_child, right_child in zip(children, right_children, strict=True):
         length = len(printed(left_child) or "")
         if position + length <= offset:
             right.remove(right_child)
