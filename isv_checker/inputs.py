@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FOLDER_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".odt")
+from .readers.formats import FOLDER_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from isv_checker.report import Evidence
 from isv_checker.ruleset.load import cached_ruleset
 
 from .conftest import SAMPLES
+from .test_reader_docx import docx_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -268,6 +269,35 @@ def test_quote_across_runs_with_different_formatting(ruleset, tmp_path):
     assert element.exact
     assert norm(comment_ranges(result.data)[element.comment_id]) == "gepaste zorgvuldigheid"
     assert runs_without_comments(result.data) == runs_without_comments(data)
+
+
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+SEEN_ALIKE = [
+    '<w:r><w:t xml:space="preserve">Artikel </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>verborgen </w:t></w:r>'
+    '<w:r><w:t>3</w:t><w:tab/><w:sym w:font="Symbol" w:char="F0B7"/><w:noBreakHyphen/><w:br/><w:t>slot</w:t></w:r>',
+    '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Klik hier</w:t></w:r></w:sdtContent></w:sdt>'
+    '<w:r><w:t xml:space="preserve"> Gepaste zorgvuldigheid</w:t></w:r>',
+    '<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>OESO-richtlijnen</w:t></w:r></w:sdtContent></w:sdt>',
+    '<w:ins w:id="1" w:author="a"><w:r><w:t xml:space="preserve">ingevoegd </w:t></w:r></w:ins>'
+    '<w:del w:id="2" w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del><w:r><w:t>blijft</w:t></w:r>',
+    '<mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>keuze</w:t></w:r></mc:Choice>'
+    "<mc:Fallback><w:r><w:t>terugval</w:t></w:r></mc:Fallback></mc:AlternateContent>",
+    '<w:bookmarkStart w:id="0" w:name="b"/><w:proofErr w:type="spellStart"/><w:smartTag w:uri="u" w:element="e">'
+    '<w:smartTagPr/><w:r><w:t>slim</w:t></w:r></w:smartTag><w:customXml w:element="x"><w:r><w:t xml:space="preserve"> eigen</w:t>'
+    '</w:r></w:customXml><w:bookmarkEnd w:id="0"/><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t xml:space="preserve"> zichtbaar</w:t></w:r>',
+]
+
+
+def test_the_copy_sees_the_characters_the_reader_reads():
+    """Quotes are found again in the runs, so the copy must see each paragraph's text as the reader reads it."""
+    paragraphs = "".join(f"<w:p>{content}</w:p>" for content in SEEN_ALIKE)
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W[1:-1]}" '
+           f'xmlns:mc="{_MC_NS}"><w:body>{paragraphs}<w:sectPr/></w:body></w:document>')
+    document = isv_checker.read_bytes(docx_bytes(xml), "gelijk.docx")
+    body = etree.fromstring(xml.encode()).find(W + "body")
+    seen = ["".join(segment.text for segment in _segments(p)).strip() for p in body.iter(W + "p")]
+    assert seen == [block.text for block in document.blocks]
+    assert seen[0] == "Artikel 3\t•-\nslot" and seen[1] == "Gepaste zorgvuldigheid" and seen[4] == "keuze"
 
 
 def test_not_a_docx_is_refused(ruleset):

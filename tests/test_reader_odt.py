@@ -11,8 +11,10 @@ import pytest
 from lxml import etree
 
 import isv_checker
-from isv_checker import Block, BlockKind, DocFormat, Document, ReadStatus
+from isv_checker import BlockKind, DocFormat, Document, ReadStatus
 from isv_checker.readers import office
+
+from .test_reader_docx import block_with, texts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "docx" / "libreoffice.odt"
 BIJLAGE_5 = "Bijlage 5 Internationale Sociale Voorwaarden"
@@ -43,16 +45,6 @@ def odt_bytes(body: str, *, automatic_styles: str = "", prolog: str = "", manife
 
 def read_odt(body: str, **kwargs: str) -> Document:
     return isv_checker.read_bytes(odt_bytes(body, **kwargs), "test.odt")
-
-
-def texts(document: Document) -> list[str]:
-    return [block.text for block in document.blocks]
-
-
-def block_with(document: Document, text: str) -> Block:
-    matches = [block for block in document.blocks if block.text == text]
-    assert len(matches) == 1, f"{text!r} found {len(matches)} times in {texts(document)}"
-    return matches[0]
 
 
 LIBREOFFICE_BLOCKS = [

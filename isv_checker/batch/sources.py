@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..document import ReadStatus
-from ..inputs import FOLDER_SUFFIXES
+from ..readers.formats import FOLDER_SUFFIXES
 
 ARCHIVE_SUFFIXES = (".zip",)
 MB = 1024 * 1024

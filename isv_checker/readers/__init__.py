@@ -1,8 +1,8 @@
 """The reading stage: any file in, one `Document` out, never an exception.
 
-Format readers (`docx`, `pdf`, `text`, `odt`) are imported only when a file of theirs turns up, so
-start-up stays cheap. Each takes the file's bytes, which lets batch runs hand over ZIP members
-without writing them to disk.
+Format readers (`docx`, `pdf`, `text`, `odt`, listed in `formats`) are imported only when a file of
+theirs turns up, so start-up stays cheap. Each takes the file's bytes, which lets batch runs hand over
+ZIP members without writing them to disk.
 """
 
 from __future__ import annotations
@@ -10,36 +10,16 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 from ..document import DocFormat, Document, ReadStatus
 from ..language import detect_language
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
+
+# a module-level name, which tests replace to simulate a reader that crashes
+from .formats import reader_for as _reader_for
 from .sniff import format_from_name, sniff
-
-Reader = Callable[[bytes, ReadOptions], Extraction]
-
-SUPPORTED_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".text", ".md", ".odt")
-
-
-def _reader_for(fmt: DocFormat) -> Reader:
-    if fmt is DocFormat.DOCX:
-        from .docx import read_docx
-
-        return read_docx
-    if fmt is DocFormat.PDF:
-        from .pdf import read_pdf
-
-        return read_pdf
-    if fmt is DocFormat.ODT:
-        from .odt import read_odt
-
-        return read_odt
-    from .text import read_text
-
-    return read_text
 
 
 def read_path(path: str | os.PathLike[str], options: ReadOptions | None = None) -> Document:
@@ -141,7 +121,8 @@ def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus
 
 def _page_ranges(pages: tuple[int, ...]) -> str:
     ranges: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev = 0
     for page in sorted(pages):
         if start is None:
             start = prev = page
@@ -168,4 +149,4 @@ def _failed(
     return Document(path=name, sha256=sha256, size=size, format=fmt, status=status, message=message, warnings=warnings)
 
 
-__all__ = ["SUPPORTED_SUFFIXES", "Extraction", "ReadFailure", "read_bytes", "read_path"]
+__all__ = ["Extraction", "ReadFailure", "read_bytes", "read_path"]

@@ -7,6 +7,7 @@ because a running header such as "Bijlage 5" on every page would otherwise reset
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..document import Block, BlockKind
@@ -42,9 +43,10 @@ class BlockBuilder:
         """Add a block; blank text is dropped (returns None) so no stage meets empty blocks."""
         if not text or text.isspace():
             return None
+        opened = 0  # the level of the heading this block opens
         if kind is BlockKind.HEADING:
-            level = self._nested_level(text, max(1, level or 1))
-            while self._stack and self._stack[-1][0] >= level:
+            level = opened = self._nested_level(text, max(1, level or 1))
+            while self._stack and self._stack[-1][0] >= opened:
                 self._stack.pop()
             self._path = tuple(h for _, h in self._stack)
         block = _make_block(
@@ -67,7 +69,7 @@ class BlockBuilder:
         )
         self._blocks.append(block)
         if kind is BlockKind.HEADING:
-            self._stack.append((level, _heading_title(text)))
+            self._stack.append((opened, _heading_title(text)))
             self._path = tuple(h for _, h in self._stack)
         return block
 
@@ -117,9 +119,9 @@ def _trusted_block(fields: dict[str, Any]) -> Block:
     return block
 
 
-def _checked_maker() -> Any:
+def _checked_maker() -> Callable[[dict[str, Any]], Block]:
     """`_trusted_block` if it gives what validation gives on this pydantic version, else `Block`."""
-    sample = {
+    sample: dict[str, Any] = {
         "index": 0, "kind": BlockKind.HEADING, "text": "1 Doel", "level": 1, "label": "1", "page": 1, "paragraph": None,
         "line": None, "table": None, "row": None, "column": None, "heading_path": ("Bijlage 5",), "ocr": False,
         "inserted": False,

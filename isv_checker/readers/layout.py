@@ -84,7 +84,7 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
         num = m.group("num")
         depth = num.count(".") + 1
         title = m.group("title")
-        looks_like_title = short and title[:1].isupper() and not m.group("dot") == ")"
+        looks_like_title = short and title[:1].isupper() and m.group("dot") != ")"
         if looks_like_title and (depth > 1 or emphasised or len(title.split()) <= 6):
             return Marker(BlockKind.HEADING, depth, num)
         return Marker(BlockKind.LIST_ITEM, depth, num + m.group("dot"))
@@ -163,7 +163,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
         current = []
         current_marker = None
 
-    for line, stripped in zip(lines, texts):
+    for line, stripped in zip(lines, texts, strict=True):
         if not stripped:
             flush()
             prev = None
@@ -172,10 +172,17 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
             body_height is not None and line.height is not None and line.height >= body_height * 1.15
         )
         marker = classify_line(stripped, emphasised=emphasised)
-        if marker is not None and marker.kind is BlockKind.HEADING and not emphasised and body_height is not None:
-            # With font information, a non-emphasised numbered short line is more likely a list item.
-            if marker.label is not None and not _SECTION_RE.match(stripped) and "." not in marker.label:
-                marker = Marker(BlockKind.LIST_ITEM, 1, marker.label)
+        # With font information, a non-emphasised numbered short line is more likely a list item.
+        if (
+            marker is not None
+            and marker.kind is BlockKind.HEADING
+            and not emphasised
+            and body_height is not None
+            and marker.label is not None
+            and not _SECTION_RE.match(stripped)
+            and "." not in marker.label
+        ):
+            marker = Marker(BlockKind.LIST_ITEM, 1, marker.label)
         starts_new = prev is None or not current
         if not starts_new and prev is not None:
             gap = None
@@ -198,7 +205,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
                     starts_new = False
                 else:
                     starts_new = True
-            elif gap is not None and (gap > spacing * 1.45 or gap < 0) or _height_changed(prev, line) or marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75) or prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
+            elif gap is not None and spacing is not None and (gap > spacing * 1.45 or gap < 0) or _height_changed(prev, line) or marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75) or prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
                 starts_new = True
         if starts_new:
             flush()
@@ -213,7 +220,7 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
 
 
 def _body_height(lines: list[Line], texts: list[str]) -> float | None:
-    heights = [round(line.height, 1) for line, text in zip(lines, texts) if line.height and text]
+    heights = [round(line.height, 1) for line, text in zip(lines, texts, strict=True) if line.height and text]
     if len(heights) < 3:
         return None
     return median(heights)
@@ -222,7 +229,7 @@ def _body_height(lines: list[Line], texts: list[str]) -> float | None:
 def _typical_spacing(lines: list[Line], texts: list[str]) -> float | None:
     gaps = [
         b.y - a.y
-        for a, b, a_text, b_text in zip(lines, lines[1:], texts, texts[1:])
+        for a, b, a_text, b_text in zip(lines, lines[1:], texts, texts[1:], strict=False)
         if a.y is not None and b.y is not None and a_text and b_text and b.y > a.y
     ]
     if len(gaps) < 3:

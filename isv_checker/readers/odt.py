@@ -20,9 +20,9 @@ from lxml import etree
 
 from ..document import BlockKind, ReadStatus
 from ..settings import ReadOptions
-from .builder import BlockBuilder
+from .collector import BlockCollector, InlineText
 from .extraction import Extraction, ReadFailure
-from .office import MAX_LABEL_CHARS, CellText, InlineText, OfficePackage, Spec, format_number
+from .office import MAX_LABEL_CHARS, OfficePackage, format_number
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -105,33 +105,15 @@ class _List:
 
 
 class _Walker:
-    """Walks ODF text in document order; the same context, counting and cell rules as the DOCX walker."""
+    """Walks ODF text in document order and hands its text to a `BlockCollector`, as the DOCX walker does."""
 
     def __init__(self, list_styles: dict[str, dict[int, _ListLevel]], insertions: set[str], max_blocks: int) -> None:
         self.list_styles = list_styles
         self.insertions = insertions
         self.open_insertions: set[str] = set()
-        self.max_blocks = max_blocks
-        self.emitted = 0
-        self.context: BlockKind | None = None
-        self.context_label: str | None = None
-        self.counting = True
-        self.paragraphs = 0
-        self.tables = 0
-        self.out: list[Spec] = []
-        self.cells: list[CellText] = []
+        self.collect = BlockCollector(max_blocks)
         self.notes: list[tuple[str | None, etree._Element]] = []
         self.lists: dict[str, _List] = {}  # per list style, so continue-numbering can pick up
-
-    def emit(self, kind: BlockKind, text: str, *, level: int | None = None, label: str | None = None,
-             paragraph: int | None = None, table: int | None = None, row: int | None = None,
-             column: int | None = None, inserted: bool = False) -> None:
-        if not text or text.isspace():
-            return
-        self.emitted += 1
-        if self.emitted > self.max_blocks:
-            raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {self.max_blocks} text blocks")
-        self.out.append(Spec(kind, text, level, label, paragraph, table, row, column, inserted))
 
     def block(self, container: etree._Element) -> None:
         for child in container:
@@ -217,20 +199,7 @@ class _Walker:
         for child in p:
             self.inline(child, inline)
         text = "".join(inline.parts).strip()
-        number = None
-        if text and self.counting:
-            self.paragraphs += 1
-            number = self.paragraphs
-        if self.cells:
-            cell = self.cells[-1]
-            if text:
-                cell.texts.append(text)
-                cell.first = cell.first or number
-                cell.inserted = cell.inserted or inline.inserted
-        elif self.context is not None:
-            self.emit(self.context, text, label=self.context_label or label, paragraph=number, inserted=inline.inserted)
-        else:
-            self.emit(kind, text, level=level, label=label, paragraph=number, inserted=inline.inserted)
+        self.collect.paragraph(text, kind, level=level, label=label, inserted=inline.inserted)
         for box in inline.boxes:
             self.text_box(box)
 
@@ -248,7 +217,7 @@ class _Walker:
                 "".join(citation.itertext()).strip() if citation is not None else None
             )
             body = element.find(_TEXT + "note-body")
-            if body is not None and self.counting:
+            if body is not None and self.collect.counting:
                 self.notes.append((label or None, body))
         elif tag == _CHANGE_START:
             change = element.get(_TEXT + "change-id", "")
@@ -268,8 +237,7 @@ class _Walker:
             into.parts.append(_SPACES.sub(" ", element.tail))
 
     def table(self, tbl: etree._Element) -> None:
-        self.tables += 1
-        number = self.tables
+        number = self.collect.table()
         row_number = 0
         for tr in _rows(tbl):
             row_number += 1
@@ -277,38 +245,23 @@ class _Walker:
             for cell in tr:
                 repeat = max(1, _int(cell.get(_TABLE + "number-columns-repeated"), 1))
                 if cell.tag == _TABLE + "table-cell":
-                    self.cell(cell, number, row_number, column)
+                    self.collect.cell(self.block, cell, number, row_number, column)
                 elif cell.tag != _TABLE + "covered-table-cell":
                     continue
                 column += repeat
             row_number += max(1, _int(tr.get(_TABLE + "number-rows-repeated"), 1)) - 1
 
-    def cell(self, tc: etree._Element, table: int, row: int, column: int) -> None:
-        cell = CellText()
-        outer, self.out = self.out, []
-        self.cells.append(cell)
-        try:
-            self.block(tc)
-        finally:
-            self.cells.pop()
-            inner, self.out = self.out, outer
-        self.emit(self.context or BlockKind.TABLE_CELL, "\n".join(cell.texts), label=self.context_label,
-                  paragraph=cell.first, table=table, row=row, column=column, inserted=cell.inserted)
-        self.out.extend(inner)
-
     def text_box(self, frame: etree._Element) -> None:
         """A frame's text box, or a drawing shape's own paragraphs, as text-box blocks."""
-        saved = self.context, self.cells
-        self.context, self.cells = self.context or BlockKind.TEXT_BOX, []
-        try:
-            if frame.tag == _FRAME:
-                for child in frame:
-                    if child.tag == _DRAW + "text-box":
-                        self.block(child)
-            else:
-                self.block(frame)
-        finally:
-            self.context, self.cells = saved
+        self.collect.text_box(self.box_content, frame)
+
+    def box_content(self, frame: etree._Element) -> None:
+        if frame.tag == _FRAME:
+            for child in frame:
+                if child.tag == _DRAW + "text-box":
+                    self.block(child)
+        else:
+            self.block(frame)
 
 
 def _rows(container: etree._Element) -> Iterator[etree._Element]:
@@ -329,7 +282,7 @@ def read_odt(data: bytes, options: ReadOptions) -> Extraction:
     if text is None:
         raise ReadFailure(ReadStatus.CORRUPT, "content.xml has no text body; is it a text document?")
     warnings: list[str] = []
-    styles = _optional_xml(package, "styles.xml", warnings)
+    styles = package.optional_xml("styles.xml", warnings)
     insertions = {
         region.get(_TEXT + "id", "")
         for region in text.iterchildren(_TEXT + "tracked-changes")
@@ -338,43 +291,20 @@ def read_odt(data: bytes, options: ReadOptions) -> Extraction:
     }
     walker = _Walker(_list_styles(styles, content), insertions, options.max_blocks)
     walker.block(text)
-    body_specs, walker.out = walker.out, []
-    walker.counting = False
+    walker.collect.end_body()
     if styles is not None:
         for master in styles.iter(_STYLE + "master-page"):
             for part in master:
                 kind = _HEADERS.get(part.tag)
                 if kind is not None and part.get(_STYLE + "display") != "false":
-                    _walk_context(walker, part, kind, None)
+                    walker.collect.part(walker.block, part, kind)
     for label, body in walker.notes:
-        _walk_context(walker, body, BlockKind.FOOTNOTE, label)
-    builder = BlockBuilder()
-    for specs in (body_specs, walker.out):
-        for spec in specs:
-            builder.add(spec.kind, spec.text, level=spec.level, label=spec.label, paragraph=spec.paragraph,
-                        table=spec.table, row=spec.row, column=spec.column, inserted=spec.inserted)
-        builder.reset_path()
+        walker.collect.part(walker.block, body, BlockKind.FOOTNOTE, label)
     return Extraction(
-        blocks=builder.blocks,
+        blocks=walker.collect.blocks(),
         warnings=tuple(warnings),
-        properties=_meta_properties(_optional_xml(package, "meta.xml", warnings)),
+        properties=_meta_properties(package.optional_xml("meta.xml", warnings)),
     )
-
-
-def _walk_context(walker: _Walker, element: etree._Element, kind: BlockKind, label: str | None) -> None:
-    walker.context, walker.context_label = kind, label
-    walker.block(element)
-    walker.context, walker.context_label = None, None
-
-
-def _optional_xml(package: OfficePackage, name: str, warnings: list[str]) -> etree._Element | None:
-    if not package.has(name):
-        return None
-    try:
-        return package.xml(name)
-    except ReadFailure as failure:
-        warnings.append(f"{failure.message}; skipped")
-        return None
 
 
 def _meta_properties(root: etree._Element | None) -> dict[str, str]:

@@ -1,17 +1,15 @@
-"""What the DOCX and ODT readers share: the size-checked ZIP package with its safe XML parser, list
-counters printed as Word and LibreOffice print them, and the records the two XML walks produce."""
+"""What the DOCX and ODT readers share about their packages: the size-checked ZIP package with its safe
+XML parser, and list counters printed as Word and LibreOffice print them."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from lxml import etree
 
-from ..document import BlockKind, ReadStatus
+from ..document import ReadStatus
 from .extraction import ReadFailure
 
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
@@ -91,6 +89,17 @@ class OfficePackage:
             raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is damaged ({exc})") from None
         return data
 
+    def optional_xml(self, name: str | None, warnings: list[str]) -> etree._Element | None:
+        """A part the text does not hinge on: None when it is absent, and when damaged None with a
+        warning instead of failing the read."""
+        if name is None or not self.has(name):
+            return None
+        try:
+            return self.xml(name)
+        except ReadFailure as failure:
+            warnings.append(f"{failure.message}; skipped")
+            return None
+
     def xml(self, name: str) -> etree._Element:
         """Parse a member without resolving entities, loading DTDs or touching the network."""
         data = self.read(name)
@@ -133,29 +142,3 @@ def _roman(value: int) -> str:
         count, value = divmod(value, number)
         out.append(numeral * count)
     return "".join(out)
-
-
-class Spec(NamedTuple):
-    kind: BlockKind
-    text: str
-    level: int | None
-    label: str | None
-    paragraph: int | None
-    table: int | None
-    row: int | None
-    column: int | None
-    inserted: bool
-
-
-@dataclass(slots=True)
-class InlineText:
-    parts: list[str] = field(default_factory=list)
-    inserted: bool = False
-    boxes: list[etree._Element] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class CellText:
-    texts: list[str] = field(default_factory=list)
-    first: int | None = None
-    inserted: bool = False

@@ -26,14 +26,16 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..document import BlockKind, ReadStatus
+from ..document import Block, BlockKind, ReadStatus
 from ..settings import ReadOptions
 from . import pdfium_calls
 from .builder import BlockBuilder
@@ -139,7 +141,8 @@ def _properties(document: pdfium.PdfDocument) -> dict[str, str]:
 def _metadata_value(document: pdfium.PdfDocument, key: str) -> str:
     """An Info entry as text; pypdfium2 decodes strictly, and damaged files hold invalid UTF-16 there."""
     try:
-        return document.get_metadata_value(key)
+        value: str = document.get_metadata_value(key)
+        return value
     except UnicodeDecodeError:
         tag = key.encode("ascii")
         size = pdfium_c.FPDF_GetMetaText(document, tag, None, 0)
@@ -382,7 +385,7 @@ def _has_images(raw_page: pdfium_c.FPDF_PAGE) -> bool:
     """True if the page draws an image, directly or inside a form XObject (how many scanners wrap one)."""
     budget = [_MAX_IMAGE_SCAN]
 
-    def scan(count: int, get, parent, depth: int) -> bool:
+    def scan(count: int, get: Callable[[Any, int], Any], parent: Any, depth: int) -> bool:
         for i in range(count):
             budget[0] -= 1
             if budget[0] < 0:
@@ -491,7 +494,7 @@ def _running_lines(pages: list[_Page]) -> list[list[tuple[int, str, str]]]:
     """
     edges = [_edge_lines(page) for page in pages]
     seen: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for page, page_edges in zip(pages, edges):
+    for page, page_edges in zip(pages, edges, strict=True):
         for i, zone, key in page_edges:
             seen.setdefault((zone, key), []).append((page.number, page.lines[i].text))
     needed = max(2, min(4, math.ceil(sum(1 for page in pages if page.lines) * 0.5)))
@@ -536,11 +539,11 @@ def _edge_lines(page: _Page) -> list[tuple[int, str, str]]:
     return out
 
 
-def _build(pages: list[_Page], options: ReadOptions) -> tuple:
+def _build(pages: list[_Page], options: ReadOptions) -> tuple[Block, ...]:
     running = _running_lines(pages) if len(pages) > 1 else [[] for _ in pages]
     emitted: set[tuple[str, str]] = set()
     builder = BlockBuilder()
-    for page, edge in zip(pages, running):
+    for page, edge in zip(pages, running, strict=True):
         if not page.lines:
             continue
         headers: list[str] = []

@@ -8,12 +8,12 @@ import zlib
 
 from ..document import DocFormat, ReadStatus
 from .extraction import ReadFailure
+from .formats import DOCUMENT_SUFFIXES, SUFFIXES, WORD_SUFFIXES
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _WORD_MAIN = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
               b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
-_DOCX_EXTS = (".docx", ".docm", ".dotx", ".dotm")
 
 
 def sniff(data: bytes, name: str) -> DocFormat:
@@ -32,7 +32,7 @@ def sniff(data: bytes, name: str) -> DocFormat:
         )
     if head.startswith(b"{\\rtf"):
         raise ReadFailure(ReadStatus.UNSUPPORTED, "an RTF file; save it as .docx or PDF to check it")
-    if name.lower().endswith((".pdf", *_DOCX_EXTS, ".odt")):
+    if name.lower().endswith(DOCUMENT_SUFFIXES):
         # Text or noise under a document's name is a broken document, not a text file to judge.
         raise ReadFailure(ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document")
     if _looks_like_text(head):
@@ -44,9 +44,8 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
-                if _head(archive, "mimetype", len(_ODT_MIME) + 16).strip() == _ODT_MIME:
-                    return DocFormat.ODT
+            if "mimetype" in names and _head(archive, "mimetype", len(_ODT_MIME) + 16).strip() == _ODT_MIME:
+                return DocFormat.ODT
             if "word/document.xml" in names:
                 return DocFormat.DOCX
             if "[Content_Types].xml" in names:
@@ -62,7 +61,7 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
         raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
     except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
         raise ReadFailure(ReadStatus.ENCRYPTED, f"the package is password-protected (an encrypted ZIP: {exc})") from None
-    if name.lower().endswith(_DOCX_EXTS):
+    if name.lower().endswith(WORD_SUFFIXES):
         raise ReadFailure(ReadStatus.CORRUPT, "the file is a ZIP archive but not a Word document")
     raise ReadFailure(ReadStatus.UNSUPPORTED, "a ZIP archive; unpack it or pass it to a batch run")
 
@@ -83,13 +82,6 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def format_from_name(name: str) -> DocFormat:
+    """The format a file's name suggests; UNKNOWN for a suffix that is not in the table of formats."""
     lower = name.lower()
-    if lower.endswith(".pdf"):
-        return DocFormat.PDF
-    if lower.endswith(_DOCX_EXTS):
-        return DocFormat.DOCX
-    if lower.endswith(".odt"):
-        return DocFormat.ODT
-    if lower.endswith((".txt", ".text", ".md")):
-        return DocFormat.TEXT
-    return DocFormat.UNKNOWN
+    return next((entry.format for entry in SUFFIXES if lower.endswith(entry.suffix)), DocFormat.UNKNOWN)

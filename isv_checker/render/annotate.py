@@ -25,6 +25,23 @@ from typing import Any
 from lxml import etree
 
 from ..document import DocFormat
+from ..readers.wordml import (
+    ALTERNATE_CONTENT,
+    INLINE_SKIP,
+    PPR,
+    RPR,
+    SDT,
+    TC,
+    TXBX_CONTENT,
+    P,
+    R,
+    T,
+    W,
+    alternate_branch,
+    printed,
+    run_text,
+    sdt_content,
+)
 from ..report import Evidence, Report
 from ..ruleset.load import Ruleset
 from .memo import advice_elements, short_quote, verdict_sentence, wording_language
@@ -34,16 +51,9 @@ AUTHOR = "isv-checker"
 INITIALS = "ISV"
 QUOTE_CHARS = 200
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_P, _R, _T, _RPR, _PPR = _W + "p", _W + "r", _W + "t", _W + "rPr", _W + "pPr"
-_TC, _TXBX, _SDT, _SDTCONTENT = _W + "tc", _W + "txbxContent", _W + "sdt", _W + "sdtContent"
-_RUN_CHARS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
-_SKIPPED = frozenset((_PPR, _RPR, _W + "del", _W + "moveFrom", _W + "sdtPr", _W + "sdtEndPr", _MC + "Fallback",
-                      _W + "customXmlPr", _W + "smartTagPr"))
-_SPLITTABLE = frozenset((_T, _RPR, _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen", _W + "lastRenderedPageBreak",
-                         _W + "softHyphen"))
+_SPLITTABLE = frozenset((T, RPR, W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "lastRenderedPageBreak",
+                         W + "softHyphen"))
 
 # Headings under which a missing clause belongs, best first (matched in lower case, anywhere in the heading).
 CONDITIONS_HEADINGS = (
@@ -90,54 +100,32 @@ class _Anchor:
     note: str  # why the comment is not on the quoted words, in the comment's language ('' when it is)
 
 
-def _run_text(run: Any) -> str:
-    rpr = run.find(_RPR)
-    if rpr is not None:
-        vanish = rpr.find(_W + "vanish")
-        if vanish is not None and vanish.get(_W + "val", "true").lower() not in ("0", "false", "off"):
-            return ""
-    from ..readers.docx import _symbol
-
-    parts = []
-    for child in run:
-        if child.tag == _T:
-            parts.append(child.text or "")
-        elif child.tag in _RUN_CHARS:
-            parts.append(_RUN_CHARS[child.tag])
-        elif child.tag == _W + "sym":
-            parts.append(_symbol(child.get(_W + "char")))
-    return "".join(parts)
-
-
 def _segments(paragraph: Any) -> list[_Segment]:
-    """The runs of a paragraph in reading order with their visible text; text boxes are paragraphs of their own."""
+    """The runs of a paragraph in reading order with the text the reader reads in them; text boxes are
+    paragraphs of their own."""
     out: list[_Segment] = []
 
     def visit(element: Any, top: Any) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIPPED:
+            if not isinstance(tag, str) or tag in INLINE_SKIP or tag == PPR:
                 continue
-            if tag == _R:
-                out.append(_Segment(top if top is not None else child, child, _run_text(child)))
-            elif tag == _SDT and _placeholder(child):
-                continue
-            elif tag == _MC + "AlternateContent":
-                choice = child.find(_MC + "Choice")
-                if choice is not None:
-                    visit(choice, top if top is not None else child)
+            holder = top if top is not None else child
+            if tag == R:
+                out.append(_Segment(holder, child, run_text(child)))
+            elif tag == SDT:
+                content = sdt_content(child)
+                if content is not None:
+                    visit(content, holder)
+            elif tag == ALTERNATE_CONTENT:
+                branch = alternate_branch(child)
+                if branch is not None:
+                    visit(branch, holder)
             else:
-                visit(child, top if top is not None else child)
+                visit(child, holder)
 
     visit(paragraph, None)
     return out
-
-
-def _placeholder(sdt: Any) -> bool:
-    """A content control still showing its placeholder text, which the reader leaves out."""
-    properties = sdt.find(_W + "sdtPr")
-    flag = properties.find(_W + "showingPlcHdr") if properties is not None else None
-    return flag is not None and flag.get(_W + "val", "true").lower() not in ("0", "false", "off")
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -179,14 +167,14 @@ def _find(text: str, quote: str, near: int) -> tuple[int, int] | None:
 def _split(run: Any, offset: int) -> Any | None:
     """Split a plain run at a character offset; the run keeps the left part, the returned copy (placed
     after it) the right part. None for runs with fields, drawings or other content that cannot be split."""
-    children = [c for c in run if c.tag != _RPR]
-    if any(not isinstance(c.tag, str) or c.tag not in _SPLITTABLE for c in children) or _run_text(run) == "":
+    children = [c for c in run if c.tag != RPR]
+    if any(not isinstance(c.tag, str) or c.tag not in _SPLITTABLE for c in children) or run_text(run) == "":
         return None
     right = copy.deepcopy(run)
-    right_children = [c for c in right if c.tag != _RPR]
+    right_children = [c for c in right if c.tag != RPR]
     position = 0
-    for left_child, right_child in zip(children, right_children):
-        length = len(left_child.text or "") if left_child.tag == _T else len(_RUN_CHARS.get(left_child.tag, ""))
+    for left_child, right_child in zip(children, right_children, strict=True):
+        length = len(printed(left_child) or "")
         if position + length <= offset:
             right.remove(right_child)
         elif position >= offset:
@@ -208,9 +196,9 @@ def _host(paragraph: Any) -> Any:
     node = paragraph.getparent()
     inside_box = False
     while node is not None:
-        if node.tag == _TXBX:
+        if node.tag == TXBX_CONTENT:
             inside_box = True
-        elif node.tag == _P and inside_box:
+        elif node.tag == P and inside_box:
             host, inside_box = node, False
         node = node.getparent()
     return host
@@ -283,12 +271,12 @@ class _Locator:
     def _cell_paragraphs(self, number: int) -> Iterator[int]:
         """The paragraph and, in a table cell, the cell's later paragraphs (its block joins them)."""
         yield number
-        cell = next((a for a in self.paragraphs[number].element.iterancestors(_TC)), None)
+        cell = next((a for a in self.paragraphs[number].element.iterancestors(TC)), None)
         if cell is None:
             return
         following = number + 1
         while following in self.paragraphs:
-            ancestors = list(self.paragraphs[following].element.iterancestors(_TC))
+            ancestors = list(self.paragraphs[following].element.iterancestors(TC))
             if not ancestors or ancestors[0] is not cell:
                 return
             yield following
@@ -345,7 +333,7 @@ def _mark(first: Any, last: Any, comment_id: int) -> None:
     properties.append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
     reference.append(properties)
     reference.append(OxmlElement("w:commentReference", attrs={qn("w:id"): str(comment_id)}))
-    if first.tag == _P:  # a paragraph without runs: mark inside it
+    if first.tag == P:  # a paragraph without runs: mark inside it
         first.append(start)
         first.append(end)
         first.append(reference)
@@ -360,9 +348,9 @@ def _mark(first: Any, last: Any, comment_id: int) -> None:
 def _is_comment_end(element: Any) -> bool:
     if element is None:
         return False
-    if element.tag == _W + "commentRangeEnd":
+    if element.tag == W + "commentRangeEnd":
         return True
-    return element.tag == _R and element.find(_W + "commentReference") is not None
+    return element.tag == R and element.find(W + "commentReference") is not None
 
 
 def _quote_line(t: dict[str, str], evidence: Evidence, lang: str) -> str:
@@ -460,12 +448,12 @@ def comment_ranges(data: bytes) -> dict[int, str]:
     open_ranges: dict[int, list[str]] = {}
     done: dict[int, str] = {}
     for element in root.iter():
-        if element.tag == _W + "commentRangeStart":
-            open_ranges[int(element.get(_W + "id"))] = []
-        elif element.tag == _W + "commentRangeEnd":
-            number = int(element.get(_W + "id"))
+        if element.tag == W + "commentRangeStart":
+            open_ranges[int(element.get(W + "id"))] = []
+        elif element.tag == W + "commentRangeEnd":
+            number = int(element.get(W + "id"))
             done[number] = "".join(open_ranges.pop(number, []))
-        elif element.tag == _T:
+        elif element.tag == T:
             for parts in open_ranges.values():
                 parts.append(element.text or "")
     return done

@@ -31,6 +31,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
+from ..readers.formats import ACCEPT
 from ..render.messages import format_number
 from .app import MB, web_state
 from .isolation import check_isolated
@@ -41,7 +42,6 @@ from .results import Result
 
 blueprint = Blueprint("web", __name__)
 
-ACCEPT = ".docx,.docm,.dotx,.dotm,.pdf,.odt,.txt,.text,.md"
 CSP = (
     "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
