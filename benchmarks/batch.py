@@ -102,7 +102,11 @@ def build_archive(workdir: Path, files: int) -> tuple[Path, list[Path], Path]:
     sources = [pdfium.PdfDocument(p) for p in _text_pdfs()]
     docx_sources = sorted(SAMPLES.glob("*.docx"))
     scans = sorted(SAMPLES.glob("*.scan.pdf"))
-    n_docx, n_scan, n_broken = int(files * SHARE_DOCX), max(1, int(files * SHARE_SCAN)), max(3, int(files * SHARE_BROKEN))
+    n_docx, n_scan, n_broken = (
+        int(files * SHARE_DOCX),
+        max(1, int(files * SHARE_SCAN)),
+        max(3, int(files * SHARE_BROKEN)),
+    )
     n_pdf = files - n_docx - n_scan - n_broken
     staged: list[tuple[str, bytes | Path]] = []
     pdfs: list[str] = []
@@ -115,7 +119,9 @@ def build_archive(workdir: Path, files: int) -> tuple[Path, list[Path], Path]:
         for i in range(n_docx):
             path = Path(tmp) / f"{i}.docx"
             make_docx(path, docx_sources[i % len(docx_sources)], i)
-            staged.append((f"{AUTHORITIES[i % len(AUTHORITIES)]}/{2018 + i % 8}/bijlage-{i:05d}.docx", path.read_bytes()))
+            staged.append(
+                (f"{AUTHORITIES[i % len(AUTHORITIES)]}/{2018 + i % 8}/bijlage-{i:05d}.docx", path.read_bytes())
+            )
         for i in range(n_scan):
             data = scans[i % len(scans)].read_bytes() + f"\n%scan {i}\n".encode()
             staged.append((f"scans/scan-{i:03d}.pdf", data))
@@ -126,7 +132,7 @@ def build_archive(workdir: Path, files: int) -> tuple[Path, list[Path], Path]:
     rng.shuffle(staged)
     in_zip = staged[: int(len(staged) * SHARE_ZIP)]
     nested, in_zip = in_zip[:5], in_zip[5:]
-    for name, data in staged[len(in_zip) + len(nested):]:
+    for name, data in staged[len(in_zip) + len(nested) :]:
         target = tenders / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)  # type: ignore[arg-type]
@@ -191,9 +197,15 @@ def one_worker(paths: list[Path], db: Path):  # type: ignore[no-untyped-def]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300, help="files in the generated archive (default 300)")
-    parser.add_argument("--speed-files", type=int, default=0,
-                        help="text PDFs for the pages/s comparison (default 0: all of the archive's)")
-    parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds of the speed runs, best of each (default 5)")
+    parser.add_argument(
+        "--speed-files",
+        type=int,
+        default=0,
+        help="text PDFs for the pages/s comparison (default 0: all of the archive's)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="interleaved rounds of the speed runs, best of each (default 5)"
+    )
     parser.add_argument("--workdir", type=Path, default=Path(__file__).resolve().parent / "_work")
     args = parser.parse_args(argv)
 
@@ -229,12 +241,16 @@ def main(argv: list[str] | None = None) -> int:
     raw_rate, one_rate, two_rate = raw_pages / raw_s, one.pages / one_s, two.pages / two_s
     print(f"\n{'text PDFs':40} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'vs raw':>7}")
     print(f"{'raw pypdfium2 (one core)':40} {raw_pages:7d} {raw_s:8.2f} {raw_rate:8.1f} {'100%':>7}")
-    print(f"{'raw pypdfium2, 2 processes (ceiling)':40} {raw2_pages:7d} {raw2_s:8.2f} {raw2_pages / raw2_s:8.1f} "
-          f"{raw2_pages / raw2_s / raw_rate:7.0%}")
+    print(
+        f"{'raw pypdfium2, 2 processes (ceiling)':40} {raw2_pages:7d} {raw2_s:8.2f} {raw2_pages / raw2_s:8.1f} "
+        f"{raw2_pages / raw2_s / raw_rate:7.0%}"
+    )
     print(f"{'isv-check batch, 1 worker':40} {one.pages:7d} {one_s:8.2f} {one_rate:8.1f} {one_rate / raw_rate:7.0%}")
     print(f"{'isv-check batch, 2 workers':40} {two.pages:7d} {two_s:8.2f} {two_rate:8.1f} {two_rate / raw_rate:7.0%}")
-    print(f"{'  first 1-worker round (cold fork server)':40} {one.pages:7d} {first['one']:8.2f} {one.pages / first['one']:8.1f} "
-          f"{one.pages / first['one'] / raw_rate:7.0%}")
+    print(
+        f"{'  first 1-worker round (cold fork server)':40} {one.pages:7d} {first['one']:8.2f} {one.pages / first['one']:8.1f} "
+        f"{one.pages / first['one'] / raw_rate:7.0%}"
+    )
 
     full_db = runs / "archive.sqlite"
     full, full_s = batch([tenders], full_db, 2)
@@ -246,31 +262,49 @@ def main(argv: list[str] | None = None) -> int:
     conn = sqlite3.connect(full_db)
     rows = conn.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM documents").fetchone()
     conn.close()
-    print(f"(inside the 1 worker: reading {one.pages / read_s:.0f} pages/s = {one.pages / read_s / raw_rate:.0%} of raw, "
-          f"reading + rules {one.pages / (read_s + check_s):.0f} pages/s = {one.pages / (read_s + check_s) / raw_rate:.0%} of raw; "
-          f"the rest of the {one_s:.1f} s is starting the worker and handing files over)")
-    print(f"(this machine scales raw extraction {raw2_pages / raw2_s / raw_rate:.2f}x from 1 to 2 processes; "
-          f"batch 2 workers vs 1: {two_rate / one_rate:.2f}x)")
-    print(f"\nwhole archive, 2 workers: {full.files_in} files in, {full.accounted} accounted for "
-          f"({full.checked} checked, {full.copied} copied, {full.refused} refused); {rows[0]} rows, {rows[1]} sources; "
-          f"{full.pages} pages in {full_s:.1f} s")
+    print(
+        f"(inside the 1 worker: reading {one.pages / read_s:.0f} pages/s = {one.pages / read_s / raw_rate:.0%} of raw, "
+        f"reading + rules {one.pages / (read_s + check_s):.0f} pages/s = {one.pages / (read_s + check_s) / raw_rate:.0%} of raw; "
+        f"the rest of the {one_s:.1f} s is starting the worker and handing files over)"
+    )
+    print(
+        f"(this machine scales raw extraction {raw2_pages / raw2_s / raw_rate:.2f}x from 1 to 2 processes; "
+        f"batch 2 workers vs 1: {two_rate / one_rate:.2f}x)"
+    )
+    print(
+        f"\nwhole archive, 2 workers: {full.files_in} files in, {full.accounted} accounted for "
+        f"({full.checked} checked, {full.copied} copied, {full.refused} refused); {rows[0]} rows, {rows[1]} sources; "
+        f"{full.pages} pages in {full_s:.1f} s"
+    )
     print("  status:  " + ", ".join(f"{k} {v}" for k, v in full.statuses.most_common()))
     print("  verdict: " + ", ".join(f"{k} {v}" for k, v in full.verdicts.most_common()))
     print("  slowest: " + "; ".join(f"{Path(s.split('!')[-1]).name} {t:.1f} s" for t, s in full.slowest))
-    print(f"re-run on the unchanged archive: {rerun_s:.2f} s ({rerun.skipped} already done, {rerun.checked} checked, "
-          f"{rerun.refused} refused again) = {full_s / rerun_s:.0f}x faster")
+    print(
+        f"re-run on the unchanged archive: {rerun_s:.2f} s ({rerun.skipped} already done, {rerun.checked} checked, "
+        f"{rerun.refused} refused again) = {full_s / rerun_s:.0f}x faster"
+    )
 
     big_run, big_s = batch([big], runs / "big.sqlite", 1)
     conn = sqlite3.connect(runs / "big.sqlite")
     peak = conn.execute("SELECT peak_rss_mb FROM documents").fetchone()[0] or 0.0
     conn.close()
-    print(f"500-page PDF, 1 worker: {big_run.pages} pages in {big_s:.1f} s; worker peak RSS {peak:.0f} MB "
-          f"(whole-archive run: {full.peak_rss_mb:.0f} MB)")
+    print(
+        f"500-page PDF, 1 worker: {big_run.pages} pages in {big_s:.1f} s; worker peak RSS {peak:.0f} MB "
+        f"(whole-archive run: {full.peak_rss_mb:.0f} MB)"
+    )
 
     results = {
-        "one_worker_vs_raw": (one_rate / raw_rate, ">=", f"batch 1 worker >= {TARGETS['one_worker_vs_raw']:.0%} of raw pypdfium2 pages/s"),
+        "one_worker_vs_raw": (
+            one_rate / raw_rate,
+            ">=",
+            f"batch 1 worker >= {TARGETS['one_worker_vs_raw']:.0%} of raw pypdfium2 pages/s",
+        ),
         "two_vs_one": (two_rate / one_rate, ">=", f"2 workers >= {TARGETS['two_vs_one']}x 1 worker"),
-        "rerun_speedup": (full_s / rerun_s, ">=", f"re-run >= {TARGETS['rerun_speedup']:.0f}x faster than the first run"),
+        "rerun_speedup": (
+            full_s / rerun_s,
+            ">=",
+            f"re-run >= {TARGETS['rerun_speedup']:.0f}x faster than the first run",
+        ),
         "peak_rss_mb": (peak, "<=", f"peak RSS per worker <= {TARGETS['peak_rss_mb']:.0f} MB on a 500-page PDF"),
     }
     print()
@@ -278,7 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     for key, (value, op, label) in results.items():
         ok = value >= TARGETS[key] if op == ">=" else value <= TARGETS[key]
         failed += not ok
-        shown = f"{value:.0%}" if key == "one_worker_vs_raw" else f"{value:.2f}x" if key != "peak_rss_mb" else f"{value:.0f} MB"
+        shown = (
+            f"{value:.0%}"
+            if key == "one_worker_vs_raw"
+            else f"{value:.2f}x"
+            if key != "peak_rss_mb"
+            else f"{value:.0f} MB"
+        )
         print(f"target {label}: {shown} -> {'met' if ok else 'NOT met'}")
     accounted = full.files_in == full.accounted == rows[0] == rows[1] and rerun.accounted == rerun.files_in
     failed += not accounted

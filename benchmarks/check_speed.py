@@ -45,11 +45,14 @@ def main() -> int:
     args = parser.parse_args()
     pdfs, _ = build_corpus(args.workdir, args.files, args.pages)
     read_and_check(pdfs[:1])  # build the matchers and load the rules before timing
-    results = best_of(args.repeats, {
-        "raw pypdfium2 (open + get_text_range)": lambda: raw_pypdfium2(pdfs),
-        "isv_checker.read_path (reading only)": lambda: reader_read_path(pdfs),
-        "isv_checker.check (reading + rules)": lambda: read_and_check(pdfs),
-    })
+    results = best_of(
+        args.repeats,
+        {
+            "raw pypdfium2 (open + get_text_range)": lambda: raw_pypdfium2(pdfs),
+            "isv_checker.read_path (reading only)": lambda: reader_read_path(pdfs),
+            "isv_checker.check (reading + rules)": lambda: read_and_check(pdfs),
+        },
+    )
     raw_seconds, raw_pages = results["raw pypdfium2 (open + get_text_range)"]
     raw_rate = raw_pages / raw_seconds
     print(f"corpus: {len(pdfs)} PDFs, {raw_pages} pages; best of {args.repeats}; one core\n")
@@ -58,7 +61,9 @@ def main() -> int:
         print(f"{name:44} {pages:>6} {seconds:>8.3f} {pages / seconds:>8.1f} {pages / seconds / raw_rate:>7.0%}")
     check_seconds, check_pages = results["isv_checker.check (reading + rules)"]
     ratio = check_pages / check_seconds / raw_rate
-    print(f"\ntarget reading + checking >= {TARGET:.0%} of raw pypdfium2: {ratio:.0%} -> {'met' if ratio >= TARGET else 'NOT met'}")
+    print(
+        f"\ntarget reading + checking >= {TARGET:.0%} of raw pypdfium2: {ratio:.0%} -> {'met' if ratio >= TARGET else 'NOT met'}"
+    )
     return 0
 
 

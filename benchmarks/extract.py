@@ -120,9 +120,19 @@ def build_corpus(workdir: Path, files: int, pages: int) -> tuple[list[Path], lis
             make_docx(source, seed=int(source.stem.split("_")[1]), pages=pages)
         with tempfile.TemporaryDirectory() as profile:
             subprocess.run(
-                ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                 "--outdir", str(corpus), *map(str, missing)],
-                check=True, capture_output=True, timeout=1800,
+                [
+                    "soffice",
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(corpus),
+                    *map(str, missing),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=1800,
             )
     pdfs = []
     for n in range(files):
@@ -289,10 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         docx_raw_s, docx_raw_chars = docx["raw"]
         docx_s, docx_chars = docx["read_path"]
-        print(f"{'raw python-docx (paragraph + cell text)':44} {docx_raw_chars:9d} {docx_raw_s:8.3f} "
-              f"{len(docx_files) / docx_raw_s:8.1f} {'100%':>7}")
-        print(f"{'isv_checker.read_path (DOCX)':44} {docx_chars:9d} {docx_s:8.3f} "
-              f"{len(docx_files) / docx_s:8.1f} {docx_raw_s / docx_s:7.0%}")
+        print(
+            f"{'raw python-docx (paragraph + cell text)':44} {docx_raw_chars:9d} {docx_raw_s:8.3f} "
+            f"{len(docx_files) / docx_raw_s:8.1f} {'100%':>7}"
+        )
+        print(
+            f"{'isv_checker.read_path (DOCX)':44} {docx_chars:9d} {docx_s:8.3f} "
+            f"{len(docx_files) / docx_s:8.1f} {docx_raw_s / docx_s:7.0%}"
+        )
     return 0 if ratio >= TARGET else 1
 
 

@@ -61,7 +61,9 @@ def _run(args: argparse.Namespace, work: Path, canary: Canary) -> int:
     valid.mkdir(exist_ok=True)
     for name in campaign.VALID_SAMPLES:
         shutil.copy(SAMPLES / name, valid / name)
-    print(f"corpus: {len(cases)} hostile files built in {built:.1f} s; {len(campaign.VALID_SAMPLES)} valid samples beside them")
+    print(
+        f"corpus: {len(cases)} hostile files built in {built:.1f} s; {len(campaign.VALID_SAMPLES)} valid samples beside them"
+    )
 
     scanned_cases = campaign.scanned_cases(cases, long_lines=True)
     scan = campaign.scan(root, _fresh(work / "scan"), timeout=900, memory_mb=2 * args.memory, long_lines=True)
@@ -69,8 +71,15 @@ def _run(args: argparse.Namespace, work: Path, canary: Canary) -> int:
 
     batch = campaign.batch([root, valid], _fresh(work / "batch"), timeout=args.timeout, memory_mb=args.memory)
     over = [(s, secs) for s, secs in batch.summary.get("slowest", []) if secs > args.timeout + 5]
-    _report("batch", batch, cases, expected_files=len(cases) + len(campaign.VALID_SAMPLES), timeout=args.timeout,
-            also={f"/{campaign.LONG_LINES}/": {"timeout"}}, hangs=len(over))
+    _report(
+        "batch",
+        batch,
+        cases,
+        expected_files=len(cases) + len(campaign.VALID_SAMPLES),
+        timeout=args.timeout,
+        also={f"/{campaign.LONG_LINES}/": {"timeout"}},
+        hangs=len(over),
+    )
     touched = canary.touched()
     print(f"canary (named pipe, loopback listener): {touched or 'untouched'}")
 
@@ -78,14 +87,27 @@ def _run(args: argparse.Namespace, work: Path, canary: Canary) -> int:
     if args.fuzz_seconds > 0:
         for harness in ("fuzz_docx.py", "fuzz_pdf.py"):
             folder = _fresh(work / harness.removesuffix(".py"))
-            code, output, executions = campaign.run_harness(ROOT / "tests" / "hostile" / harness, args.fuzz_seconds, folder)
+            code, output, executions = campaign.run_harness(
+                ROOT / "tests" / "hostile" / harness, args.fuzz_seconds, folder
+            )
             crashes = sorted(p.name for p in folder.glob("crash-*")) + sorted(p.name for p in folder.glob("timeout-*"))
             crashes_total += len(crashes)
-            print(f"fuzzing {harness}: {executions:,} executions in {args.fuzz_seconds:g} s, "
-                  f"{len(crashes)} crash(es){': ' + ', '.join(crashes) if crashes else ''} (exit {code})")
+            print(
+                f"fuzzing {harness}: {executions:,} executions in {args.fuzz_seconds:g} s, "
+                f"{len(crashes)} crash(es){': ' + ', '.join(crashes) if crashes else ''} (exit {code})"
+            )
     print(f"total time {time.perf_counter() - started:.0f} s")
-    failed = (scan.tracebacks + batch.tracebacks + len(scan.run.events) + len(batch.run.events) + len(touched)
-              + crashes_total + len(over) + int(scan.run.timed_out) + int(batch.run.timed_out))
+    failed = (
+        scan.tracebacks
+        + batch.tracebacks
+        + len(scan.run.events)
+        + len(batch.run.events)
+        + len(touched)
+        + crashes_total
+        + len(over)
+        + int(scan.run.timed_out)
+        + int(batch.run.timed_out)
+    )
     return 1 if failed else 0
 
 
@@ -95,20 +117,32 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def _report(name: str, outcome: campaign.Outcome, cases: list, *, expected_files: int, timeout: float | None,
-            also: dict[str, set[str]] | None = None, hangs: int | None = None) -> None:
+def _report(
+    name: str,
+    outcome: campaign.Outcome,
+    cases: list,
+    *,
+    expected_files: int,
+    timeout: float | None,
+    also: dict[str, set[str]] | None = None,
+    hangs: int | None = None,
+) -> None:
     run = outcome.run
     statuses = outcome.per_status()
     wrong = campaign.mismatches(cases, outcome.statuses, also=also)
-    print(f"\n{name}: {len(outcome.statuses)} report(s) for {expected_files} file(s) tried, in {run.seconds:.1f} s"
-          f"{' (TIMED OUT)' if run.timed_out else ''}")
+    print(
+        f"\n{name}: {len(outcome.statuses)} report(s) for {expected_files} file(s) tried, in {run.seconds:.1f} s"
+        f"{' (TIMED OUT)' if run.timed_out else ''}"
+    )
     print("  per status: " + ", ".join(f"{status} {count}" for status, count in sorted(statuses.items())))
     print(f"  statuses not as expected: {len(wrong)}")
     for line in wrong[:10]:
         print(f"    {line}")
     print(f"  tracebacks: {outcome.tracebacks}")
     if timeout is not None:
-        print(f"  hangs past the {timeout:g} s timeout: {hangs}; files stopped at the timeout: {statuses.get('timeout', 0)}")
+        print(
+            f"  hangs past the {timeout:g} s timeout: {hangs}; files stopped at the timeout: {statuses.get('timeout', 0)}"
+        )
         print(f"  max RSS of a worker: {outcome.summary.get('peak_rss_mb', 0):.0f} MB")
     else:
         print(f"  hung: {'yes' if run.timed_out else 'no'}; max RSS: {run.max_rss_mb:.0f} MB")

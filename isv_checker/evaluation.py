@@ -105,9 +105,13 @@ def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report,
     predicted_categories = {c.id for c in report.categories}
     labelled_categories = set(label.get("categories") or ())
     for category in predicted_categories | labelled_categories | set(result.categories):
-        result.categories.setdefault(category, Score()).add(category in predicted_categories, category in labelled_categories)
+        result.categories.setdefault(category, Score()).add(
+            category in predicted_categories, category in labelled_categories
+        )
     if predicted_categories != labelled_categories:
-        result.mistakes.append(f"{name}: categories {sorted(predicted_categories)}, labelled {sorted(labelled_categories)}")
+        result.mistakes.append(
+            f"{name}: categories {sorted(predicted_categories)}, labelled {sorted(labelled_categories)}"
+        )
     found = {e.id for e in report.clause.elements if e.found} if report.clause else set()
     labelled_elements = set(label.get("elements_present") or ())
     for element in element_ids:

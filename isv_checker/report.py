@@ -135,7 +135,9 @@ class ElementResult(_Record):
 
 class Clause(_Record):
     present: bool
-    location: str | None = Field(description="where the clause is, e.g. 'Bijlage 5 Internationale Sociale Voorwaarden (p. 4)'")
+    location: str | None = Field(
+        description="where the clause is, e.g. 'Bijlage 5 Internationale Sociale Voorwaarden (p. 4)'"
+    )
     evidence: tuple[Evidence, ...] = ()
     elements: tuple[ElementResult, ...]
 

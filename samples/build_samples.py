@@ -55,8 +55,16 @@ LABELS = "labels.yaml"
 OUTPUT_SUFFIXES = {"docx": ".docx", "pdf": ".pdf", "scan": ".scan.pdf", "txt": ".txt"}
 LANGUAGES = {"nl": "nl-NL", "en": "en-GB"}
 CATEGORIES = (
-    "workwear", "catering", "paper_print", "energy", "waste",
-    "office_supplies", "laboratory", "ict_workplace", "datacenters", "data_connections",
+    "workwear",
+    "catering",
+    "paper_print",
+    "energy",
+    "waste",
+    "office_supplies",
+    "laboratory",
+    "ict_workplace",
+    "datacenters",
+    "data_connections",
 )
 ELEMENTS = ("due_diligence", "standards", "risk_analysis", "action_plan", "reporting", "remedy")
 VERDICTS = ("compliant", "incomplete", "missing", "not_required", "needs_review")
@@ -64,8 +72,17 @@ VERDICTS = ("compliant", "incomplete", "missing", "not_required", "needs_review"
 # kinds of mention without obligation have their own ids; 'mention_only' is the older catch-all,
 # still accepted but not used in the corpus.
 DECOYS = (
-    "sroi", "env_criteria", "exclusion_grounds", "art_2_81", "code_of_conduct", "fairtrade",
-    "independent_software_vendor", "negation", "toc_mention", "definition_mention", "policy_mention",
+    "sroi",
+    "env_criteria",
+    "exclusion_grounds",
+    "art_2_81",
+    "code_of_conduct",
+    "fairtrade",
+    "independent_software_vendor",
+    "negation",
+    "toc_mention",
+    "definition_mention",
+    "policy_mention",
     "mention_only",
 )
 # EU thresholds in EUR excl. VAT (ISV.md section 3), by the first year of each two-year period:
@@ -80,8 +97,18 @@ THRESHOLDS = {
 }
 FRONT_KEYS = {"title", "language", "outputs", "date", "author", "header", "footer", "label"}
 LABEL_KEYS = {
-    "authority", "central_government", "categories", "value_eur", "date", "works", "isv_required",
-    "verdict", "clause_present", "elements_present", "decoys", "note",
+    "authority",
+    "central_government",
+    "categories",
+    "value_eur",
+    "date",
+    "works",
+    "isv_required",
+    "verdict",
+    "clause_present",
+    "elements_present",
+    "decoys",
+    "note",
 }
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -184,7 +211,9 @@ def parse_source(path: Path) -> Sample:
         raise SourceError(f"{path}: the front matter must be a mapping of keys to values")
     name = path.stem
     if not NAME_RE.match(name):
-        raise SourceError(f"{path}: the file name must be lowercase words joined by '-', e.g. 'rws-kleding-2024.sample'")
+        raise SourceError(
+            f"{path}: the file name must be lowercase words joined by '-', e.g. 'rws-kleding-2024.sample'"
+        )
     sample = _sample_from_front(path, name, hashlib.sha256(raw).hexdigest(), front)
     sample.body = parse_body(lines[end + 1 :], first_line=end + 2, where=str(path))
     if not sample.body:
@@ -256,8 +285,15 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
     if unknown:
         raise fail(f"label: unknown key(s) {sorted(unknown)}; allowed: {sorted(LABEL_KEYS)}")
     for key in (
-        "authority", "central_government", "categories", "value_eur", "isv_required", "verdict",
-        "clause_present", "elements_present", "decoys",
+        "authority",
+        "central_government",
+        "categories",
+        "value_eur",
+        "isv_required",
+        "verdict",
+        "clause_present",
+        "elements_present",
+        "decoys",
     ):
         if key not in label:
             raise fail(f"label: '{key}' is required")
@@ -299,22 +335,29 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
     if present and not clause:
         raise fail("label: elements are listed but 'clause_present' is false")
     expected_verdict = {None: ("needs_review",), False: ("not_required",)}.get(
-        required, ("compliant", "incomplete", "missing"))
+        required, ("compliant", "incomplete", "missing")
+    )
     if verdict not in expected_verdict:
         raise fail(f"label: isv_required {required!r} gives verdict {' or '.join(expected_verdict)}, not {verdict!r}")
     if verdict == "compliant" and (not clause or present != set(ELEMENTS)):
-        raise fail(f"label: a compliant clause is present with all six elements; missing {sorted(set(ELEMENTS) - present)}")
+        raise fail(
+            f"label: a compliant clause is present with all six elements; missing {sorted(set(ELEMENTS) - present)}"
+        )
     if verdict == "incomplete" and (not clause or len(present) == len(ELEMENTS)):
         raise fail("label: an incomplete clause is present and lacks at least one of the six elements")
     if verdict == "missing" and clause:
         raise fail("label: verdict 'missing' means no clause, but 'clause_present' is true")
     derived = _derive_required(central, bool(label["categories"]), value, label_date, works)
     if derived is not None and required != derived:
-        raise fail(f"label: the facts (central {central}, categories {label['categories']}, value {value}, "
-                   f"date {label_date}, works {works}) make isv_required {derived}, not {required!r}")
+        raise fail(
+            f"label: the facts (central {central}, categories {label['categories']}, value {value}, "
+            f"date {label_date}, works {works}) make isv_required {derived}, not {required!r}"
+        )
     if derived is None and required is True and (value is not None or central is not True):
-        raise fail("label: isv_required is true without a known value; only an EU procedure with "
-                   "central government and a category can make it so")
+        raise fail(
+            "label: isv_required is true without a known value; only an EU procedure with "
+            "central government and a category can make it so"
+        )
     checked = {
         "authority": authority.strip() if authority is not None else None,
         "central_government": central,
@@ -447,8 +490,10 @@ def list_groups(nodes: list[Node]) -> list[list[Node] | Node]:
     for node in nodes:
         if isinstance(node, ListItem):
             last = groups[-1] if groups else None
-            if isinstance(last, list) and last[0].numbered == node.numbered and (
-                not node.numbered or node.number == last[-1].number + 1
+            if (
+                isinstance(last, list)
+                and last[0].numbered == node.numbered
+                and (not node.numbered or node.number == last[-1].number + 1)
             ):
                 last.append(node)
                 continue
@@ -713,8 +758,15 @@ def convert_to_pdf(docx_paths: list[Path], out_dir: Path) -> None:
         raise RuntimeError("LibreOffice (soffice) is needed for pdf and scan outputs but is not on PATH")
     with tempfile.TemporaryDirectory(prefix="isv-soffice-") as profile:
         cmd = [
-            soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_paths),
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *map(str, docx_paths),
         ]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S)
     missing = [p.name for p in docx_paths if not (out_dir / (p.stem + ".pdf")).exists()]
@@ -730,7 +782,9 @@ def render_scan(pdf: Path, sample: Sample, work: Path) -> bytes:
     prefix = work / f"{sample.name}-scan"
     subprocess.run(
         ["pdftoppm", "-r", str(SCAN_DPI), "-gray", str(pdf), str(prefix)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     page_files = sorted(work.glob(f"{prefix.name}-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     rng = random.Random(int(hashlib.sha256(sample.name.encode()).hexdigest()[:16], 16))
@@ -738,9 +792,17 @@ def render_scan(pdf: Path, sample: Sample, work: Path) -> bytes:
     stamp = time.strptime(sample.date.isoformat() + " 10:00:00", "%Y-%m-%d %H:%M:%S")
     out = io.BytesIO()
     pages[0].save(
-        out, "PDF", save_all=True, append_images=pages[1:], resolution=float(SCAN_DPI),
-        quality=SCAN_JPEG_QUALITY, title=sample.title, creator="build_samples.py (simulated scan)",
-        producer="Pillow", creationDate=stamp, modDate=stamp,
+        out,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=float(SCAN_DPI),
+        quality=SCAN_JPEG_QUALITY,
+        title=sample.title,
+        creator="build_samples.py (simulated scan)",
+        producer="Pillow",
+        creationDate=stamp,
+        modDate=stamp,
     )
     return out.getvalue()
 
@@ -881,8 +943,10 @@ def run_build(only: str | None, source_dir: Path = SOURCE_DIR, out_dir: Path = S
     for name, files in written.items():
         sizes = ", ".join(f"{f} ({(out_dir / f).stat().st_size / 1024:.0f} KB)" for f in files)
         print(f"{name}: {sizes}")
-    print(f"built {sum(len(f) for f in written.values())} files from {len(samples)} sources "
-          f"in {time.monotonic() - started:.1f} s")
+    print(
+        f"built {sum(len(f) for f in written.values())} files from {len(samples)} sources "
+        f"in {time.monotonic() - started:.1f} s"
+    )
     return 0
 
 
@@ -908,7 +972,12 @@ def run_check(only: str | None, source_dir: Path = SOURCE_DIR, out_dir: Path = S
                 built = out_dir / name
                 if not built.exists():
                     problems.append(f"{name}: missing")
-                elif fmt == "txt" and built.read_bytes() != (fresh / name).read_bytes() or fmt == "docx" and _zip_parts(built) != _zip_parts(fresh / name):
+                elif (
+                    fmt == "txt"
+                    and built.read_bytes() != (fresh / name).read_bytes()
+                    or fmt == "docx"
+                    and _zip_parts(built) != _zip_parts(fresh / name)
+                ):
                     problems.append(f"{name}: differs from a fresh build")
             for fmt, suffix in OUTPUT_SUFFIXES.items():
                 if fmt not in sample.outputs and (out_dir / (sample.name + suffix)).exists():
@@ -923,8 +992,10 @@ def run_check(only: str | None, source_dir: Path = SOURCE_DIR, out_dir: Path = S
     for line in problems:
         print(line)
     outputs = sum(len(s.outputs) for s in samples)
-    print(f"checked {outputs} outputs of {len(samples)} sources: "
-          + ("all up to date" if not problems else f"{len(problems)} problem(s); run build_samples.py"))
+    print(
+        f"checked {outputs} outputs of {len(samples)} sources: "
+        + ("all up to date" if not problems else f"{len(problems)} problem(s); run build_samples.py")
+    )
     return 1 if problems else 0
 
 
@@ -936,12 +1007,25 @@ def _zip_parts(path: Path) -> dict[str, bytes]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", metavar="NAME", help="build or check only this sample (its source file stem)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temp dir and report outputs that are missing or stale; exit 1 if any")
-    parser.add_argument("--source-dir", metavar="DIR", type=Path, default=SOURCE_DIR,
-                        help="folder with the *.sample sources (default: samples/source)")
-    parser.add_argument("--out-dir", metavar="DIR", type=Path, default=SAMPLES_DIR,
-                        help="folder for the outputs, labels.yaml and manifest.json (default: samples)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temp dir and report outputs that are missing or stale; exit 1 if any",
+    )
+    parser.add_argument(
+        "--source-dir",
+        metavar="DIR",
+        type=Path,
+        default=SOURCE_DIR,
+        help="folder with the *.sample sources (default: samples/source)",
+    )
+    parser.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        type=Path,
+        default=SAMPLES_DIR,
+        help="folder for the outputs, labels.yaml and manifest.json (default: samples)",
+    )
     args = parser.parse_args(argv)
     source_dir, out_dir = args.source_dir.resolve(), args.out_dir.resolve()
     try:

@@ -42,7 +42,14 @@ def test_no_amount(text):
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("1.200", "1200"), ("3.5", "3.5"), ("1,25", "1.25"), ("1.234.567,89", "1234567.89"), ("1.2.3", None), ("12 34", None)],
+    [
+        ("1.200", "1200"),
+        ("3.5", "3.5"),
+        ("1,25", "1.25"),
+        ("1.234.567,89", "1234567.89"),
+        ("1.2.3", None),
+        ("12 34", None),
+    ],
 )
 def test_parse_number(raw, value):
     assert parse_number(raw) == (Decimal(value) if value else None)

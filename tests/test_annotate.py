@@ -31,7 +31,12 @@ from .test_reader_docx import docx_bytes
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 COMMENT_MARKUP = (W + "commentRangeStart", W + "commentRangeEnd")
-DRAFTS = ["rws-bedrijfskleding-2024.docx", "dictu-laptops-2025.docx", "rws-energie-objecten-2021.docx", "rws-storage-systems-2022.docx"]
+DRAFTS = [
+    "rws-bedrijfskleding-2024.docx",
+    "dictu-laptops-2025.docx",
+    "rws-energie-objecten-2021.docx",
+    "rws-storage-systems-2022.docx",
+]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +98,12 @@ def canonical(xml: bytes) -> bytes:
 # --- paragraph numbers ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.docx"))[:12] + [FIXTURES / "libreoffice.docx", FIXTURES / "wijzigingen.docx", FIXTURES / "tabellen.docx"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted(SAMPLES.glob("*.docx"))[:12]
+    + [FIXTURES / "libreoffice.docx", FIXTURES / "wijzigingen.docx", FIXTURES / "tabellen.docx"],
+    ids=lambda p: p.name,
+)
 def test_counted_paragraphs_number_exactly_as_the_reader(path):
     document = isv_checker.read(path)
     word = docx.Document(str(path))
@@ -194,7 +204,9 @@ def test_english_comments(ruleset):
 def _with_decoys(report, *evidence: Evidence):
     """The report with its decoys replaced by one decoy (the first one's rule) per piece of evidence."""
     decoy = report.decoys[0]
-    extra = tuple(decoy.model_copy(update={"evidence": e.model_copy(update={"block": 1000 + i})}) for i, e in enumerate(evidence))
+    extra = tuple(
+        decoy.model_copy(update={"evidence": e.model_copy(update={"block": 1000 + i})}) for i, e in enumerate(evidence)
+    )
     return report.model_copy(update={"decoys": extra})
 
 
@@ -275,9 +287,9 @@ _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 SEEN_ALIKE = [
     '<w:r><w:t xml:space="preserve">Artikel </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>verborgen </w:t></w:r>'
     '<w:r><w:t>3</w:t><w:tab/><w:sym w:font="Symbol" w:char="F0B7"/><w:noBreakHyphen/><w:br/><w:t>slot</w:t></w:r>',
-    '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Klik hier</w:t></w:r></w:sdtContent></w:sdt>'
+    "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Klik hier</w:t></w:r></w:sdtContent></w:sdt>"
     '<w:r><w:t xml:space="preserve"> Gepaste zorgvuldigheid</w:t></w:r>',
-    '<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>OESO-richtlijnen</w:t></w:r></w:sdtContent></w:sdt>',
+    "<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>OESO-richtlijnen</w:t></w:r></w:sdtContent></w:sdt>",
     '<w:ins w:id="1" w:author="a"><w:r><w:t xml:space="preserve">ingevoegd </w:t></w:r></w:ins>'
     '<w:del w:id="2" w:author="a"><w:r><w:delText>weg</w:delText></w:r></w:del><w:r><w:t>blijft</w:t></w:r>',
     '<mc:AlternateContent><mc:Choice Requires="w14"><w:r><w:t>keuze</w:t></w:r></mc:Choice>'
@@ -291,8 +303,10 @@ SEEN_ALIKE = [
 def test_the_copy_sees_the_characters_the_reader_reads():
     """Quotes are found again in the runs, so the copy must see each paragraph's text as the reader reads it."""
     paragraphs = "".join(f"<w:p>{content}</w:p>" for content in SEEN_ALIKE)
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W[1:-1]}" '
-           f'xmlns:mc="{_MC_NS}"><w:body>{paragraphs}<w:sectPr/></w:body></w:document>')
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W[1:-1]}" '
+        f'xmlns:mc="{_MC_NS}"><w:body>{paragraphs}<w:sectPr/></w:body></w:document>'
+    )
     document = isv_checker.read_bytes(docx_bytes(xml), "gelijk.docx")
     body = etree.fromstring(xml.encode()).find(W + "body")
     seen = ["".join(segment.text for segment in _segments(p)).strip() for p in body.iter(W + "p")]
@@ -315,7 +329,9 @@ def test_annotate_command_writes_a_copy_and_leaves_the_draft_alone(tmp_path, cap
     digest = hashlib.sha256(draft.read_bytes()).hexdigest()
     out = tmp_path / "concept.isv.docx"
     verdict = isv_checker.check(draft).verdict
-    assert main(["annotate", str(draft), "-o", str(out)]) == (1 if verdict in ("incomplete", "missing", "needs_review") else 0)
+    assert main(["annotate", str(draft), "-o", str(out)]) == (
+        1 if verdict in ("incomplete", "missing", "needs_review") else 0
+    )
     assert hashlib.sha256(draft.read_bytes()).hexdigest() == digest
     assert len(list(docx.Document(str(out)).comments)) > 1
     assert "comment(s)" in capsys.readouterr().err

@@ -12,7 +12,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "isv_checker"
 OUTPUTS_AND_RUNNERS = ("render", "batch", "web", "cli", "sdg")
 # checks/ may use sdg/links.py, the one reading of sdg.yaml, and nothing else of sdg/
 ALLOWED = {"checks": {"sdg.links"}}
-DECIDING = {"decide", "read_facts", "verdict_of", "verdict_findings", "sdg_targets", "find_clause", "find_categories", "merge", "judge"}
+DECIDING = {
+    "decide",
+    "read_facts",
+    "verdict_of",
+    "verdict_findings",
+    "sdg_targets",
+    "find_clause",
+    "find_categories",
+    "merge",
+    "judge",
+}
 JUDGED_RECORDS = {"Judgement", "Applicability"}
 
 
@@ -40,7 +50,11 @@ def _imports(path: Path) -> list[tuple[str, list[str]]]:
                 continue
             out.append((target, [a.name for a in node.names]))
         elif isinstance(node, ast.Import):
-            out.extend((a.name.removeprefix("isv_checker").lstrip("."), []) for a in node.names if a.name.startswith("isv_checker"))
+            out.extend(
+                (a.name.removeprefix("isv_checker").lstrip("."), [])
+                for a in node.names
+                if a.name.startswith("isv_checker")
+            )
     return out
 
 

@@ -23,8 +23,12 @@ from .batch_tasks import misbehaving_task
 from .conftest import ROOT, SAMPLES
 
 SAMPLE_FILES = [
-    "gemeente-catering-2024.txt", "rvb-elektriciteit-2025.txt", "dictu-laptops-2025.docx",
-    "rws-bedrijfskleding-2024.docx", "minbuza-energy-2026.pdf", "logius-datacenter-nvi-2025.pdf",
+    "gemeente-catering-2024.txt",
+    "rvb-elektriciteit-2025.txt",
+    "dictu-laptops-2025.docx",
+    "rws-bedrijfskleding-2024.docx",
+    "minbuza-energy-2026.pdf",
+    "logius-datacenter-nvi-2025.pdf",
 ]
 
 
@@ -48,12 +52,16 @@ def make_archive(root: Path) -> Path:
     (archive / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
     (archive / "sheet.xlsx").write_bytes(b"not a document")
     nested = _zip_bytes({"inner/rvb.txt": (SAMPLES / "rvb-elektriciteit-2025.txt").read_bytes() + b"\nBijlage.\n"})
-    (archive / "notices.zip").write_bytes(_zip_bytes({
-        "docs/catering.docx": (SAMPLES / "gemeente-catering-2024.docx").read_bytes(),
-        "../../escape.txt": b"owned",
-        "bomb.txt": b"\0" * (30 * 1024 * 1024),
-        "nested.zip": nested,
-    }))
+    (archive / "notices.zip").write_bytes(
+        _zip_bytes(
+            {
+                "docs/catering.docx": (SAMPLES / "gemeente-catering-2024.docx").read_bytes(),
+                "../../escape.txt": b"owned",
+                "bomb.txt": b"\0" * (30 * 1024 * 1024),
+                "nested.zip": nested,
+            }
+        )
+    )
     return archive
 
 
@@ -86,7 +94,10 @@ def test_batch_accounts_for_every_file_and_resumes(tmp_path):
     assert rows[f"{zip_source}!nested.zip!inner/rvb.txt"]["status"] == "ok"
     assert rows[str(archive / "broken.pdf")]["status"] == "corrupt"
     assert rows[str(archive / "broken.pdf")]["verdict"] == "unreadable"
-    original, duplicate = rows[str(archive / "copy-of-catering.txt")], rows[str(archive / "2024" / "gemeente-catering-2024.txt")]
+    original, duplicate = (
+        rows[str(archive / "copy-of-catering.txt")],
+        rows[str(archive / "2024" / "gemeente-catering-2024.txt")],
+    )
     assert original["copied_from"] is None and duplicate["copied_from"] == original["source"]  # walked first, checked
     assert json.loads(duplicate["report"])["file"] == duplicate["source"]
     assert json.loads(duplicate["report"]) | {"file": ""} == json.loads(original["report"]) | {"file": ""}
@@ -125,7 +136,9 @@ def test_hanging_crashing_and_memory_hungry_files_are_recorded_and_the_batch_fin
         (folder / f"ok-{i}.txt").write_text(f"Gewone tekst {i}.\n", encoding="utf-8")
     db = tmp_path / "r.sqlite"
     started = time.monotonic()
-    summary = run_batch([folder], db, BatchOptions(workers=2, timeout=3, memory_mb=1024), task_function=misbehaving_task)
+    summary = run_batch(
+        [folder], db, BatchOptions(workers=2, timeout=3, memory_mb=1024), task_function=misbehaving_task
+    )
     assert time.monotonic() - started < 40
     assert summary.accounted == summary.files_in == 6
     rows = {Path(s).name: r for s, r in _rows(db).items()}
@@ -201,8 +214,10 @@ def test_dask_backend_gives_the_same_rows_as_the_local_pool(tmp_path):
     run_batch([archive], local_db, BatchOptions(workers=2))
     from isv_checker.batch.dask_runner import DaskRunner
 
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         summary = run_batch([archive], dask_db, BatchOptions(), runner=DaskRunner(client))
     assert summary.accounted == summary.files_in == EXPECTED_FILES
     assert "Dask" in summary.runner

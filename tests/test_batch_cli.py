@@ -17,7 +17,12 @@ from isv_checker.report import Report
 
 from .conftest import SAMPLES
 
-FILES = ["gemeente-catering-2024.txt", "rvb-elektriciteit-2025.txt", "dictu-laptops-2025.docx", "minbuza-energy-2026.pdf"]
+FILES = [
+    "gemeente-catering-2024.txt",
+    "rvb-elektriciteit-2025.txt",
+    "dictu-laptops-2025.docx",
+    "minbuza-energy-2026.pdf",
+]
 
 
 @pytest.fixture(scope="module")

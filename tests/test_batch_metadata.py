@@ -34,22 +34,30 @@ def test_loads_dutch_headers_semicolons_and_a_bom(tmp_path):
     table = load_metadata(path)
     assert len(table) == 2
     first, second = (row.facts for row in table.rows)
-    assert first == GivenFacts(source=Source(kind="metadata", reference="notices.csv line 2"), authority="Gemeente Utrecht",
-                               central_government=False, estimated_value=1_250_000.0, cpv=("18100000", "18222000"),
-                               publication_date="2024-03-15")
+    assert first == GivenFacts(
+        source=Source(kind="metadata", reference="notices.csv line 2"),
+        authority="Gemeente Utrecht",
+        central_government=False,
+        estimated_value=1_250_000.0,
+        cpv=("18100000", "18222000"),
+        publication_date="2024-03-15",
+    )
     assert second.estimated_value == 250_000.0 and second.publication_date == "2023-01-31" and second.cpv == ()
     assert first.key != second.key and len(first.key) == 16
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "empty"),
-    ("authority,value\nX,1\n", "needs a `file` or `reference` column"),
-    ("file,comment\nx.pdf,hi\n", "no fact columns"),
-    ("file,publication_date\nx.pdf,gisteren\n", "line 2: publication date 'gisteren' is not a date"),
-    ("file,estimated_value\nx.pdf,veel\n", "line 2: estimated value 'veel' is not an amount"),
-    ("file,central_government\nx.pdf,misschien\n", "line 2: central_government must be yes/no"),
-    ("file,authority\n,Rijkswaterstaat\n", "line 2: neither a file nor a reference"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "empty"),
+        ("authority,value\nX,1\n", "needs a `file` or `reference` column"),
+        ("file,comment\nx.pdf,hi\n", "no fact columns"),
+        ("file,publication_date\nx.pdf,gisteren\n", "line 2: publication date 'gisteren' is not a date"),
+        ("file,estimated_value\nx.pdf,veel\n", "line 2: estimated value 'veel' is not an amount"),
+        ("file,central_government\nx.pdf,misschien\n", "line 2: central_government must be yes/no"),
+        ("file,authority\n,Rijkswaterstaat\n", "line 2: neither a file nor a reference"),
+    ],
+)
 def test_bad_csv_is_refused_with_file_and_line(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
@@ -61,10 +69,7 @@ def test_bad_csv_is_refused_with_file_and_line(tmp_path, content, message):
 def test_rows_match_by_file_name_path_ending_or_reference(tmp_path):
     path = tmp_path / "notices.csv"
     path.write_text(
-        "file,reference,authority\n"
-        "leidraad.pdf,,Generic\n"
-        "lot-2/leidraad.pdf,,Specific\n"
-        ",2024-123456,By reference\n",
+        "file,reference,authority\nleidraad.pdf,,Generic\nlot-2/leidraad.pdf,,Specific\n,2024-123456,By reference\n",
         encoding="utf-8",
     )
     table = load_metadata(path)
@@ -104,8 +109,9 @@ def test_cpv_codes_complete_the_categories_and_the_verdict_follows(tmp_path):
 
 
 def test_authority_value_and_date_override_the_document(tmp_path):
-    facts = _given(3, authority="Gemeente Utrecht", estimated_value=90_000.0, cpv=("18100000",),
-                   publication_date="2019-06-01")
+    facts = _given(
+        3, authority="Gemeente Utrecht", estimated_value=90_000.0, cpv=("18100000",), publication_date="2019-06-01"
+    )
     merged = isv_checker.check(_tender(tmp_path), given=facts)
     applicability = merged.applicability
     assert applicability.authority.name == "Gemeente Utrecht"
@@ -115,7 +121,9 @@ def test_authority_value_and_date_override_the_document(tmp_path):
     assert merged.verdict == "not_required"
     assert sorted(facts_used(merged)) == ["authority", "cpv", "estimated_value", "publication_date"]
     said = next(f for f in merged.findings if f.params.get("fact") == "authority")
-    assert "the document: Rijkswaterstaat" in said.message and str(said.params["document"]).startswith("Rijkswaterstaat")
+    assert "the document: Rijkswaterstaat" in said.message and str(said.params["document"]).startswith(
+        "Rijkswaterstaat"
+    )
     # the decision's reasons say where each fact came from
     assert applicability.reason("authority").source == facts.source
     assert applicability.reason("value").code == "value.below" and applicability.reason("value").source == facts.source

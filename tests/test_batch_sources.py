@@ -32,15 +32,18 @@ def _by_source(sources):
     return {item.source: item for item in sources.items}
 
 
-@pytest.mark.parametrize("name, unsafe", [
-    ("docs/leidraad.pdf", False),
-    ("a/b/../c.pdf", True),
-    ("../../etc/passwd.txt", True),
-    ("/etc/passwd.txt", True),
-    ("C:/Windows/win.txt", True),
-    ("..\\..\\evil.txt", True),
-    ("notes..final.txt", False),
-])
+@pytest.mark.parametrize(
+    "name, unsafe",
+    [
+        ("docs/leidraad.pdf", False),
+        ("a/b/../c.pdf", True),
+        ("../../etc/passwd.txt", True),
+        ("/etc/passwd.txt", True),
+        ("C:/Windows/win.txt", True),
+        ("..\\..\\evil.txt", True),
+        ("notes..final.txt", False),
+    ],
+)
 def test_unsafe_member_names(name, unsafe):
     assert (unsafe_member_name(name) is not None) == unsafe
 

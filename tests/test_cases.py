@@ -142,11 +142,15 @@ def load_cases(folder: Path = CASES) -> list[Case]:
         except yaml.YAMLError as exc:
             raise ValueError(f"{where}: not valid YAML: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("cases"), dict) or set(data) - FILE_KEYS:
-            raise ValueError(f"{where}: a case file holds `cases:` (a mapping of names to cases) and optionally `preamble:`")
+            raise ValueError(
+                f"{where}: a case file holds `cases:` (a mapping of names to cases) and optionally `preamble:`"
+            )
         preamble = data.get("preamble") or ""
         for name, case in data["cases"].items():
             if not isinstance(case, dict) or set(case) - CASE_KEYS or not {"text", "out"} <= set(case):
-                raise ValueError(f"{where}: case {name}: needs `text` and `out`, may have `description` and `xfail` only")
+                raise ValueError(
+                    f"{where}: case {name}: needs `text` and `out`, may have `description` and `xfail` only"
+                )
             unknown = set(case["out"]) - set(CHECKS)
             if unknown:
                 raise ValueError(f"{where}: case {name}: unknown out keys {sorted(unknown)}; known: {sorted(CHECKS)}")
@@ -188,8 +192,16 @@ def test_every_element_and_decoy_has_cases_both_ways() -> None:
     missing = {e for c in ALL_CASES for e in c.out.get("elements_missing", ())}
     fired = {d for c in ALL_CASES for key in ("decoys", "decoys_include") for d in c.out.get(key, ())}
     quiet = {d for c in ALL_CASES for d in c.out.get("decoys_exclude", ())}
-    gaps = [f"element {e.element}: no case where it is {how}" for e in ruleset.elements
-            for how, seen in (("found", found), ("missing", missing)) if e.element not in seen]
-    gaps += [f"decoy {d.decoy}: no case where it {how}" for d in ruleset.decoys
-             for how, seen in (("fires", fired), ("does not fire", quiet)) if d.decoy not in seen]
+    gaps = [
+        f"element {e.element}: no case where it is {how}"
+        for e in ruleset.elements
+        for how, seen in (("found", found), ("missing", missing))
+        if e.element not in seen
+    ]
+    gaps += [
+        f"decoy {d.decoy}: no case where it {how}"
+        for d in ruleset.decoys
+        for how, seen in (("fires", fired), ("does not fire", quiet))
+        if d.decoy not in seen
+    ]
     assert not gaps, "\n".join(gaps)

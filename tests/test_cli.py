@@ -134,9 +134,16 @@ def test_broken_rules_folder_is_a_usage_error(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "command",
-    [["scan", "{doc}"], ["rules"], ["explain", "ISV-EL-REMEDY"], ["memo", "{doc}", "-o", "{tmp}/m.md"],
-     ["annotate", "{draft}", "-o", "{tmp}/a.docx"], ["sdg-table", "{tmp}/r.jsonl", "-o", "{tmp}/t.md"],
-     ["batch", "{doc}", "--db", "{tmp}/r.sqlite", "-q"], ["serve"]],
+    [
+        ["scan", "{doc}"],
+        ["rules"],
+        ["explain", "ISV-EL-REMEDY"],
+        ["memo", "{doc}", "-o", "{tmp}/m.md"],
+        ["annotate", "{draft}", "-o", "{tmp}/a.docx"],
+        ["sdg-table", "{tmp}/r.jsonl", "-o", "{tmp}/t.md"],
+        ["batch", "{doc}", "--db", "{tmp}/r.sqlite", "-q"],
+        ["serve"],
+    ],
     ids=lambda command: command[0],
 )
 def test_every_command_stops_on_a_broken_rules_folder_with_the_same_words(command, tmp_path, capsys):

@@ -21,7 +21,12 @@ from isv_checker.readers.layout import Line, classify_line, join_lines, segment_
         ("a) een risicoanalyse uitvoeren;", BlockKind.LIST_ITEM, 2, "a)"),
         ("• leefbaar loon", BlockKind.LIST_ITEM, 1, "•"),
         ("- dwangarbeid en kinderarbeid", BlockKind.LIST_ITEM, 1, "-"),
-        ("2. De Opdrachtnemer rapporteert jaarlijks over de voortgang van het plan van aanpak.", BlockKind.LIST_ITEM, 1, "2."),
+        (
+            "2. De Opdrachtnemer rapporteert jaarlijks over de voortgang van het plan van aanpak.",
+            BlockKind.LIST_ITEM,
+            1,
+            "2.",
+        ),
         ("1) within three months", BlockKind.LIST_ITEM, 1, "1)"),
     ],
 )

@@ -46,7 +46,9 @@ GOLDEN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "lang", "formats"), GOLDEN_CASES, ids=[f"{name}-{lang}" for name, lang, _ in GOLDEN_CASES])
+@pytest.mark.parametrize(
+    ("name", "lang", "formats"), GOLDEN_CASES, ids=[f"{name}-{lang}" for name, lang, _ in GOLDEN_CASES]
+)
 def test_memo_matches_golden(name, lang, formats, ruleset):
     report = frozen(name)
     for fmt in formats:
@@ -62,7 +64,9 @@ def test_frozen_reports_cover_the_verdicts():
 def test_html_memo_is_self_contained_and_printable(ruleset):
     html = render_memo(frozen("dictu-laptops-2025"), ruleset, "html").decode("utf-8")
     assert "<style>" in html and "@page" in html
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "the memo must not load anything from the network"
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), (
+        "the memo must not load anything from the network"
+    )
     assert "<script" not in html and "@import" not in html and "url(" not in html
     assert html.count("<tr>") >= 7  # the six elements and their header
     assert '<html lang="nl">' in html
@@ -72,7 +76,14 @@ def test_docx_memo_reopens_with_headings_and_tables(ruleset):
     report = frozen("dictu-laptops-2025")
     document = docx.Document(io.BytesIO(render_memo(report, ruleset, "docx")))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Oordeel", "Waarom", "De zes elementen van de ISV-clausule", "Terzijde gelegd", "Wat te doen", "Bijdrage aan de SDG's"]
+    assert headings == [
+        "Oordeel",
+        "Waarom",
+        "De zes elementen van de ISV-clausule",
+        "Terzijde gelegd",
+        "Wat te doen",
+        "Bijdrage aan de SDG's",
+    ]
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "ISV-toets: Raamovereenkomst Laptops en Monitoren ICT Werkomgeving Rijk"
     facts, elements, decoys = document.tables
@@ -99,16 +110,27 @@ def test_docx_memo_in_english(ruleset):
     document = docx.Document(io.BytesIO(render_memo(frozen("rws-energie-objecten-2021"), ruleset, "docx", "en")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:2] == ["Verdict", "Why"]
-    assert "Missing. ISV is mandatory for this tender, but no ISV clause was found." in [p.text for p in document.paragraphs]
+    assert "Missing. ISV is mandatory for this tender, but no ISV clause was found." in [
+        p.text for p in document.paragraphs
+    ]
 
 
 @pytest.mark.parametrize(
     ("name", "sentence"),
     [
-        ("rws-bedrijfskleding-2024", "De ISV zijn verplicht voor deze aanbesteding en de clausule is aanwezig en volledig"),
+        (
+            "rws-bedrijfskleding-2024",
+            "De ISV zijn verplicht voor deze aanbesteding en de clausule is aanwezig en volledig",
+        ),
         ("dictu-laptops-2025", "de clausule is aanwezig maar onvolledig: 3 van de zes elementen ontbreken."),
-        ("rws-energie-objecten-2021", "De ISV zijn verplicht voor deze aanbesteding, maar er is geen ISV-clausule gevonden."),
-        ("pve-werkplekapparatuur-2023", "Of de ISV verplicht zijn, is niet vast te stellen: de aanbestedende dienst is niet herkend."),
+        (
+            "rws-energie-objecten-2021",
+            "De ISV zijn verplicht voor deze aanbesteding, maar er is geen ISV-clausule gevonden.",
+        ),
+        (
+            "pve-werkplekapparatuur-2023",
+            "Of de ISV verplicht zijn, is niet vast te stellen: de aanbestedende dienst is niet herkend.",
+        ),
     ],
 )
 def test_verdict_in_one_sentence(name, sentence, ruleset):
@@ -154,7 +176,14 @@ def test_unreadable_report_gives_a_memo_not_a_crash(ruleset):
 
 
 def test_memo_format_follows_the_extension():
-    assert [memo_format(p) for p in ("a.DOCX", "b.md", "c.html", "d.htm", "e.pdf", "f")] == ["docx", "md", "html", "html", None, None]
+    assert [memo_format(p) for p in ("a.DOCX", "b.md", "c.html", "d.htm", "e.pdf", "f")] == [
+        "docx",
+        "md",
+        "html",
+        "html",
+        None,
+        None,
+    ]
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -199,14 +228,26 @@ def test_memo_command_uses_another_rules_folder(tmp_path):
     [
         (["memo", "{sample}", "-o", "{tmp}/memo.pdf"], "unknown memo format '.pdf'"),
         (["memo", "{tmp}/absent.docx", "-o", "{tmp}/memo.md"], "no such file"),
-        (["memo", "{sample}", "-o", "{tmp}/memo.docx", "--template", "{tmp}/t.j2"], "--template applies to .md and .html"),
+        (
+            ["memo", "{sample}", "-o", "{tmp}/memo.docx", "--template", "{tmp}/t.j2"],
+            "--template applies to .md and .html",
+        ),
         (["memo", "{sample}", "-o", "{tmp}/no/such/folder/memo.md"], "does not exist"),
         (["memo", "{sample}", "-o", "{tmp}/taken.md"], "cannot write"),
         (["memo", "{broken}", "-o", "{tmp}/memo.md"], "cannot be checked: corrupt"),
         (["memo", "{sample}", "-o", "{tmp}/memo.md", "--rules", "{tmp}"], "the rules cannot be used"),
         (["memo", "{sample}", "-o", "{tmp}/memo.md", "--template", "{tmp}/bad.md.j2"], "template syntax error"),
     ],
-    ids=["extension", "missing-input", "docx-template", "no-folder", "output-is-a-folder", "unreadable", "bad-rules", "bad-template"],
+    ids=[
+        "extension",
+        "missing-input",
+        "docx-template",
+        "no-folder",
+        "output-is-a-folder",
+        "unreadable",
+        "bad-rules",
+        "bad-template",
+    ],
 )
 def test_memo_command_errors_exit_2_with_a_message(args, message, tmp_path, capsys):
     (tmp_path / "taken.md").mkdir()

@@ -18,7 +18,11 @@ from isv_checker import resources
 
 from .conftest import ROOT
 
-DATA = {"isv_checker.rules": "rules", "isv_checker.templates": "templates", "isv_checker.templates.web": "templates/web"}
+DATA = {
+    "isv_checker.rules": "rules",
+    "isv_checker.templates": "templates",
+    "isv_checker.templates.web": "templates/web",
+}
 
 
 def _setuptools() -> dict:
@@ -27,9 +31,7 @@ def _setuptools() -> dict:
 
 def test_the_wheel_lists_every_code_package_and_maps_the_data_folders():
     config = _setuptools()
-    code = {
-        ".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "isv_checker").rglob("__init__.py")
-    }
+    code = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "isv_checker").rglob("__init__.py")}
     assert set(config["packages"]) == code | set(DATA), "pyproject.toml's packages must list every package"
     assert config["package-dir"] == DATA
     for package, folder in DATA.items():
@@ -56,7 +58,9 @@ def test_a_built_wheel_checks_a_document_with_its_own_rules(tmp_path):
     `site` (so the editable install's finder is not loaded) and outside the repository."""
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if built.returncode != 0 and "Could not find a version" in built.stderr:
         pytest.skip("the build backend cannot be installed here (no package index)")
@@ -75,8 +79,13 @@ def test_a_built_wheel_checks_a_document_with_its_own_rules(tmp_path):
         "DEFAULT_TEMPLATES_DIR; from isv_checker.ruleset.load import DEFAULT_RULES_DIR; "
         f"r = check({str(sample)!r}); print(isv_checker.__file__, DEFAULT_RULES_DIR, DEFAULT_TEMPLATES_DIR, r.verdict)"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])}
-    run = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]),
+    }
+    run = subprocess.run(
+        [sys.executable, "-S", "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     module, rules, templates, verdict = run.stdout.split()
     assert Path(module).is_relative_to(site)

@@ -11,7 +11,9 @@ from isv_checker.readers.extraction import ReadFailure
 
 
 def summary(collect: BlockCollector) -> list[tuple]:
-    return [(b.kind.value, b.text, b.paragraph, b.table, b.row, b.column, b.label, b.heading_path) for b in collect.blocks()]
+    return [
+        (b.kind.value, b.text, b.paragraph, b.table, b.row, b.column, b.label, b.heading_path) for b in collect.blocks()
+    ]
 
 
 def test_a_cell_is_one_block_placed_before_what_was_found_inside_it():

@@ -16,8 +16,11 @@ from isv_checker.readers import office
 
 FIXTURES = Path(__file__).parent / "fixtures" / "docx"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-XPATH_NS = {"w": W_NS, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-            "m": "http://schemas.openxmlformats.org/officeDocument/2006/math"}
+XPATH_NS = {
+    "w": W_NS,
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+}
 BIJLAGE_5 = "Bijlage 5 Internationale Sociale Voorwaarden"
 ARTIKEL_3 = "Artikel 3 Gepaste zorgvuldigheid"
 
@@ -70,8 +73,10 @@ def docx_bytes(document_xml: str | bytes | None, extra: dict[str, bytes] | None 
 
 
 def body_xml(paragraphs: str, prolog: str = "") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
-            f'<w:document xmlns:w="{W_NS}"><w:body>{paragraphs}<w:sectPr/></w:body></w:document>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+        f'<w:document xmlns:w="{W_NS}"><w:body>{paragraphs}<w:sectPr/></w:body></w:document>'
+    )
 
 
 def replace_part(data: bytes, name: str, content: bytes) -> bytes:
@@ -93,8 +98,13 @@ BIJLAGE_BLOCKS = [
     ("heading", 1, "1.", BIJLAGE_5),
     ("paragraph", None, None, "Deze bijlage maakt deel uit van de Overeenkomst."),
     ("heading", 2, "1.1", ARTIKEL_3),
-    ("paragraph", None, None, "De Opdrachtnemer neemt bij de uitvoering van de Overeenkomst de OESO-richtlijnen "
-                              "in acht. Dit geldt ook voor zijn onderaannemers."),
+    (
+        "paragraph",
+        None,
+        None,
+        "De Opdrachtnemer neemt bij de uitvoering van de Overeenkomst de OESO-richtlijnen "
+        "in acht. Dit geldt ook voor zijn onderaannemers.",
+    ),
     ("list_item", 1, "1.", "De Opdrachtnemer identificeert risico's in de keten."),
     ("list_item", 1, "2.", "De Opdrachtnemer voorkomt en beperkt negatieve impact."),
     ("list_item", 2, "a)", "door het opstellen van een plan van aanpak;"),
@@ -145,12 +155,21 @@ def test_heading_path_follows_dutch_heading_styles() -> None:
     assert duty.heading_path == (BIJLAGE_5, ARTIKEL_3)
     assert block_with(document, "door het opstellen van een plan van aanpak;").heading_path == (BIJLAGE_5, ARTIKEL_3)
     assert block_with(document, "De risicoanalyse wordt jaarlijks geactualiseerd.").heading_path == (
-        BIJLAGE_5, "Artikel 4 Ketentransparantie", "Risicoanalyse", "Toelichting op de risicoanalyse")
+        BIJLAGE_5,
+        "Artikel 4 Ketentransparantie",
+        "Risicoanalyse",
+        "Toelichting op de risicoanalyse",
+    )
     # a custom style with only an outline level closes the level-3 heading before it
     assert block_with(document, "De inschrijver verklaart dat hij de ISV naleeft.").heading_path == (
-        BIJLAGE_5, "Artikel 4 Ketentransparantie", "Verklaring van de inschrijver")
+        BIJLAGE_5,
+        "Artikel 4 Ketentransparantie",
+        "Verklaring van de inschrijver",
+    )
     assert block_with(document, "Lagere niveaus beginnen opnieuw te tellen.").heading_path == (
-        "Bijlage 6 Verklaring omtrent het gedrag", "Artikel 1 Algemeen")
+        "Bijlage 6 Verklaring omtrent het gedrag",
+        "Artikel 1 Algemeen",
+    )
 
 
 def test_lists_sharing_a_definition_continue_each_others_numbering_as_word_does() -> None:
@@ -164,29 +183,40 @@ def test_level_that_names_the_style_beats_the_styles_own_ilvl() -> None:
     """ECMA-376 17.9.23: for a paragraph numbered through its style, the w:lvl whose w:pStyle names that
     style gives the level; an ilvl in the style's numPr is ignored."""
     rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel_type}styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel_type}numbering" Target="numbering.xml"/></Relationships>')
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel_type}styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel_type}numbering" Target="numbering.xml"/></Relationships>'
+    )
     styles = "".join(
         f'<w:style w:type="paragraph" w:styleId="Kop{n}"><w:name w:val="heading {n}"/>'
         f'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:outlineLvl w:val="{n - 1}"/></w:pPr>'
-        "</w:style>" for n in (1, 2))
+        "</w:style>"
+        for n in (1, 2)
+    )
     numbering = (
         '<w:abstractNum w:abstractNumId="0">'
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Kop1"/>'
         '<w:lvlText w:val="%1"/></w:lvl>'
         '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Kop2"/>'
-        '<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
+        '<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
     data = docx_bytes(
-        body_xml('<w:p><w:pPr><w:pStyle w:val="Kop1"/></w:pPr><w:r><w:t>Bijlage 5</w:t></w:r></w:p>'
-                 '<w:p><w:pPr><w:pStyle w:val="Kop2"/></w:pPr><w:r><w:t>Artikel 3</w:t></w:r></w:p>'),
-        {"word/_rels/document.xml.rels": rels.encode(),
-         "word/styles.xml": f'<w:styles xmlns:w="{W_NS}">{styles}</w:styles>'.encode(),
-         "word/numbering.xml": f'<w:numbering xmlns:w="{W_NS}">{numbering}</w:numbering>'.encode()},
+        body_xml(
+            '<w:p><w:pPr><w:pStyle w:val="Kop1"/></w:pPr><w:r><w:t>Bijlage 5</w:t></w:r></w:p>'
+            '<w:p><w:pPr><w:pStyle w:val="Kop2"/></w:pPr><w:r><w:t>Artikel 3</w:t></w:r></w:p>'
+        ),
+        {
+            "word/_rels/document.xml.rels": rels.encode(),
+            "word/styles.xml": f'<w:styles xmlns:w="{W_NS}">{styles}</w:styles>'.encode(),
+            "word/numbering.xml": f'<w:numbering xmlns:w="{W_NS}">{numbering}</w:numbering>'.encode(),
+        },
     )
     document = isv_checker.read_bytes(data, "kop.docx")
     assert [(b.kind, b.level, b.label) for b in document.blocks] == [
-        (BlockKind.HEADING, 1, "1"), (BlockKind.HEADING, 2, "1.1")]
+        (BlockKind.HEADING, 1, "1"),
+        (BlockKind.HEADING, 2, "1.1"),
+    ]
 
 
 def test_properties_come_from_core_properties() -> None:
@@ -315,11 +345,13 @@ def test_endnotes_are_footnote_blocks_numbered_in_lower_roman() -> None:
 
 
 def test_field_that_never_ends_does_not_hide_the_rest_of_the_body() -> None:
-    data = docx_bytes(body_xml(
-        '<w:p><w:r><w:t xml:space="preserve">Voor het veld </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText> PAGE </w:instrText></w:r></w:p>'
-        "<w:p><w:r><w:t>De Opdrachtnemer leeft de ISV na.</w:t></w:r></w:p>"
-    ))
+    data = docx_bytes(
+        body_xml(
+            '<w:p><w:r><w:t xml:space="preserve">Voor het veld </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            "<w:r><w:instrText> PAGE </w:instrText></w:r></w:p>"
+            "<w:p><w:r><w:t>De Opdrachtnemer leeft de ISV na.</w:t></w:r></w:p>"
+        )
+    )
     document = isv_checker.read_bytes(data, "veld.docx")
     assert texts(document) == ["Voor het veld", "De Opdrachtnemer leeft de ISV na."]
     assert any("never ends" in w for w in document.warnings)
@@ -329,14 +361,26 @@ def test_field_that_never_ends_does_not_hide_the_rest_of_the_body() -> None:
 
 TABLE_CELLS = [
     # (table, row, column, text)
-    (1, 1, 1, "Nr."), (1, 1, 2, "Eis"), (1, 1, 3, "Toelichting"),
-    (1, 2, 1, "1"), (1, 2, 2, "De Opdrachtnemer voert een risicoanalyse uit."),
-    (1, 3, 1, "2"), (1, 3, 2, "Ketentransparantie"), (1, 3, 3, "Zie onderstaande tabel:\nEinde van de cel."),
-    (2, 1, 1, "Risico"), (2, 1, 2, "Maatregel"), (2, 2, 1, "Kinderarbeid"), (2, 2, 2, "Onafhankelijke audit"),
+    (1, 1, 1, "Nr."),
+    (1, 1, 2, "Eis"),
+    (1, 1, 3, "Toelichting"),
+    (1, 2, 1, "1"),
+    (1, 2, 2, "De Opdrachtnemer voert een risicoanalyse uit."),
+    (1, 3, 1, "2"),
+    (1, 3, 2, "Ketentransparantie"),
+    (1, 3, 3, "Zie onderstaande tabel:\nEinde van de cel."),
+    (2, 1, 1, "Risico"),
+    (2, 1, 2, "Maatregel"),
+    (2, 2, 1, "Kinderarbeid"),
+    (2, 2, 2, "Onafhankelijke audit"),
     (1, 4, 2, "Eerste alinea in de cel.\nTweede alinea in de cel."),
-    (1, 5, 2, "Rij met verspringing"), (1, 5, 3, "Laatste cel"),
-    (1, 6, 1, "3"), (1, 6, 2, "Rij in een inhoudsbesturingselement"), (1, 6, 3, "Optioneel"),
-    (3, 1, 1, "Ondertekening"), (3, 1, 2, "Plaats en datum"),
+    (1, 5, 2, "Rij met verspringing"),
+    (1, 5, 3, "Laatste cel"),
+    (1, 6, 1, "3"),
+    (1, 6, 2, "Rij in een inhoudsbesturingselement"),
+    (1, 6, 3, "Optioneel"),
+    (3, 1, 1, "Ondertekening"),
+    (3, 1, 2, "Plaats en datum"),
 ]
 
 
@@ -368,8 +412,13 @@ def counted_paragraphs(path: Path) -> list[str]:
     of the reader: one copy of mc:AlternateContent, no deletions, placeholders, hidden runs or text
     inside field instructions; text-box paragraphs count for themselves, not for their anchor."""
     root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
-    excluded = ("ancestor::w:del", "ancestor::w:moveFrom", "ancestor::mc:Fallback",
-                "ancestor::w:sdt[w:sdtPr/w:showingPlcHdr]", "ancestor::w:r[w:rPr/w:vanish]")
+    excluded = (
+        "ancestor::w:del",
+        "ancestor::w:moveFrom",
+        "ancestor::mc:Fallback",
+        "ancestor::w:sdt[w:sdtPr/w:showingPlcHdr]",
+        "ancestor::w:r[w:rPr/w:vanish]",
+    )
     fields: list[str] = []  # state of each open complex field: "instruction" or "result"
     result = []
     for p in root.iter(f"{{{W_NS}}}p"):
@@ -418,15 +467,20 @@ def test_paragraph_numbers_point_at_the_right_paragraph(name: str) -> None:
     assert covered == len(expected)
     numbers = [b.paragraph for b in body]
     assert len(numbers) == len(set(numbers))
-    assert all(b.paragraph is None for b in document.blocks
-               if b.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE))
+    assert all(
+        b.paragraph is None
+        for b in document.blocks
+        if b.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE)
+    )
 
 
 def test_blank_paragraphs_are_not_counted() -> None:
-    data = docx_bytes(body_xml(
-        "<w:p><w:r><w:t>Eerste</w:t></w:r></w:p><w:p/><w:p><w:r><w:t xml:space=\"preserve\">   </w:t></w:r></w:p>"
-        "<w:p><w:r><w:t>Tweede</w:t></w:r></w:p>"
-    ))
+    data = docx_bytes(
+        body_xml(
+            '<w:p><w:r><w:t>Eerste</w:t></w:r></w:p><w:p/><w:p><w:r><w:t xml:space="preserve">   </w:t></w:r></w:p>'
+            "<w:p><w:r><w:t>Tweede</w:t></w:r></w:p>"
+        )
+    )
     document = isv_checker.read_bytes(data, "leeg.docx")
     assert [(b.paragraph, b.text) for b in document.blocks] == [(1, "Eerste"), (2, "Tweede")]
 
@@ -467,20 +521,28 @@ def test_macro_and_template_packages_read_like_docx(name: str) -> None:
     data = (FIXTURES / "tabellen.docx").read_bytes()
     content_type = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
     types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
-    data = replace_part(data, "[Content_Types].xml", types.replace(
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", content_type))
+    data = replace_part(
+        data,
+        "[Content_Types].xml",
+        types.replace(
+            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", content_type
+        ),
+    )
     document = isv_checker.read_bytes(data, name)
     assert document.status is ReadStatus.OK
     assert len(document.blocks) == len(read("tabellen.docx").blocks)
 
 
 def test_strict_open_xml_namespaces_are_read() -> None:
-    strict = body_xml("<w:p><w:pPr><w:outlineLvl w:val=\"0\"/></w:pPr><w:r><w:t>Artikel 3</w:t></w:r></w:p>"
-                      "<w:p><w:r><w:t>De Opdrachtnemer</w:t></w:r></w:p>").replace(
-        W_NS, "http://purl.oclc.org/ooxml/wordprocessingml/main")
+    strict = body_xml(
+        '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Artikel 3</w:t></w:r></w:p>'
+        "<w:p><w:r><w:t>De Opdrachtnemer</w:t></w:r></w:p>"
+    ).replace(W_NS, "http://purl.oclc.org/ooxml/wordprocessingml/main")
     document = isv_checker.read_bytes(docx_bytes(strict), "strikt.docx")
     assert [(b.kind, b.text, b.heading_path) for b in document.blocks] == [
-        (BlockKind.HEADING, "Artikel 3", ()), (BlockKind.PARAGRAPH, "De Opdrachtnemer", ("Artikel 3",))]
+        (BlockKind.HEADING, "Artikel 3", ()),
+        (BlockKind.PARAGRAPH, "De Opdrachtnemer", ("Artikel 3",)),
+    ]
 
 
 def test_password_protected_docx_is_encrypted() -> None:
@@ -495,8 +557,11 @@ def test_password_protected_docx_is_encrypted() -> None:
 
 
 def test_malformed_document_xml_is_corrupt() -> None:
-    data = replace_part((FIXTURES / "tabellen.docx").read_bytes(), "word/document.xml",
-                        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>kapot'.encode())
+    data = replace_part(
+        (FIXTURES / "tabellen.docx").read_bytes(),
+        "word/document.xml",
+        f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>kapot'.encode(),
+    )
     document = isv_checker.read_bytes(data, "kapot.docx")
     assert document.status is ReadStatus.CORRUPT
     assert "word/document.xml" in document.message
@@ -569,9 +634,10 @@ def test_external_entity_in_an_optional_part_is_skipped(tmp_path: Path) -> None:
     secret = tmp_path / "geheim.txt"
     secret.write_text("GEHEIM-XXE-MARKER")
     data = replace_part(
-        (FIXTURES / "isv_bijlage.docx").read_bytes(), "word/footnotes.xml",
+        (FIXTURES / "isv_bijlage.docx").read_bytes(),
+        "word/footnotes.xml",
         f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]><w:footnotes xmlns:w="{W_NS}"><w:footnote w:id="1">'
-        f'<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:footnote></w:footnotes>'.encode(),
+        f"<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:footnote></w:footnotes>".encode(),
     )
     document = isv_checker.read_bytes(data, "xxe.docx")
     assert document.status is ReadStatus.OK
@@ -580,8 +646,7 @@ def test_external_entity_in_an_optional_part_is_skipped(tmp_path: Path) -> None:
 
 
 def test_billion_laughs_does_not_expand() -> None:
-    entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     data = docx_bytes(body_xml("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", f"<!DOCTYPE w:document [{entities}]>"))
     started = time.perf_counter()
     document = isv_checker.read_bytes(data, "lol.docx")
@@ -629,8 +694,14 @@ def test_hundred_thousand_paragraphs() -> None:
 @pytest.mark.parametrize(
     ("value", "fmt", "printed"),
     [
-        (3, "decimal", "3"), (27, "lowerLetter", "aa"), (2, "upperLetter", "B"), (1994, "upperRoman", "MCMXCIV"),
-        (4, "lowerRoman", "iv"), (7, "decimalZero", "07"), (5, "none", ""), (5, "chineseCounting", "5"),
+        (3, "decimal", "3"),
+        (27, "lowerLetter", "aa"),
+        (2, "upperLetter", "B"),
+        (1994, "upperRoman", "MCMXCIV"),
+        (4, "lowerRoman", "iv"),
+        (7, "decimalZero", "07"),
+        (5, "none", ""),
+        (5, "chineseCounting", "5"),
     ],
 )
 def test_number_formats(value: int, fmt: str, printed: str) -> None:

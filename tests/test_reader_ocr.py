@@ -38,7 +38,7 @@ def fake_tesseract(tmp_path: Path, body: str, languages: str = "eng nld") -> str
     script.write_text(
         "#!/bin/sh\n"
         'if [ "$1" = "--list-langs" ]; then\n'
-        '  echo \'List of available languages in "/fake/" (2):\'\n'
+        "  echo 'List of available languages in \"/fake/\" (2):'\n"
         f"  {listing}\n"
         "  exit 0\n"
         "fi\n"

@@ -31,9 +31,11 @@ NSDECL = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODF_NS.items())
 
 
 def odt_bytes(body: str, *, automatic_styles: str = "", prolog: str = "", manifest: str | None = None) -> bytes:
-    content = (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content {NSDECL} office:version="1.3">'
-               f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
-               f"<office:body><office:text>{body}</office:text></office:body></office:document-content>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content {NSDECL} office:version="1.3">'
+        f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
@@ -51,8 +53,14 @@ LIBREOFFICE_BLOCKS = [
     # (kind, level, label, paragraph, table/row/column, text)
     ("heading", 1, None, 1, None, BIJLAGE_5),
     ("heading", 2, None, 2, None, ARTIKEL_3),
-    ("paragraph", None, None, 3, None,
-     "De Opdrachtnemer neemt de OESO-richtlijnen in acht. Dit geldt ook voor onderaannemers."),
+    (
+        "paragraph",
+        None,
+        None,
+        3,
+        None,
+        "De Opdrachtnemer neemt de OESO-richtlijnen in acht. Dit geldt ook voor onderaannemers.",
+    ),
     ("paragraph", None, None, 4, None, "De Opdrachtnemer en zijn onderaannemers leven de ISV na."),
     ("paragraph", None, None, 5, None, "Een alinea met commentaar."),
     ("list_item", 1, "1.", 6, None, "De Opdrachtnemer identificeert risico's in de keten."),
@@ -91,7 +99,9 @@ def test_libreoffice_odt_structure_and_changes() -> None:
     duty = next(b for b in document.blocks if b.text.startswith("De Opdrachtnemer neemt"))
     assert duty.heading_path == (BIJLAGE_5, ARTIKEL_3)
     assert block_with(document, "Met  spaties,\teen tab\nen een regeleinde.").heading_path == (
-        BIJLAGE_5, "Artikel 4 Slotbepaling")
+        BIJLAGE_5,
+        "Artikel 4 Slotbepaling",
+    )
     assert [b.inserted for b in document.blocks].count(True) == 1
     assert block_with(document, "De Opdrachtnemer en zijn onderaannemers leven de ISV na.").inserted
     text = "\n".join(texts(document))
@@ -179,30 +189,43 @@ def test_list_labels_restart_continue_and_nest() -> None:
     )
     document = read_odt(body, automatic_styles=LIST_STYLE)
     assert [(b.text, b.level, b.label) for b in document.blocks] == [
-        ("een", 1, "1."), ("twee", 1, "2."), ("sub", 2, "(i)"), ("sub2", 2, "(ii)"), ("diep", 3, "2.ii.1"),
-        ("tussendoor", None, None), ("drie", 1, "3."), ("opnieuw", 1, "1."), ("vijf", 1, "5."),
+        ("een", 1, "1."),
+        ("twee", 1, "2."),
+        ("sub", 2, "(i)"),
+        ("sub2", 2, "(ii)"),
+        ("diep", 3, "2.ii.1"),
+        ("tussendoor", None, None),
+        ("drie", 1, "3."),
+        ("opnieuw", 1, "1."),
+        ("vijf", 1, "5."),
     ]
 
 
 def test_heading_numbered_by_a_list_stays_a_heading() -> None:
-    body = ('<text:list text:style-name="L1"><text:list-item><text:h text:outline-level="1">Bijlage 5</text:h>'
-            "</text:list-item></text:list><text:p>De Opdrachtnemer</text:p>")
+    body = (
+        '<text:list text:style-name="L1"><text:list-item><text:h text:outline-level="1">Bijlage 5</text:h>'
+        "</text:list-item></text:list><text:p>De Opdrachtnemer</text:p>"
+    )
     document = read_odt(body, automatic_styles=LIST_STYLE)
     assert [(b.kind, b.level, b.label, b.heading_path) for b in document.blocks] == [
-        (BlockKind.HEADING, 1, "1.", ()), (BlockKind.PARAGRAPH, None, None, ("Bijlage 5",))]
+        (BlockKind.HEADING, 1, "1.", ()),
+        (BlockKind.PARAGRAPH, None, None, ("Bijlage 5",)),
+    ]
 
 
 def test_nested_table_repeated_and_covered_cells() -> None:
-    nested = ("<table:table><table:table-row><table:table-cell><text:p>Binnen</text:p></table:table-cell>"
-              "</table:table-row></table:table>")
+    nested = (
+        "<table:table><table:table-row><table:table-cell><text:p>Binnen</text:p></table:table-cell>"
+        "</table:table-row></table:table>"
+    )
     body = (
-        "<text:h text:outline-level=\"1\">Bijlage 7</text:h>"
-        "<table:table><table:table-column table:number-columns-repeated=\"4\"/>"
-        "<table:table-header-rows><table:table-row><table:table-cell table:number-columns-spanned=\"2\">"
+        '<text:h text:outline-level="1">Bijlage 7</text:h>'
+        '<table:table><table:table-column table:number-columns-repeated="4"/>'
+        '<table:table-header-rows><table:table-row><table:table-cell table:number-columns-spanned="2">'
         "<text:p>Kop</text:p></table:table-cell><table:covered-table-cell/>"
-        "<table:table-cell table:number-columns-repeated=\"1\"/><table:table-cell><text:p>Vier</text:p>"
+        '<table:table-cell table:number-columns-repeated="1"/><table:table-cell><text:p>Vier</text:p>'
         "</table:table-cell></table:table-row></table:table-header-rows>"
-        "<table:table-row><table:table-cell table:number-columns-repeated=\"2\"/>"
+        '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
         f"<table:table-cell><text:p>Voor</text:p>{nested}<text:p>Na</text:p></table:table-cell></table:table-row>"
         "</table:table>"
         "<table:table><table:table-row><table:table-cell><text:p>Derde</text:p></table:table-cell></table:table-row>"
@@ -210,32 +233,44 @@ def test_nested_table_repeated_and_covered_cells() -> None:
     )
     document = read_odt(body)
     cells = [(b.table, b.row, b.column, b.paragraph, b.text) for b in document.blocks if b.kind is BlockKind.TABLE_CELL]
-    assert cells == [(1, 1, 1, 2, "Kop"), (1, 1, 4, 3, "Vier"), (1, 2, 3, 4, "Voor\nNa"), (2, 1, 1, 5, "Binnen"),
-                     (3, 1, 1, 7, "Derde")]
+    assert cells == [
+        (1, 1, 1, 2, "Kop"),
+        (1, 1, 4, 3, "Vier"),
+        (1, 2, 3, 4, "Voor\nNa"),
+        (2, 1, 1, 5, "Binnen"),
+        (3, 1, 1, 7, "Derde"),
+    ]
     assert all(b.heading_path == ("Bijlage 7",) for b in document.blocks if b.kind is BlockKind.TABLE_CELL)
 
 
 def test_section_toc_and_multi_paragraph_insertion() -> None:
     body = (
-        "<text:tracked-changes><text:changed-region text:id=\"c1\"><text:insertion><office:change-info>"
+        '<text:tracked-changes><text:changed-region text:id="c1"><text:insertion><office:change-info>'
         "<dc:creator>Jurist</dc:creator></office:change-info></text:insertion></text:changed-region></text:tracked-changes>"
         "<text:table-of-content><text:table-of-content-source>"
         "<text:index-title-template>Inhoud</text:index-title-template></text:table-of-content-source>"
         "<text:index-body><text:p>Artikel 3\t2</text:p></text:index-body></text:table-of-content>"
-        "<text:section><text:p>Vast<text:change-start text:change-id=\"c1\"/> nieuw</text:p>"
-        "<text:p>Geheel nieuw</text:p><text:p>Nieuw<text:change-end text:change-id=\"c1\"/> en oud</text:p>"
+        '<text:section><text:p>Vast<text:change-start text:change-id="c1"/> nieuw</text:p>'
+        '<text:p>Geheel nieuw</text:p><text:p>Nieuw<text:change-end text:change-id="c1"/> en oud</text:p>'
         "<text:p>Oud</text:p></text:section>"
     )
     document = read_odt(body)
     assert [(b.text, b.inserted) for b in document.blocks] == [
-        ("Artikel 3 2", False), ("Vast nieuw", True), ("Geheel nieuw", True), ("Nieuw en oud", True), ("Oud", False)]
+        ("Artikel 3 2", False),
+        ("Vast nieuw", True),
+        ("Geheel nieuw", True),
+        ("Nieuw en oud", True),
+        ("Oud", False),
+    ]
 
 
 def test_encrypted_odt() -> None:
-    manifest = ('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
-                '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
-                "</manifest:file-entry></manifest:manifest>")
+    manifest = (
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        "</manifest:file-entry></manifest:manifest>"
+    )
     assert read_odt("<text:p>x</text:p>", manifest=manifest).status is ReadStatus.ENCRYPTED
 
 
@@ -265,8 +300,7 @@ def test_external_entity_is_not_resolved(tmp_path: Path) -> None:
 
 
 def test_billion_laughs_does_not_expand() -> None:
-    entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    entities = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     started = time.perf_counter()
     document = read_odt("<text:p>&lol9;</text:p>", prolog=f"<!DOCTYPE office:document-content [{entities}]>")
     assert time.perf_counter() - started < 5

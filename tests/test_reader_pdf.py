@@ -75,9 +75,7 @@ def test_every_block_text_is_on_its_page(tender):
 def test_blocks_cover_the_body_text_in_order(tender):
     body = "".join(squash(b.text) for b in tender.blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER))
     raw = raw_page_texts(FIXTURES / "tender_nl.pdf")
-    expected = "".join(
-        squash(t.replace(make_fixtures.HEADER_TEXT, "")).split("Kenmerk2024")[0] for t in raw
-    )
+    expected = "".join(squash(t.replace(make_fixtures.HEADER_TEXT, "")).split("Kenmerk2024")[0] for t in raw)
     assert body == expected
 
 
@@ -222,7 +220,9 @@ def test_soft_hyphen_after_a_capital_keeps_the_hyphen():
 def test_page_number_footer_on_pages_without_geometry(monkeypatch):
     monkeypatch.setattr(pdf_reader._Geometry, "_aligned", staticmethod(lambda *args: False))
     pages = [
-        make_fixtures.text_stream([f"Hoofdstuk tekst {word} die per pagina verschilt.", "Meer tekst.", f"Pagina {n} van 4"])
+        make_fixtures.text_stream(
+            [f"Hoofdstuk tekst {word} die per pagina verschilt.", "Meer tekst.", f"Pagina {n} van 4"]
+        )
         for n, word in enumerate(["een", "twee", "drie", "vier"], start=1)
     ]
     doc = read_bytes(make_fixtures.minimal_pdf(4, pages), "footers.pdf")
@@ -360,7 +360,12 @@ def test_numbered_lines_opening_pages_are_not_a_running_header():
     ]
     doc = read_bytes(make_fixtures.minimal_pdf(4, pages), "nvi.pdf")
     assert not any(b.kind in (BlockKind.HEADER, BlockKind.FOOTER) for b in doc.blocks)
-    assert [(b.page, b.text[:8]) for b in doc.blocks] == [(1, "Vraag 12"), (2, "Vraag 17"), (3, "Vraag 23"), (4, "Vraag 31")]
+    assert [(b.page, b.text[:8]) for b in doc.blocks] == [
+        (1, "Vraag 12"),
+        (2, "Vraag 17"),
+        (3, "Vraag 23"),
+        (4, "Vraag 31"),
+    ]
 
 
 def test_unchecked_pdfium_calls_answer_as_the_checked_bindings():
@@ -383,19 +388,23 @@ def test_unchecked_pdfium_calls_answer_as_the_checked_bindings():
             assert count > 100
             for i in range(0, count, 7):
                 a, b = (ctypes.c_double(), ctypes.c_double()), (ctypes.c_double(), ctypes.c_double())
-                assert pdfium_calls.get_char_origin(textpage, i, ctypes.byref(a[0]), ctypes.byref(a[1])) == \
-                    pdfium_c.FPDFText_GetCharOrigin(textpage, i, b[0], b[1])
+                assert pdfium_calls.get_char_origin(
+                    textpage, i, ctypes.byref(a[0]), ctypes.byref(a[1])
+                ) == pdfium_c.FPDFText_GetCharOrigin(textpage, i, b[0], b[1])
                 assert (a[0].value, a[1].value) == (b[0].value, b[1].value)
                 assert pdfium_calls.get_font_size(textpage, i) == pdfium_c.FPDFText_GetFontSize(textpage, i)
                 assert pdfium_calls.get_font_weight(textpage, i) == pdfium_c.FPDFText_GetFontWeight(textpage, i)
                 assert pdfium_calls.get_unicode(textpage, i) == pdfium_c.FPDFText_GetUnicode(textpage, i)
                 m1, m2 = pdfium_c.FS_MATRIX(), pdfium_c.FS_MATRIX()
-                assert pdfium_calls.get_matrix(textpage, i, ctypes.byref(m1)) == pdfium_c.FPDFText_GetMatrix(textpage, i, m2)
+                assert pdfium_calls.get_matrix(textpage, i, ctypes.byref(m1)) == pdfium_c.FPDFText_GetMatrix(
+                    textpage, i, m2
+                )
                 assert (m1.a, m1.b, m1.c, m1.d) == (m2.a, m2.b, m2.c, m2.d)
                 n1, n2 = ctypes.create_string_buffer(128), ctypes.create_string_buffer(128)
                 f1, f2 = ctypes.c_int(), ctypes.c_int()
-                assert pdfium_calls.get_font_info(textpage, i, n1, ctypes.c_ulong(128), ctypes.byref(f1)) == \
-                    pdfium_c.FPDFText_GetFontInfo(textpage, i, n2, 128, f2)
+                assert pdfium_calls.get_font_info(
+                    textpage, i, n1, ctypes.c_ulong(128), ctypes.byref(f1)
+                ) == pdfium_c.FPDFText_GetFontInfo(textpage, i, n2, 128, f2)
                 assert (n1.value, f1.value) == (n2.value, f2.value)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)

@@ -45,25 +45,43 @@ def test_what_a_run_child_prints(child, text):
 
 @pytest.mark.parametrize(
     "child",
-    ["<w:rPr><w:b/></w:rPr>", "<w:softHyphen/>", "<w:instrText>PAGE</w:instrText>", "<w:delText>weg</w:delText>",
-     '<w:fldChar w:fldCharType="begin"/>', "<w:lastRenderedPageBreak/>", '<w:commentReference w:id="0"/>',
-     '<w:footnoteReference w:id="1"/>', "<w:drawing/>"],
+    [
+        "<w:rPr><w:b/></w:rPr>",
+        "<w:softHyphen/>",
+        "<w:instrText>PAGE</w:instrText>",
+        "<w:delText>weg</w:delText>",
+        '<w:fldChar w:fldCharType="begin"/>',
+        "<w:lastRenderedPageBreak/>",
+        '<w:commentReference w:id="0"/>',
+        '<w:footnoteReference w:id="1"/>',
+        "<w:drawing/>",
+    ],
 )
 def test_run_children_that_print_nothing_of_their_own(child):
     assert wordml.printed(xml(child)) is None
 
 
 def test_run_text_joins_text_tabs_breaks_and_symbols():
-    run = xml('<w:r><w:rPr><w:i/></w:rPr><w:t>Artikel 3</w:t><w:tab/><w:sym w:font="Symbol" w:char="F0B7"/>'
-              "<w:br/><w:instrText>TOC</w:instrText><w:softHyphen/><w:t>slot</w:t></w:r>")
+    run = xml(
+        '<w:r><w:rPr><w:i/></w:rPr><w:t>Artikel 3</w:t><w:tab/><w:sym w:font="Symbol" w:char="F0B7"/>'
+        "<w:br/><w:instrText>TOC</w:instrText><w:softHyphen/><w:t>slot</w:t></w:r>"
+    )
     assert wordml.run_text(run) == "Artikel 3\t•\nslot"
 
 
 @pytest.mark.parametrize(
     ("vanish", "hidden"),
-    [("<w:vanish/>", True), ('<w:vanish w:val="1"/>', True), ('<w:vanish w:val="true"/>', True),
-     ('<w:vanish w:val="on"/>', True), ('<w:vanish w:val="0"/>', False), ('<w:vanish w:val="false"/>', False),
-     ('<w:vanish w:val="OFF"/>', False), ("<w:b/>", False), ("", False)],
+    [
+        ("<w:vanish/>", True),
+        ('<w:vanish w:val="1"/>', True),
+        ('<w:vanish w:val="true"/>', True),
+        ('<w:vanish w:val="on"/>', True),
+        ('<w:vanish w:val="0"/>', False),
+        ('<w:vanish w:val="false"/>', False),
+        ('<w:vanish w:val="OFF"/>', False),
+        ("<w:b/>", False),
+        ("", False),
+    ],
 )
 def test_hidden_runs_print_nothing(vanish, hidden):
     run = xml(f"<w:r><w:rPr>{vanish}</w:rPr><w:t>verborgen</w:t></w:r>")
@@ -78,9 +96,13 @@ def test_a_run_without_properties_is_not_hidden():
 
 @pytest.mark.parametrize(
     ("properties", "read"),
-    [("", True), ("<w:sdtPr/>", True), ("<w:sdtPr><w:showingPlcHdr/></w:sdtPr>", False),
-     ('<w:sdtPr><w:showingPlcHdr w:val="0"/></w:sdtPr>', True),
-     ('<w:sdtPr><w:showingPlcHdr w:val="true"/></w:sdtPr>', False)],
+    [
+        ("", True),
+        ("<w:sdtPr/>", True),
+        ("<w:sdtPr><w:showingPlcHdr/></w:sdtPr>", False),
+        ('<w:sdtPr><w:showingPlcHdr w:val="0"/></w:sdtPr>', True),
+        ('<w:sdtPr><w:showingPlcHdr w:val="true"/></w:sdtPr>', False),
+    ],
 )
 def test_a_content_control_showing_its_placeholder_is_not_read(properties, read):
     sdt = xml(f"<w:sdt>{properties}<w:sdtContent><w:r><w:t>Klik hier</w:t></w:r></w:sdtContent></w:sdt>")
@@ -96,11 +118,18 @@ def test_a_content_control_without_content():
 
 @pytest.mark.parametrize(
     ("branches", "read"),
-    [('<mc:Choice Requires="wps"><w:t>keuze</w:t></mc:Choice><mc:Fallback><w:t>terugval</w:t></mc:Fallback>', "keuze"),
-     ('<mc:Choice Requires="wps"><w:t>eerste</w:t></mc:Choice><mc:Choice Requires="w14"><w:t>tweede</w:t></mc:Choice>',
-      "eerste"),
-     ("<mc:Fallback><w:t>terugval</w:t></mc:Fallback>", "terugval"),
-     ("", None)],
+    [
+        (
+            '<mc:Choice Requires="wps"><w:t>keuze</w:t></mc:Choice><mc:Fallback><w:t>terugval</w:t></mc:Fallback>',
+            "keuze",
+        ),
+        (
+            '<mc:Choice Requires="wps"><w:t>eerste</w:t></mc:Choice><mc:Choice Requires="w14"><w:t>tweede</w:t></mc:Choice>',
+            "eerste",
+        ),
+        ("<mc:Fallback><w:t>terugval</w:t></mc:Fallback>", "terugval"),
+        ("", None),
+    ],
 )
 def test_alternate_content_reads_one_branch(branches, read):
     branch = wordml.alternate_branch(xml(f"<mc:AlternateContent>{branches}</mc:AlternateContent>"))
@@ -113,8 +142,19 @@ def test_the_fallback_copy_and_deletions_are_never_text():
     assert wordml.INS not in wordml.INLINE_SKIP  # tracked insertions are read
 
 
-@pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("true", True), ("On", True), ("0", False),
-                                           ("false", False), ("off", False), ("FALSE", False)])
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [
+        (None, True),
+        ("1", True),
+        ("true", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+        ("off", False),
+        ("FALSE", False),
+    ],
+)
 def test_word_booleans(value, on):
     element = xml("<w:b/>" if value is None else f'<w:b w:val="{value}"/>')
     assert wordml.is_on(element) is on

@@ -97,7 +97,9 @@ def test_groups_partition_categories(categories: list[CategoryRule], groups: lis
         assert membership[category] == 1, f"{category} is in {membership[category]} groups, must be in exactly one"
     group_of = {c: g.id for g in groups for c in g.categories}
     for rule in categories:
-        assert rule.group == group_of[rule.category], f"{rule.id}: group {rule.group!r}, expected {group_of[rule.category]!r}"
+        assert rule.group == group_of[rule.category], (
+            f"{rule.id}: group {rule.group!r}, expected {group_of[rule.category]!r}"
+        )
 
 
 def test_cpv_prefixes_do_not_overlap_between_categories(categories: list[CategoryRule]) -> None:
@@ -107,7 +109,7 @@ def test_cpv_prefixes_do_not_overlap_between_categories(categories: list[Categor
     clashes = [
         (a, ca, b, cb)
         for i, (a, ca) in enumerate(owned)
-        for b, cb in owned[i + 1:]
+        for b, cb in owned[i + 1 :]
         if ca != cb and (a.startswith(b) or b.startswith(a))
     ]
     assert not clashes, f"CPV prefixes overlap between categories: {clashes}"
@@ -195,9 +197,17 @@ def test_sdg_links(sdg_links: list[SdgLink]) -> None:
         assert "\n" not in link.rationale.strip(), f"{link.id}: rationale must be one line"
     by_category = {(link.category, link.target) for link in sdg_links if link.when == "category"}
     for expected in [
-        ("energy", "7.2"), ("waste", "12.5"), ("ict_workplace", "12.5"), ("ict_workplace", "8.7"),
-        ("datacenters", "12.5"), ("datacenters", "8.7"), ("catering", "2.4"), ("catering", "12.3"),
-        ("workwear", "8.8"), ("workwear", "6.3"), ("paper_print", "15.2"),
+        ("energy", "7.2"),
+        ("waste", "12.5"),
+        ("ict_workplace", "12.5"),
+        ("ict_workplace", "8.7"),
+        ("datacenters", "12.5"),
+        ("datacenters", "8.7"),
+        ("catering", "2.4"),
+        ("catering", "12.3"),
+        ("workwear", "8.8"),
+        ("workwear", "6.3"),
+        ("paper_print", "15.2"),
     ]:
         assert expected in by_category, f"missing category link {expected}"
 

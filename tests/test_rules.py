@@ -33,7 +33,12 @@ def test_ids_are_stable_and_unique():
     for expected in ("ISV-CAT-ENERGY", "ISV-EL-ACTION-PLAN", "ISV-DECOY-SROI", "ISV-CLAUSE-NAME"):
         assert expected in ids
     assert {e.element for e in RULESET.elements} == {
-        "due_diligence", "standards", "risk_analysis", "action_plan", "reporting", "remedy"
+        "due_diligence",
+        "standards",
+        "risk_analysis",
+        "action_plan",
+        "reporting",
+        "remedy",
     }
     assert len(RULESET.categories) == 10
 
@@ -97,12 +102,21 @@ def test_a_new_rule_needs_no_python(tmp_path):
     from isv_checker.pipeline import check
 
     rules = _copy(tmp_path)
-    _edit(rules / "decoys.yaml", lambda d: d["decoys"].append({
-        "id": "ISV-DECOY-PSO", "decoy": "pso", "effect": "passage", "description": "The PSO ladder rates social enterprise.",
-        "reason_nl": "De PSO gaat over sociaal ondernemen.", "reason_en": "The PSO is about social enterprise.",
-        "match": {"terms": ["pso-keurmerk"]},
-        "examples": {"match": ["Het PSO-keurmerk telt mee."], "no_match": ["De ISV zijn van toepassing."]},
-    }))
+    _edit(
+        rules / "decoys.yaml",
+        lambda d: d["decoys"].append(
+            {
+                "id": "ISV-DECOY-PSO",
+                "decoy": "pso",
+                "effect": "passage",
+                "description": "The PSO ladder rates social enterprise.",
+                "reason_nl": "De PSO gaat over sociaal ondernemen.",
+                "reason_en": "The PSO is about social enterprise.",
+                "match": {"terms": ["pso-keurmerk"]},
+                "examples": {"match": ["Het PSO-keurmerk telt mee."], "no_match": ["De ISV zijn van toepassing."]},
+            }
+        ),
+    )
     doc = tmp_path / "pso.txt"
     doc.write_text("Artikel 4 Sociaal ondernemen\nHet PSO-keurmerk telt mee bij de gunning.\n", encoding="utf-8")
     report = check(doc, ruleset=load_ruleset(rules))

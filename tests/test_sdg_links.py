@@ -21,8 +21,15 @@ from isv_checker.sdg.table import NO_CATEGORY, contract_links
 
 def link(rule: str, target: str, when: str, *, element: str | None = None, category: str | None = None) -> SdgLink:
     return SdgLink(
-        id=rule, target=target, goal=int(target.split(".")[0]), title_nl=f"doel {target}", title_en=f"target {target}",
-        when=when, element=element, category=category, rationale="made up for the test of the reading of links",
+        id=rule,
+        target=target,
+        goal=int(target.split(".")[0]),
+        title_nl=f"doel {target}",
+        title_en=f"target {target}",
+        when=when,
+        element=element,
+        category=category,
+        rationale="made up for the test of the reading of links",
     )
 
 
@@ -58,25 +65,47 @@ def by_target(result: dict[str, tuple[SdgLink, ...]]) -> dict[str, list[str]]:
         pytest.param(False, ELEMENTS, ("workwear", "ict_workplace"), {}, id="nothing-without-isv"),
         pytest.param(True, (), (), APPLIED, id="isv-alone"),
         pytest.param(True, ("standards",), (), {**APPLIED, "10.3": ["STANDARDS-10-3"]}, id="element-stated"),
-        pytest.param(True, ("due_diligence", "risk_analysis", "action_plan", "reporting"), (), APPLIED, id="other-elements"),
-        pytest.param(True, ELEMENTS, (), {**APPLIED, "10.3": ["STANDARDS-10-3"], "16.3": ["REMEDY-16-3"]}, id="every-element"),
+        pytest.param(
+            True, ("due_diligence", "risk_analysis", "action_plan", "reporting"), (), APPLIED, id="other-elements"
+        ),
+        pytest.param(
+            True, ELEMENTS, (), {**APPLIED, "10.3": ["STANDARDS-10-3"], "16.3": ["REMEDY-16-3"]}, id="every-element"
+        ),
         pytest.param(True, (), ("workwear",), {**APPLIED, "6.3": ["WORKWEAR-6-3"]}, id="category"),
         pytest.param(True, (), ("catering",), APPLIED, id="category-without-links"),
-        pytest.param(True, (), ("ict_workplace",), {**APPLIED, "8.7": ["APPLIED-8-7", "ICT-8-7"], "12.5": ["ICT-12-5"]},
-                     id="target-reached-twice-in-file-order"),
-        pytest.param(True, (), ("datacenters", "ict_workplace"),
-                     {**APPLIED, "8.7": ["APPLIED-8-7", "ICT-8-7"], "12.5": ["ICT-12-5", "DATACENTERS-12-5"]},
-                     id="two-categories-one-target"),
+        pytest.param(
+            True,
+            (),
+            ("ict_workplace",),
+            {**APPLIED, "8.7": ["APPLIED-8-7", "ICT-8-7"], "12.5": ["ICT-12-5"]},
+            id="target-reached-twice-in-file-order",
+        ),
+        pytest.param(
+            True,
+            (),
+            ("datacenters", "ict_workplace"),
+            {**APPLIED, "8.7": ["APPLIED-8-7", "ICT-8-7"], "12.5": ["ICT-12-5", "DATACENTERS-12-5"]},
+            id="two-categories-one-target",
+        ),
     ],
 )
-def test_reached(applied: bool, elements: tuple[str, ...], categories: tuple[str, ...], expected: dict[str, list[str]]) -> None:
+def test_reached(
+    applied: bool, elements: tuple[str, ...], categories: tuple[str, ...], expected: dict[str, list[str]]
+) -> None:
     result = reached(LINKS, Conditions(applied, frozenset(elements), frozenset(categories)))
     assert by_target(result) == expected
     assert list(result) == sorted(expected, key=target_key)
 
 
 def test_targets_in_the_uns_order() -> None:
-    assert sorted(["12.7", "8.a", "8.10", "10.3", "8.7", "6.3"], key=target_key) == ["6.3", "8.7", "8.10", "8.a", "10.3", "12.7"]
+    assert sorted(["12.7", "8.a", "8.10", "10.3", "8.7", "6.3"], key=target_key) == [
+        "6.3",
+        "8.7",
+        "8.10",
+        "8.a",
+        "10.3",
+        "12.7",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -91,14 +120,18 @@ def test_fully_applied(ruleset: Ruleset, categories: tuple[str, ...], clause_pre
 
 def clause(present: bool, found: tuple[str, ...]) -> Clause:
     return Clause(
-        present=present, location=None,
-        elements=tuple(ElementResult(id=e, rule=e, name_nl=e, name_en=e, found=present and e in found) for e in ELEMENTS),
+        present=present,
+        location=None,
+        elements=tuple(
+            ElementResult(id=e, rule=e, name_nl=e, name_en=e, found=present and e in found) for e in ELEMENTS
+        ),
     )
 
 
 def categories_of(ids: tuple[str, ...]) -> tuple[CategoryResult, ...]:
     return tuple(
-        CategoryResult(id=c, rule=c, name_nl=c, name_en=c, group=c, group_name_nl=c, group_name_en=c, evidence=()) for c in ids
+        CategoryResult(id=c, rule=c, name_nl=c, name_en=c, group=c, group_name_nl=c, group_name_en=c, evidence=())
+        for c in ids
     )
 
 
@@ -106,16 +139,36 @@ def categories_of(ids: tuple[str, ...]) -> tuple[CategoryResult, ...]:
     ("present", "found", "categories", "expected"),
     [
         pytest.param(False, (), ("workwear",), [], id="no-clause-no-targets"),
-        pytest.param(True, (), (), [("8.7", "APPLIED-8-7"), ("8.10", "APPLIED-8-10"), ("8.a", "APPLIED-8-A"), ("12.7", "APPLIED-12-7")],
-                     id="clause-alone"),
-        pytest.param(True, ("standards",), ("ict_workplace",),
-                     [("8.7", "APPLIED-8-7"), ("8.10", "APPLIED-8-10"), ("8.a", "APPLIED-8-A"), ("10.3", "STANDARDS-10-3"),
-                      ("12.5", "ICT-12-5"), ("12.7", "APPLIED-12-7")],
-                     id="first-link-names-the-target"),
+        pytest.param(
+            True,
+            (),
+            (),
+            [("8.7", "APPLIED-8-7"), ("8.10", "APPLIED-8-10"), ("8.a", "APPLIED-8-A"), ("12.7", "APPLIED-12-7")],
+            id="clause-alone",
+        ),
+        pytest.param(
+            True,
+            ("standards",),
+            ("ict_workplace",),
+            [
+                ("8.7", "APPLIED-8-7"),
+                ("8.10", "APPLIED-8-10"),
+                ("8.a", "APPLIED-8-A"),
+                ("10.3", "STANDARDS-10-3"),
+                ("12.5", "ICT-12-5"),
+                ("12.7", "APPLIED-12-7"),
+            ],
+            id="first-link-names-the-target",
+        ),
     ],
 )
-def test_a_reports_targets(ruleset: Ruleset, present: bool, found: tuple[str, ...], categories: tuple[str, ...],
-                           expected: list[tuple[str, str]]) -> None:
+def test_a_reports_targets(
+    ruleset: Ruleset,
+    present: bool,
+    found: tuple[str, ...],
+    categories: tuple[str, ...],
+    expected: list[tuple[str, str]],
+) -> None:
     """What the clause gives today: an element counts only where the clause states it."""
     for language in ("nl", "en"):
         targets = sdg_targets(ruleset, clause(present, found), categories_of(categories), language)
@@ -128,9 +181,15 @@ def test_a_reports_targets(ruleset: Ruleset, present: bool, found: tuple[str, ..
     ("categories", "clause_present", "expected"),
     [
         pytest.param((), False, {}, id="outside-isv"),
-        pytest.param((), True, {t: [(t, NO_CATEGORY)] for t in ("8.7", "8.10", "8.a", "10.3", "12.7", "16.3")}, id="clause-no-category"),
         pytest.param(
-            ("ict_workplace", "workwear"), False,
+            (),
+            True,
+            {t: [(t, NO_CATEGORY)] for t in ("8.7", "8.10", "8.a", "10.3", "12.7", "16.3")},
+            id="clause-no-category",
+        ),
+        pytest.param(
+            ("ict_workplace", "workwear"),
+            False,
             {
                 **{t: [(t, "ict_workplace"), (t, "workwear")] for t in ("8.10", "8.a", "10.3", "12.7", "16.3")},
                 "8.7": [("8.7", "ict_workplace"), ("8.7", "workwear"), ("8.7", "ict_workplace")],
@@ -141,14 +200,17 @@ def test_a_reports_targets(ruleset: Ruleset, present: bool, found: tuple[str, ..
         ),
     ],
 )
-def test_the_tables_links(ruleset: Ruleset, categories: tuple[str, ...], clause_present: bool,
-                          expected: dict[str, list[tuple[str, str]]]) -> None:
+def test_the_tables_links(
+    ruleset: Ruleset, categories: tuple[str, ...], clause_present: bool, expected: dict[str, list[tuple[str, str]]]
+) -> None:
     """What the table counts: every element as stated, each link in the category rows it reaches."""
     result = contract_links(categories, clause_present, ruleset)
     assert {t: [(link.target, row) for link, row in pairs] for t, pairs in result.items()} == expected
 
 
-@pytest.mark.parametrize("categories", [(), ("workwear",), ("ict_workplace", "datacenters"), ("catering", "energy", "waste")])
+@pytest.mark.parametrize(
+    "categories", [(), ("workwear",), ("ict_workplace", "datacenters"), ("catering", "energy", "waste")]
+)
 def test_a_complete_clause_reaches_what_the_table_counts(categories: tuple[str, ...]) -> None:
     """With the real links: a report whose clause is complete names exactly the targets the table counts it under."""
     ruleset = cached_ruleset()

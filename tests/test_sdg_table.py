@@ -29,17 +29,42 @@ def ruleset():
     return cached_ruleset()
 
 
-def make(file: str, *, verdict: str = "compliant", categories: tuple[str, ...] = (), required: bool | None = True,
-         value: float | None = 1_000_000.0, date: str | None = "2026-03-01", clause: bool = True, sha: str | None = None,
-         found: int = 6) -> dict:
+def make(
+    file: str,
+    *,
+    verdict: str = "compliant",
+    categories: tuple[str, ...] = (),
+    required: bool | None = True,
+    value: float | None = 1_000_000.0,
+    date: str | None = "2026-03-01",
+    clause: bool = True,
+    sha: str | None = None,
+    found: int = 6,
+) -> dict:
     """A report as `scan --format json` writes it, with only what the table reads filled in."""
     rules = {c.category: c for c in cached_ruleset().categories}
-    document = {"format": "docx", "size": 1000, "block_count": 10, "block_kinds": {"paragraph": 10}, "characters": 900,
-                "ocr_pages": [], "warnings": [], "properties": {}}
+    document = {
+        "format": "docx",
+        "size": 1000,
+        "block_count": 10,
+        "block_kinds": {"paragraph": 10},
+        "characters": 900,
+        "ocr_pages": [],
+        "warnings": [],
+        "properties": {},
+    }
     if verdict == "unreadable":
-        return {"schema": "isv-checker/report/1", "file": file, "sha256": sha, "status": "corrupt", "status_message": "damaged",
-                "language": None, "pages": None, "document": {**document, "block_count": 0, "block_kinds": {}, "characters": 0},
-                "verdict": "unreadable"}
+        return {
+            "schema": "isv-checker/report/1",
+            "file": file,
+            "sha256": sha,
+            "status": "corrupt",
+            "status_message": "damaged",
+            "language": None,
+            "pages": None,
+            "document": {**document, "block_count": 0, "block_kinds": {}, "characters": 0},
+            "verdict": "unreadable",
+        }
     return {
         "schema": "isv-checker/report/1",
         "file": file,
@@ -52,8 +77,16 @@ def make(file: str, *, verdict: str = "compliant", categories: tuple[str, ...] =
         "ruleset": {"id": "isv-rijk", "version": "test"},
         "verdict": verdict,
         "categories": [
-            {"id": c, "rule": rules[c].id, "name_nl": rules[c].name_nl, "name_en": rules[c].name_en, "group": rules[c].group,
-             "group_name_nl": rules[c].group, "group_name_en": rules[c].group, "evidence": []}
+            {
+                "id": c,
+                "rule": rules[c].id,
+                "name_nl": rules[c].name_nl,
+                "name_en": rules[c].name_en,
+                "group": rules[c].group,
+                "group_name_nl": rules[c].group,
+                "group_name_en": rules[c].group,
+                "evidence": [],
+            }
             for c in categories
         ],
         "applicability": {
@@ -71,7 +104,13 @@ def make(file: str, *, verdict: str = "compliant", categories: tuple[str, ...] =
             "present": clause,
             "location": "Bijlage 5 (par. 40)" if clause else None,
             "elements": [
-                {"id": e, "rule": f"ISV-EL-{e.upper().replace('_', '-')}", "name_nl": e, "name_en": e, "found": clause and i < found}
+                {
+                    "id": e,
+                    "rule": f"ISV-EL-{e.upper().replace('_', '-')}",
+                    "name_nl": e,
+                    "name_en": e,
+                    "found": clause and i < found,
+                }
                 for i, e in enumerate(ELEMENTS)
             ],
         },
@@ -104,13 +143,15 @@ def row(rows, target, category):
 
 def test_totals_reconcile_with_the_hand_computed_set(ruleset):
     table = aggregate(reports(), ruleset, year=2026)
-    assert table.total == Counts(contracts=5, required=3, complete=1, incomplete=1, missing=1, voluntary=1,
-                                 value_eur=3_800_000, without_value=1)
+    assert table.total == Counts(
+        contracts=5, required=3, complete=1, incomplete=1, missing=1, voluntary=1, value_eur=3_800_000, without_value=1
+    )
     assert table.total.share_complete == pytest.approx(1 / 3)
 
     # 8.7 reaches every contract in a category (A, B, C, D), not E: outside the categories without a clause
-    assert row(table.by_target, "8.7", None) == Counts(contracts=4, required=3, complete=1, incomplete=1, missing=1,
-                                                        voluntary=1, value_eur=3_800_000, without_value=0)
+    assert row(table.by_target, "8.7", None) == Counts(
+        contracts=4, required=3, complete=1, incomplete=1, missing=1, voluntary=1, value_eur=3_800_000, without_value=0
+    )
     categories = [r.category for r in table.by_target if r.target == "8.7" and r.category]
     assert categories == ["workwear", "catering", "energy", "waste", "ict_workplace"]  # rules order
     rows_sum = sum(r.counts.contracts for r in table.by_target if r.target == "8.7" and r.category)
@@ -120,7 +161,9 @@ def test_totals_reconcile_with_the_hand_computed_set(ruleset):
 
     # category links reach only their own category's row
     assert [r.category for r in table.by_target if r.target == "12.5"] == ["waste", "ict_workplace", None]
-    assert row(table.by_target, "12.5", None) == Counts(contracts=2, required=2, incomplete=1, missing=1, value_eur=2_500_000)
+    assert row(table.by_target, "12.5", None) == Counts(
+        contracts=2, required=2, incomplete=1, missing=1, value_eur=2_500_000
+    )
     assert row(table.by_target, "7.2", None) == Counts(contracts=1, voluntary=1, value_eur=300_000)
     assert row(table.by_target, "7.2", None).share_complete is None
     assert [r.category for r in table.by_target if r.target == "2.4"] == ["catering", None]
@@ -155,9 +198,14 @@ def test_identical_files_count_once_whatever_their_name(ruleset):
 
 def test_targets_come_from_the_rules(ruleset):
     table = aggregate(reports(), ruleset, year=2026)
-    expected = sorted({link.target for link in ruleset.sdg if link.when != "category" or link.category in
-                       {"workwear", "catering", "waste", "ict_workplace", "energy"}},
-                      key=lambda t: tuple(int(p) for p in t.split(".")))
+    expected = sorted(
+        {
+            link.target
+            for link in ruleset.sdg
+            if link.when != "category" or link.category in {"workwear", "catering", "waste", "ict_workplace", "energy"}
+        },
+        key=lambda t: tuple(int(p) for p in t.split(".")),
+    )
     assert [t.target for t in table.targets] == expected
     view = sdg_view(table, ruleset, "nl")
     rationales = {link.rationale for link in ruleset.sdg}
@@ -238,7 +286,9 @@ def test_iter_reports_reads_json_json_lines_and_arrays(tmp_path):
     items = hand_set()[:3]
     (tmp_path / "one.json").write_text(json.dumps(items[0], indent=2), encoding="utf-8")
     (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(i) for i in items) + "\n\n", encoding="utf-8")
-    (tmp_path / "scan.json").write_text("\n".join(json.dumps(i) for i in items), encoding="utf-8")  # scan -o x.json, several
+    (tmp_path / "scan.json").write_text(
+        "\n".join(json.dumps(i) for i in items), encoding="utf-8"
+    )  # scan -o x.json, several
     (tmp_path / "array.json").write_text(json.dumps(items), encoding="utf-8")
     assert [r.file for r in iter_reports(tmp_path / "one.json")] == ["A-werkkleding.docx"]
     for name in ("lines.jsonl", "scan.json", "array.json"):
@@ -278,8 +328,11 @@ def test_sdg_table_command(tmp_path, capsys, ruleset):
 
 @pytest.mark.parametrize(
     ("extra", "message"),
-    [(["-o", "{tmp}/t.pdf"], "unknown table format"), (["-o", "{tmp}/t.md", "--year", "26"], "give a year"),
-     (["-o", "{tmp}/t.xlsx", "--template", "{tmp}/x.j2"], "--template applies")],
+    [
+        (["-o", "{tmp}/t.pdf"], "unknown table format"),
+        (["-o", "{tmp}/t.md", "--year", "26"], "give a year"),
+        (["-o", "{tmp}/t.xlsx", "--template", "{tmp}/x.j2"], "--template applies"),
+    ],
 )
 def test_sdg_table_command_errors(extra, message, tmp_path, capsys):
     results = tmp_path / "results.jsonl"

@@ -73,6 +73,7 @@ def checked(client):
 
 # --- pages -------------------------------------------------------------------------------------
 
+
 def test_upload_page_is_dutch_accessible_and_self_contained(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -80,7 +81,9 @@ def test_upload_page_is_dutch_accessible_and_self_contained(client):
     assert page.get("lang") == "nl"
     assert page.xpath("//a[@class='skip']/@href") == ["#main"]
     assert page.xpath("//main/@id") == ["main"]
-    assert page.xpath("//label[@for='document']") and page.xpath("//input[@type='file'][@id='document'][@name='document']")
+    assert page.xpath("//label[@for='document']") and page.xpath(
+        "//input[@type='file'][@id='document'][@name='document']"
+    )
     assert page.xpath("//form[@id='upload-form']//button[@type='submit']")
     assert [h.tag for h in page.xpath("//h1")] == ["h1"]
     assert page.xpath("//a[@hreflang='en']/@href") == ["/?lang=en"]
@@ -185,6 +188,7 @@ def test_rules_page_lists_every_rule(client):
 
 # --- bad input -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("data", "name", "status", "words"),
     [
@@ -245,6 +249,7 @@ def test_upload_leaves_no_file_behind(client, checked, temp_dir):
 
 # --- results that are gone --------------------------------------------------------------------------
 
+
 def test_unknown_token_and_output(client, checked):
     response = client.get("/result/no-such-token")
     assert response.status_code == 404 and "verlopen" in response.get_data(as_text=True)
@@ -294,6 +299,7 @@ def test_untrusted_host_is_refused():
 
 # --- parts -----------------------------------------------------------------------------------------
 
+
 def _result(size: int) -> Result:
     document = isv_checker.read_bytes(b"tekst", "a.txt")
     return Result(document, isv_checker.check_document(document), {"x": Download("x", "text/plain", b"0" * size)})
@@ -319,7 +325,9 @@ def test_overlapping_evidence_becomes_one_mark():
         evidence = Evidence(block=0, start=start, end=end, quote=block.text[start:end], location="par. 1")
         return Tagged(kind, kind, evidence)
 
-    marks = highlight([block], [tag("context", 8, 22), tag("element", 0, 15), tag("decoy", 26, 34), tag("clause", 99, 120)])
+    marks = highlight(
+        [block], [tag("context", 8, 22), tag("element", 0, 15), tag("decoy", 26, 34), tag("clause", 99, 120)]
+    )
     pieces = marks.pieces(block)
     assert "".join(p.text for p in pieces) == block.text
     marked = [(p.text, p.mark.id, p.mark.kind) for p in pieces if p.mark]
@@ -330,13 +338,19 @@ def test_overlapping_evidence_becomes_one_mark():
 
 @pytest.mark.parametrize(
     ("given", "shown"),
-    [("C:\\Users\\inkoop\\Bestek v2.docx", "Bestek v2.docx"), ("../../etc/passwd", "passwd"), ("\x00\x1b.pdf", ".pdf"), ("", "document")],
+    [
+        ("C:\\Users\\inkoop\\Bestek v2.docx", "Bestek v2.docx"),
+        ("../../etc/passwd", "passwd"),
+        ("\x00\x1b.pdf", ".pdf"),
+        ("", "document"),
+    ],
 )
 def test_display_name(given, shown):
     assert display_name(given) == shown
 
 
 # --- the serve command -------------------------------------------------------------------------------
+
 
 class _FakeServer:
     effective_port = 43210
@@ -394,7 +408,6 @@ def test_serve_reports_a_busy_port_and_bad_rules(monkeypatch, serve_app, tmp_pat
     assert result.exit_code == 2 and "the rules cannot be used" in result.output
 
 
-
 def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir):
     """Each upload is checked in a worker process with a time limit: past it the worker is killed,
     the buyer sees the file could not be checked in time, and the lock is free for the next one."""
@@ -416,6 +429,7 @@ def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir)
 def test_uploads_are_checked_outside_the_server_process(monkeypatch, client):
     """The check runs in a worker forked from the fork server, so nothing done to the server's own
     copy of the pipeline reaches it."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("checked in the server process")
 

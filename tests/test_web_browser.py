@@ -21,12 +21,19 @@ from .conftest import SAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SAMPLE = SAMPLES / "rws-bedrijfskleding-2024.docx"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
@@ -124,4 +131,3 @@ def test_oversized_file_is_refused_before_it_is_sent(page, base_url, tmp_path):
     page.get_by_role("button", name="Controleren").click()
     assert page.url == base_url + "/", "the form is not sent"
     assert page.get_by_label("Document", exact=True).get_attribute("aria-invalid") == "true"
-

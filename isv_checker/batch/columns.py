@@ -55,7 +55,9 @@ def report_columns(report: Report) -> dict[str, Any]:
         "categories": json.dumps([c.id for c in report.categories]),
         "clause_present": _flag(clause.present) if clause else None,
         "clause_location": clause.location if clause else None,
-        "elements_missing": json.dumps([e.id for e in clause.elements if not e.found] if clause and clause.present else []),
+        "elements_missing": json.dumps(
+            [e.id for e in clause.elements if not e.found] if clause and clause.present else []
+        ),
         "sdg_targets": json.dumps([t.target for t in report.sdg_targets]),
         "metadata_facts": json.dumps(facts_used(report)),
     }

@@ -21,7 +21,9 @@ from .task import Task, run_task
 
 
 class DaskRunner:
-    def __init__(self, scheduler: str | Any, *, timeout: float | None = 120.0, task_function: TaskFunction = run_task) -> None:
+    def __init__(
+        self, scheduler: str | Any, *, timeout: float | None = 120.0, task_function: TaskFunction = run_task
+    ) -> None:
         """`scheduler`: an address such as tcp://host:8786, or a `distributed.Client` to use."""
         try:
             import distributed
@@ -58,7 +60,9 @@ class DaskRunner:
                 except StopIteration:
                     exhausted = True
                     break
-                future = self.client.submit(self.task_function, task, pure=False, key=f"isv-check-{task.key}-{time.time_ns()}")
+                future = self.client.submit(
+                    self.task_function, task, pure=False, key=f"isv-check-{task.key}-{time.time_ns()}"
+                )
                 in_flight[future] = (task, time.monotonic())
             if not in_flight:
                 return
@@ -79,16 +83,31 @@ class DaskRunner:
                     if now - started > self.timeout:
                         del in_flight[future]
                         future.cancel()
-                        yield Failure(task.key, ReadStatus.TIMEOUT, f"checking it took longer than the {self.timeout:g} s limit; the Dask task was cancelled", now - started)
+                        yield Failure(
+                            task.key,
+                            ReadStatus.TIMEOUT,
+                            f"checking it took longer than the {self.timeout:g} s limit; the Dask task was cancelled",
+                            now - started,
+                        )
 
     def _outcome(self, future: Any, task: Task, started: float) -> Outcome:
         try:
             result: Outcome = future.result()
             return result
         except MemoryError:
-            return Failure(task.key, ReadStatus.TOO_LARGE, "checking it needed more memory than a Dask worker may use", time.monotonic() - started)
+            return Failure(
+                task.key,
+                ReadStatus.TOO_LARGE,
+                "checking it needed more memory than a Dask worker may use",
+                time.monotonic() - started,
+            )
         except Exception as exc:  # noqa: BLE001 - the file's row records the failure; the run goes on
-            return Failure(task.key, ReadStatus.ERROR, f"the Dask task failed: {type(exc).__name__}: {exc}", time.monotonic() - started)
+            return Failure(
+                task.key,
+                ReadStatus.ERROR,
+                f"the Dask task failed: {type(exc).__name__}: {exc}",
+                time.monotonic() - started,
+            )
 
     def close(self) -> None:
         if self._own_client:

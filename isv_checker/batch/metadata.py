@@ -26,13 +26,38 @@ from ..report import Report, Source
 
 _HEADERS: dict[str, tuple[str, ...]] = {
     "file": ("file", "filename", "file_name", "bestand", "bestandsnaam", "document", "path", "pad"),
-    "reference": ("reference", "document_reference", "ref", "kenmerk", "referentie", "referentienummer",
-                  "tenderned_kenmerk", "notice", "notice_id", "publicatienummer", "id"),
-    "authority": ("authority", "contracting_authority", "aanbestedende_dienst", "opdrachtgever", "buyer",
-                  "naam_aanbestedende_dienst"),
+    "reference": (
+        "reference",
+        "document_reference",
+        "ref",
+        "kenmerk",
+        "referentie",
+        "referentienummer",
+        "tenderned_kenmerk",
+        "notice",
+        "notice_id",
+        "publicatienummer",
+        "id",
+    ),
+    "authority": (
+        "authority",
+        "contracting_authority",
+        "aanbestedende_dienst",
+        "opdrachtgever",
+        "buyer",
+        "naam_aanbestedende_dienst",
+    ),
     "central_government": ("central_government", "rijksoverheid", "central"),
-    "estimated_value": ("estimated_value", "estimated_value_eur", "value", "value_eur", "geraamde_waarde",
-                        "geraamde_waarde_eur", "waarde", "geschatte_waarde"),
+    "estimated_value": (
+        "estimated_value",
+        "estimated_value_eur",
+        "value",
+        "value_eur",
+        "geraamde_waarde",
+        "geraamde_waarde_eur",
+        "waarde",
+        "geschatte_waarde",
+    ),
     "cpv": ("cpv", "cpv_codes", "cpv_code", "cpv_code_hoofdopdracht", "cpv_hoofdopdracht"),
     "publication_date": ("publication_date", "publicatiedatum", "publication", "date", "datum"),
 }
@@ -74,7 +99,8 @@ class MetadataTable:
         """The facts for a source: by file name (longest matching path ending), else by reference."""
         normal = source.replace("\\", "/").lower()
         candidates = [
-            row for row in self._by_name.get(_basename(normal), ())
+            row
+            for row in self._by_name.get(_basename(normal), ())
             if normal == _norm(row.file) or normal.endswith(("/" + _norm(row.file), "!" + _norm(row.file)))
         ]
         if candidates:

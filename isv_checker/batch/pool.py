@@ -36,9 +36,17 @@ from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
 
 MB = 1024 * 1024
-_PRELOAD = ["isv_checker.batch.task", "isv_checker.pipeline", "isv_checker.checks.engine", "isv_checker.readers.pdf",
-            "isv_checker.readers.docx", "isv_checker.readers.text", "isv_checker.batch.metadata", "spacy",
-            "isv_checker.batch.preload"]
+_PRELOAD = [
+    "isv_checker.batch.task",
+    "isv_checker.pipeline",
+    "isv_checker.checks.engine",
+    "isv_checker.readers.pdf",
+    "isv_checker.readers.docx",
+    "isv_checker.readers.text",
+    "isv_checker.batch.metadata",
+    "spacy",
+    "isv_checker.batch.preload",
+]
 _THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 START_FAILURES = 3
 # gen-0 collections every 50,000 net container allocations instead of 700: a worker makes and drops
@@ -82,7 +90,12 @@ def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSe
         try:
             outcome: Any = task_function(task)
         except MemoryError:
-            outcome = Failure(task.key, ReadStatus.TOO_LARGE, f"checking it needed more than the {memory_mb} MB a worker may use", time.perf_counter() - started)
+            outcome = Failure(
+                task.key,
+                ReadStatus.TOO_LARGE,
+                f"checking it needed more than the {memory_mb} MB a worker may use",
+                time.perf_counter() - started,
+            )
         except BaseException as exc:  # noqa: BLE001 - the worker reports whatever ended the task
             outcome = Failure(task.key, ReadStatus.ERROR, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         del task
@@ -159,8 +172,10 @@ class LocalPoolRunner:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_worker_main, args=(child, self.task_function, self.settings, self.memory_mb),
-            name="isv-check-worker", daemon=True,
+            target=_worker_main,
+            args=(child, self.task_function, self.settings, self.memory_mb),
+            name="isv-check-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -290,7 +305,9 @@ class LocalPoolRunner:
                 elif not worker.ready:
                     self._start_failures += 1
                     if self._start_failures >= START_FAILURES:
-                        raise RunnerError(f"workers die before they are ready: {self._death_message(worker, 'a new worker')}")
+                        raise RunnerError(
+                            f"workers die before they are ready: {self._death_message(worker, 'a new worker')}"
+                        )
                 self._replace(worker)  # also ends what the dead worker started
 
     def _expire(self) -> Iterator[Outcome]:
@@ -301,7 +318,12 @@ class LocalPoolRunner:
             task = worker.task
             if task is not None and now - worker.started > self.timeout:
                 self._replace(worker)
-                yield Failure(task.key, ReadStatus.TIMEOUT, f"checking it took longer than the {self.timeout:g} s limit; the worker was stopped", now - worker.started)
+                yield Failure(
+                    task.key,
+                    ReadStatus.TIMEOUT,
+                    f"checking it took longer than the {self.timeout:g} s limit; the worker was stopped",
+                    now - worker.started,
+                )
 
     def close(self) -> None:
         for worker in list(self._pool):

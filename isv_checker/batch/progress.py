@@ -130,8 +130,13 @@ class BarProgress:
         self.rates = _Rates()
         self.rates.total = total
         self._bar = Progress(
-            TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rates]}"),
-            TextColumn("{task.fields[verdicts]}"), console=Console(stderr=True), refresh_per_second=4,
+            TextColumn("[bold]batch"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rates]}"),
+            TextColumn("{task.fields[verdicts]}"),
+            console=Console(stderr=True),
+            refresh_per_second=4,
         )
         self._bar.start()
         self._task = self._bar.add_task("batch", total=total, rates="", verdicts="")
@@ -140,7 +145,8 @@ class BarProgress:
         r = self.rates
         r.add(kind, verdict, pages)
         self._bar.update(
-            self._task, completed=r.done,
+            self._task,
+            completed=r.done,
             rates=f"{r.files_per_s():.1f} files/s {r.pages_per_s():.0f} pages/s ETA {_duration(r.eta())}",
             verdicts=r.verdict_text(),
         )

@@ -76,12 +76,21 @@ class BatchSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "files_in": self.files_in, "checked": self.checked, "refused": self.refused, "copied": self.copied,
-            "skipped": self.skipped, "accounted": self.accounted, "other_files": self.other_files,
-            "statuses": dict(self.statuses), "verdicts": dict(self.verdicts), "pages": self.pages,
-            "elapsed": round(self.elapsed, 3), "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "files_in": self.files_in,
+            "checked": self.checked,
+            "refused": self.refused,
+            "copied": self.copied,
+            "skipped": self.skipped,
+            "accounted": self.accounted,
+            "other_files": self.other_files,
+            "statuses": dict(self.statuses),
+            "verdicts": dict(self.verdicts),
+            "pages": self.pages,
+            "elapsed": round(self.elapsed, 3),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
             "slowest": [[source, round(seconds, 3)] for seconds, source in self.slowest],
-            "runner": self.runner, "ruleset": self.ruleset,
+            "runner": self.runner,
+            "ruleset": self.ruleset,
         }
 
 
@@ -122,18 +131,36 @@ def run_batch(
         known = store.known()
         own_runner = runner is None
         if runner is None:
-            runner = make_runner(workers=options.workers, timeout=options.timeout, memory_mb=options.memory_mb,
-                                 scheduler=options.scheduler, settings=settings, task_function=task_function)
+            runner = make_runner(
+                workers=options.workers,
+                timeout=options.timeout,
+                memory_mb=options.memory_mb,
+                scheduler=options.scheduler,
+                settings=settings,
+                task_function=task_function,
+            )
         summary.runner = runner.description
-        summary.run_id = store.begin_run(ruleset_id=ref.id, ruleset_version=ref.version, runner=runner.description,
-                                         inputs=[os.path.abspath(p) for p in paths])
+        summary.run_id = store.begin_run(
+            ruleset_id=ref.id,
+            ruleset_version=ref.version,
+            runner=runner.description,
+            inputs=[os.path.abspath(p) for p in paths],
+        )
         pending: dict[int, _Pending] = {}
         in_flight: dict[tuple[str, str, str], int] = {}
         waiting: dict[tuple[str, str, str], list[tuple[Item, GivenFacts | None]]] = {}
 
         def base_row(item: Item, sha256: str | None, size: int | None, metadata_key: str) -> dict[str, Any]:
-            return {"source": item.source, "name": item.name, "size": size, "sha256": sha256, "ruleset_id": ref.id,
-                    "ruleset_version": ref.version, "metadata_key": metadata_key, "run_id": summary.run_id}
+            return {
+                "source": item.source,
+                "name": item.name,
+                "size": size,
+                "sha256": sha256,
+                "ruleset_id": ref.id,
+                "ruleset_version": ref.version,
+                "metadata_key": metadata_key,
+                "run_id": summary.run_id,
+            }
 
         def count(kind: str, status: str, verdict: str | None, pages: int = 0) -> None:
             setattr(summary, kind, getattr(summary, kind) + 1)
@@ -143,8 +170,12 @@ def run_batch(
 
         def refuse(item: Item, refusal: Refused) -> None:
             stored = known.get(item.source)
-            if (stored is not None and stored.sha256 is None and stored.status == refusal.status.value
-                    and stored.ruleset_version == ref.version):
+            if (
+                stored is not None
+                and stored.sha256 is None
+                and stored.status == refusal.status.value
+                and stored.ruleset_version == ref.version
+            ):
                 count("skipped", stored.status, stored.verdict)
                 return
             report = failure_report(item.source, refusal.status, refusal.message, size=item.size, ruleset=ref)
@@ -156,9 +187,17 @@ def run_batch(
             report = json.loads(row["report"])
             report["file"] = item.source
             columns = row.keys()  # an sqlite3.Row iterates its values, not its keys
-            values = {name: row[name] for name in columns if name not in ("source", "name", "report", "run_id", "checked_at")}
-            store.write({**values, **base_row(item, sha256, size, facts_key), "copied_from": row["source"],
-                         "report": json.dumps(report, ensure_ascii=False, separators=(",", ":"))})
+            values = {
+                name: row[name] for name in columns if name not in ("source", "name", "report", "run_id", "checked_at")
+            }
+            store.write(
+                {
+                    **values,
+                    **base_row(item, sha256, size, facts_key),
+                    "copied_from": row["source"],
+                    "report": json.dumps(report, ensure_ascii=False, separators=(",", ":")),
+                }
+            )
             count("copied", row["status"], row["verdict"])
 
         def tasks() -> Iterator[Task]:
@@ -175,15 +214,22 @@ def run_batch(
                     continue
                 sha256 = hashlib.sha256(data).hexdigest()
                 stored = known.get(item.source)
-                if (stored is not None and stored.sha256 == sha256 and stored.ruleset_version == ref.version
-                        and stored.metadata_key == facts_key and not (options.retry_failed and stored.status in FAILED_STATUSES)):
+                if (
+                    stored is not None
+                    and stored.sha256 == sha256
+                    and stored.ruleset_version == ref.version
+                    and stored.metadata_key == facts_key
+                    and not (options.retry_failed and stored.status in FAILED_STATUSES)
+                ):
                     count("skipped", stored.status, stored.verdict)
                     continue
                 content = (sha256, facts_key, name_format_of(item.name))
                 if content in in_flight:
                     waiting.setdefault(content, []).append((item, facts))
                     continue
-                row = store.done_elsewhere(sha256, ref.version, facts_key, content[2], retry_failed=options.retry_failed)
+                row = store.done_elsewhere(
+                    sha256, ref.version, facts_key, content[2], retry_failed=options.retry_failed
+                )
                 if row is not None:
                     copy(item, facts_key, sha256, len(data), row)
                     continue
@@ -197,13 +243,21 @@ def run_batch(
                 job = pending.pop(outcome.key)
                 if isinstance(outcome, Failure):
                     seconds = outcome.seconds
-                    report = failure_report(job.item.source, outcome.status, outcome.message, sha256=job.sha256, size=job.size, ruleset=ref)
+                    report = failure_report(
+                        job.item.source, outcome.status, outcome.message, sha256=job.sha256, size=job.size, ruleset=ref
+                    )
                     result: TaskResult = result_of(outcome.key, report, read_seconds=outcome.seconds, peak_rss_mb=0.0)
                 else:
                     result, seconds = outcome, outcome.read_seconds + outcome.check_seconds
-                row = {**base_row(job.item, job.sha256, job.size, job.metadata_key), **result.columns,
-                       "read_seconds": result.read_seconds, "check_seconds": result.check_seconds, "seconds": seconds,
-                       "peak_rss_mb": result.peak_rss_mb or None, "report": result.report_json}
+                row = {
+                    **base_row(job.item, job.sha256, job.size, job.metadata_key),
+                    **result.columns,
+                    "read_seconds": result.read_seconds,
+                    "check_seconds": result.check_seconds,
+                    "seconds": seconds,
+                    "peak_rss_mb": result.peak_rss_mb or None,
+                    "report": result.report_json,
+                }
                 store.write(row)
                 summary.pages += result.pages
                 summary.check_seconds += seconds
@@ -227,4 +281,3 @@ def run_batch(
 
 def _stored(store: Store, source: str) -> Any:
     return store.conn.execute("SELECT * FROM documents WHERE source = ?", (source,)).fetchone()
-

@@ -73,6 +73,9 @@ def make_runner(
     from .pool import LocalPoolRunner
 
     return LocalPoolRunner(
-        workers=workers or default_workers(), timeout=timeout, memory_mb=memory_mb,
-        settings=settings, task_function=task_function,
+        workers=workers or default_workers(),
+        timeout=timeout,
+        memory_mb=memory_mb,
+        settings=settings,
+        task_function=task_function,
     )

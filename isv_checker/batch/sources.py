@@ -118,7 +118,9 @@ def _walk(root: Path, sources: Sources) -> Iterator[Path]:
             if name.startswith((".", "~$")):
                 sources.skipped.append((str(child), "hidden or temporary file"))
             elif not name.lower().endswith(FOLDER_SUFFIXES + ARCHIVE_SUFFIXES):
-                sources.skipped.append((str(child), "not of a document type (.docx, .pdf, .txt, .odt) or a ZIP archive"))
+                sources.skipped.append(
+                    (str(child), "not of a document type (.docx, .pdf, .txt, .odt) or a ZIP archive")
+                )
             else:
                 yield child
 
@@ -134,12 +136,16 @@ def _add_file(path: Path, sources: Sources, limits: ArchiveLimits, seen: set[str
     try:
         info = path.stat()
     except OSError as exc:
-        sources.items.append(_refused(source, path.name, None, ReadStatus.ERROR, f"cannot open the file: {exc.strerror or exc}"))
+        sources.items.append(
+            _refused(source, path.name, None, ReadStatus.ERROR, f"cannot open the file: {exc.strerror or exc}")
+        )
         return
     if not stat.S_ISREG(info.st_mode):
         sources.items.append(_refused(source, path.name, None, ReadStatus.UNSUPPORTED, "not a regular file"))
         return
-    sources.items.append(Item(source, path.name, info.st_size, _FileLoader(source, info.st_size, limits.max_member_bytes)))
+    sources.items.append(
+        Item(source, path.name, info.st_size, _FileLoader(source, info.st_size, limits.max_member_bytes))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +198,9 @@ def _add_archive(path: Path, source: str, sources: Sources, limits: ArchiveLimit
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        sources.items.append(_refused(source, path.name, _size(path), ReadStatus.CORRUPT, f"not a readable ZIP archive: {exc}"))
+        sources.items.append(
+            _refused(source, path.name, _size(path), ReadStatus.CORRUPT, f"not a readable ZIP archive: {exc}")
+        )
         return
     sources._archives.append(archive)
     _add_members(archive, source, sources, limits, depth=1)
@@ -208,8 +216,15 @@ def _size(path: Path) -> int | None:
 def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits: ArchiveLimits, depth: int) -> None:
     infos = [i for i in archive.infolist() if not i.is_dir()]
     if len(infos) > limits.max_members:
-        sources.items.append(_refused(prefix, PurePosixPath(prefix).name, None, ReadStatus.TOO_LARGE,
-                                      f"{len(infos):,} members is over the limit of {limits.max_members:,} per archive"))
+        sources.items.append(
+            _refused(
+                prefix,
+                PurePosixPath(prefix).name,
+                None,
+                ReadStatus.TOO_LARGE,
+                f"{len(infos):,} members is over the limit of {limits.max_members:,} per archive",
+            )
+        )
         return
     budget = limits.max_archive_bytes
     names: set[str] = set()
@@ -229,7 +244,9 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
             sources.skipped.append((source, "a symbolic link"))
             continue
 
-        def refuse(status: ReadStatus, message: str, source: str = source, base: str = base, size: int = info.file_size) -> None:
+        def refuse(
+            status: ReadStatus, message: str, source: str = source, base: str = base, size: int = info.file_size
+        ) -> None:
             sources.items.append(_refused(source, base, size, status, message))
 
         unsafe = unsafe_member_name(name)
@@ -249,7 +266,10 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
             continue
         budget -= info.file_size
         if budget < 0:
-            refuse(ReadStatus.TOO_LARGE, f"refused: the archive unpacks to more than {limits.max_archive_bytes:,} bytes (zip bomb guard)")
+            refuse(
+                ReadStatus.TOO_LARGE,
+                f"refused: the archive unpacks to more than {limits.max_archive_bytes:,} bytes (zip bomb guard)",
+            )
             continue
         loader = _MemberLoader(archive, info, limits)
         if is_archive:
@@ -272,7 +292,9 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
 
 def _bomb(info: zipfile.ZipInfo, limits: ArchiveLimits) -> str | None:
     if info.file_size > limits.max_member_bytes:
-        return f"refused: the member unpacks to {info.file_size:,} bytes, over the {limits.max_member_bytes:,}-byte limit"
+        return (
+            f"refused: the member unpacks to {info.file_size:,} bytes, over the {limits.max_member_bytes:,}-byte limit"
+        )
     if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
         return f"refused: the member unpacks {ratio:,.0f} times its compressed size (zip bomb guard, limit {limits.max_ratio:,.0f})"
@@ -300,6 +322,7 @@ class _MemberLoader:
         except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
             raise Refused(ReadStatus.ENCRYPTED, f"the ZIP member cannot be read: {exc}") from None
         if len(data) > ceiling:
-            raise Refused(ReadStatus.TOO_LARGE, "refused: the member unpacks to more than its header says (zip bomb guard)")
+            raise Refused(
+                ReadStatus.TOO_LARGE, "refused: the member unpacks to more than its header says (zip bomb guard)"
+            )
         return data
-

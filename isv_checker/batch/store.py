@@ -133,7 +133,9 @@ class Store:
         if "documents" in tables:
             version = self.conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if version is None or version[0] != SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: results schema {version[0] if version else '?'}, this version reads {SCHEMA_VERSION}")
+                raise StoreError(
+                    f"{self.path}: results schema {version[0] if version else '?'}, this version reads {SCHEMA_VERSION}"
+                )
             return
         if not create:
             raise StoreError(f"{self.path}: not a results database of isv-check batch")
@@ -173,7 +175,9 @@ class Store:
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         with self.transaction():
-            self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), run_id))
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), run_id)
+            )
 
     def runs(self) -> list[sqlite3.Row]:
         return list(self.conn.execute("SELECT * FROM runs ORDER BY id"))
@@ -184,7 +188,9 @@ class Store:
         """Every stored source with what decides whether it is done."""
         return {
             r["source"]: Known(r["sha256"], r["ruleset_version"], r["metadata_key"], r["status"], r["verdict"])
-            for r in self.conn.execute("SELECT source, sha256, ruleset_version, metadata_key, status, verdict FROM documents")
+            for r in self.conn.execute(
+                "SELECT source, sha256, ruleset_version, metadata_key, status, verdict FROM documents"
+            )
         }
 
     def done_elsewhere(
@@ -195,7 +201,9 @@ class Store:
         query = "SELECT * FROM documents WHERE sha256 = ? AND ruleset_version = ? AND metadata_key = ? AND copied_from IS NULL"
         if retry_failed:
             query += " AND status NOT IN (" + ",".join("?" * len(FAILED_STATUSES)) + ")"
-        rows = self.conn.execute(query, (sha256, ruleset_version, metadata_key, *(FAILED_STATUSES if retry_failed else ())))
+        rows = self.conn.execute(
+            query, (sha256, ruleset_version, metadata_key, *(FAILED_STATUSES if retry_failed else ()))
+        )
         return next((row for row in rows if name_format_of(row["name"]) == name_format), None)
 
     # ---- writing ---------------------------------------------------------------------------------
@@ -218,7 +226,9 @@ class Store:
         where, params = (filters or Filters()).sql()
         return int(self.conn.execute(f"SELECT COUNT(*) FROM documents{where}", params).fetchone()[0])
 
-    def rows(self, filters: Filters | None = None, *, with_report: bool = False, limit: int | None = None) -> Iterator[sqlite3.Row]:
+    def rows(
+        self, filters: Filters | None = None, *, with_report: bool = False, limit: int | None = None
+    ) -> Iterator[sqlite3.Row]:
         """Rows in source order (without the report JSON unless asked for)."""
         where, params = (filters or Filters()).sql()
         names = [n for n, _, _ in DOCUMENT_COLUMNS if with_report or n != "report"]
@@ -231,8 +241,13 @@ class Store:
         if column not in ("verdict", "status", "format", "language"):
             raise ValueError(f"cannot count by {column}")
         where, params = (filters or Filters()).sql()
-        return [(r[0], r[1]) for r in self.conn.execute(
-            f"SELECT {column}, COUNT(*) FROM documents{where} GROUP BY {column} ORDER BY COUNT(*) DESC, {column}", params)]
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                f"SELECT {column}, COUNT(*) FROM documents{where} GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
+                params,
+            )
+        ]
 
     def reports(self, filters: Filters | None = None) -> Iterator[Report]:
         where, params = (filters or Filters()).sql()

@@ -64,11 +64,21 @@ def run_task(task: Task) -> TaskResult:
         ruleset = cached_ruleset(task.settings.rules_dir)
         report = check_document(document, ruleset=ruleset, given=task.metadata)
     except MemoryError:
-        report = failure_report(task.source, ReadStatus.TOO_LARGE, "reading it needed more memory than a worker may use",
-                                data=task.data, ruleset=ruleset_ref(task.settings.rules_dir))
+        report = failure_report(
+            task.source,
+            ReadStatus.TOO_LARGE,
+            "reading it needed more memory than a worker may use",
+            data=task.data,
+            ruleset=ruleset_ref(task.settings.rules_dir),
+        )
     except Exception as exc:  # noqa: BLE001 - a bug in the checker must not end the run; the row says what happened
-        report = failure_report(task.source, ReadStatus.ERROR, f"{type(exc).__name__}: {exc}",
-                                data=task.data, ruleset=ruleset_ref(task.settings.rules_dir))
+        report = failure_report(
+            task.source,
+            ReadStatus.ERROR,
+            f"{type(exc).__name__}: {exc}",
+            data=task.data,
+            ruleset=ruleset_ref(task.settings.rules_dir),
+        )
     finished = time.perf_counter()
     return result_of(task.key, report, read_seconds=read_done - started, check_seconds=finished - read_done)
 
@@ -104,7 +114,9 @@ def warm_up(settings: TaskSettings) -> None:
     ruleset = cached_ruleset(settings.rules_dir)
     options = ReadOptions(ocr="never", ocr_workers=1)
     check_bytes(b"De aanbestedende dienst besteedt de opdracht aan.\n", "warm-up.txt", options, ruleset=ruleset)
-    check_bytes(b"The contracting authority awards the contract to the supplier.\n", "warm-up.txt", options, ruleset=ruleset)
+    check_bytes(
+        b"The contracting authority awards the contract to the supplier.\n", "warm-up.txt", options, ruleset=ruleset
+    )
 
 
 def ruleset_ref(rules_dir: str | None) -> RulesetRef | None:
@@ -133,7 +145,12 @@ def failure_report(
 
 
 def failure_document(
-    source: str, status: ReadStatus, message: str, *, data: bytes | None = None, sha256: str | None = None,
+    source: str,
+    status: ReadStatus,
+    message: str,
+    *,
+    data: bytes | None = None,
+    sha256: str | None = None,
     size: int | None = None,
 ) -> Document:
     """The `Document` of a file that was never read: its name, hash, size and why, without text."""

@@ -28,10 +28,17 @@ _AMOUNT_RE = re.compile(
     re.VERBOSE,
 )
 _SCALES = {
-    "k": Decimal(1_000), "thousand": Decimal(1_000), "duizend": Decimal(1_000),
-    "m": Decimal(1_000_000), "mln": Decimal(1_000_000), "mio": Decimal(1_000_000),
-    "miljoen": Decimal(1_000_000), "million": Decimal(1_000_000),
-    "miljard": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000), "bn": Decimal(1_000_000_000),
+    "k": Decimal(1_000),
+    "thousand": Decimal(1_000),
+    "duizend": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mln": Decimal(1_000_000),
+    "mio": Decimal(1_000_000),
+    "miljoen": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "miljard": Decimal(1_000_000_000),
+    "billion": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
 }
 
 

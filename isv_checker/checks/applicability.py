@@ -34,7 +34,12 @@ def authority_name(text: str, start: int, end: int) -> str:
     taken = []
     for word in words[:4]:
         bare = word.strip(",.;:()")
-        if bare and (bare[0].isupper() or bare in ("en", "van", "voor", "and", "of")) and not bare.isupper() or bare in ("IenW", "JenV"):
+        if (
+            bare
+            and (bare[0].isupper() or bare in ("en", "van", "voor", "and", "of"))
+            and not bare.isupper()
+            or bare in ("IenW", "JenV")
+        ):
             taken.append(bare)
             if bare != word:
                 break
@@ -81,10 +86,14 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
         not_values = hits.in_block(block.index, not_value_rules)
         # "Geraamde waarde | 4,85 mln euro": the words sit in the row's label cell, read as ending
         # where this cell starts.
-        row_label = not estimates and block.row is not None and any(
-            hits.in_block(other.index, estimate_rules)
-            for other in document.blocks[max(0, block.index - 4) : block.index]
-            if other.table == block.table and other.row == block.row
+        row_label = (
+            not estimates
+            and block.row is not None
+            and any(
+                hits.in_block(other.index, estimate_rules)
+                for other in document.blocks[max(0, block.index - 4) : block.index]
+                if other.table == block.table and other.row == block.row
+            )
         )
         for amount in amounts:
             score = 0.0
@@ -161,7 +170,9 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
         because("categories.none", known=len(ruleset.vocabulary.categories))
     if date:
         if period:
-            because("date.period", facts.date_source, date=date.isoformat(), period=f"{period.start.year}-{period.end.year}")
+            because(
+                "date.period", facts.date_source, date=date.isoformat(), period=f"{period.start.year}-{period.end.year}"
+            )
         else:
             because("date.no_period", facts.date_source, date=date.isoformat())
     else:
@@ -172,7 +183,13 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
     if value.amount is not None:
         if threshold is not None:
             value_decides = value.amount >= threshold
-            because("value.at_or_above" if value_decides else "value.below", value.source, value=value.amount, kind=kind, threshold=threshold)
+            because(
+                "value.at_or_above" if value_decides else "value.below",
+                value.source,
+                value=value.amount,
+                kind=kind,
+                threshold=threshold,
+            )
         else:
             all_thresholds = [getattr(t, kind) for t in ruleset.thresholds]
             if value.amount >= max(all_thresholds):
@@ -187,7 +204,11 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
                 because("value.near_undated", value.source, value=value.amount)
     elif procedure is not None and procedure.above_threshold is not None:
         value_decides = procedure.above_threshold
-        because("value.procedure_above" if value_decides else "value.procedure_below", procedure=procedure.description, rule=procedure.id)
+        because(
+            "value.procedure_above" if value_decides else "value.procedure_below",
+            procedure=procedure.description,
+            rule=procedure.id,
+        )
     else:
         value_decides = None
         because("value.none")

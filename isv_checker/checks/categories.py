@@ -82,7 +82,9 @@ def _subject_pattern(subject_words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(word) for word in subject_words) or "(?!)")
 
 
-def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]) -> tuple[CategoryResult, ...]:
+def find_categories(
+    document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]
+) -> tuple[CategoryResult, ...]:
     codes = find_cpv_codes(document)
     subject = subject_blocks(document, subject_words)
     title = title_blocks(document)
@@ -117,12 +119,20 @@ def find_categories(document: Document, ruleset: Ruleset, hits: HitIndex, subjec
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
         if score >= ACCEPT:
             group = groups[rule.category]
-            scored.append((score,
-                CategoryResult(
-                    id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
-                    group=group.id, group_name_nl=group.name_nl, group_name_en=group.name_en,
-                    evidence=tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6]),
+            scored.append(
+                (
+                    score,
+                    CategoryResult(
+                        id=rule.category,
+                        rule=rule.id,
+                        name_nl=rule.name_nl,
+                        name_en=rule.name_en,
+                        group=group.id,
+                        group_name_nl=group.name_nl,
+                        group_name_en=group.name_en,
+                        evidence=tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6]),
+                    ),
                 )
-            ))
+            )
     top = max((score for score, _ in scored), default=0.0)
     return tuple(result for score, result in scored if score >= DOMINANCE * top)

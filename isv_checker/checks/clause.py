@@ -115,7 +115,8 @@ def _following(document: Document, index: int, structure: _Structure) -> list[in
         # A clause split over a requirements table goes on in the rows below the anchor's row.
         last_row = (block.row or 0) + TABLE_ROWS
         return [
-            b.index for b in structure.table(block.table)
+            b.index
+            for b in structure.table(block.table)
             if b.row is not None and block.row is not None and block.row <= b.row <= last_row
         ]
     out = [index]
@@ -139,7 +140,9 @@ def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
     return found
 
 
-def _annex_sections(document: Document, index: int, annexes: dict[tuple[str, str], list[int]], structure: _Structure) -> list[int]:
+def _annex_sections(
+    document: Document, index: int, annexes: dict[tuple[str, str], list[int]], structure: _Structure
+) -> list[int]:
     """Sections of annexes the block refers to ("zie Bijlage 5"), found by their headings."""
     out: list[int] = []
     text = document.blocks[index].text
@@ -173,7 +176,14 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
 
     def record(rule: DecoyRule, hit: Hit) -> None:
         reason = rule.reason_en if language == "en" else rule.reason_nl
-        decoys.append(DecoyResult(rule=rule.id, decoy=rule.decoy, reason=reason, evidence=evidence(document, hit.block, hit.start, hit.end)))
+        decoys.append(
+            DecoyResult(
+                rule=rule.id,
+                decoy=rule.decoy,
+                reason=reason,
+                evidence=evidence(document, hit.block, hit.start, hit.end),
+            )
+        )
 
     # Passage decoys: Social Return, exclusion grounds and the like rule their block out as substance.
     for rule in ruleset.decoys:
@@ -193,7 +203,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             continue
         names = hits.in_block(block.index, name_rules)
         substance = [
-            h for h in hits.in_block(block.index, substance_rules)
+            h
+            for h in hits.in_block(block.index, substance_rules)
             if not _same_sentence(block.text, h, decoy_blocks.get(block.index, ()))
         ]
         if not names and not substance:
@@ -213,11 +224,17 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     structure = _Structure(document)
     for index in anchors:
         block = document.blocks[index]
-        area = list(structure.section(index)) if block.kind is BlockKind.HEADING else _following(document, index, structure)
+        area = (
+            list(structure.section(index))
+            if block.kind is BlockKind.HEADING
+            else _following(document, index, structure)
+        )
         if annexes:
             area += _annex_sections(document, index, annexes, structure)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
-        binding = block.kind is BlockKind.HEADING or _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
+        binding = block.kind is BlockKind.HEADING or _binding(
+            block.text, anchor_hits, hits.in_block(index, obligation_rules)
+        )
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
             continue
         clause_anchors.append(index)
@@ -236,7 +253,16 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     elements: list[ElementResult] = []
     for element in ruleset.elements:
         found = [evidence(document, hit.block, hit.start, hit.end) for hit in element_hits[element.id]]
-        elements.append(ElementResult(id=element.element, rule=element.id, name_nl=element.name_nl, name_en=element.name_en, found=bool(found), evidence=tuple(found)))
+        elements.append(
+            ElementResult(
+                id=element.element,
+                rule=element.id,
+                name_nl=element.name_nl,
+                name_en=element.name_en,
+                found=bool(found),
+                evidence=tuple(found),
+            )
+        )
 
     present = bool(clause_anchors)
     anchor_evidence: list[Evidence] = []
@@ -251,16 +277,28 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         richest = max(
             clause_anchors,
             key=lambda i: (
-                len(_element_kinds(areas[i], hits, element_rules, kinds_in)), document.blocks[i].kind is BlockKind.HEADING, -i
+                len(_element_kinds(areas[i], hits, element_rules, kinds_in)),
+                document.blocks[i].kind is BlockKind.HEADING,
+                -i,
             ),
         )
         first = document.blocks[richest]
         where = " > ".join(first.heading_path + ((first.text,) if first.kind is BlockKind.HEADING else ()))
         location = f"{where} ({first.location()})" if where else first.location()
     return ClauseOutcome(
-        clause=Clause(present=present, location=location, evidence=tuple(anchor_evidence), elements=tuple(elements if present else (
-            ElementResult(id=e.element, rule=e.id, name_nl=e.name_nl, name_en=e.name_en, found=False) for e in ruleset.elements
-        ))),
+        clause=Clause(
+            present=present,
+            location=location,
+            evidence=tuple(anchor_evidence),
+            elements=tuple(
+                elements
+                if present
+                else (
+                    ElementResult(id=e.element, rule=e.id, name_nl=e.name_nl, name_en=e.name_en, found=False)
+                    for e in ruleset.elements
+                )
+            ),
+        ),
         decoys=tuple(decoys),
         regions=frozenset(region),
     )
@@ -311,7 +349,9 @@ def _cancelling_decoy(
                 return rule, hit
             if rule.effect == "near_anchor" and any(_within(hit, a, rule.reach or 0) for a in anchors):
                 return rule, hit
-            if rule.effect == "unless_binding" and not _binding(block.text, anchors, hits.in_block(index, obligation_rules)):
+            if rule.effect == "unless_binding" and not _binding(
+                block.text, anchors, hits.in_block(index, obligation_rules)
+            ):
                 return rule, hit
     if names and block.text.rstrip()[-1:].isdigit() and TOC_LINE.search(block.text[-_TOC_TAIL:]):
         toc = next((r for r in decoys if r.toc_lines), None)

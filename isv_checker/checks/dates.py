@@ -10,10 +10,39 @@ from ..document import Document
 from .title import title_blocks
 
 _MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
-    "jan": 1, "feb": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "october": 10,
+    "jan": 1,
+    "feb": 2,
+    "mrt": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _WORDS = r"(?P<d>\d{1,2})\s+(?P<m>[a-zA-Z]{3,9})\.?\s+(?P<y>(?:19|20)\d{2})"
 _WORDS_EN = r"(?P<m2>[A-Z][a-z]{2,8})\s+(?P<d2>\d{1,2}),\s+(?P<y2>(?:19|20)\d{2})"
@@ -65,7 +94,9 @@ def document_date(document: Document) -> FoundDate | None:
     for block in document.blocks[:SEARCH_BLOCKS]:
         lower = block.text.lower()
         for value, start, end in parse_dates(block.text):
-            labelled = "datum" in lower[:start] or "date" in lower[:start] or bool(re.match(r"^[A-Z][a-z]+,\s", block.text))
+            labelled = (
+                "datum" in lower[:start] or "date" in lower[:start] or bool(re.match(r"^[A-Z][a-z]+,\s", block.text))
+            )
             found = FoundDate(value, block.index, start, end, labelled)
             if labelled:
                 return found

@@ -55,12 +55,24 @@ def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None)
 
 def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:
     """The judgement of a document that could not be read, or whose check failed: `unreadable`, with why."""
-    findings = [Finding(rule="ISV-READ", severity="error", message=f"the document could not be checked: {document.status.value}: {document.message}",
-                        params={"status": document.status.value})]
+    findings = [
+        Finding(
+            rule="ISV-READ",
+            severity="error",
+            message=f"the document could not be checked: {document.status.value}: {document.message}",
+            params={"status": document.status.value},
+        )
+    ]
     if given is not None:
         origin = given.source.reference or given.source.kind
-        findings.append(Finding(rule=GIVEN_RULE, severity="info", message=f"{origin} matched this file, but it could not be checked",
-                                source=given.source))
+        findings.append(
+            Finding(
+                rule=GIVEN_RULE,
+                severity="info",
+                message=f"{origin} matched this file, but it could not be checked",
+                source=given.source,
+            )
+        )
     return Judgement(ruleset=ruleset, verdict="unreadable", findings=tuple(findings))
 
 
@@ -69,18 +81,41 @@ def verdict_findings(verdict: Verdict, applicability: Applicability, clause: Cla
     elements a present clause does not state."""
     findings: list[Finding] = []
     if verdict == "missing":
-        findings.append(Finding(rule="ISV-VERDICT-MISSING", severity="error", message="ISV is mandatory for this tender, but no ISV clause was found"))
+        findings.append(
+            Finding(
+                rule="ISV-VERDICT-MISSING",
+                severity="error",
+                message="ISV is mandatory for this tender, but no ISV clause was found",
+            )
+        )
     if verdict == "needs_review":
         undecided = applicability.reason("decision")
-        findings.append(Finding(rule="ISV-VERDICT-NEEDS-REVIEW", severity="warning", message="; ".join(applicability.reasons),
-                                params=dict(undecided.params) if undecided else {}))
+        findings.append(
+            Finding(
+                rule="ISV-VERDICT-NEEDS-REVIEW",
+                severity="warning",
+                message="; ".join(applicability.reasons),
+                params=dict(undecided.params) if undecided else {},
+            )
+        )
     if clause.present and verdict == "not_required":
-        findings.append(Finding(rule="ISV-CLAUSE-NOT-REQUIRED", severity="info", message="an ISV clause is present although ISV is not mandatory here (allowed and encouraged)", evidence=clause.evidence))
+        findings.append(
+            Finding(
+                rule="ISV-CLAUSE-NOT-REQUIRED",
+                severity="info",
+                message="an ISV clause is present although ISV is not mandatory here (allowed and encouraged)",
+                evidence=clause.evidence,
+            )
+        )
     if clause.present:
         for element in clause.elements:
             if not element.found:
-                findings.append(Finding(rule=element.rule, severity="warning" if verdict == "incomplete" else "info",
-                                        message=f"the clause does not state: {element.name_en}", params={"element": element.id}))
+                findings.append(
+                    Finding(
+                        rule=element.rule,
+                        severity="warning" if verdict == "incomplete" else "info",
+                        message=f"the clause does not state: {element.name_en}",
+                        params={"element": element.id},
+                    )
+                )
     return tuple(findings)
-
-

@@ -52,8 +52,11 @@ class GivenFacts:
     def key(self) -> str:
         """A digest of the facts (not of their source): a stored result made with other facts is checked again."""
         facts = {
-            "authority": self.authority, "central_government": self.central_government,
-            "estimated_value": self.estimated_value, "cpv": list(self.cpv), "publication_date": self.publication_date,
+            "authority": self.authority,
+            "central_government": self.central_government,
+            "estimated_value": self.estimated_value,
+            "cpv": list(self.cpv),
+            "publication_date": self.publication_date,
         }
         return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -67,35 +70,65 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
     notes: list[Finding] = []
 
     def note(fact: str, message: str, **params: Param) -> None:
-        notes.append(Finding(rule=GIVEN_RULE, severity="info", message=message, params={"fact": fact, **params}, source=source))
+        notes.append(
+            Finding(rule=GIVEN_RULE, severity="info", message=message, params={"fact": fact, **params}, source=source)
+        )
 
     facts = found
     if given.authority is not None:
         central, rule = given.central_government, None
         if central is None:
             central, rule = recognise_authority(given.authority, ruleset)
-        facts = replace(facts, authority=Authority(name=given.authority, central_government=central, rule=rule, source=source))
+        facts = replace(
+            facts, authority=Authority(name=given.authority, central_government=central, rule=rule, source=source)
+        )
         said = found.authority.name or "no authority"
-        note("authority", f"authority {given.authority!r} ({_central_text(central)}) from {origin}; the document: {said}",
-             name=given.authority, central_government=central, document=found.authority.name)
+        note(
+            "authority",
+            f"authority {given.authority!r} ({_central_text(central)}) from {origin}; the document: {said}",
+            name=given.authority,
+            central_government=central,
+            document=found.authority.name,
+        )
     elif given.central_government is not None:
-        facts = replace(facts, authority=found.authority.model_copy(update={"central_government": given.central_government, "source": source}))
-        note("central_government", f"central government: {_central_text(given.central_government)} from {origin}",
-             central_government=given.central_government)
+        facts = replace(
+            facts,
+            authority=found.authority.model_copy(
+                update={"central_government": given.central_government, "source": source}
+            ),
+        )
+        note(
+            "central_government",
+            f"central government: {_central_text(given.central_government)} from {origin}",
+            central_government=given.central_government,
+        )
     if given.estimated_value is not None:
         facts = replace(facts, value=Value(amount=given.estimated_value, source=source))
         said = f"EUR {found.value.amount:,.0f}" if found.value.amount is not None else "no value"
-        note("estimated_value", f"estimated value EUR {given.estimated_value:,.0f} from {origin}; the document: {said}",
-             value=given.estimated_value, document=found.value.amount)
+        note(
+            "estimated_value",
+            f"estimated value EUR {given.estimated_value:,.0f} from {origin}; the document: {said}",
+            value=given.estimated_value,
+            document=found.value.amount,
+        )
     if given.publication_date is not None:
         facts = replace(facts, date=given.publication_date, date_source=source)
-        note("publication_date", f"publication date {given.publication_date} from {origin}; the document: {found.date or 'no date'}",
-             date=given.publication_date, document=found.date)
+        note(
+            "publication_date",
+            f"publication date {given.publication_date} from {origin}; the document: {found.date or 'no date'}",
+            date=given.publication_date,
+            document=found.date,
+        )
     if given.cpv:
         added = cpv_categories(given.cpv, ruleset, {c.id for c in facts.categories}, source)
         facts = replace(facts, categories=(*facts.categories, *added))
         named = ", ".join(c.id for c in added) if added else "no further ISV category"
-        note("cpv", f"CPV {', '.join(given.cpv)} from {origin}: {named}", cpv=given.cpv, categories=tuple(c.id for c in added))
+        note(
+            "cpv",
+            f"CPV {', '.join(given.cpv)} from {origin}: {named}",
+            cpv=given.cpv,
+            categories=tuple(c.id for c in added),
+        )
     return facts, tuple(notes)
 
 
@@ -119,7 +152,9 @@ def recognise_authority(name: str, ruleset: Ruleset) -> tuple[bool | None, str |
     return None, None
 
 
-def cpv_categories(codes: tuple[str, ...], ruleset: Ruleset, present: set[str], source: Source) -> tuple[CategoryResult, ...]:
+def cpv_categories(
+    codes: tuple[str, ...], ruleset: Ruleset, present: set[str], source: Source
+) -> tuple[CategoryResult, ...]:
     """The ISV categories CPV codes fall in, other than those `present`."""
     groups = {c: g for g in ruleset.groups for c in g.categories}
     out: list[CategoryResult] = []
@@ -127,12 +162,18 @@ def cpv_categories(codes: tuple[str, ...], ruleset: Ruleset, present: set[str], 
         if rule.category in present or not any(code.startswith(p) for code in codes for p in rule.cpv):
             continue
         group = groups.get(rule.category)
-        out.append(CategoryResult(
-            id=rule.category, rule=rule.id, name_nl=rule.name_nl, name_en=rule.name_en,
-            group=group.id if group else rule.group,
-            group_name_nl=group.name_nl if group else rule.group,
-            group_name_en=group.name_en if group else rule.group,
-            evidence=(), source=source,
-        ))
+        out.append(
+            CategoryResult(
+                id=rule.category,
+                rule=rule.id,
+                name_nl=rule.name_nl,
+                name_en=rule.name_en,
+                group=group.id if group else rule.group,
+                group_name_nl=group.name_nl if group else rule.group,
+                group_name_en=group.name_en if group else rule.group,
+                evidence=(),
+                source=source,
+            )
+        )
         present.add(rule.category)
     return tuple(out)

@@ -83,7 +83,9 @@ class _Compiled:
         # Per rule, the masks that make a hit possible: its terms, or all groups of one `near`
         # (padded with -1, a mask no block reaches).
         width = max((len(r) for r in requirements), default=1)
-        self.requirements = np.array([r + [-1] * (width - len(r)) for r in requirements], dtype=np.int64).reshape(-1, width)
+        self.requirements = np.array([r + [-1] * (width - len(r)) for r in requirements], dtype=np.int64).reshape(
+            -1, width
+        )
 
     def add(self, name: str, spec: MatchSpec) -> None:
         self.specs[name] = spec
@@ -306,7 +308,9 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     group_of_row = np.repeat(np.arange(len(heads)), sizes)
     term_rows = np.flatnonzero(plain[group_of_row] & (compiled.code_bit[found[:, 0]] == 1))
     term_groups = group_of_row[term_rows]
-    overlapping = term_groups[1:][(term_groups[1:] == term_groups[:-1]) & (found[term_rows[1:], 1] < found[term_rows[:-1], 2])]
+    overlapping = term_groups[1:][
+        (term_groups[1:] == term_groups[:-1]) & (found[term_rows[1:], 1] < found[term_rows[:-1], 2])
+    ]
     plain[overlapping] = False
     term_rows = term_rows[plain[term_groups]]
     spans = [np.column_stack([group_of_row[term_rows], found[term_rows, 1:], found[term_rows, 1:]])]
@@ -328,9 +332,12 @@ def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> li
     return [
         Hit(names[rule], indexes[block], start, end, focus_start, focus_end)
         for rule, block, start, end, focus_start, focus_end in zip(  # noqa: B905 - columns of one table
-            rules[group_of].tolist(), position.tolist(),
-            (token_start[rows[:, 1]] - offset).tolist(), (token_end[rows[:, 2] - 1] - offset).tolist(),
-            (token_start[rows[:, 3]] - offset).tolist(), (token_end[rows[:, 4] - 1] - offset).tolist(),
+            rules[group_of].tolist(),
+            position.tolist(),
+            (token_start[rows[:, 1]] - offset).tolist(),
+            (token_end[rows[:, 2] - 1] - offset).tolist(),
+            (token_start[rows[:, 3]] - offset).tolist(),
+            (token_end[rows[:, 4] - 1] - offset).tolist(),
         )
     ]
 

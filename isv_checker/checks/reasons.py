@@ -19,7 +19,10 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "authority.unknown": "no contracting authority was recognised; if it is central government, the other facts decide, otherwise ISV is not mandatory",
         "authority.central": "{name} is part of the central government (rule {rule})",
         "authority.not_central": "{name} is not part of the central government, so ISV is allowed but not mandatory",
-        "categories.found": ("the purchase falls in ISV risk category {categories}", "the purchase falls in ISV risk categories {categories}"),
+        "categories.found": (
+            "the purchase falls in ISV risk category {categories}",
+            "the purchase falls in ISV risk categories {categories}",
+        ),
         "categories.none": "the purchase falls in none of the {known} ISV risk categories",
         "date.period": "document date {date}: threshold period {period}",
         "date.no_period": "document date {date}: no threshold period known for it",
@@ -43,7 +46,10 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "authority.unknown": "geen aanbestedende dienst herkend; is het de rijksoverheid, dan beslissen de andere feiten, anders zijn de ISV niet verplicht",
         "authority.central": "{name} hoort bij de rijksoverheid (regel {rule})",
         "authority.not_central": "{name} hoort niet bij de rijksoverheid, dus de ISV mogen maar zijn niet verplicht",
-        "categories.found": ("de inkoop valt in ISV-risicocategorie {categories}", "de inkoop valt in de ISV-risicocategorieën {categories}"),
+        "categories.found": (
+            "de inkoop valt in ISV-risicocategorie {categories}",
+            "de inkoop valt in de ISV-risicocategorieën {categories}",
+        ),
         "categories.none": "de inkoop valt in geen van de {known} ISV-risicocategorieën",
         "date.period": "documentdatum {date}: drempelperiode {period}",
         "date.no_period": "documentdatum {date}: geen drempelperiode bekend",
@@ -101,7 +107,9 @@ def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) ->
         return str(table[f"kind.{value}"])
     if name == "missing" and isinstance(value, tuple):
         # the date that fixes the threshold is part of "the value against the threshold"
-        return str(table["join"]).join(dict.fromkeys(str(table[f"missing.{'value' if m == 'date' else m}"]) for m in value))
+        return str(table["join"]).join(
+            dict.fromkeys(str(table[f"missing.{'value' if m == 'date' else m}"]) for m in value)
+        )
     if isinstance(value, tuple):
         return ", ".join(value)
     return "" if value is None else str(value)

@@ -19,7 +19,9 @@ def verdict_of(readable: bool, applicability: Applicability | None, clause: Clau
     return "compliant" if all(e.found for e in clause.elements) else "incomplete"
 
 
-def sdg_targets(ruleset: Ruleset, clause: Clause, categories: tuple[CategoryResult, ...], language: str) -> tuple[SdgTarget, ...]:
+def sdg_targets(
+    ruleset: Ruleset, clause: Clause, categories: tuple[CategoryResult, ...], language: str
+) -> tuple[SdgTarget, ...]:
     """Targets the contract contributes to once the clause is applied (ISV.md section 6)."""
     conditions = Conditions(
         isv_applied=clause.present,
@@ -27,6 +29,12 @@ def sdg_targets(ruleset: Ruleset, clause: Clause, categories: tuple[CategoryResu
         categories=frozenset(c.id for c in categories),
     )
     return tuple(
-        SdgTarget(target=target, goal=link.goal, title=link.title_en if language == "en" else link.title_nl, rationale=link.rationale, rule=link.id)
+        SdgTarget(
+            target=target,
+            goal=link.goal,
+            title=link.title_en if language == "en" else link.title_nl,
+            rationale=link.rationale,
+            rule=link.id,
+        )
         for target, (link, *_) in reached(ruleset.sdg, conditions).items()
     )

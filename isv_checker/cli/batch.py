@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 
 DbOption = Annotated[Path, typer.Option("--db", help="The results database (SQLite).")]
 VerdictOption = Annotated[Verdict | None, typer.Option("--verdict", help="Only documents with this verdict.")]
-StatusOption = Annotated[str | None, typer.Option("--status", help="Only documents with this reading status (ok, corrupt, timeout, ...).")]
-CategoryOption = Annotated[str | None, typer.Option("--category", help="Only documents in this ISV category (energy, workwear, ...).")]
-AuthorityOption = Annotated[str | None, typer.Option("--authority", help="Only documents whose authority contains this text.")]
+StatusOption = Annotated[
+    str | None, typer.Option("--status", help="Only documents with this reading status (ok, corrupt, timeout, ...).")
+]
+CategoryOption = Annotated[
+    str | None, typer.Option("--category", help="Only documents in this ISV category (energy, workwear, ...).")
+]
+AuthorityOption = Annotated[
+    str | None, typer.Option("--authority", help="Only documents whose authority contains this text.")
+]
 
 
 def _filters(verdict: Verdict | None, status: str | None, category: str | None, authority: str | None) -> Filters:
@@ -43,14 +49,32 @@ def _filters(verdict: Verdict | None, status: str | None, category: str | None, 
 def batch(
     archives: Annotated[list[Path], typer.Argument(help="Files, folders (searched recursively) and ZIP archives.")],
     db: DbOption,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one file may take (0: no limit); over it: status timeout.")] = 120.0,
-    memory: Annotated[int, typer.Option("--memory", help="MB of memory one worker may use (0: no cap); over it: status too_large.")] = 2048,
-    metadata: Annotated[Path | None, typer.Option("--metadata", help="CSV of tender notices whose facts complete or override the documents'.")] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786, instead of local workers.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds one file may take (0: no limit); over it: status timeout.")
+    ] = 120.0,
+    memory: Annotated[
+        int, typer.Option("--memory", help="MB of memory one worker may use (0: no cap); over it: status too_large.")
+    ] = 2048,
+    metadata: Annotated[
+        Path | None,
+        typer.Option("--metadata", help="CSV of tender notices whose facts complete or override the documents'."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on a Dask cluster, e.g. tcp://host:8786, instead of local workers."),
+    ] = None,
     ocr: OcrOption = "auto",
     rules: RulesOption = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).")] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed",
+            help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
@@ -68,8 +92,13 @@ def batch(
         except MetadataError as exc:
             fail(str(exc))
     options = BatchOptions(
-        workers=workers, timeout=timeout or None, memory_mb=memory or None, scheduler=scheduler, ocr=ocr,
-        rules_dir=str(rules) if rules is not None else None, retry_failed=retry_failed,
+        workers=workers,
+        timeout=timeout or None,
+        memory_mb=memory or None,
+        scheduler=scheduler,
+        ocr=ocr,
+        rules_dir=str(rules) if rules is not None else None,
+        retry_failed=retry_failed,
     )
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
@@ -134,7 +163,9 @@ def _cell(name: str, value: Any, width: int) -> str:
 
 def export(
     db: DbOption,
-    output: Annotated[Path, typer.Option("--output", "-o", help="out.xlsx, out.csv or out.jsonl (the suffix chooses).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="out.xlsx, out.csv or out.jsonl (the suffix chooses).")
+    ],
     verdict: VerdictOption = None,
     status: StatusOption = None,
     category: CategoryOption = None,

@@ -53,12 +53,18 @@ def _root(
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
     blocks: Annotated[bool, typer.Option("--blocks", help="Include every text block in the JSON report.")] = False,
     ocr: OcrOption = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
-    list_skipped: Annotated[bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")] = False,
+    list_skipped: Annotated[
+        bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
@@ -110,7 +116,9 @@ def scan(
 def list_rules(rules: RulesOption = None) -> None:
     """List every rule with its id and one-line description."""
     ruleset = load_rules(rules)
-    typer.echo(f"ruleset {ruleset.info.id} {ruleset.info.version} (effective {ruleset.info.effective}) from {ruleset.directory}")
+    typer.echo(
+        f"ruleset {ruleset.info.id} {ruleset.info.version} (effective {ruleset.info.effective}) from {ruleset.directory}"
+    )
     for kind, group in _rule_groups(ruleset):
         typer.echo(f"\n{kind}:")
         for rule in group:

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 OcrMode = Literal["auto", "never", "always"]
 
-RulesOption = Annotated[Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")
+]
 OcrOption = Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the output: nl (default) or en.")]
 

@@ -89,7 +89,12 @@ def memo(
     document: Annotated[Path, typer.Argument(help="The tender or contract document to check.")],
     output: OutputOption,
     lang: LangOption = "nl",
-    template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/memo.<format>.j2 (.md and .html only).")] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template", help="A jinja2 template to use instead of templates/memo.<format>.j2 (.md and .html only)."
+        ),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Write a compliance memo for the buyer: .docx, .md or .html (the extension decides)."""
@@ -98,7 +103,9 @@ def memo(
 
     fmt = memo_format(output)
     if fmt is None:
-        fail(f"{output}: unknown memo format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(MEMO_FORMATS))}")
+        fail(
+            f"{output}: unknown memo format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(MEMO_FORMATS))}"
+        )
     if template is not None and fmt == "docx":
         fail("--template applies to .md and .html memos; the .docx memo is built without a template")
     if template is not None and not template.is_file():
@@ -157,11 +164,21 @@ def annotate(
 
 
 def sdg_table(
-    results: Annotated[list[Path], typer.Argument(help="Reports written by `isv-check scan --format json` (.json or .jsonl).")],
+    results: Annotated[
+        list[Path], typer.Argument(help="Reports written by `isv-check scan --format json` (.json or .jsonl).")
+    ],
     output: OutputOption,
-    year: Annotated[int | None, typer.Option("--year", help="Count only reports whose document date is in this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Count only reports whose document date is in this year.")
+    ] = None,
     lang: LangOption = "nl",
-    template: Annotated[Path | None, typer.Option("--template", help="A jinja2 template to use instead of templates/sdg_table.<format>.j2 (.md and .html only).")] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="A jinja2 template to use instead of templates/sdg_table.<format>.j2 (.md and .html only).",
+        ),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """Write the SDG contribution table for the annual report: .xlsx, .csv, .md, .docx or .html."""
@@ -172,7 +189,9 @@ def sdg_table(
 
     fmt = sdg_format(output)
     if fmt is None:
-        fail(f"{output}: unknown table format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(SDG_FORMATS))}")
+        fail(
+            f"{output}: unknown table format {output.suffix or '(no extension)'!r}; use one of {', '.join(sorted(SDG_FORMATS))}"
+        )
     if template is not None and fmt not in ("md", "html"):
         fail("--template applies to .md and .html tables")
     if template is not None and not template.is_file():
@@ -183,7 +202,9 @@ def sdg_table(
         _check_input(path)
     ruleset = load_rules(rules)
     try:
-        table = aggregate((report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results))
+        table = aggregate(
+            (report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results)
+        )
     except ReportSourceError as exc:
         fail(str(exc))
     try:

@@ -57,7 +57,12 @@ def web_config(host: str, max_mb: int, rules: Path | None) -> dict[str, Any]:
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines can reach the page only if it is not 127.0.0.1.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to listen on; other machines can reach the page only if it is not 127.0.0.1."
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).", min=0, max=65535)] = 8765,
     max_mb: Annotated[int, typer.Option("--max-mb", help="Largest upload in megabytes.", min=1, max=2048)] = 25,
     rules: RulesOption = None,
@@ -75,7 +80,9 @@ def serve(
     limit = app.config["MAX_CONTENT_LENGTH"]
     try:
         # waitress refuses far larger bodies itself; up to twice the limit the app answers with its own page
-        server = create_server(app, host=host, port=port, threads=THREADS, max_request_body_size=2 * limit + 1024 * 1024)
+        server = create_server(
+            app, host=host, port=port, threads=THREADS, max_request_body_size=2 * limit + 1024 * 1024
+        )
     except (OSError, ValueError) as exc:
         fail(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}")
     url = _url(host, _bound_port(server, port))

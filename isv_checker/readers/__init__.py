@@ -58,8 +58,12 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
     by_name = format_from_name(name)
     if size > options.max_bytes:
         return _failed(
-            name, by_name, ReadStatus.TOO_LARGE, f"{size:,} bytes is over the {options.max_bytes:,}-byte limit",
-            size=size, sha256=sha256,
+            name,
+            by_name,
+            ReadStatus.TOO_LARGE,
+            f"{size:,} bytes is over the {options.max_bytes:,}-byte limit",
+            size=size,
+            sha256=sha256,
         )
     if size == 0:
         return _failed(name, by_name, ReadStatus.EMPTY, "the file is empty (0 bytes)", size=0, sha256=sha256)
@@ -69,12 +73,18 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
         return _failed(name, by_name, failure.status, failure.message, size=size, sha256=sha256)
     except Exception as exc:  # noqa: BLE001 - as for the readers below: a status, never an exception
         return _failed(
-            name, by_name, ReadStatus.ERROR,
-            f"isv-checker failed telling the file's format ({type(exc).__name__}: {exc})", size=size, sha256=sha256,
+            name,
+            by_name,
+            ReadStatus.ERROR,
+            f"isv-checker failed telling the file's format ({type(exc).__name__}: {exc})",
+            size=size,
+            sha256=sha256,
         )
     warnings: list[str] = []
     if by_name not in (DocFormat.UNKNOWN, fmt):
-        warnings.append(f"the name says {by_name.value.upper()} but the content is {fmt.value.upper()}; read as {fmt.value.upper()}")
+        warnings.append(
+            f"the name says {by_name.value.upper()} but the content is {fmt.value.upper()}; read as {fmt.value.upper()}"
+        )
     try:
         extraction = _reader_for(fmt)(data, options)
     except ReadFailure as failure:
@@ -82,11 +92,17 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
     except MemoryError:
         return _failed(name, fmt, ReadStatus.TOO_LARGE, "ran out of memory reading the file", size=size, sha256=sha256)
     except RecursionError:
-        return _failed(name, fmt, ReadStatus.CORRUPT, "the file's structure nests too deeply to read", size=size, sha256=sha256)
+        return _failed(
+            name, fmt, ReadStatus.CORRUPT, "the file's structure nests too deeply to read", size=size, sha256=sha256
+        )
     except Exception as exc:  # noqa: BLE001 - the contract is: no exception leaves the reading stage
         return _failed(
-            name, fmt, ReadStatus.ERROR, f"isv-checker failed reading the file ({type(exc).__name__}: {exc})",
-            size=size, sha256=sha256,
+            name,
+            fmt,
+            ReadStatus.ERROR,
+            f"isv-checker failed reading the file ({type(exc).__name__}: {exc})",
+            size=size,
+            sha256=sha256,
         )
     status, message = _status_of(extraction, options)
     return Document(
@@ -115,7 +131,10 @@ def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus
     if not extraction.blocks:
         return ReadStatus.EMPTY, extraction.message or "the document contains no text"
     if extraction.ocr_pages:
-        return ReadStatus.OCR, f"text of page(s) {_page_ranges(extraction.ocr_pages)} was read by OCR; check quotes against the scan"
+        return (
+            ReadStatus.OCR,
+            f"text of page(s) {_page_ranges(extraction.ocr_pages)} was read by OCR; check quotes against the scan",
+        )
     return ReadStatus.OK, extraction.message
 
 

@@ -122,13 +122,28 @@ def _trusted_block(fields: dict[str, Any]) -> Block:
 def _checked_maker() -> Callable[[dict[str, Any]], Block]:
     """`_trusted_block` if it gives what validation gives on this pydantic version, else `Block`."""
     sample: dict[str, Any] = {
-        "index": 0, "kind": BlockKind.HEADING, "text": "1 Doel", "level": 1, "label": "1", "page": 1, "paragraph": None,
-        "line": None, "table": None, "row": None, "column": None, "heading_path": ("Bijlage 5",), "ocr": False,
+        "index": 0,
+        "kind": BlockKind.HEADING,
+        "text": "1 Doel",
+        "level": 1,
+        "label": "1",
+        "page": 1,
+        "paragraph": None,
+        "line": None,
+        "table": None,
+        "row": None,
+        "column": None,
+        "heading_path": ("Bijlage 5",),
+        "ocr": False,
         "inserted": False,
     }
     try:
         trusted, validated = _trusted_block(dict(sample)), Block(**sample)
-        same = trusted == validated and trusted.model_dump_json() == validated.model_dump_json() and hash(trusted) == hash(validated)
+        same = (
+            trusted == validated
+            and trusted.model_dump_json() == validated.model_dump_json()
+            and hash(trusted) == hash(validated)
+        )
     except Exception:  # noqa: BLE001 - a pydantic whose internals differ: validate every block
         same = False
     return _trusted_block if same else lambda fields: Block(**fields)

@@ -74,9 +74,19 @@ class BlockCollector:
         self.body: list[Spec] = []
         self.cells: list[CellText] = []
 
-    def emit(self, kind: BlockKind, text: str, *, level: int | None = None, label: str | None = None,
-             paragraph: int | None = None, table: int | None = None, row: int | None = None,
-             column: int | None = None, inserted: bool = False) -> None:
+    def emit(
+        self,
+        kind: BlockKind,
+        text: str,
+        *,
+        level: int | None = None,
+        label: str | None = None,
+        paragraph: int | None = None,
+        table: int | None = None,
+        row: int | None = None,
+        column: int | None = None,
+        inserted: bool = False,
+    ) -> None:
         if not text or text.isspace():
             return
         self.emitted += 1
@@ -84,8 +94,9 @@ class BlockCollector:
             raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {self.max_blocks} text blocks")
         self.out.append(Spec(kind, text, level, label, paragraph, table, row, column, inserted))
 
-    def paragraph(self, text: str, kind: BlockKind, *, level: int | None = None, label: str | None = None,
-                  inserted: bool = False) -> int | None:
+    def paragraph(
+        self, text: str, kind: BlockKind, *, level: int | None = None, label: str | None = None, inserted: bool = False
+    ) -> int | None:
         """Place a paragraph's stripped text; returns its number when it is a counted body paragraph."""
         number = None
         if text and self.counting:
@@ -118,8 +129,16 @@ class BlockCollector:
         finally:
             self.cells.pop()
             inner, self.out = self.out, outer
-        self.emit(self.context or BlockKind.TABLE_CELL, "\n".join(cell.texts), label=self.context_label,
-                  paragraph=cell.first, table=table, row=row, column=column, inserted=cell.inserted)
+        self.emit(
+            self.context or BlockKind.TABLE_CELL,
+            "\n".join(cell.texts),
+            label=self.context_label,
+            paragraph=cell.first,
+            table=table,
+            row=row,
+            column=column,
+            inserted=cell.inserted,
+        )
         self.out.extend(inner)
 
     def text_box(self, walk: Walk, element: etree._Element) -> None:
@@ -146,7 +165,16 @@ class BlockCollector:
         builder = BlockBuilder()
         for specs in (self.body, self.out):
             for spec in specs:
-                builder.add(spec.kind, spec.text, level=spec.level, label=spec.label, paragraph=spec.paragraph,
-                            table=spec.table, row=spec.row, column=spec.column, inserted=spec.inserted)
+                builder.add(
+                    spec.kind,
+                    spec.text,
+                    level=spec.level,
+                    label=spec.label,
+                    paragraph=spec.paragraph,
+                    table=spec.table,
+                    row=spec.row,
+                    column=spec.column,
+                    inserted=spec.inserted,
+                )
             builder.reset_path()
         return builder.blocks

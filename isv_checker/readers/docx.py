@@ -110,9 +110,7 @@ class _Walker:
     Body paragraphs, text-box paragraphs included, are counted while the collector is counting.
     """
 
-    def __init__(
-        self, styles: Styles, numbering: Numbering, max_blocks: int, *, honour_fields: bool = True
-    ) -> None:
+    def __init__(self, styles: Styles, numbering: Numbering, max_blocks: int, *, honour_fields: bool = True) -> None:
         self.styles = styles
         self.numbering = numbering
         self.honour_fields = honour_fields
@@ -346,8 +344,13 @@ def counted_paragraphs(
 # --- reading ------------------------------------------------------------------------------------
 
 _CORE_PROPERTIES = {
-    "title": "title", "creator": "author", "created": "created", "modified": "modified",
-    "lastModifiedBy": "last_modified_by", "subject": "subject", "keywords": "keywords",
+    "title": "title",
+    "creator": "author",
+    "created": "created",
+    "modified": "modified",
+    "lastModifiedBy": "last_modified_by",
+    "subject": "subject",
+    "keywords": "keywords",
 }
 
 
@@ -435,8 +438,9 @@ def _note_format(walker: _Walker, settings: etree._Element | None, note: str) ->
     return fmt or ("decimal" if note == "footnote" else "lowerRoman"), start or 1
 
 
-def _walk_notes(walker: _Walker, root: etree._Element | None, note: str, refs: list[_NoteRef],
-                number_format: tuple[str, int]) -> None:
+def _walk_notes(
+    walker: _Walker, root: etree._Element | None, note: str, refs: list[_NoteRef], number_format: tuple[str, int]
+) -> None:
     """Notes in the order the body refers to them, each labelled with the number printed at its mark."""
     if root is None or not refs:
         return

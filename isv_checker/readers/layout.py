@@ -71,8 +71,10 @@ def classify_line(text: str, *, emphasised: bool = False) -> Marker | None:
     if "a" <= first <= "z" and not _may_open_lowercase_marker(stripped.split(None, 1)[0]):
         return None  # the common body line, decided without the regular expressions below
     words = stripped.split()
-    short = len(words) <= MAX_HEADING_WORDS and not stripped.endswith((".", ",", ";", ":")) or (
-        len(words) <= MAX_HEADING_WORDS and stripped.endswith(":") and emphasised
+    short = (
+        len(words) <= MAX_HEADING_WORDS
+        and not stripped.endswith((".", ",", ";", ":"))
+        or (len(words) <= MAX_HEADING_WORDS and stripped.endswith(":") and emphasised)
     )
     # Each pattern is tried only where its first character or word allows it to match at all.
     m = _SECTION_RE.match(stripped) if short and words[0].lower() in _SECTION_WORDS else None
@@ -205,7 +207,17 @@ def segment_lines(lines: list[Line]) -> list[Segment]:
                     starts_new = False
                 else:
                     starts_new = True
-            elif gap is not None and spacing is not None and (gap > spacing * 1.45 or gap < 0) or _height_changed(prev, line) or marker is not None and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75) or prev_text.endswith(_TERMINAL) and len(prev_text) < full_width * 0.75 and full_width >= 40:
+            elif (
+                gap is not None
+                and spacing is not None
+                and (gap > spacing * 1.45 or gap < 0)
+                or _height_changed(prev, line)
+                or marker is not None
+                and (prev_text.endswith(_TERMINAL) or len(prev_text) < full_width * 0.75)
+                or prev_text.endswith(_TERMINAL)
+                and len(prev_text) < full_width * 0.75
+                and full_width >= 40
+            ):
                 starts_new = True
         if starts_new:
             flush()

@@ -35,29 +35,62 @@ _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 _P, _H, _LIST, _TBL = _TEXT + "p", _TEXT + "h", _TEXT + "list", _TABLE + "table"
 _NOTE, _FRAME = _TEXT + "note", _DRAW + "frame"
 _CHANGE_START, _CHANGE_END = _TEXT + "change-start", _TEXT + "change-end"
-_BLOCK_SKIP = frozenset((_TEXT + "tracked-changes", _OFFICE + "annotation", _OFFICE + "annotation-end",
-                         _TEXT + "sequence-decls", _TEXT + "variable-decls", _TEXT + "user-field-decls",
-                         _OFFICE + "forms", _TABLE + "table-columns", _TABLE + "table-column",
-                         _TABLE + "table-header-columns", _TEXT + "soft-page-break"))
-_INLINE_SKIP = frozenset((_OFFICE + "annotation", _OFFICE + "annotation-end", _TEXT + "ruby-text",
-                          _TEXT + "bookmark", _TEXT + "bookmark-start", _TEXT + "bookmark-end",
-                          _TEXT + "soft-page-break", _TEXT + "change", _DRAW + "image"))
+_BLOCK_SKIP = frozenset(
+    (
+        _TEXT + "tracked-changes",
+        _OFFICE + "annotation",
+        _OFFICE + "annotation-end",
+        _TEXT + "sequence-decls",
+        _TEXT + "variable-decls",
+        _TEXT + "user-field-decls",
+        _OFFICE + "forms",
+        _TABLE + "table-columns",
+        _TABLE + "table-column",
+        _TABLE + "table-header-columns",
+        _TEXT + "soft-page-break",
+    )
+)
+_INLINE_SKIP = frozenset(
+    (
+        _OFFICE + "annotation",
+        _OFFICE + "annotation-end",
+        _TEXT + "ruby-text",
+        _TEXT + "bookmark",
+        _TEXT + "bookmark-start",
+        _TEXT + "bookmark-end",
+        _TEXT + "soft-page-break",
+        _TEXT + "change",
+        _DRAW + "image",
+    )
+)
 _INLINE_TEXT = {_TEXT + "tab": "\t", _TEXT + "line-break": "\n"}
 _ROW_GROUPS = frozenset(_TABLE + t for t in ("table-header-rows", "table-rows", "table-row-group"))
 _SHAPES = frozenset(_DRAW + t for t in ("custom-shape", "rect", "ellipse", "polygon", "path", "text-box"))
 _HEADERS = {
-    _STYLE + "header": BlockKind.HEADER, _STYLE + "header-left": BlockKind.HEADER,
-    _STYLE + "header-first": BlockKind.HEADER, _STYLE + "footer": BlockKind.FOOTER,
-    _STYLE + "footer-left": BlockKind.FOOTER, _STYLE + "footer-first": BlockKind.FOOTER,
+    _STYLE + "header": BlockKind.HEADER,
+    _STYLE + "header-left": BlockKind.HEADER,
+    _STYLE + "header-first": BlockKind.HEADER,
+    _STYLE + "footer": BlockKind.FOOTER,
+    _STYLE + "footer-left": BlockKind.FOOTER,
+    _STYLE + "footer-first": BlockKind.FOOTER,
 }
 _NUM_FORMATS = {
-    "1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman", "": "none",
+    "1": "decimal",
+    "a": "lowerLetter",
+    "A": "upperLetter",
+    "i": "lowerRoman",
+    "I": "upperRoman",
+    "": "none",
 }
 _SPACES = re.compile(r"[ \t\r\n]+")
 _MAX_SPACES = 1_000  # text:s c="3000000000" would otherwise be a 3 GB string
 _META_KEYS = {
-    _DC + "title": "title", _META + "initial-creator": "author", _DC + "creator": "last_modified_by",
-    _META + "creation-date": "created", _DC + "date": "modified", _DC + "subject": "subject",
+    _DC + "title": "title",
+    _META + "initial-creator": "author",
+    _DC + "creator": "last_modified_by",
+    _META + "creation-date": "created",
+    _DC + "date": "modified",
+    _DC + "subject": "subject",
 }
 
 
@@ -90,9 +123,12 @@ def _list_styles(*roots: etree._Element | None) -> dict[str, dict[int, _ListLeve
                     levels[number] = _ListLevel(level.get(_TEXT + "bullet-char", "•"), "none", "", "", 1, 1)
                 elif level.tag == _TEXT + "list-level-style-number":
                     levels[number] = _ListLevel(
-                        None, _NUM_FORMATS.get(level.get(_STYLE + "num-format", "1"), "decimal"),
-                        level.get(_STYLE + "num-prefix", ""), level.get(_STYLE + "num-suffix", ""),
-                        _int(level.get(_TEXT + "display-levels"), 1), _int(level.get(_TEXT + "start-value"), 1),
+                        None,
+                        _NUM_FORMATS.get(level.get(_STYLE + "num-format", "1"), "decimal"),
+                        level.get(_STYLE + "num-prefix", ""),
+                        level.get(_STYLE + "num-suffix", ""),
+                        _int(level.get(_TEXT + "display-levels"), 1),
+                        _int(level.get(_TEXT + "start-value"), 1),
                     )
             styles[style.get(_STYLE + "name", "")] = levels
     return styles
@@ -191,8 +227,9 @@ class _Walker:
         label = f"{level.prefix}{'.'.join(numbers)}{level.suffix}"[:MAX_LABEL_CHARS]
         return label if label.strip() else None
 
-    def paragraph(self, p: etree._Element, kind: BlockKind, *, level: int | None = None,
-                  label: str | None = None) -> None:
+    def paragraph(
+        self, p: etree._Element, kind: BlockKind, *, level: int | None = None, label: str | None = None
+    ) -> None:
         inline = InlineText(inserted=bool(self.open_insertions))
         if p.text:
             inline.parts.append(_SPACES.sub(" ", p.text))

@@ -79,7 +79,9 @@ def read_pdf(data: bytes, options: ReadOptions) -> Extraction:
     try:
         count = len(document)
         if count > options.max_pages:
-            raise ReadFailure(ReadStatus.TOO_LARGE, f"the PDF has {count:,} pages, over the {options.max_pages:,}-page limit")
+            raise ReadFailure(
+                ReadStatus.TOO_LARGE, f"the PDF has {count:,} pages, over the {options.max_pages:,}-page limit"
+            )
         properties = _properties(document)
         if count == 0:
             return Extraction(blocks=(), pages=0, properties=properties, message="the PDF has no pages")
@@ -273,7 +275,9 @@ class _Geometry:
             return False
         return all(get_unicode(textpage, i) == ord(text[i]) for i in {starts[0], starts[len(starts) // 2], starts[-1]})
 
-    def _measure(self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], page_height: float) -> list[Line]:
+    def _measure(
+        self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], page_height: float
+    ) -> list[Line]:
         y, name, fonts = self._y, self._name, self._fonts
         x_ref, y_ref, matrix, matrix_ref = self._x_ref, self._y_ref, self._matrix, self._matrix_ref
         name_size, flags, flags_ref = self._name_size, self._flags, self._flags_ref
@@ -508,11 +512,7 @@ def _repeats(found: list[tuple[int, str]]) -> bool:
     if len(texts) == 1:
         return True
     numbers = [(page, [int(n) for n in _DIGITS.findall(text)]) for page, text in found]
-    pairs = [
-        (a, b)
-        for (page_a, a), (page_b, b) in pairwise(numbers)
-        if page_b == page_a + 1 and len(a) == len(b)
-    ]
+    pairs = [(a, b) for (page_a, a), (page_b, b) in pairwise(numbers) if page_b == page_a + 1 and len(a) == len(b)]
     if not pairs:
         return False
     width = len(pairs[0][0])

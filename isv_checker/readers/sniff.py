@@ -12,8 +12,12 @@ from .formats import DOCUMENT_SUFFIXES, SUFFIXES, WORD_SUFFIXES
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
-_WORD_MAIN = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
-              b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
+_WORD_MAIN = (
+    b"wordprocessingml.document.main+xml",
+    b"wordprocessingml.template.main+xml",
+    b"ms-word.document.macroEnabled.main+xml",
+    b"ms-word.template.macroEnabledTemplate.main+xml",
+)
 
 
 def sniff(data: bytes, name: str) -> DocFormat:
@@ -34,7 +38,9 @@ def sniff(data: bytes, name: str) -> DocFormat:
         raise ReadFailure(ReadStatus.UNSUPPORTED, "an RTF file; save it as .docx or PDF to check it")
     if name.lower().endswith(DOCUMENT_SUFFIXES):
         # Text or noise under a document's name is a broken document, not a text file to judge.
-        raise ReadFailure(ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document")
+        raise ReadFailure(
+            ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document"
+        )
     if _looks_like_text(head):
         return DocFormat.TEXT
     raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT or text file")
@@ -57,10 +63,20 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
                 if any(main in content_types for main in _WORD_MAIN):
                     return DocFormat.DOCX  # the main part under another name (word/document2.xml)
                 raise ReadFailure(ReadStatus.CORRUPT, "the Word package has no main document part (word/document.xml)")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
     except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
-        raise ReadFailure(ReadStatus.ENCRYPTED, f"the package is password-protected (an encrypted ZIP: {exc})") from None
+        raise ReadFailure(
+            ReadStatus.ENCRYPTED, f"the package is password-protected (an encrypted ZIP: {exc})"
+        ) from None
     if name.lower().endswith(WORD_SUFFIXES):
         raise ReadFailure(ReadStatus.CORRUPT, "the file is a ZIP archive but not a Word document")
     raise ReadFailure(ReadStatus.UNSUPPORTED, "a ZIP archive; unpack it or pass it to a batch run")

@@ -55,8 +55,6 @@ def read_text(data: bytes, options: ReadOptions) -> Extraction:
     return Extraction(blocks=builder.blocks, warnings=warnings, properties={"encoding": encoding})
 
 
-
-
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

@@ -28,21 +28,70 @@ MATH_T = MATH + "t"
 RUN_CHARS = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 """Run children that print one character each."""
 
-RUN_SILENT = frozenset(W + t for t in ("softHyphen", "instrText", "delText", "delInstrText", "lastRenderedPageBreak",
-                                       "footnoteRef", "endnoteRef", "annotationRef", "commentReference", "separator",
-                                       "continuationSeparator", "pgNum", "dayShort", "monthShort", "yearShort"))
+RUN_SILENT = frozenset(
+    W + t
+    for t in (
+        "softHyphen",
+        "instrText",
+        "delText",
+        "delInstrText",
+        "lastRenderedPageBreak",
+        "footnoteRef",
+        "endnoteRef",
+        "annotationRef",
+        "commentReference",
+        "separator",
+        "continuationSeparator",
+        "pgNum",
+        "dayShort",
+        "monthShort",
+        "yearShort",
+    )
+)
 """Run children that print nothing a reader of the text would see: a soft hyphen shows only at a line
 end, field codes and deleted text not at all, note and comment marks are numbers Word draws."""
 
-INLINE_SKIP = frozenset((DEL, MOVE_FROM, RPR, W + "rt", W + "bookmarkStart", W + "bookmarkEnd", W + "proofErr",
-                         W + "commentRangeStart", W + "commentRangeEnd", SDT_PR, W + "sdtEndPr", W + "smartTagPr",
-                         W + "customXmlPr", FALLBACK))
+INLINE_SKIP = frozenset(
+    (
+        DEL,
+        MOVE_FROM,
+        RPR,
+        W + "rt",
+        W + "bookmarkStart",
+        W + "bookmarkEnd",
+        W + "proofErr",
+        W + "commentRangeStart",
+        W + "commentRangeEnd",
+        SDT_PR,
+        W + "sdtEndPr",
+        W + "smartTagPr",
+        W + "customXmlPr",
+        FALLBACK,
+    )
+)
 """A paragraph's content that holds no printed text: tracked deletions and moved-from text, properties,
 markers, ruby guide text, and the Fallback copy of content whose Choice is read."""
 
-BLOCK_SKIP = frozenset((DEL, MOVE_FROM, W + "tcPr", W + "tblPr", W + "tblGrid", W + "trPr", W + "tblPrEx", SDT_PR,
-                        W + "sdtEndPr", W + "bookmarkStart", W + "bookmarkEnd", W + "customXmlPr", W + "proofErr",
-                        W + "permStart", W + "permEnd", FALLBACK))
+BLOCK_SKIP = frozenset(
+    (
+        DEL,
+        MOVE_FROM,
+        W + "tcPr",
+        W + "tblPr",
+        W + "tblGrid",
+        W + "trPr",
+        W + "tblPrEx",
+        SDT_PR,
+        W + "sdtEndPr",
+        W + "bookmarkStart",
+        W + "bookmarkEnd",
+        W + "customXmlPr",
+        W + "proofErr",
+        W + "permStart",
+        W + "permEnd",
+        FALLBACK,
+    )
+)
 """The same between paragraphs and tables: deletions, properties and markers."""
 
 SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf076": "❖", "\uf0a8": "◦"}

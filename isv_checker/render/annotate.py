@@ -52,14 +52,24 @@ INITIALS = "ISV"
 QUOTE_CHARS = 200
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_SPLITTABLE = frozenset((T, RPR, W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "lastRenderedPageBreak",
-                         W + "softHyphen"))
+_SPLITTABLE = frozenset(
+    (T, RPR, W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "lastRenderedPageBreak", W + "softHyphen")
+)
 
 # Headings under which a missing clause belongs, best first (matched in lower case, anywhere in the heading).
 CONDITIONS_HEADINGS = (
-    "uitvoeringsvoorwaarden", "contractvoorwaarden", "bijzondere voorwaarden", "voorwaarden",
-    "contract performance conditions", "contract conditions", "conditions of contract", "special conditions",
-    "conditions", "overeenkomst", "agreement", "contract",
+    "uitvoeringsvoorwaarden",
+    "contractvoorwaarden",
+    "bijzondere voorwaarden",
+    "voorwaarden",
+    "contract performance conditions",
+    "contract conditions",
+    "conditions of contract",
+    "special conditions",
+    "conditions",
+    "overeenkomst",
+    "agreement",
+    "contract",
 )
 
 
@@ -224,7 +234,9 @@ class _Locator:
             numbering = None
         self.lang = lang
         self.t = t
-        self.paragraphs = {c.number: c for c in counted_paragraphs(document.element.body, document.styles.element, numbering)}
+        self.paragraphs = {
+            c.number: c for c in counted_paragraphs(document.element.body, document.styles.element, numbering)
+        }
         if not self.paragraphs:
             raise AnnotateError("the document body has no paragraph with text to put comments on")
         self.first_number = min(self.paragraphs)
@@ -313,7 +325,11 @@ class _Locator:
 
     def conditions(self) -> _Anchor:
         """Where a missing clause belongs: the contract-conditions heading, else the first paragraph."""
-        headings = [(n, " ".join(self.text_of(n).lower().split())) for n, c in sorted(self.paragraphs.items()) if c.heading_level]
+        headings = [
+            (n, " ".join(self.text_of(n).lower().split()))
+            for n, c in sorted(self.paragraphs.items())
+            if c.heading_level
+        ]
         for word in CONDITIONS_HEADINGS:
             for number, text in headings:
                 if word in text:
@@ -354,7 +370,9 @@ def _is_comment_end(element: Any) -> bool:
 
 
 def _quote_line(t: dict[str, str], evidence: Evidence, lang: str) -> str:
-    return t["c_quote"].format(quote=short_quote(evidence.quote, QUOTE_CHARS), location=location_label(evidence.location, lang))
+    return t["c_quote"].format(
+        quote=short_quote(evidence.quote, QUOTE_CHARS), location=location_label(evidence.location, lang)
+    )
 
 
 def _plan(report: Report, ruleset: Ruleset, lang: str) -> Iterator[tuple[str, Evidence | None, str]]:
@@ -363,7 +381,11 @@ def _plan(report: Report, ruleset: Ruleset, lang: str) -> Iterator[tuple[str, Ev
     clause = report.clause
     summary = t["c_summary"].format(sentence=verdict_sentence(report, ruleset, lang))
     ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
-    yield "summary", None, summary + "\n" + t["c_summary_rules"].format(ruleset=ruleset_text, version=report.checker.version)
+    yield (
+        "summary",
+        None,
+        summary + "\n" + t["c_summary_rules"].format(ruleset=ruleset_text, version=report.checker.version),
+    )
     clause_evidence = clause.evidence[0] if clause is not None and clause.present and clause.evidence else None
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]
@@ -412,13 +434,17 @@ def annotate_docx(
 ) -> Annotated:
     """A marked-up copy of the DOCX `data`, whose report is `report`; `data` itself is not touched."""
     if report.document.format is not DocFormat.DOCX:
-        raise AnnotateError(f"the marked-up copy needs the Word (.docx) version of the draft; this is {report.document.format.value.upper()}")
+        raise AnnotateError(
+            f"the marked-up copy needs the Word (.docx) version of the draft; this is {report.document.format.value.upper()}"
+        )
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for packages it refuses
-        raise AnnotateError(f"python-docx cannot open this Word package ({type(exc).__name__}: {exc}); save it as a plain .docx") from None
+        raise AnnotateError(
+            f"python-docx cannot open this Word package ({type(exc).__name__}: {exc}); save it as a plain .docx"
+        ) from None
     t = messages(lang, ruleset.vocabulary)
     locator = _Locator(document, lang, t)
     placed: list[Placed] = []

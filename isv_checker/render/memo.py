@@ -26,8 +26,12 @@ DECOY_PLACES = 3
 MEMO_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
 
 TONES = {
-    "compliant": "ok", "not_required": "ok", "incomplete": "warn", "needs_review": "warn",
-    "missing": "bad", "unreadable": "bad",
+    "compliant": "ok",
+    "not_required": "ok",
+    "incomplete": "warn",
+    "needs_review": "warn",
+    "missing": "bad",
+    "unreadable": "bad",
 }
 
 
@@ -103,13 +107,15 @@ def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     ordered = []
     for target in sorted(links, key=target_key):
         link = links[target][0][0]
-        ordered.append({
-            "target": target,
-            "goal": link.goal,
-            "title": link.title_en if lang == "en" else link.title_nl,
-            "rationale": link.rationale,
-            "current": target in current,
-        })
+        ordered.append(
+            {
+                "target": target,
+                "goal": link.goal,
+                "title": link.title_en if lang == "en" else link.title_nl,
+                "rationale": link.rationale,
+                "current": target in current,
+            }
+        )
     complete = clause_present and clause is not None and all(e.found for e in clause.elements)
     return {
         "intro": t["sdg_intro"] if complete else t["sdg_intro_after"],
@@ -131,17 +137,25 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
             group = category.group_name_en if lang == "en" else category.group_name_nl
             if group and group != name:
                 name = f"{name} ({group})"
-            rows.append({
-                "label": t["why_category"],
-                "text": name,
-                "evidence": [evidence_view(e, lang) for e in category.evidence[:EVIDENCE_PER_CATEGORY]],
-            })
+            rows.append(
+                {
+                    "label": t["why_category"],
+                    "text": name,
+                    "evidence": [evidence_view(e, lang) for e in category.evidence[:EVIDENCE_PER_CATEGORY]],
+                }
+            )
     else:
         rows.append({"label": t["why_category"], "text": t["no_category"], "evidence": []})
     authority = app.authority
     if authority.name:
         kind = t["central"] if authority.central_government else t["not_central"]
-        rows.append({"label": t["why_authority"], "text": f"{authority.name} ({kind})", "evidence": [evidence_view(e, lang) for e in authority.evidence[:1]]})
+        rows.append(
+            {
+                "label": t["why_authority"],
+                "text": f"{authority.name} ({kind})",
+                "evidence": [evidence_view(e, lang) for e in authority.evidence[:1]],
+            }
+        )
     else:
         rows.append({"label": t["why_authority"], "text": t["authority_unknown"], "evidence": []})
     threshold = format_eur(app.threshold_eur, lang) if app.threshold_eur else None
@@ -153,14 +167,22 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
         compared = app.reason("value")
         key = "value_below" if compared is not None and compared.code == "value.below" else "value_above"
         value_text = t[key].format(value=format_eur(app.value_eur.amount, lang), threshold=threshold)
-    rows.append({"label": t["why_value"], "text": value_text, "evidence": [evidence_view(e, lang) for e in app.value_eur.evidence[:1]]})
+    rows.append(
+        {
+            "label": t["why_value"],
+            "text": value_text,
+            "evidence": [evidence_view(e, lang) for e in app.value_eur.evidence[:1]],
+        }
+    )
     if app.document_date is None:
         date_text = t["date_none"]
     elif app.period is None or threshold is None:
         date_text = t["date_no_period"].format(date=format_date(app.document_date, lang))
     else:
         date_text = t["date_period"].format(
-            date=format_date(app.document_date, lang), period=app.period, threshold=threshold,
+            date=format_date(app.document_date, lang),
+            period=app.period,
+            threshold=threshold,
             kind=t["threshold_works"] if app.works else t["threshold_central"],
         )
     rows.append({"label": t["why_date"], "text": date_text, "evidence": []})
@@ -172,8 +194,14 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
         rows.append({"label": t["why_procedure"], "text": procedure, "evidence": []})
     clause = report.clause
     if clause is not None:
-        text = t["clause_at"].format(location=location_label(clause.location or "", lang)) if clause.present else t["clause_none"]
-        rows.append({"label": t["why_clause"], "text": text, "evidence": [evidence_view(e, lang) for e in clause.evidence[:1]]})
+        text = (
+            t["clause_at"].format(location=location_label(clause.location or "", lang))
+            if clause.present
+            else t["clause_none"]
+        )
+        rows.append(
+            {"label": t["why_clause"], "text": text, "evidence": [evidence_view(e, lang) for e in clause.evidence[:1]]}
+        )
     return rows
 
 
@@ -186,14 +214,16 @@ def _elements(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any
     for element in clause.elements:
         first = element.evidence[0] if element.evidence else None
         places = list(dict.fromkeys(location_label(e.location, lang) for e in element.evidence))
-        rows.append({
-            "id": element.id,
-            "name": element.name_en if lang == "en" else element.name_nl,
-            "found": element.found,
-            "status": t["found"] if element.found else t["missing"],
-            "where": ", ".join(places) if places else "—",
-            "quote": short_quote(first.quote, 120) if first else "—",
-        })
+        rows.append(
+            {
+                "id": element.id,
+                "name": element.name_en if lang == "en" else element.name_nl,
+                "found": element.found,
+                "status": t["found"] if element.found else t["missing"],
+                "where": ", ".join(places) if places else "—",
+                "quote": short_quote(first.quote, 120) if first else "—",
+            }
+        )
     return rows
 
 
@@ -205,8 +235,13 @@ def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]
     for decoy in report.decoys:
         rule = rules.get(decoy.rule)
         reason = (rule.reason_en if lang == "en" else rule.reason_nl) if rule is not None else decoy.reason
-        group = groups.setdefault(decoy.rule, {"rule": decoy.rule, "decoy": decoy.decoy, "reason": reason, "places": [], "more": 0})
-        place = {"quote": short_quote(decoy.evidence.quote, 80), "location": location_label(decoy.evidence.location, lang)}
+        group = groups.setdefault(
+            decoy.rule, {"rule": decoy.rule, "decoy": decoy.decoy, "reason": reason, "places": [], "more": 0}
+        )
+        place = {
+            "quote": short_quote(decoy.evidence.quote, 80),
+            "location": location_label(decoy.evidence.location, lang),
+        }
         if place in group["places"]:
             continue
         if len(group["places"]) < DECOY_PLACES:
@@ -248,12 +283,14 @@ def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
         rule = elements.get(element_id)
         if rule is None:
             continue
-        steps.append({
-            "id": element_id,
-            "name": rule.name_en if lang == "en" else rule.name_nl,
-            "wording": rule.model_wording_en if wording_lang == "en" else rule.model_wording_nl,
-            "wording_lang": wording_lang,
-        })
+        steps.append(
+            {
+                "id": element_id,
+                "name": rule.name_en if lang == "en" else rule.name_nl,
+                "wording": rule.model_wording_en if wording_lang == "en" else rule.model_wording_nl,
+                "wording_lang": wording_lang,
+            }
+        )
     return {
         "intro": intro,
         "then": then if steps else "",
@@ -263,7 +300,9 @@ def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     }
 
 
-def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: dt.date | None = None) -> dict[str, Any]:
+def memo_view(
+    report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: dt.date | None = None
+) -> dict[str, Any]:
     """Everything a memo shows, in `lang`, as plain data for the templates and the DOCX builder.
 
     `memo_date` is printed when given (the CLI gives today); leave it out for reproducible output.
@@ -278,7 +317,10 @@ def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: 
     facts = [
         (t["fact_document"], name),
         (t["fact_authority"], authority),
-        (t["fact_date"], format_date(app.document_date, lang) if app is not None and app.document_date else t["unknown"]),
+        (
+            t["fact_date"],
+            format_date(app.document_date, lang) if app is not None and app.document_date else t["unknown"],
+        ),
         (t["fact_ruleset"], ruleset_text),
         (t["fact_checker"], f"{report.checker.name} {report.checker.version}"),
     ]
@@ -303,7 +345,9 @@ def memo_view(report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: 
         "why": _why(report, ruleset, lang),
         "clause_present": bool(clause and clause.present),
         "elements": _elements(report, ruleset, lang),
-        "elements_note": t["no_clause_elements"] if clause is not None and not clause.present and verdict != "not_required" else "",
+        "elements_note": t["no_clause_elements"]
+        if clause is not None and not clause.present and verdict != "not_required"
+        else "",
         "decoys": _decoys(report, ruleset, lang),
         "actions": _actions(report, ruleset, lang),
         "sdg": _sdg_view(report, ruleset, lang),

@@ -161,10 +161,7 @@ def memo_docx(view: dict[str, Any]) -> bytes:
         add_table(
             document,
             [t["col_element"], t["col_status"], t["col_where"], t["col_quote"]],
-            [
-                [e["name"], e["status"], e["where"], f"“{e['quote']}”" if e["found"] else "—"]
-                for e in view["elements"]
-            ],
+            [[e["name"], e["status"], e["where"], f"“{e['quote']}”" if e["found"] else "—"] for e in view["elements"]],
             (5.4, 2.0, 3.0, 6.6),
         )
 
@@ -188,7 +185,9 @@ def memo_docx(view: dict[str, Any]) -> bytes:
         if actions["where"]:
             document.add_paragraph().add_run(actions["where"]).bold = True
         if actions["wording_note"]:
-            note = document.add_paragraph(f"{t['model_wording']}: {actions['wording_note']} ({actions['steps'][0]['wording_lang'].upper()}).")
+            note = document.add_paragraph(
+                f"{t['model_wording']}: {actions['wording_note']} ({actions['steps'][0]['wording_lang'].upper()})."
+            )
             note.runs[0].font.color.rgb = MUTED
         for step in actions["steps"]:
             document.add_heading(step["name"], level=2)

@@ -59,6 +59,8 @@ def render_template(name: str, context: dict[str, object], *, template: str | os
     try:
         return tmpl.render(**context)
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{path}: the template uses something the view model does not have: {exc.message}") from None
+        raise TemplateError(
+            f"{path}: the template uses something the view model does not have: {exc.message}"
+        ) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{path}: the template failed: {exc}") from None

@@ -47,7 +47,10 @@ def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
         return lines
     app = report.applicability
     if app is not None:
-        cats = ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories) or f"none of the {number_word(len(vocabulary.categories), 'en')}"
+        cats = (
+            ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories)
+            or f"none of the {number_word(len(vocabulary.categories), 'en')}"
+        )
         lines.append(f"  categories: {cats}")
         authority = app.authority
         if authority.name:

@@ -21,7 +21,15 @@ from ..ruleset.load import Ruleset
 from .chart import Bar, share_chart
 from .table import NO_CATEGORY, Counts, Row, SdgTable
 
-SDG_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html"}
+SDG_FORMATS = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+}
 COUNT_FIELDS = ("contracts", "required", "complete", "incomplete", "missing")
 LISTED_FILES = 10
 
@@ -71,7 +79,9 @@ def _method(table: SdgTable, ruleset: Ruleset, lang: str) -> list[str]:
         lines.append(t["m_voluntary"].format(n=total.voluntary))
     if table.year is not None:
         lines.append(t["m_year"].format(year=table.year, other=ex.other_year))
-        lines.append(t["m_undated"].format(n=len(ex.undated), files=_files(ex.undated, t)) if ex.undated else t["m_undated_none"])
+        lines.append(
+            t["m_undated"].format(n=len(ex.undated), files=_files(ex.undated, t)) if ex.undated else t["m_undated_none"]
+        )
     elif ex.undated_counted:
         lines.append(t["m_undated_all_years"].format(n=ex.undated_counted))
     lines.append(t["m_not_counted"].format(unreadable=len(ex.unreadable), review=len(ex.needs_review)))
@@ -130,13 +140,24 @@ def chart_png(view: dict[str, Any]) -> bytes:
     t = view["t"]
     bars = [
         Bar(row["label"], row["share_complete"], row["complete"], row["required"])
-        for row in view["by_category"] if not row["total"]
+        for row in view["by_category"]
+        if not row["total"]
     ]
-    return share_chart(bars, title=t["h_chart"], xlabel="", none_label=t["chart_none_required"], empty_label=t["chart_empty"])
+    return share_chart(
+        bars, title=t["h_chart"], xlabel="", none_label=t["chart_none_required"], empty_label=t["chart_empty"]
+    )
 
 
 def _header(t: dict[str, str]) -> list[str]:
-    return [t["col_contracts"], t["col_required"], t["col_complete"], t["col_incomplete"], t["col_missing"], t["col_value"], t["col_share"]]
+    return [
+        t["col_contracts"],
+        t["col_required"],
+        t["col_complete"],
+        t["col_incomplete"],
+        t["col_missing"],
+        t["col_value"],
+        t["col_share"],
+    ]
 
 
 def _csv(view: dict[str, Any]) -> bytes:
@@ -147,7 +168,11 @@ def _csv(view: dict[str, Any]) -> bytes:
 
     def numbers(row: dict[str, Any]) -> list[Any]:
         share = row["share_complete"]
-        return [*(row[name] for name in COUNT_FIELDS), f"{row['value_eur']:.2f}", "" if share is None else f"{share:.4f}"]
+        return [
+            *(row[name] for name in COUNT_FIELDS),
+            f"{row['value_eur']:.2f}",
+            "" if share is None else f"{share:.4f}",
+        ]
 
     for row in view["by_target"]:
         writer.writerow([row["target"], row["title"], row["label"], row["category"] or "", *numbers(row)])
@@ -170,9 +195,15 @@ def _xlsx(view: dict[str, Any], table: SdgTable, png: bytes) -> bytes:
     count = book.add_format({"border": 1, "num_format": "0"})
     money = book.add_format({"border": 1, "num_format": "#,##0"})
     share = book.add_format({"border": 1, "num_format": "0.0%"})
-    bold = {name: book.add_format({**props, "bold": True, "bg_color": "#F2F4F7"}) for name, props in (
-        ("text", {"border": 1, "valign": "top"}), ("count", {"border": 1, "num_format": "0"}),
-        ("money", {"border": 1, "num_format": "#,##0"}), ("share", {"border": 1, "num_format": "0.0%"}))}
+    bold = {
+        name: book.add_format({**props, "bold": True, "bg_color": "#F2F4F7"})
+        for name, props in (
+            ("text", {"border": 1, "valign": "top"}),
+            ("count", {"border": 1, "num_format": "0"}),
+            ("money", {"border": 1, "num_format": "#,##0"}),
+            ("share", {"border": 1, "num_format": "0.0%"}),
+        )
+    }
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
     sheet = book.add_worksheet(t["sheet_table"][:31])
@@ -239,7 +270,11 @@ def _xlsx(view: dict[str, Any], table: SdgTable, png: bytes) -> bytes:
         contracts.write(number, 3, ", ".join(contract.categories))
         if contract.value_eur is not None:
             contracts.write_number(number, 4, contract.value_eur, book.add_format({"num_format": "#,##0"}))
-        contracts.write(number, 5, ", ".join(sorted(contract.targets, key=lambda x: tuple(int(p) for p in x.split(".") if p.isdigit()))))
+        contracts.write(
+            number,
+            5,
+            ", ".join(sorted(contract.targets, key=lambda x: tuple(int(p) for p in x.split(".") if p.isdigit()))),
+        )
     contracts.set_column(0, 0, 44)
     contracts.set_column(1, 2, 14)
     contracts.set_column(3, 3, 30)
@@ -278,10 +313,24 @@ def _docx(view: dict[str, Any], png: bytes) -> bytes:
         note.runs[0].font.size = Pt(8.5)
         note.runs[0].font.color.rgb = MUTED
     cells, totals = rows_of(view["by_target"], lambda r: "" if r["total"] else r["target"])
-    add_table(document, [t["col_target"], t["col_category"], *_header(t)], cells, widths, bold_rows=totals, right_columns=numeric)
+    add_table(
+        document,
+        [t["col_target"], t["col_category"], *_header(t)],
+        cells,
+        widths,
+        bold_rows=totals,
+        right_columns=numeric,
+    )
     document.add_heading(t["h_by_category"], level=1)
     cells, totals = rows_of(view["by_category"], lambda r: t["all_targets"] if not r["total"] else "")
-    add_table(document, [t["col_target"], t["col_category"], *_header(t)], cells, widths, bold_rows=totals, right_columns=numeric)
+    add_table(
+        document,
+        [t["col_target"], t["col_category"], *_header(t)],
+        cells,
+        widths,
+        bold_rows=totals,
+        right_columns=numeric,
+    )
     document.add_picture(io.BytesIO(png), width=Cm(16))
     document.add_heading(t["h_method"], level=1)
     for line in view["method"]:

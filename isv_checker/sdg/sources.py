@@ -102,5 +102,7 @@ def iter_reports(path: str | Path) -> Iterator[Report]:
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise ReportSourceError(f"{path}: unknown results file; give reports written by `isv-check scan --format json` ({', '.join(sorted(READERS))})")
+        raise ReportSourceError(
+            f"{path}: unknown results file; give reports written by `isv-check scan --format json` ({', '.join(sorted(READERS))})"
+        )
     yield from reader(path)

@@ -28,7 +28,9 @@ NO_CATEGORY = "none"
 COUNTED = frozenset(("compliant", "incomplete", "missing", "not_required"))
 
 
-def contract_links(categories: Iterable[str], clause_present: bool, ruleset: Ruleset) -> dict[str, list[tuple[SdgLink, str]]]:
+def contract_links(
+    categories: Iterable[str], clause_present: bool, ruleset: Ruleset
+) -> dict[str, list[tuple[SdgLink, str]]]:
     """Per target, the (link, category row) pairs a contract reaches once ISV is fully applied.
 
     An `isv_applied` or `element` link counts in every category row of the contract (NO_CATEGORY for a
@@ -38,7 +40,11 @@ def contract_links(categories: Iterable[str], clause_present: bool, ruleset: Rul
     own = list(categories)
     rows = own or [NO_CATEGORY]
     return {
-        target: [(link, row) for link in links for row in ([link.category or NO_CATEGORY] if link.when == "category" else rows)]
+        target: [
+            (link, row)
+            for link in links
+            for row in ([link.category or NO_CATEGORY] if link.when == "category" else rows)
+        ]
         for target, links in reached(ruleset.sdg, Conditions.fully_applied(own, clause_present, ruleset)).items()
     }
 
@@ -194,7 +200,9 @@ def aggregate(reports: Iterable[Report], ruleset: Ruleset, *, year: int | None =
     targets: dict[str, Target] = {}
     for link in sorted(ruleset.sdg, key=lambda link: target_key(link.target)):
         known = targets.get(link.target)
-        targets[link.target] = Target(link.target, link.goal, link.title_nl, link.title_en, (*known.links, link) if known else (link,))
+        targets[link.target] = Target(
+            link.target, link.goal, link.title_nl, link.title_en, (*known.links, link) if known else (link,)
+        )
 
     by_target: list[Row] = []
     for target in targets:

@@ -62,7 +62,10 @@ def check_isolated(
     a dead worker gives an unreadable result with that status and why."""
     settings = TaskSettings(ocr=options.ocr, rules_dir=rules_dir, max_bytes=options.max_bytes)
     runner = LocalPoolRunner(
-        workers=1, timeout=limits.timeout, memory_mb=limits.memory_mb, settings=settings,
+        workers=1,
+        timeout=limits.timeout,
+        memory_mb=limits.memory_mb,
+        settings=settings,
         # the pool is typed for batch tasks; here its worker returns the page's Result instead
         task_function=cast(TaskFunction, partial(check_in_worker, options=options)),
     )

@@ -51,7 +51,9 @@ def check_upload(data: bytes, name: str, ruleset: Ruleset, options: ReadOptions 
         return Result(document, report, downloads, notes)
     stem = PurePath(name).stem or "document"
     today = dt.date.today()
-    downloads["report-json"] = Download(f"{stem}-isv-report.json", "application/json", report_json(report).encode("utf-8"))
+    downloads["report-json"] = Download(
+        f"{stem}-isv-report.json", "application/json", report_json(report).encode("utf-8")
+    )
     for lang in LANGUAGES:
         downloads[download_key("memo-docx", lang)] = Download(
             f"{stem}-isv-memo.docx", DOCX_TYPE, render_memo(report, ruleset, "docx", lang, memo_date=today)
@@ -66,5 +68,7 @@ def check_upload(data: bytes, name: str, ruleset: Ruleset, options: ReadOptions 
         except AnnotateError as exc:
             notes["annotated-docx"] = str(exc)
             continue
-        downloads[download_key("annotated-docx", lang)] = Download(f"{stem}-isv-annotated.docx", DOCX_TYPE, annotated.data)
+        downloads[download_key("annotated-docx", lang)] = Download(
+            f"{stem}-isv-annotated.docx", DOCX_TYPE, annotated.data
+        )
     return Result(document, report, downloads, notes)

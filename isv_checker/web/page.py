@@ -59,13 +59,15 @@ def _checklist(report: Report, marks: Highlights, lang: str, shown: bool) -> lis
     rows = []
     for element in report.clause.elements:
         places = [_place(e, marks, lang) for e in element.evidence]
-        rows.append({
-            "id": element.id,
-            "name": element.name_en if lang == "en" else element.name_nl,
-            "found": element.found,
-            "places": places[:EVIDENCE_SHOWN],
-            "more": max(0, len(places) - EVIDENCE_SHOWN),
-        })
+        rows.append(
+            {
+                "id": element.id,
+                "name": element.name_en if lang == "en" else element.name_nl,
+                "found": element.found,
+                "places": places[:EVIDENCE_SHOWN],
+                "more": max(0, len(places) - EVIDENCE_SHOWN),
+            }
+        )
     return rows
 
 
@@ -73,7 +75,9 @@ def _decoys(report: Report, ruleset: Ruleset, marks: Highlights, lang: str) -> l
     reasons = {d.id: (d.reason_en if lang == "en" else d.reason_nl) for d in ruleset.decoys}
     groups: dict[str, dict[str, Any]] = {}
     for decoy in report.decoys:
-        group = groups.setdefault(decoy.rule, {"rule": decoy.rule, "reason": reasons.get(decoy.rule, decoy.reason), "places": []})
+        group = groups.setdefault(
+            decoy.rule, {"rule": decoy.rule, "reason": reasons.get(decoy.rule, decoy.reason), "places": []}
+        )
         place = _place(decoy.evidence, marks, lang)
         if all(p["anchor"] != place["anchor"] or p["quote"] != place["quote"] for p in group["places"]):
             group["places"].append(place)

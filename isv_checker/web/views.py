@@ -169,7 +169,9 @@ def download(token: str, output: str) -> Any:
     item = found.downloads.get(download_key(output, g.lang))
     if item is None:
         abort(404)
-    return send_file(io.BytesIO(item.data), mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0)
+    return send_file(
+        io.BytesIO(item.data), mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0
+    )
 
 
 @blueprint.post("/result/<token>/delete")
@@ -191,13 +193,17 @@ def rules() -> str:
         ("group_elements", ruleset.elements),
         ("group_decoys", ruleset.decoys),
     ]
-    return render_template("rules.html.j2", groups=groups, info=ruleset.info, total=len(ruleset.rules()), active="rules")
+    return render_template(
+        "rules.html.j2", groups=groups, info=ruleset.info, total=len(ruleset.rules()), active="rules"
+    )
 
 
 def _gone() -> tuple[str, int]:
     t = page_messages(g.lang, web_state().ruleset.vocabulary)
     minutes = round(web_state().store.ttl / 60)
-    return render_template("message.html.j2", title=t["gone_title"], text=t["gone_text"].format(minutes=minutes), upload=False), 404
+    return render_template(
+        "message.html.j2", title=t["gone_title"], text=t["gone_text"].format(minutes=minutes), upload=False
+    ), 404
 
 
 _ERROR_PAGES = {

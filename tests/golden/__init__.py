@@ -25,7 +25,13 @@ def assert_golden(name: str, actual: str) -> None:
     assert path.exists(), f"{path} is missing; run with ISV_UPDATE_GOLDEN=1 to create it"
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(
-            expected.splitlines(keepends=True), actual.splitlines(keepends=True), f"golden/{name}", "actual", n=2,
-        ))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                f"golden/{name}",
+                "actual",
+                n=2,
+            )
+        )
         raise AssertionError(f"{name} differs from its golden file (ISV_UPDATE_GOLDEN=1 regenerates):\n{diff[:6000]}")

@@ -24,9 +24,16 @@ LONG_LINES = "longline"
 batch runs may end its files at their timeout."""
 
 VALID_SAMPLES = (
-    "rws-bedrijfskleding-2024.docx", "rws-bedrijfskleding-2024.pdf", "dictu-laptops-2025.txt",
-    "dictu-laptops-2025.docx", "minbuza-energy-2026.pdf", "gemeente-catering-2024.txt", "logius-datacenter-nvi-2025.pdf",
-    "ind-vertrouwelijke-informatiedragers-2024.docx", "cjib-printwerk-2022.pdf", "defensie-energie-nvi-2022.txt",
+    "rws-bedrijfskleding-2024.docx",
+    "rws-bedrijfskleding-2024.pdf",
+    "dictu-laptops-2025.txt",
+    "dictu-laptops-2025.docx",
+    "minbuza-energy-2026.pdf",
+    "gemeente-catering-2024.txt",
+    "logius-datacenter-nvi-2025.pdf",
+    "ind-vertrouwelijke-informatiedragers-2024.docx",
+    "cjib-printwerk-2022.pdf",
+    "defensie-energie-nvi-2022.txt",
     "dji-schoonmaak-scan-2023.scan.pdf",
 )
 """Valid documents the batch run mixes in, a scan among them (status `ocr`)."""
@@ -56,16 +63,31 @@ def scan_inputs(root: Path, *, long_lines: bool = False) -> list[Path]:
 
 def scanned_cases(cases: Iterable[Case], *, long_lines: bool = False) -> list[Case]:
     """The cases a scan reports on: no ZIP members (scans skip ZIP files in folders), and LONG_LINES only if asked."""
-    return [case for case in cases
-            if (long_lines or LONG_LINES not in case.path.parts) and ARCHIVE_MEMBER not in str(case.path)]
+    return [
+        case
+        for case in cases
+        if (long_lines or LONG_LINES not in case.path.parts) and ARCHIVE_MEMBER not in str(case.path)
+    ]
 
 
-def scan(root: Path, scratch: Path, *, timeout: float = 600, memory_mb: int = 4096, long_lines: bool = False,
-         reads: Sequence[Path] = ()) -> Outcome:
+def scan(
+    root: Path,
+    scratch: Path,
+    *,
+    timeout: float = 600,
+    memory_mb: int = 4096,
+    long_lines: bool = False,
+    reads: Sequence[Path] = (),
+) -> Outcome:
     """`isv-check scan --format json` over the corpus folders (LONG_LINES only if asked)."""
     inputs = scan_inputs(root, long_lines=long_lines)
-    run = run_audited(["scan", *map(str, inputs), "--format", "json"], reads=[root, *reads],
-                      writes=[scratch], timeout=timeout, memory_mb=memory_mb)
+    run = run_audited(
+        ["scan", *map(str, inputs), "--format", "json"],
+        reads=[root, *reads],
+        writes=[scratch],
+        timeout=timeout,
+        memory_mb=memory_mb,
+    )
     outcome = Outcome(run)
     for line in run.stdout.splitlines():
         if line.strip():
@@ -76,13 +98,38 @@ def scan(root: Path, scratch: Path, *, timeout: float = 600, memory_mb: int = 40
     return outcome
 
 
-def batch(inputs: Sequence[Path], scratch: Path, *, timeout: float, memory_mb: int, workers: int = 2,
-          run_timeout: float = 900, reads: Sequence[Path] = ()) -> Outcome:
+def batch(
+    inputs: Sequence[Path],
+    scratch: Path,
+    *,
+    timeout: float,
+    memory_mb: int,
+    workers: int = 2,
+    run_timeout: float = 900,
+    reads: Sequence[Path] = (),
+) -> Outcome:
     """`isv-check batch` over `inputs` into scratch/results.sqlite, with a timeout and memory cap per file."""
     db = scratch / "results.sqlite"
-    run = run_audited(["batch", *map(str, inputs), "--db", str(db), "--timeout", str(timeout), "--memory",
-                       str(memory_mb), "--workers", str(workers), "--ocr", "auto"],
-                      reads=[*inputs, *reads], writes=[scratch], timeout=run_timeout, memory_mb=None)
+    run = run_audited(
+        [
+            "batch",
+            *map(str, inputs),
+            "--db",
+            str(db),
+            "--timeout",
+            str(timeout),
+            "--memory",
+            str(memory_mb),
+            "--workers",
+            str(workers),
+            "--ocr",
+            "auto",
+        ],
+        reads=[*inputs, *reads],
+        writes=[scratch],
+        timeout=run_timeout,
+        memory_mb=None,
+    )
     outcome = Outcome(run)
     if not db.exists():
         return outcome
@@ -99,7 +146,9 @@ def batch(inputs: Sequence[Path], scratch: Path, *, timeout: float, memory_mb: i
     return outcome
 
 
-def mismatches(cases: Iterable[Case], statuses: dict[str, str], *, also: dict[str, set[str]] | None = None) -> list[str]:
+def mismatches(
+    cases: Iterable[Case], statuses: dict[str, str], *, also: dict[str, set[str]] | None = None
+) -> list[str]:
     """'path: got X, expected one of ...' for every case whose status is not among its expected ones;
     `also` adds statuses allowed for cases whose path contains a key (timeouts in a batch run)."""
     found = []
@@ -132,9 +181,20 @@ def run_harness(script: Path, seconds: float, workdir: Path) -> tuple[int, str, 
     corpus = workdir / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [sys.executable, str(script), f"-max_total_time={seconds:g}", "-timeout=30", "-rss_limit_mb=3072",
-         f"-artifact_prefix={workdir}/", "-print_final_stats=1", str(corpus)],
-        capture_output=True, text=True, timeout=seconds + 120, cwd=workdir,
+        [
+            sys.executable,
+            str(script),
+            f"-max_total_time={seconds:g}",
+            "-timeout=30",
+            "-rss_limit_mb=3072",
+            f"-artifact_prefix={workdir}/",
+            "-print_final_stats=1",
+            str(corpus),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        cwd=workdir,
     )
     output = result.stdout + result.stderr
     found = re.search(r"stat::number_of_executed_units:\s*(\d+)", output) or re.search(r"Done (\d+) runs", output)

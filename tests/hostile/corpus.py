@@ -79,8 +79,20 @@ def build_corpus(
         path.write_bytes(data)
         cases.append(Case(path, expected))
 
-    for maker in (_truncations, _bit_flips, _packages, _renamed, _tiny_and_random, _text_encodings, _sizes,
-                  _long_lines, _references, _bombs, _pdf_structure, _encrypted):
+    for maker in (
+        _truncations,
+        _bit_flips,
+        _packages,
+        _renamed,
+        _tiny_and_random,
+        _text_encodings,
+        _sizes,
+        _long_lines,
+        _references,
+        _bombs,
+        _pdf_structure,
+        _encrypted,
+    ):
         for name, data, expected in maker(samples, canary, canary_url):
             put(name, data, expected)
     cases.extend(_special_files(root))
@@ -111,8 +123,26 @@ _TRUNCATED = {
 
 
 def truncation_offsets(size: int, rng: random.Random) -> list[int]:
-    fixed = [1, 2, 4, 8, 16, 64, 256, 1024, size // 8, size // 4, size // 3, size // 2, 2 * size // 3,
-             3 * size // 4, 7 * size // 8, size - 100, size - 22, size - 1]
+    fixed = [
+        1,
+        2,
+        4,
+        8,
+        16,
+        64,
+        256,
+        1024,
+        size // 8,
+        size // 4,
+        size // 3,
+        size // 2,
+        2 * size // 3,
+        3 * size // 4,
+        7 * size // 8,
+        size - 100,
+        size - 22,
+        size - 1,
+    ]
     chosen = {offset for offset in fixed if 0 < offset < size}
     chosen.update(rng.randrange(1, size) for _ in range(4))
     return sorted(chosen)
@@ -149,36 +179,86 @@ def _packages(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
     yield "package/docx-without-word-document-xml.docx", forge.rezip(docx, drop=["word/document.xml"]), expect(CORRUPT)
     yield "package/docx-without-content-types.docx", forge.rezip(docx, drop=["[Content_Types].xml"]), expect(OK)
-    yield "package/docx-without-relationships.docx", forge.rezip(
-        docx, drop=["_rels/.rels", "word/_rels/document.xml.rels"]), expect(OK)
-    yield "package/docx-without-styles-and-numbering.docx", forge.rezip(
-        docx, drop=["word/styles.xml", "word/numbering.xml", "word/stylesWithEffects.xml"]), expect(OK)
+    yield (
+        "package/docx-without-relationships.docx",
+        forge.rezip(docx, drop=["_rels/.rels", "word/_rels/document.xml.rels"]),
+        expect(OK),
+    )
+    yield (
+        "package/docx-without-styles-and-numbering.docx",
+        forge.rezip(docx, drop=["word/styles.xml", "word/numbering.xml", "word/stylesWithEffects.xml"]),
+        expect(OK),
+    )
     yield "package/docx-document-xml-empty.docx", forge.rezip(docx, replace={"word/document.xml": b""}), expect(CORRUPT)
-    yield "package/docx-document-xml-garbage.docx", forge.rezip(
-        docx, replace={"word/document.xml": bytes(random.Random(1).randbytes(4096))}), expect(CORRUPT)
-    yield "package/docx-document-xml-cut-mid-tag.docx", forge.rezip(
-        docx, replace={"word/document.xml": document[: len(document) // 2]}), expect(CORRUPT)
-    yield "package/docx-document-without-body.docx", forge.rezip(docx, replace={
-        "word/document.xml": f'<w:document xmlns:w="{forge.W_NS}"/>'.encode()}), expect(CORRUPT)
+    yield (
+        "package/docx-document-xml-garbage.docx",
+        forge.rezip(docx, replace={"word/document.xml": bytes(random.Random(1).randbytes(4096))}),
+        expect(CORRUPT),
+    )
+    yield (
+        "package/docx-document-xml-cut-mid-tag.docx",
+        forge.rezip(docx, replace={"word/document.xml": document[: len(document) // 2]}),
+        expect(CORRUPT),
+    )
+    yield (
+        "package/docx-document-without-body.docx",
+        forge.rezip(docx, replace={"word/document.xml": f'<w:document xmlns:w="{forge.W_NS}"/>'.encode()}),
+        expect(CORRUPT),
+    )
     yield "package/docx-styles-garbage.docx", forge.rezip(docx, replace={"word/styles.xml": b"<w:styles"}), expect(OK)
-    yield "package/docx-document-xml-utf16.docx", forge.rezip(docx, replace={
-        "word/document.xml": document.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")}), expect(OK)
+    yield (
+        "package/docx-document-xml-utf16.docx",
+        forge.rezip(
+            docx,
+            replace={
+                "word/document.xml": document.decode("utf-8")
+                .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                .encode("utf-16")
+            },
+        ),
+        expect(OK),
+    )
     yield "package/docx-stored-not-deflated.docx", forge.rezip(docx, method=zipfile.ZIP_STORED), expect(OK)
-    yield "package/docx-content-types-say-spreadsheet.docx", forge.rezip(docx, replace={
-        "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                               b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                               b'officedocument.spreadsheetml.sheet.main+xml"/></Types>'}), expect(OK)
-    yield "package/docx-main-part-renamed.docx", forge.docx_package(
-        forge.document_xml("".join(forge.paragraph(t) for t in ISV_TEXT)), main="word/document2.xml",
-        content_types=forge.CONTENT_TYPES.replace("/word/document.xml", "/word/document2.xml")), expect(OK)
-    members = [forge.member(i.filename, zipfile.ZipFile(io.BytesIO(docx)).read(i))
-               for i in zipfile.ZipFile(io.BytesIO(docx)).infolist()]
-    yield "package/docx-document-xml-bad-crc.docx", forge.raw_zip(
-        [replace(m, crc=m.crc ^ 0xFFFF) if m.name == "word/document.xml" else m for m in members]), expect(CORRUPT)
-    yield "package/docx-unknown-compression-method.docx", forge.raw_zip(
-        [replace(m, method=98) if m.name == "word/document.xml" else m for m in members]), expect(CORRUPT)
-    yield "package/docx-duplicate-document-xml.docx", forge.raw_zip(
-        [*members, forge.member("word/document.xml", b"<not-a-document/>")]), expect(OK, CORRUPT)
+    yield (
+        "package/docx-content-types-say-spreadsheet.docx",
+        forge.rezip(
+            docx,
+            replace={
+                "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+            },
+        ),
+        expect(OK),
+    )
+    yield (
+        "package/docx-main-part-renamed.docx",
+        forge.docx_package(
+            forge.document_xml("".join(forge.paragraph(t) for t in ISV_TEXT)),
+            main="word/document2.xml",
+            content_types=forge.CONTENT_TYPES.replace("/word/document.xml", "/word/document2.xml"),
+        ),
+        expect(OK),
+    )
+    members = [
+        forge.member(i.filename, zipfile.ZipFile(io.BytesIO(docx)).read(i))
+        for i in zipfile.ZipFile(io.BytesIO(docx)).infolist()
+    ]
+    yield (
+        "package/docx-document-xml-bad-crc.docx",
+        forge.raw_zip([replace(m, crc=m.crc ^ 0xFFFF) if m.name == "word/document.xml" else m for m in members]),
+        expect(CORRUPT),
+    )
+    yield (
+        "package/docx-unknown-compression-method.docx",
+        forge.raw_zip([replace(m, method=98) if m.name == "word/document.xml" else m for m in members]),
+        expect(CORRUPT),
+    )
+    yield (
+        "package/docx-duplicate-document-xml.docx",
+        forge.raw_zip([*members, forge.member("word/document.xml", b"<not-a-document/>")]),
+        expect(OK, CORRUPT),
+    )
     xlsx = io.BytesIO()
     with zipfile.ZipFile(xlsx, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -193,11 +273,18 @@ def _packages(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     with zipfile.ZipFile(plain, "w") as z:
         z.writestr("leesmij.txt", "Internationale Sociale Voorwaarden")
     yield "package/plain-zip-named.docx", plain.getvalue(), expect(CORRUPT)
-    yield "package/spreadsheet-mimetype-named.odt", forge.odt_package(
-        "<text:p>x</text:p>", mimetype=b"application/vnd.oasis.opendocument.spreadsheet"), expect(UNSUPPORTED, CORRUPT)
+    yield (
+        "package/spreadsheet-mimetype-named.odt",
+        forge.odt_package("<text:p>x</text:p>", mimetype=b"application/vnd.oasis.opendocument.spreadsheet"),
+        expect(UNSUPPORTED, CORRUPT),
+    )
     odt = samples[".odt"]
     yield "package/odt-without-content-xml.odt", forge.rezip(odt, drop=["content.xml"]), expect(CORRUPT)
-    yield "package/odt-content-xml-garbage.odt", forge.rezip(odt, replace={"content.xml": b"\x00\x01<<"}), expect(CORRUPT)
+    yield (
+        "package/odt-content-xml-garbage.odt",
+        forge.rezip(odt, replace={"content.xml": b"\x00\x01<<"}),
+        expect(CORRUPT),
+    )
 
 
 def _renamed(samples: dict[str, bytes], canary: Path, url: str) -> Made:
@@ -244,7 +331,11 @@ def _text_encodings(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     text = samples[".txt"].decode("utf-8")
     dutch = "Bijlage 5 – Internationale Sociale Voorwaarden: ‘gepaste zorgvuldigheid’ voor € 2.400.000, café, reële eisen.\n"
     yield "text/cp1252.txt", (dutch + text).encode("cp1252", errors="replace"), expect(OK)
-    yield "text/latin1-undefined-in-cp1252.txt", (dutch.encode("cp1252") + b"\x81\x8d\x8f\x90\x9d\n" + text.encode("latin-1", errors="replace")), expect(OK)
+    yield (
+        "text/latin1-undefined-in-cp1252.txt",
+        (dutch.encode("cp1252") + b"\x81\x8d\x8f\x90\x9d\n" + text.encode("latin-1", errors="replace")),
+        expect(OK),
+    )
     yield "text/utf16-le-bom.txt", (dutch + text).encode("utf-16"), expect(OK)
     yield "text/utf16-be-bom.txt", b"\xfe\xff" + (dutch + text).encode("utf-16-be"), expect(OK)
     yield "text/utf16-le-bom-odd-length.txt", (dutch + text).encode("utf-16")[:-1], expect(CORRUPT)
@@ -253,8 +344,16 @@ def _text_encodings(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     yield "text/utf8-bom-then-invalid.txt", b"\xef\xbb\xbf" + dutch.encode("utf-8") + b"\xff\xfe\xc3\x28", expect(OK)
     yield "text/utf8-mixed-with-cp1252.txt", dutch.encode("utf-8") + dutch.encode("cp1252"), expect(OK)
     yield "text/nul-after-the-sniffed-head.txt", text.encode("utf-8") * 2 + b"\x00binary tail", expect(UNSUPPORTED)
-    yield "text/control-characters.txt", "".join(chr(c) for c in range(1, 32)).encode() * 50 + text.encode(), expect(UNSUPPORTED)
-    yield "text/crlf-and-cr-only.txt", text.replace("\n", "\r\n").encode() + text.replace("\n", "\r").encode(), expect(OK)
+    yield (
+        "text/control-characters.txt",
+        "".join(chr(c) for c in range(1, 32)).encode() * 50 + text.encode(),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "text/crlf-and-cr-only.txt",
+        text.replace("\n", "\r\n").encode() + text.replace("\n", "\r").encode(),
+        expect(OK),
+    )
     yield "text/only-whitespace.txt", b" \t\r\n\f" * 2000, expect(EMPTY)
 
 
@@ -266,24 +365,45 @@ def _sizes(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     yield "size/text-50000-short-lines.txt", b"".join(b"regel %d\n\n" % i for i in range(50_000)), expect(OK)
     body = "".join(forge.paragraph(f"p{i}") for i in range(100_000))
     yield "size/docx-100000-paragraphs.docx", forge.docx_package(forge.document_xml(body)), expect(OK)
-    yield "size/docx-5000-nested-tables.docx", forge.docx_package(forge.document_xml(
-        "<w:tbl><w:tr><w:tc>" * 5000 + forge.paragraph("diep") + "</w:tc></w:tr></w:tbl>" * 5000)), expect(CORRUPT, OK)
+    yield (
+        "size/docx-5000-nested-tables.docx",
+        forge.docx_package(
+            forge.document_xml("<w:tbl><w:tr><w:tc>" * 5000 + forge.paragraph("diep") + "</w:tc></w:tr></w:tbl>" * 5000)
+        ),
+        expect(CORRUPT, OK),
+    )
     yield "size/pdf-5000-blank-pages.pdf", forge.blank_pages_pdf(5000), expect(EMPTY)
     yield "size/pdf-10001-blank-pages.pdf", forge.blank_pages_pdf(10_001), expect(TOO_LARGE)
     yield "size/pdf-one-20000-character-line.pdf", forge.text_pdf([[ISV_TEXT[0], "ISV " * 5000]]), expect(OK)
-    yield "size/pdf-count-claims-two-billion-pages.pdf", forge.blank_pages_pdf(1, claimed=2_000_000_000), expect(
-        EMPTY, CORRUPT, TOO_LARGE)
+    yield (
+        "size/pdf-count-claims-two-billion-pages.pdf",
+        forge.blank_pages_pdf(1, claimed=2_000_000_000),
+        expect(EMPTY, CORRUPT, TOO_LARGE),
+    )
 
 
 def _long_lines(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     """Blocks of megabytes. They read in a second; the rules stage takes tens of seconds on the
     largest (campaign.LONG_LINES says where each run takes them)."""
     words = "gepaste zorgvuldigheid in de keten volgens de OESO-richtlijnen "
-    yield "longline/text-one-8mb-line.txt", (ISV_TEXT[0] + "\n" + words * (8_000_000 // len(words))).encode(), expect(OK)
+    yield (
+        "longline/text-one-8mb-line.txt",
+        (ISV_TEXT[0] + "\n" + words * (8_000_000 // len(words))).encode(),
+        expect(OK),
+    )
     yield "longline/text-8mb-without-spaces.txt", b"ISV" * 2_700_000, expect(OK)
-    yield "longline/text-2mb-digit-run-after-eur.txt", b"Geraamde waarde EUR " + b"1" * 2_000_000 + b" euro\n", expect(OK)
-    yield "longline/docx-one-4mb-paragraph.docx", forge.docx_package(forge.document_xml(
-        forge.paragraph(ISV_TEXT[0]) + forge.paragraph(words * (4_000_000 // len(words))))), expect(OK)
+    yield (
+        "longline/text-2mb-digit-run-after-eur.txt",
+        b"Geraamde waarde EUR " + b"1" * 2_000_000 + b" euro\n",
+        expect(OK),
+    )
+    yield (
+        "longline/docx-one-4mb-paragraph.docx",
+        forge.docx_package(
+            forge.document_xml(forge.paragraph(ISV_TEXT[0]) + forge.paragraph(words * (4_000_000 // len(words))))
+        ),
+        expect(OK),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -296,77 +416,144 @@ def _references(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     entity_text = forge.paragraph("&xxe;")
     for name, target in (("file", file_url), ("http", url + "xxe")):
         prolog = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
-        yield f"reference/docx-external-entity-{name}.docx", forge.docx_package(
-            forge.document_xml(text + entity_text, prolog=prolog)), expect(CORRUPT)
-    yield "reference/docx-external-parameter-entity.docx", forge.docx_package(forge.document_xml(
-        text, prolog=f'<!DOCTYPE w:document [<!ENTITY % remote SYSTEM "{url}dtd"> %remote;]>')), expect(CORRUPT)
-    yield "reference/docx-external-dtd.docx", forge.docx_package(forge.document_xml(
-        text, prolog=f'<!DOCTYPE w:document SYSTEM "{file_url}">')), expect(CORRUPT)
-    styles_xxe = (f'<?xml version="1.0"?><!DOCTYPE w:styles [<!ENTITY xxe SYSTEM "{file_url}">]>'
-                  f'<w:styles xmlns:w="{forge.W_NS}"><w:style w:styleId="&xxe;"/></w:styles>').encode()
-    yield "reference/docx-external-entity-in-styles.docx", forge.docx_package(
-        forge.document_xml(text), parts={"word/styles.xml": styles_xxe},
-        rels='<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-             'Target="styles.xml"/>'), expect(OK)
-    xinclude = (f'<w:p xmlns:xi="http://www.w3.org/2001/XInclude"><w:r><w:t>vooraf</w:t></w:r>'
-                f'<xi:include href="{file_url}" parse="text"/></w:p>')
+        yield (
+            f"reference/docx-external-entity-{name}.docx",
+            forge.docx_package(forge.document_xml(text + entity_text, prolog=prolog)),
+            expect(CORRUPT),
+        )
+    yield (
+        "reference/docx-external-parameter-entity.docx",
+        forge.docx_package(
+            forge.document_xml(text, prolog=f'<!DOCTYPE w:document [<!ENTITY % remote SYSTEM "{url}dtd"> %remote;]>')
+        ),
+        expect(CORRUPT),
+    )
+    yield (
+        "reference/docx-external-dtd.docx",
+        forge.docx_package(forge.document_xml(text, prolog=f'<!DOCTYPE w:document SYSTEM "{file_url}">')),
+        expect(CORRUPT),
+    )
+    styles_xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE w:styles [<!ENTITY xxe SYSTEM "{file_url}">]>'
+        f'<w:styles xmlns:w="{forge.W_NS}"><w:style w:styleId="&xxe;"/></w:styles>'
+    ).encode()
+    yield (
+        "reference/docx-external-entity-in-styles.docx",
+        forge.docx_package(
+            forge.document_xml(text),
+            parts={"word/styles.xml": styles_xxe},
+            rels='<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/>',
+        ),
+        expect(OK),
+    )
+    xinclude = (
+        f'<w:p xmlns:xi="http://www.w3.org/2001/XInclude"><w:r><w:t>vooraf</w:t></w:r>'
+        f'<xi:include href="{file_url}" parse="text"/></w:p>'
+    )
     yield "reference/docx-xinclude.docx", forge.docx_package(forge.document_xml(text + xinclude)), expect(OK)
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
     external = "".join(
         f'<Relationship Id="rX{i}" Type="{rel}{kind}" Target="{target}" TargetMode="External"/>'
-        for i, (kind, target) in enumerate((
-            ("image", url + "logo.png"), ("image", file_url), ("hyperlink", url), ("subDocument", file_url),
-            ("aFChunk", file_url), ("oleObject", file_url), ("attachedTemplate", url + "template.dotx"),
-            ("styles", file_url), ("numbering", url + "numbering.xml"), ("header", file_url))))
+        for i, (kind, target) in enumerate(
+            (
+                ("image", url + "logo.png"),
+                ("image", file_url),
+                ("hyperlink", url),
+                ("subDocument", file_url),
+                ("aFChunk", file_url),
+                ("oleObject", file_url),
+                ("attachedTemplate", url + "template.dotx"),
+                ("styles", file_url),
+                ("numbering", url + "numbering.xml"),
+                ("header", file_url),
+            )
+        )
+    )
     linked = (
         text
         + '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-          'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><a:graphic><a:graphicData>'
-          '<pic:pic><pic:blipFill><a:blip r:link="rX0"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
-          "</wp:inline></w:drawing></w:r></w:p>"
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><a:graphic><a:graphicData>'
+        '<pic:pic><pic:blipFill><a:blip r:link="rX0"/></pic:blipFill></pic:pic></a:graphicData></a:graphic>'
+        "</wp:inline></w:drawing></w:r></w:p>"
         + f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDETEXT "{canary}" </w:instrText></w:r>'
-          '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>opgenomen</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>opgenomen</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
         + f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDEPICTURE "{url}foto.jpg" \\d </w:instrText></w:r>'
-          '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-        + '<w:subDoc r:id="rX3"/><w:altChunk r:id="rX4"/>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>' + '<w:subDoc r:id="rX3"/><w:altChunk r:id="rX4"/>'
     )
-    settings = (f'<w:settings xmlns:w="{forge.W_NS}" xmlns:r="{forge.R_NS}"><w:attachedTemplate r:id="rT"/>'
-                f'<w:linkStyles/></w:settings>').encode()
-    settings_rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                     f'<Relationship Id="rT" Type="{rel}attachedTemplate" Target="{file_url}" TargetMode="External"/>'
-                     "</Relationships>").encode()
-    yield "reference/docx-linked-image-template-and-fields.docx", forge.docx_package(
-        forge.document_xml(linked), rels=external + f'<Relationship Id="rS" Type="{rel}settings" Target="settings.xml"/>',
-        parts={"word/settings.xml": settings, "word/_rels/settings.xml.rels": settings_rels}), expect(OK)
-    yield "reference/docx-relationship-targets-outside-package.docx", forge.docx_package(
-        forge.document_xml(text), rels=(f'<Relationship Id="r1" Type="{rel}styles" Target="../../../../{canary}"/>'
-                                        f'<Relationship Id="r2" Type="{rel}footnotes" Target="{canary}"/>'
-                                        f'<Relationship Id="r3" Type="{rel}numbering" Target="{file_url}"/>')), expect(OK)
+    settings = (
+        f'<w:settings xmlns:w="{forge.W_NS}" xmlns:r="{forge.R_NS}"><w:attachedTemplate r:id="rT"/>'
+        f"<w:linkStyles/></w:settings>"
+    ).encode()
+    settings_rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rT" Type="{rel}attachedTemplate" Target="{file_url}" TargetMode="External"/>'
+        "</Relationships>"
+    ).encode()
+    yield (
+        "reference/docx-linked-image-template-and-fields.docx",
+        forge.docx_package(
+            forge.document_xml(linked),
+            rels=external + f'<Relationship Id="rS" Type="{rel}settings" Target="settings.xml"/>',
+            parts={"word/settings.xml": settings, "word/_rels/settings.xml.rels": settings_rels},
+        ),
+        expect(OK),
+    )
+    yield (
+        "reference/docx-relationship-targets-outside-package.docx",
+        forge.docx_package(
+            forge.document_xml(text),
+            rels=(
+                f'<Relationship Id="r1" Type="{rel}styles" Target="../../../../{canary}"/>'
+                f'<Relationship Id="r2" Type="{rel}footnotes" Target="{canary}"/>'
+                f'<Relationship Id="r3" Type="{rel}numbering" Target="{file_url}"/>'
+            ),
+        ),
+        expect(OK),
+    )
     odt_prolog = f'<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "{file_url}">]>'
-    yield "reference/odt-external-entity.odt", forge.odt_package(
-        "<text:p>Internationale Sociale Voorwaarden</text:p><text:p>&xxe;</text:p>", prolog=odt_prolog), expect(OK, CORRUPT)
-    yield "reference/odt-linked-image-and-section.odt", forge.odt_package(
-        "<text:p>Internationale Sociale Voorwaarden</text:p>"
-        f'<text:p><draw:frame><draw:image xlink:href="{url}logo.png" xlink:type="simple"/></draw:frame></text:p>'
-        f'<text:section text:name="s"><text:section-source xlink:href="{file_url}"/></text:section>'
-        f'<text:p><text:a xlink:href="{file_url}">link</text:a></text:p>'), expect(OK)
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
-            b"/XObject << /Ext 6 0 R >> >> /Contents 5 0 R /AA << /O 7 0 R >> /Annots [8 0 R] >>")
+    yield (
+        "reference/odt-external-entity.odt",
+        forge.odt_package(
+            "<text:p>Internationale Sociale Voorwaarden</text:p><text:p>&xxe;</text:p>", prolog=odt_prolog
+        ),
+        expect(OK, CORRUPT),
+    )
+    yield (
+        "reference/odt-linked-image-and-section.odt",
+        forge.odt_package(
+            "<text:p>Internationale Sociale Voorwaarden</text:p>"
+            f'<text:p><draw:frame><draw:image xlink:href="{url}logo.png" xlink:type="simple"/></draw:frame></text:p>'
+            f'<text:section text:name="s"><text:section-source xlink:href="{file_url}"/></text:section>'
+            f'<text:p><text:a xlink:href="{file_url}">link</text:a></text:p>'
+        ),
+        expect(OK),
+    )
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
+        b"/XObject << /Ext 6 0 R >> >> /Contents 5 0 R /AA << /O 7 0 R >> /Annots [8 0 R] >>"
+    )
     canary_pdf = str(canary).encode()
-    yield "reference/pdf-external-streams-and-actions.pdf", forge.pdf_file({
-        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 9 0 R /Names << /JavaScript << /Names [(x) 10 0 R] >> >> >>",
-        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        3: forge.FONT,
-        4: page,
-        5: forge.stream(forge.text_content(ISV_TEXT) + b"\nq /Ext Do Q"),
-        6: b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 /F << /Type /Filespec /F (%s) /FS /URL >> >>\n"
-           b"stream\n\nendstream" % url.encode(),
-        7: b"<< /S /Launch /F (%s) >>" % canary_pdf,
-        8: b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (%s) >> >>" % url.encode(),
-        9: b"<< /S /GoToR /F (%s) /D [0 /Fit] >>" % canary_pdf,
-        10: b"<< /S /JavaScript /JS (app.launchURL\\(\"%s\"\\);) >>" % url.encode(),
-    }), expect(OK)
+    yield (
+        "reference/pdf-external-streams-and-actions.pdf",
+        forge.pdf_file(
+            {
+                1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 9 0 R /Names << /JavaScript << /Names [(x) 10 0 R] >> >> >>",
+                2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+                3: forge.FONT,
+                4: page,
+                5: forge.stream(forge.text_content(ISV_TEXT) + b"\nq /Ext Do Q"),
+                6: b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 /F << /Type /Filespec /F (%s) /FS /URL >> >>\n"
+                b"stream\n\nendstream" % url.encode(),
+                7: b"<< /S /Launch /F (%s) >>" % canary_pdf,
+                8: b"<< /Type /Annot /Subtype /Link /Rect [0 0 100 100] /A << /S /URI /URI (%s) >> >>" % url.encode(),
+                9: b"<< /S /GoToR /F (%s) /D [0 /Fit] >>" % canary_pdf,
+                10: b'<< /S /JavaScript /JS (app.launchURL\\("%s"\\);) >>' % url.encode(),
+            }
+        ),
+        expect(OK),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -375,64 +562,131 @@ def _references(samples: dict[str, bytes], canary: Path, url: str) -> Made:
 
 def _bombs(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     text = "".join(forge.paragraph(t) for t in ISV_TEXT)
-    laughs = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                                        for i in range(1, 10)]
+    laughs = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
     prolog = "<!DOCTYPE w:document [" + "".join(laughs) + "]>"
-    yield "bomb/docx-billion-laughs.docx", forge.docx_package(
-        forge.document_xml(text + forge.paragraph("&lol9;"), prolog=prolog)), expect(CORRUPT)
+    yield (
+        "bomb/docx-billion-laughs.docx",
+        forge.docx_package(forge.document_xml(text + forge.paragraph("&lol9;"), prolog=prolog)),
+        expect(CORRUPT),
+    )
     big = "x" * 50_000
     quadratic = f'<!DOCTYPE w:document [<!ENTITY big "{big}">]>'
-    yield "bomb/docx-quadratic-blowup.docx", forge.docx_package(
-        forge.document_xml(text + forge.paragraph("&big;" * 50_000), prolog=quadratic)), expect(CORRUPT)
-    styles_laughs = ("<?xml version=\"1.0\"?><!DOCTYPE w:styles [" + "".join(laughs) + "]>"
-                     f'<w:styles xmlns:w="{forge.W_NS}"><w:style w:styleId="a"><w:name w:val="&lol9;"/></w:style></w:styles>')
-    yield "bomb/docx-billion-laughs-in-styles.docx", forge.docx_package(
-        forge.document_xml(text), parts={"word/styles.xml": styles_laughs.encode()},
-        rels='<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-             'Target="styles.xml"/>'), expect(OK)
+    yield (
+        "bomb/docx-quadratic-blowup.docx",
+        forge.docx_package(forge.document_xml(text + forge.paragraph("&big;" * 50_000), prolog=quadratic)),
+        expect(CORRUPT),
+    )
+    styles_laughs = (
+        '<?xml version="1.0"?><!DOCTYPE w:styles [' + "".join(laughs) + "]>"
+        f'<w:styles xmlns:w="{forge.W_NS}"><w:style w:styleId="a"><w:name w:val="&lol9;"/></w:style></w:styles>'
+    )
+    yield (
+        "bomb/docx-billion-laughs-in-styles.docx",
+        forge.docx_package(
+            forge.document_xml(text),
+            parts={"word/styles.xml": styles_laughs.encode()},
+            rels='<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/>',
+        ),
+        expect(OK),
+    )
     odt_laughs = "<!DOCTYPE office:document-content [" + "".join(laughs) + "]>"
-    yield "bomb/odt-billion-laughs.odt", forge.odt_package(
-        "<text:p>Internationale Sociale Voorwaarden</text:p><text:p>&lol9;</text:p>", prolog=odt_laughs), expect(OK, CORRUPT)
+    yield (
+        "bomb/odt-billion-laughs.odt",
+        forge.odt_package(
+            "<text:p>Internationale Sociale Voorwaarden</text:p><text:p>&lol9;</text:p>", prolog=odt_laughs
+        ),
+        expect(OK, CORRUPT),
+    )
 
-    prefix = forge.document_xml(forge.paragraph(ISV_TEXT[0]) + "<w:p><w:r><w:t>")[:-len("</w:body></w:document>")]
+    prefix = forge.document_xml(forge.paragraph(ISV_TEXT[0]) + "<w:p><w:r><w:t>")[: -len("</w:body></w:document>")]
     stream, crc, size = forge.deflated_run(prefix, b"a", 2047, b"</w:t></w:r></w:p></w:body></w:document>")
-    members = [forge.member("[Content_Types].xml", forge.CONTENT_TYPES.encode()),
-               forge.RawMember("word/document.xml", stream, zipfile.ZIP_DEFLATED, crc, len(stream), size)]
+    members = [
+        forge.member("[Content_Types].xml", forge.CONTENT_TYPES.encode()),
+        forge.RawMember("word/document.xml", stream, zipfile.ZIP_DEFLATED, crc, len(stream), size),
+    ]
     yield "bomb/docx-zip-bomb-2gb.docx", forge.raw_zip(members), expect(TOO_LARGE)
-    yield "bomb/docx-zip-bomb-header-understates-size.docx", forge.raw_zip(
-        [members[0], replace(members[1], file_size=40_000)]), expect(CORRUPT)
+    yield (
+        "bomb/docx-zip-bomb-header-understates-size.docx",
+        forge.raw_zip([members[0], replace(members[1], file_size=40_000)]),
+        expect(CORRUPT),
+    )
     small, small_crc, small_size = forge.deflated_run(b"", b"\x00", 64, b"")
-    overlapping = [forge.RawMember(f"word/media/image{i}.png", small, zipfile.ZIP_DEFLATED, small_crc, len(small), small_size)
-                   for i in range(20)]
-    yield "bomb/docx-zip-bomb-overlapping-entries.docx", forge.raw_zip(
-        [*overlapping, forge.member("word/document.xml", forge.document_xml(text))], shared_offset=True), expect(TOO_LARGE, CORRUPT)
-    numbering = (f'<w:numbering xmlns:w="{forge.W_NS}"><w:abstractNum w:abstractNumId="0">'
-                 '<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
-                 '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
-    numbered = "".join(forge.paragraph(f"punt {i}", props='<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
-                       for i in range(200))
-    numbering_rel = ('<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
-                     'Target="numbering.xml"/>')
-    for name, start, fmt, label in (("letter-start", 4_000_000_000, "lowerLetter", "%1."),
-                                    ("roman-start", 10**15, "upperRoman", "%1."),
-                                    ("label-text", 1, "decimal", "%1" * 200_000)):
-        yield f"bomb/docx-numbering-{name}.docx", forge.docx_package(
-            forge.document_xml(text + numbered),
-            parts={"word/numbering.xml": numbering.format(start=start, fmt=fmt, text=label).encode()},
-            rels=numbering_rel), expect(OK)
-    yield "bomb/odt-space-count.odt", forge.odt_package(
-        '<text:p>Internationale Sociale Voorwaarden</text:p><text:p>a<text:s text:c="3000000000"/>b</text:p>'), expect(OK)
-    yield "bomb/odt-list-start-value.odt", forge.odt_package(
-        '<text:list text:style-name="L1"><text:list-item text:start-value="4000000000"><text:p>punt</text:p></text:list-item></text:list>',
-        automatic_styles='<text:list-style style:name="L1"><text:list-level-style-number text:level="1" style:num-format="a" '
-                         'style:num-suffix="."/></text:list-style>'), expect(OK)
-    yield "bomb/pdf-content-stream-inflates-to-256mb.pdf", forge.inflating_pdf(256), expect(OK, EMPTY, CORRUPT, TOO_LARGE)
-    yield "bomb/pdf-huge-page-with-image.pdf", forge.pdf_file({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Resources << /XObject << /Im 5 0 R >> >> /Contents 4 0 R >>",
-        4: forge.stream(b"q 14400 0 0 14400 0 0 cm /Im Do Q"),
-        5: forge.stream(b"\x00\xff\x00\xff", b"/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8"),
-    }), expect(OCR, EMPTY, NEEDS_OCR, TOO_LARGE)
+    overlapping = [
+        forge.RawMember(f"word/media/image{i}.png", small, zipfile.ZIP_DEFLATED, small_crc, len(small), small_size)
+        for i in range(20)
+    ]
+    yield (
+        "bomb/docx-zip-bomb-overlapping-entries.docx",
+        forge.raw_zip([*overlapping, forge.member("word/document.xml", forge.document_xml(text))], shared_offset=True),
+        expect(TOO_LARGE, CORRUPT),
+    )
+    numbering = (
+        f'<w:numbering xmlns:w="{forge.W_NS}"><w:abstractNum w:abstractNumId="0">'
+        '<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    numbered = "".join(
+        forge.paragraph(f"punt {i}", props='<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
+        for i in range(200)
+    )
+    numbering_rel = (
+        '<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
+        'Target="numbering.xml"/>'
+    )
+    for name, start, fmt, label in (
+        ("letter-start", 4_000_000_000, "lowerLetter", "%1."),
+        ("roman-start", 10**15, "upperRoman", "%1."),
+        ("label-text", 1, "decimal", "%1" * 200_000),
+    ):
+        yield (
+            f"bomb/docx-numbering-{name}.docx",
+            forge.docx_package(
+                forge.document_xml(text + numbered),
+                parts={"word/numbering.xml": numbering.format(start=start, fmt=fmt, text=label).encode()},
+                rels=numbering_rel,
+            ),
+            expect(OK),
+        )
+    yield (
+        "bomb/odt-space-count.odt",
+        forge.odt_package(
+            '<text:p>Internationale Sociale Voorwaarden</text:p><text:p>a<text:s text:c="3000000000"/>b</text:p>'
+        ),
+        expect(OK),
+    )
+    yield (
+        "bomb/odt-list-start-value.odt",
+        forge.odt_package(
+            '<text:list text:style-name="L1"><text:list-item text:start-value="4000000000"><text:p>punt</text:p></text:list-item></text:list>',
+            automatic_styles='<text:list-style style:name="L1"><text:list-level-style-number text:level="1" style:num-format="a" '
+            'style:num-suffix="."/></text:list-style>',
+        ),
+        expect(OK),
+    )
+    yield (
+        "bomb/pdf-content-stream-inflates-to-256mb.pdf",
+        forge.inflating_pdf(256),
+        expect(OK, EMPTY, CORRUPT, TOO_LARGE),
+    )
+    yield (
+        "bomb/pdf-huge-page-with-image.pdf",
+        forge.pdf_file(
+            {
+                1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Resources << /XObject << /Im 5 0 R >> >> /Contents 4 0 R >>",
+                4: forge.stream(b"q 14400 0 0 14400 0 0 cm /Im Do Q"),
+                5: forge.stream(
+                    b"\x00\xff\x00\xff",
+                    b"/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                ),
+            }
+        ),
+        expect(OCR, EMPTY, NEEDS_OCR, TOO_LARGE),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -441,34 +695,88 @@ def _bombs(samples: dict[str, bytes], canary: Path, url: str) -> Made:
 
 def _pdf_structure(samples: dict[str, bytes], canary: Path, url: str) -> Made:
     catalog = b"<< /Type /Catalog /Pages 2 0 R >>"
-    yield "pdf/circular-page-tree.pdf", forge.pdf_file({
-        1: catalog, 2: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        3: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Parent 2 0 R /Count 2 >>"}), expect(EMPTY, CORRUPT)
-    yield "pdf/circular-object-references.pdf", forge.pdf_file({
-        1: catalog, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 3 0 R /MediaBox 4 0 R /Resources 5 0 R /Contents 6 0 R >>",
-        4: b"4 0 R", 5: b"<< /Font 5 0 R /XObject << /X 5 0 R >> >>",
-        6: b"<< /Length 7 0 R >>\nstream\nBT /F1 12 Tf (x) Tj ET\nendstream", 7: b"7 0 R"}), expect(OK, EMPTY, CORRUPT)
-    yield "pdf/catalog-is-its-own-page-tree.pdf", forge.pdf_file({1: b"<< /Type /Catalog /Pages 1 0 R /Kids [1 0 R] /Count 1 >>"}), expect(EMPTY, CORRUPT)
-    yield "pdf/deeply-nested-arrays.pdf", forge.pdf_file({
-        1: catalog, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Extra " + b"[" * 100_000 + b"]" * 100_000 + b" >>"}), expect(EMPTY, CORRUPT)
-    yield "pdf/deeply-nested-content-operators.pdf", forge.pdf_file({
-        1: catalog, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 4: forge.FONT,
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        5: forge.stream(b"q " * 200_000 + forge.text_content(ISV_TEXT) + b" Q" * 200_000)}), expect(OK, EMPTY)
+    yield (
+        "pdf/circular-page-tree.pdf",
+        forge.pdf_file(
+            {
+                1: catalog,
+                2: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+                3: b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Parent 2 0 R /Count 2 >>",
+            }
+        ),
+        expect(EMPTY, CORRUPT),
+    )
+    yield (
+        "pdf/circular-object-references.pdf",
+        forge.pdf_file(
+            {
+                1: catalog,
+                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                3: b"<< /Type /Page /Parent 3 0 R /MediaBox 4 0 R /Resources 5 0 R /Contents 6 0 R >>",
+                4: b"4 0 R",
+                5: b"<< /Font 5 0 R /XObject << /X 5 0 R >> >>",
+                6: b"<< /Length 7 0 R >>\nstream\nBT /F1 12 Tf (x) Tj ET\nendstream",
+                7: b"7 0 R",
+            }
+        ),
+        expect(OK, EMPTY, CORRUPT),
+    )
+    yield (
+        "pdf/catalog-is-its-own-page-tree.pdf",
+        forge.pdf_file({1: b"<< /Type /Catalog /Pages 1 0 R /Kids [1 0 R] /Count 1 >>"}),
+        expect(EMPTY, CORRUPT),
+    )
+    yield (
+        "pdf/deeply-nested-arrays.pdf",
+        forge.pdf_file(
+            {
+                1: catalog,
+                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Extra "
+                + b"[" * 100_000
+                + b"]" * 100_000
+                + b" >>",
+            }
+        ),
+        expect(EMPTY, CORRUPT),
+    )
+    yield (
+        "pdf/deeply-nested-content-operators.pdf",
+        forge.pdf_file(
+            {
+                1: catalog,
+                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                4: forge.FONT,
+                3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+                5: forge.stream(b"q " * 200_000 + forge.text_content(ISV_TEXT) + b" Q" * 200_000),
+            }
+        ),
+        expect(OK, EMPTY),
+    )
     valid = samples[".pdf"]
     yield "pdf/xref-stripped.pdf", valid[: valid.rfind(b"xref")] if b"xref" in valid else valid, expect(OK)
-    yield "pdf/xref-offsets-wrong.pdf", re.sub(
-        rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 7), forge.text_pdf([ISV_TEXT])), expect(OK)
+    yield (
+        "pdf/xref-offsets-wrong.pdf",
+        re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 7), forge.text_pdf([ISV_TEXT])),
+        expect(OK),
+    )
     yield "pdf/garbage-appended.pdf", valid + random.Random("append").randbytes(50_000), expect(OK)
     yield "pdf/garbage-prepended.pdf", random.Random("prepend").randbytes(500) + valid, expect(OK, CORRUPT)
     yield "pdf/no-pages.pdf", forge.pdf_file({1: catalog, 2: b"<< /Type /Pages /Kids [] /Count 0 >>"}), expect(EMPTY)
     yield "pdf/page-tree-missing.pdf", forge.pdf_file({1: b"<< /Type /Catalog >>"}), expect(EMPTY, CORRUPT)
-    yield "pdf/negative-and-nan-sizes.pdf", forge.pdf_file({
-        1: catalog, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 4: forge.FONT,
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 -1e308 1e308] /Rotate 45 /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        5: forge.stream(b"BT /F1 -1e30 Tf 1e30 0 0 1e30 0 0 Tm (ISV) Tj ET")}), expect(OK, EMPTY, CORRUPT)
+    yield (
+        "pdf/negative-and-nan-sizes.pdf",
+        forge.pdf_file(
+            {
+                1: catalog,
+                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                4: forge.FONT,
+                3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 -1e308 1e308] /Rotate 45 /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+                5: forge.stream(b"BT /F1 -1e30 Tf 1e30 0 0 1e30 0 0 Tm (ISV) Tj ET"),
+            }
+        ),
+        expect(OK, EMPTY, CORRUPT),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -476,24 +784,38 @@ def _pdf_structure(samples: dict[str, bytes], canary: Path, url: str) -> Made:
 
 
 def _encrypted(samples: dict[str, bytes], canary: Path, url: str) -> Made:
-    yield "encrypted/pdf-user-password.pdf", forge.text_pdf(
-        [ISV_TEXT], security=forge.Rc4Security(b"geheim", b"eigenaar")), expect(ENCRYPTED)
-    yield "encrypted/pdf-owner-password-only.pdf", forge.text_pdf(
-        [ISV_TEXT], security=forge.Rc4Security(b"", b"eigenaar")), expect(OK)
+    yield (
+        "encrypted/pdf-user-password.pdf",
+        forge.text_pdf([ISV_TEXT], security=forge.Rc4Security(b"geheim", b"eigenaar")),
+        expect(ENCRYPTED),
+    )
+    yield (
+        "encrypted/pdf-owner-password-only.pdf",
+        forge.text_pdf([ISV_TEXT], security=forge.Rc4Security(b"", b"eigenaar")),
+        expect(OK),
+    )
     yield "encrypted/docx-password-to-open.docx", forge.encrypted_word_document(b"docx"), expect(ENCRYPTED)
     docx = samples[".docx"]
-    members = [forge.member(i.filename, zipfile.ZipFile(io.BytesIO(docx)).read(i), flags=1)
-               for i in zipfile.ZipFile(io.BytesIO(docx)).infolist()]
+    members = [
+        forge.member(i.filename, zipfile.ZipFile(io.BytesIO(docx)).read(i), flags=1)
+        for i in zipfile.ZipFile(io.BytesIO(docx)).infolist()
+    ]
     yield "encrypted/docx-zip-encrypted-members.docx", forge.raw_zip(members), expect(ENCRYPTED)
-    odt_members = [forge.member(i.filename, zipfile.ZipFile(io.BytesIO(samples[".odt"])).read(i), flags=1,
-                                method=i.compress_type)
-                   for i in zipfile.ZipFile(io.BytesIO(samples[".odt"])).infolist()]
+    odt_members = [
+        forge.member(i.filename, zipfile.ZipFile(io.BytesIO(samples[".odt"])).read(i), flags=1, method=i.compress_type)
+        for i in zipfile.ZipFile(io.BytesIO(samples[".odt"])).infolist()
+    ]
     yield "encrypted/odt-zip-encrypted-members.odt", forge.raw_zip(odt_members), expect(ENCRYPTED)
-    manifest = (b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-                b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry>'
-                b"</manifest:manifest>")
-    yield "encrypted/odt-password-to-open.odt", forge.odt_package(
-        "<text:p>x</text:p>", extra={"META-INF/manifest.xml": manifest}), expect(ENCRYPTED)
+    manifest = (
+        b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry>'
+        b"</manifest:manifest>"
+    )
+    yield (
+        "encrypted/odt-password-to-open.odt",
+        forge.odt_package("<text:p>x</text:p>", extra={"META-INF/manifest.xml": manifest}),
+        expect(ENCRYPTED),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -505,8 +827,14 @@ def _special_files(root: Path) -> list[Case]:
     link, a named pipe (which would block a reader that opened it) and a link to /dev/zero (endless)."""
     folder = root / "links"
     folder.mkdir(exist_ok=True)
-    links: list[tuple[str, str]] = [("loop", "."), ("parent-loop", ".."), ("self.pdf", "self.pdf"),
-                                    ("a.docx", "b.docx"), ("b.docx", "a.docx"), ("dangling.txt", "not-there.txt")]
+    links: list[tuple[str, str]] = [
+        ("loop", "."),
+        ("parent-loop", ".."),
+        ("self.pdf", "self.pdf"),
+        ("a.docx", "b.docx"),
+        ("b.docx", "a.docx"),
+        ("dangling.txt", "not-there.txt"),
+    ]
     cases = []
     for name, target in links:
         path = folder / name
@@ -548,11 +876,21 @@ def _archive(path: Path, samples: dict[str, bytes]) -> list[Case]:
         ("/etc/absoluut.txt", forge.member("/etc/absoluut.txt", b"owned"), expect(CORRUPT)),
         ("C:/schijf.txt", forge.member("C:/schijf.txt", b"owned"), expect(CORRUPT)),
         ("geheim.docx", forge.member("geheim.docx", samples[".docx"], flags=1), expect(ENCRYPTED)),
-        ("bom-te-klein-opgegeven.docx", forge.RawMember("bom-te-klein-opgegeven.docx", bomb, zipfile.ZIP_DEFLATED, crc,
-                                                         len(bomb), 40_000), expect(CORRUPT)),
-        ("bom-2gb.docx", forge.RawMember("bom-2gb.docx", bomb, zipfile.ZIP_DEFLATED, crc, len(bomb), size), expect(TOO_LARGE)),
-        ("onbekende-compressie.pdf", replace(forge.member("onbekende-compressie.pdf", samples[".pdf"]), method=98),
-         expect(CORRUPT)),
+        (
+            "bom-te-klein-opgegeven.docx",
+            forge.RawMember("bom-te-klein-opgegeven.docx", bomb, zipfile.ZIP_DEFLATED, crc, len(bomb), 40_000),
+            expect(CORRUPT),
+        ),
+        (
+            "bom-2gb.docx",
+            forge.RawMember("bom-2gb.docx", bomb, zipfile.ZIP_DEFLATED, crc, len(bomb), size),
+            expect(TOO_LARGE),
+        ),
+        (
+            "onbekende-compressie.pdf",
+            replace(forge.member("onbekende-compressie.pdf", samples[".pdf"]), method=98),
+            expect(CORRUPT),
+        ),
         ("genest.zip", forge.member("genest.zip", inner.getvalue()), None),
     ]
     link = forge.member("link.pdf", b"/etc/passwd")
@@ -560,7 +898,7 @@ def _archive(path: Path, samples: dict[str, bytes]) -> list[Case]:
     data = forge.raw_zip([m for _, m, _ in members] + [link])
     # mark link.pdf a symbolic link (Unix mode 0o120777 in the central directory's external attributes)
     directory_entry = data.rfind(b"PK\x01\x02")
-    data = data[:directory_entry + 38] + (0o120777 << 16).to_bytes(4, "little") + data[directory_entry + 42:]
+    data = data[: directory_entry + 38] + (0o120777 << 16).to_bytes(4, "little") + data[directory_entry + 42 :]
     path.write_bytes(data)
     source = f"{path}{ARCHIVE_MEMBER}"
     cases = [Case(Path(source + name), expected) for name, _, expected in members if expected is not None]
@@ -578,7 +916,7 @@ def valid_odt() -> bytes:
     return forge.odt_package(
         f'<text:h text:outline-level="1">{ISV_TEXT[0]}</text:h><text:h text:outline-level="2">{ISV_TEXT[1]}</text:h>'
         f"{paragraphs}<text:p>Geraamde waarde: EUR 2.400.000 exclusief btw.</text:p>"
-        '<table:table><table:table-row><table:table-cell><text:p>CPV</text:p></table:table-cell>'
+        "<table:table><table:table-row><table:table-cell><text:p>CPV</text:p></table:table-cell>"
         "<table:table-cell><text:p>18110000-3</text:p></table:table-cell></table:table-row></table:table>"
     )
 

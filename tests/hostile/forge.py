@@ -55,8 +55,22 @@ def raw_zip(members: Sequence[RawMember], *, shared_offset: bool = False) -> byt
     for m in members:
         offsets.append(out.tell())
         name = m.name.encode("utf-8")
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, m.flags | 0x800, m.method, 0, 0x21,
-                              m.crc, m.compressed_size, m.file_size, len(name), 0))
+        out.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                m.flags | 0x800,
+                m.method,
+                0,
+                0x21,
+                m.crc,
+                m.compressed_size,
+                m.file_size,
+                len(name),
+                0,
+            )
+        )
         out.write(name)
         out.write(m.data)
         if shared_offset:
@@ -65,8 +79,28 @@ def raw_zip(members: Sequence[RawMember], *, shared_offset: bool = False) -> byt
     for i, m in enumerate(members):
         name = m.name.encode("utf-8")
         offset = offsets[0] if shared_offset else offsets[i]
-        out.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, m.flags | 0x800, m.method, 0, 0x21,
-                              m.crc, m.compressed_size, m.file_size, len(name), 0, 0, 0, 0, 0, offset))
+        out.write(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                m.flags | 0x800,
+                m.method,
+                0,
+                0x21,
+                m.crc,
+                m.compressed_size,
+                m.file_size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         out.write(name)
     size = out.tell() - directory
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), size, directory, 0))
@@ -91,8 +125,14 @@ def deflated_run(prefix: bytes, byte: bytes, count_mib: int, suffix: bytes) -> t
     return head + piece * count_mib + tail, crc, len(prefix) + count_mib * len(chunk) + len(suffix)
 
 
-def rezip(data: bytes, *, drop: Sequence[str] = (), replace: dict[str, bytes] | None = None,
-          add: dict[str, bytes] | None = None, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+def rezip(
+    data: bytes,
+    *,
+    drop: Sequence[str] = (),
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    method: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     """A copy of a ZIP package with members dropped, replaced or added."""
     replace = replace or {}
     out = io.BytesIO()
@@ -133,16 +173,24 @@ _PACKAGE_RELS = (
 
 
 def document_xml(body: str, *, prolog: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
-            f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+        f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}<w:sectPr/></w:body></w:document>'
+    ).encode()
 
 
 def paragraph(text: str, *, props: str = "") -> str:
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def docx_package(document: bytes, *, parts: dict[str, bytes] | None = None, rels: str = "",
-                 main: str = "word/document.xml", content_types: str = CONTENT_TYPES) -> bytes:
+def docx_package(
+    document: bytes,
+    *,
+    parts: dict[str, bytes] | None = None,
+    rels: str = "",
+    main: str = "word/document.xml",
+    content_types: str = CONTENT_TYPES,
+) -> bytes:
     """A DOCX package: the main part, its relationships (`rels`: Relationship elements) and extra parts."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -150,9 +198,11 @@ def docx_package(document: bytes, *, parts: dict[str, bytes] | None = None, rels
         z.writestr("_rels/.rels", _PACKAGE_RELS.format(main="/" + main))
         z.writestr(main, document)
         folder, base = main.rsplit("/", 1)
-        z.writestr(f"{folder}/_rels/{base}.rels",
-                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                   f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
+        z.writestr(
+            f"{folder}/_rels/{base}.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>',
+        )
         for name, content in (parts or {}).items():
             z.writestr(name, content)
     return out.getvalue()
@@ -170,12 +220,20 @@ ODF_NS = {
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 
-def odt_package(body: str, *, prolog: str = "", automatic_styles: str = "", mimetype: bytes = ODT_MIME,
-                extra: dict[str, bytes] | None = None) -> bytes:
+def odt_package(
+    body: str,
+    *,
+    prolog: str = "",
+    automatic_styles: str = "",
+    mimetype: bytes = ODT_MIME,
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
     declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODF_NS.items())
-    content = (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content {declarations} office:version="1.3">'
-               f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
-               f"<office:body><office:text>{body}</office:text></office:body></office:document-content>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<office:document-content {declarations} office:version="1.3">'
+        f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("mimetype", mimetype, zipfile.ZIP_STORED)
@@ -226,8 +284,9 @@ class Rc4Security:
 
     @property
     def file_key(self) -> bytes:
-        digest = hashlib.md5(self._padded(self.user_password) + self.owner_entry
-                             + struct.pack("<i", self.permissions) + self.file_id)
+        digest = hashlib.md5(
+            self._padded(self.user_password) + self.owner_entry + struct.pack("<i", self.permissions) + self.file_id
+        )
         return digest.digest()[:5]
 
     @property
@@ -239,12 +298,21 @@ class Rc4Security:
         return rc4(key, data)
 
     def dictionary(self) -> bytes:
-        return (b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P %d /O <%s> /U <%s> >>"
-                % (self.permissions, self.owner_entry.hex().encode(), self.user_entry.hex().encode()))
+        return b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P %d /O <%s> /U <%s> >>" % (
+            self.permissions,
+            self.owner_entry.hex().encode(),
+            self.user_entry.hex().encode(),
+        )
 
 
-def pdf_file(objects: dict[int, bytes], *, root: int = 1, security: Rc4Security | None = None,
-             xref: bool = True, info: int | None = None) -> bytes:
+def pdf_file(
+    objects: dict[int, bytes],
+    *,
+    root: int = 1,
+    security: Rc4Security | None = None,
+    xref: bool = True,
+    info: int | None = None,
+) -> bytes:
     """A PDF of numbered objects (their bodies, `stream` data included verbatim). With `security`,
     strings written as `(...)` are left alone and streams are encrypted; pass bodies accordingly."""
     out = io.BytesIO()
@@ -275,8 +343,11 @@ def pdf_file(objects: dict[int, bytes], *, root: int = 1, security: Rc4Security 
     if info is not None:
         trailer += b" /Info %d 0 R" % info
     if security is not None:
-        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (numbers[-1], security.file_id.hex().encode(),
-                                                          security.file_id.hex().encode())
+        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (
+            numbers[-1],
+            security.file_id.hex().encode(),
+            security.file_id.hex().encode(),
+        )
     out.write(b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, start if xref else 0))
     return out.getvalue()
 
@@ -305,8 +376,10 @@ def text_pdf(pages: Sequence[Sequence[str]], *, security: Rc4Security | None = N
     for i, lines in enumerate(pages):
         page, content = 4 + 2 * i, 5 + 2 * i
         kids.append(b"%d 0 R" % page)
-        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                         b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)
+        objects[page] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content
+        )
         objects[content] = stream(text_content(lines))
     objects[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
@@ -317,11 +390,15 @@ def inflating_pdf(mib: int) -> bytes:
     """A one-page PDF whose content stream inflates to `mib` MiB (text, then spaces) from about mib KiB."""
     raw, _, _ = deflated_run(b"BT /F1 12 Tf 56 790 Td (ISV) Tj ET\n", b" ", mib, b"")
     flate = b"\x78\xda" + raw + b"\x00\x00\x00\x00"  # zlib framing; pdfium does not check the checksum
-    return pdf_file({
-        1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", 3: FONT,
-        4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-        5: b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(flate), flate),
-    })
+    return pdf_file(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            3: FONT,
+            4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+            5: b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(flate), flate),
+        }
+    )
 
 
 def blank_pages_pdf(count: int, *, claimed: int | None = None) -> bytes:
@@ -361,8 +438,23 @@ def ole2_container(streams: Sequence[tuple[str, bytes]]) -> bytes:
 
     def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
         encoded = (name + "\x00").encode("utf-16-le") if name else b""
-        return struct.pack("<64sHBB3L16sL8s8sLLL", encoded, len(encoded), kind, 1, left, right, child,
-                           b"\x00" * 16, 0, b"\x00" * 8, b"\x00" * 8, start, size, 0)
+        return struct.pack(
+            "<64sHBB3L16sL8s8sLLL",
+            encoded,
+            len(encoded),
+            kind,
+            1,
+            left,
+            right,
+            child,
+            b"\x00" * 16,
+            0,
+            b"\x00" * 8,
+            b"\x00" * 8,
+            start,
+            size,
+            0,
+        )
 
     # Siblings form a tree ordered by (name length, upper-case name); here a right-leaning chain.
     order = sorted(range(len(padded)), key=lambda k: (len(padded[k][0]), padded[k][0].upper()))
@@ -374,8 +466,26 @@ def ole2_container(streams: Sequence[tuple[str, bytes]]) -> bytes:
     while len(entries) % 4:
         entries.append(entry("", 0, _FREE, _FREE, _FREE, 0, 0))
     assert len(entries) == 4, "one directory sector holds four entries"
-    header = struct.pack("<8s16sHHHHH6sLLLLLLLLL", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x00" * 16, 0x3E, 3,
-                         0xFFFE, 9, 6, b"\x00" * 6, 0, 1, 1, 0, 4096, _END, 0, _END, 0)
+    header = struct.pack(
+        "<8s16sHHHHH6sLLLLLLLLL",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\x00" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\x00" * 6,
+        0,
+        1,
+        1,
+        0,
+        4096,
+        _END,
+        0,
+        _END,
+        0,
+    )
     header += struct.pack("<109L", 0, *([_FREE] * 108))
     body = struct.pack("<128L", *fat) + b"".join(entries)
     for _, data in padded:
@@ -386,8 +496,10 @@ def ole2_container(streams: Sequence[tuple[str, bytes]]) -> bytes:
 def encrypted_word_document(seed: bytes) -> bytes:
     """What Word saves for a .docx with a password to open: an OLE2 container whose EncryptionInfo
     stream describes agile encryption and whose EncryptedPackage stream holds the ciphertext."""
-    salt, key, blob = (base64.b64encode(hashlib.sha512(seed + bytes([n])).digest()[:size]).decode()
-                       for n, size in ((1, 16), (2, 32), (3, 64)))
+    salt, key, blob = (
+        base64.b64encode(hashlib.sha512(seed + bytes([n])).digest()[:size]).decode()
+        for n, size in ((1, 16), (2, 32), (3, 64))
+    )
     descriptor = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         '<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption" '

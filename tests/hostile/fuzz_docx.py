@@ -27,11 +27,20 @@ with atheris.instrument_imports(include=["isv_checker"]):
 from tests.hostile import forge, fuzzing  # noqa: E402
 
 OPTIONS = ReadOptions(ocr="never", max_blocks=20_000)
-_NUMBERED = forge.document_xml("".join(
-    forge.paragraph(f"punt {n}.{level}", props=f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{n}"/></w:numPr></w:pPr>')
-    for n in (1, 2, 3) for level in range(9)))
-_NUMBERING_REL = ('<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
-                  'Target="numbering.xml"/>')
+_NUMBERED = forge.document_xml(
+    "".join(
+        forge.paragraph(
+            f"punt {n}.{level}",
+            props=f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{n}"/></w:numPr></w:pPr>',
+        )
+        for n in (1, 2, 3)
+        for level in range(9)
+    )
+)
+_NUMBERING_REL = (
+    '<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
+    'Target="numbering.xml"/>'
+)
 
 
 def package(data: bytes) -> bytes:

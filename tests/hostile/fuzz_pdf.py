@@ -33,10 +33,15 @@ OPTIONS = ReadOptions(ocr="never", max_pages=200, max_blocks=20_000)
 def package(data: bytes) -> bytes:
     mode, rest = (data[0] % 2, data[1:]) if data else (0, b"")
     if mode == 1:
-        return forge.pdf_file({
-            1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", 3: forge.FONT,
-            4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-            5: forge.stream(rest)})
+        return forge.pdf_file(
+            {
+                1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+                3: forge.FONT,
+                4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+                5: forge.stream(rest),
+            }
+        )
     return rest
 
 
@@ -47,8 +52,11 @@ def test_one_input(data: bytes) -> None:
 
 
 def seeds() -> list[bytes]:
-    found = [b"\x00" + path.read_bytes() for path in sorted((ROOT / "samples").glob("*.pdf"))
-             if not path.name.endswith(".scan.pdf")][:6]
+    found = [
+        b"\x00" + path.read_bytes()
+        for path in sorted((ROOT / "samples").glob("*.pdf"))
+        if not path.name.endswith(".scan.pdf")
+    ][:6]
     found.append(b"\x01" + forge.text_content(ISV_TEXT))
     found.append(b"\x01" + forge.text_content(["1. Inleiding", "", "Pagina 1 van 3", "- opsomming", "a) punt"]))
     return found

@@ -24,7 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIT_HOOK = Path(__file__).resolve().parent / "audit_hook"
-PROJECT_READS = [ROOT / "isv_checker", ROOT / "rules", ROOT / "templates", ROOT / "schema", ROOT / "isv_checker.egg-info"]
+PROJECT_READS = [
+    ROOT / "isv_checker",
+    ROOT / "rules",
+    ROOT / "templates",
+    ROOT / "schema",
+    ROOT / "isv_checker.egg-info",
+]
 
 
 @dataclass
@@ -77,15 +83,23 @@ def run_audited(
 
     command = [sys.executable, *python_args, *argv]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=scratch,
-                               preexec_fn=limit, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=scratch,
+        preexec_fn=limit,
+        start_new_session=True,
+    )
     out, err, timed_out = _communicate(process, timeout)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
     events = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-    return Run(command, None if timed_out else process.returncode, out, err, events, seconds,
-               usage.ru_maxrss / 1024, timed_out)
+    return Run(
+        command, None if timed_out else process.returncode, out, err, events, seconds, usage.ru_maxrss / 1024, timed_out
+    )
 
 
 def _communicate(process: subprocess.Popen[bytes], timeout: float) -> tuple[str, str, bool]:
@@ -113,8 +127,11 @@ def _communicate(process: subprocess.Popen[bytes], timeout: float) -> tuple[str,
     selector.close()
     process.stdout.close()
     process.stderr.close()
-    return (b"".join(chunks["out"]).decode("utf-8", "replace"), b"".join(chunks["err"]).decode("utf-8", "replace"),
-            timed_out)
+    return (
+        b"".join(chunks["out"]).decode("utf-8", "replace"),
+        b"".join(chunks["err"]).decode("utf-8", "replace"),
+        timed_out,
+    )
 
 
 @dataclass

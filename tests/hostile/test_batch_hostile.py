@@ -29,8 +29,9 @@ def valid_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def batched(hostile: Corpus, valid_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Outcome:
-    return batch([hostile.root, valid_folder], tmp_path_factory.mktemp("batch"), timeout=TIMEOUT,
-                 memory_mb=MEMORY_MB, workers=2)
+    return batch(
+        [hostile.root, valid_folder], tmp_path_factory.mktemp("batch"), timeout=TIMEOUT, memory_mb=MEMORY_MB, workers=2
+    )
 
 
 def test_batch_completes_without_traceback(batched: Outcome) -> None:
@@ -75,8 +76,9 @@ def test_valid_files_keep_their_verdicts(batched: Outcome, valid_folder: Path) -
         assert (batched.statuses[source], batched.verdicts[source]) == (alone.status.value, alone.verdict), name
 
 
-def test_same_bytes_under_another_name_keep_their_own_status(batched: Outcome, hostile: Corpus,
-                                                             valid_folder: Path) -> None:
+def test_same_bytes_under_another_name_keep_their_own_status(
+    batched: Outcome, hostile: Corpus, valid_folder: Path
+) -> None:
     assert batched.statuses[str(hostile.root / TWIN[1])] == "corrupt"
     assert batched.statuses[str(valid_folder / TWIN[0])] == "ok"
 

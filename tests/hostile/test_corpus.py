@@ -54,8 +54,15 @@ def test_memory_stays_under_the_cap(scanned: Outcome) -> None:
     assert 0 < scanned.run.max_rss_mb < MEMORY_MB
 
 
-@pytest.mark.parametrize("name", ["text-one-8mb-line.txt", "text-8mb-without-spaces.txt",
-                                  "text-2mb-digit-run-after-eur.txt", "docx-one-4mb-paragraph.docx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "text-one-8mb-line.txt",
+        "text-8mb-without-spaces.txt",
+        "text-2mb-digit-run-after-eur.txt",
+        "docx-one-4mb-paragraph.docx",
+    ],
+)
 def test_long_lines_are_read(hostile: Corpus, name: str) -> None:
     """The files the CI scan leaves out (the rules stage takes tens of seconds on them) read quickly."""
     document = read_path(hostile.root / LONG_LINES / name)
@@ -65,8 +72,9 @@ def test_long_lines_are_read(hostile: Corpus, name: str) -> None:
 @pytest.mark.slow
 def test_long_lines_are_checked_in_a_scan(hostile: Corpus, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The folder the CI scan leaves out: lines of megabytes, judged in time linear in their length."""
-    outcome = scan(hostile.root, tmp_path_factory.mktemp("scan-long"), timeout=SCAN_TIMEOUT, memory_mb=MEMORY_MB,
-                   long_lines=True)
+    outcome = scan(
+        hostile.root, tmp_path_factory.mktemp("scan-long"), timeout=SCAN_TIMEOUT, memory_mb=MEMORY_MB, long_lines=True
+    )
     assert not outcome.run.timed_out and outcome.tracebacks == 0, outcome.run.stderr[-2000:]
     assert mismatches(scanned_cases(hostile.cases, long_lines=True), outcome.statuses) == []
     assert outcome.run.events == [] and hostile.canary.touched() == []

@@ -49,8 +49,12 @@ def test_a_file_growing_past_the_limit_is_read_only_to_the_limit(tmp_path: Path)
 def _understated_bomb() -> bytes:
     prefix = forge.document_xml(forge.paragraph(ISV_TEXT[0]) + "<w:p><w:r><w:t>")[: -len("</w:body></w:document>")]
     stream, crc, _ = forge.deflated_run(prefix, b"a", 1024, b"</w:t></w:r></w:p></w:body></w:document>")
-    return forge.raw_zip([forge.member("[Content_Types].xml", b"<Types/>"),
-                          forge.RawMember("word/document.xml", stream, zipfile.ZIP_DEFLATED, crc, len(stream), 40_000)])
+    return forge.raw_zip(
+        [
+            forge.member("[Content_Types].xml", b"<Types/>"),
+            forge.RawMember("word/document.xml", stream, zipfile.ZIP_DEFLATED, crc, len(stream), 40_000),
+        ]
+    )
 
 
 def test_zip_member_understating_its_size_is_not_inflated(tmp_path: Path) -> None:
@@ -58,8 +62,10 @@ def test_zip_member_understating_its_size_is_not_inflated(tmp_path: Path) -> Non
     cost 2.3 GB. Under a 700 MB address-space cap it must now come back corrupt, quickly."""
     bomb = tmp_path / "bomb.docx"
     bomb.write_bytes(_understated_bomb())
-    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (700 << 20, 700 << 20));"
-            "from isv_checker.readers import read_path; d = read_path(sys.argv[1]); print(d.status.value, d.message)")
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (700 << 20, 700 << 20));"
+        "from isv_checker.readers import read_path; d = read_path(sys.argv[1]); print(d.status.value, d.message)"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("corrupt"), result.stdout
@@ -67,8 +73,9 @@ def test_zip_member_understating_its_size_is_not_inflated(tmp_path: Path) -> Non
 
 def _encrypt_members(data: bytes) -> bytes:
     archive = zipfile.ZipFile(io.BytesIO(data))
-    return forge.raw_zip([forge.member(i.filename, archive.read(i), flags=1, method=i.compress_type)
-                          for i in archive.infolist()])
+    return forge.raw_zip(
+        [forge.member(i.filename, archive.read(i), flags=1, method=i.compress_type) for i in archive.infolist()]
+    )
 
 
 def test_odt_with_encrypted_zip_members_is_encrypted_not_a_traceback() -> None:
@@ -101,26 +108,38 @@ def test_sniffing_failure_becomes_an_error_status(monkeypatch: pytest.MonkeyPatc
 def test_main_part_under_another_name_is_read() -> None:
     """sniff required word/document.xml; the content types say where the main part is."""
     main = "word/document2.xml"
-    data = forge.docx_package(forge.document_xml(forge.paragraph(ISV_TEXT[0])), main=main,
-                              content_types=forge.CONTENT_TYPES.replace("/word/document.xml", "/" + main))
+    data = forge.docx_package(
+        forge.document_xml(forge.paragraph(ISV_TEXT[0])),
+        main=main,
+        content_types=forge.CONTENT_TYPES.replace("/word/document.xml", "/" + main),
+    )
     document = read_bytes(data, "tender.docx")
     assert document.status is ReadStatus.OK and document.blocks[0].text == ISV_TEXT[0]
 
 
 def _numbered_docx(start: int, fmt: str, text: str, paragraphs: int = 50) -> bytes:
-    numbering = (f'<w:numbering xmlns:w="{forge.W_NS}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0">'
-                 f'<w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
-                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
-    body = "".join(forge.paragraph(f"punt {i}", props='<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
-                   for i in range(paragraphs))
-    return forge.docx_package(forge.document_xml(body), parts={"word/numbering.xml": numbering.encode()},
-                              rels='<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                                   'relationships/numbering" Target="numbering.xml"/>')
+    numbering = (
+        f'<w:numbering xmlns:w="{forge.W_NS}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0">'
+        f'<w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
+    body = "".join(
+        forge.paragraph(f"punt {i}", props='<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
+        for i in range(paragraphs)
+    )
+    return forge.docx_package(
+        forge.document_xml(body),
+        parts={"word/numbering.xml": numbering.encode()},
+        rels='<Relationship Id="rN" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/numbering" Target="numbering.xml"/>',
+    )
 
 
-@pytest.mark.parametrize("start, fmt, text", [(4_000_000_000, "lowerLetter", "%1."), (10**15, "upperRoman", "%1."),
-                                              (1, "decimal", "%1" * 100_000)],
-                         ids=["letter-counter", "roman-counter", "label-text"])
+@pytest.mark.parametrize(
+    "start, fmt, text",
+    [(4_000_000_000, "lowerLetter", "%1."), (10**15, "upperRoman", "%1."), (1, "decimal", "%1" * 100_000)],
+    ids=["letter-counter", "roman-counter", "label-text"],
+)
 def test_list_labels_cannot_grow_to_gigabytes(start: int, fmt: str, text: str) -> None:
     """A counter of 4e9 in lowerLetter was a label of 150 million letters per paragraph (memory
     error, 23 s); a 200,000-character lvlText was 400 KB per label."""
@@ -139,7 +158,9 @@ def test_format_number_falls_back_to_decimal_past_words_largest_counter() -> Non
 
 def test_odt_space_count_cannot_make_a_3gb_string() -> None:
     """text:s c="3000000000" built a 3 GB string, then spaCy refused it with a ValueError traceback."""
-    data = forge.odt_package('<text:p>Internationale Sociale Voorwaarden</text:p><text:p>a<text:s text:c="3000000000"/>b</text:p>')
+    data = forge.odt_package(
+        '<text:p>Internationale Sociale Voorwaarden</text:p><text:p>a<text:s text:c="3000000000"/>b</text:p>'
+    )
     document = read_bytes(data, "spaties.odt")
     assert document.status is ReadStatus.OK
     assert max(len(b.text) for b in document.blocks) < 2000
@@ -189,9 +210,11 @@ def test_regression_files_read_without_error() -> None:
 def test_rules_stage_is_fast_on_long_blocks() -> None:
     """It was quadratic in a block's length: `_PrefixTerms._firsts` tried every prefix of a token,
     `_near_spans` scanned every span per pivot and `sentence_of` rescanned the block per anchor."""
-    code = ("import sys, time; from isv_checker.pipeline import check_bytes;"
-            "words = 'gepaste zorgvuldigheid in de keten volgens de OESO-richtlijnen ';"
-            "[check_bytes(data, 'lang.txt') for data in (words.encode() * 6400, b'ISV' * 134000, b'EUR ' + b'1' * 400000)]")
+    code = (
+        "import sys, time; from isv_checker.pipeline import check_bytes;"
+        "words = 'gepaste zorgvuldigheid in de keten volgens de OESO-richtlijnen ';"
+        "[check_bytes(data, 'lang.txt') for data in (words.encode() * 6400, b'ISV' * 134000, b'EUR ' + b'1' * 400000)]"
+    )
     try:
         subprocess.run([sys.executable, "-c", code], timeout=15, check=True, capture_output=True)
     except subprocess.TimeoutExpired:

@@ -22,13 +22,19 @@ socket.create_connection((host, int(port)), timeout=5).close()
 def test_the_audit_hook_records_every_kind_of_mischief(tmp_path: Path, canary: Canary) -> None:
     outside = tmp_path / "outside" / "written.txt"
     outside.parent.mkdir()
-    run = run_audited([canary.url, str(outside)], reads=[], writes=[tmp_path / "scratch"], timeout=60,
-                      python_args=("-c", MISCHIEF))
+    run = run_audited(
+        [canary.url, str(outside)], reads=[], writes=[tmp_path / "scratch"], timeout=60, python_args=("-c", MISCHIEF)
+    )
     assert run.returncode == 0, run.stderr
     why = {event["why"] for event in run.events}
-    assert {"read a file outside the input, the temp folder and Python's own files",
-            "opened for writing outside the output folders", "changed the file system outside the output folders",
-            "started a program", "network connection", "network use"} <= why
+    assert {
+        "read a file outside the input, the temp folder and Python's own files",
+        "opened for writing outside the output folders",
+        "changed the file system outside the output folders",
+        "started a program",
+        "network connection",
+        "network use",
+    } <= why
     assert any("connection from 127.0.0.1" in found for found in canary.touched())
     canary.connections.clear()
 

@@ -24,11 +24,63 @@ from ..conftest import ROOT
 from .corpus import STATUSES
 
 SCHEMA = json.loads((ROOT / "schema" / "report.schema.json").read_text())
-WORDS = ["Internationale", "Sociale", "Voorwaarden", "ISV", "gepaste", "zorgvuldigheid", "OESO-richtlijnen", "UNGP",
-         "Opdrachtnemer", "keten", "risicoanalyse", "plan", "van", "aanpak", "rapportage", "bedrijfskleding",
-         "laptops", "energie", "EUR", "€", "2.400.000", "1,2", "miljoen", "CPV", "18110000-3", "30213100", "Bijlage",
-         "5", "Artikel", "3", "niet", "Social", "Return", "due", "diligence", "supplier", "shall", "the", "of", "en",
-         "de", "het", "in", ".", ",", ";", ":", "(", ")", "\n", "\t", "", "-", "–", "•"]
+WORDS = [
+    "Internationale",
+    "Sociale",
+    "Voorwaarden",
+    "ISV",
+    "gepaste",
+    "zorgvuldigheid",
+    "OESO-richtlijnen",
+    "UNGP",
+    "Opdrachtnemer",
+    "keten",
+    "risicoanalyse",
+    "plan",
+    "van",
+    "aanpak",
+    "rapportage",
+    "bedrijfskleding",
+    "laptops",
+    "energie",
+    "EUR",
+    "€",
+    "2.400.000",
+    "1,2",
+    "miljoen",
+    "CPV",
+    "18110000-3",
+    "30213100",
+    "Bijlage",
+    "5",
+    "Artikel",
+    "3",
+    "niet",
+    "Social",
+    "Return",
+    "due",
+    "diligence",
+    "supplier",
+    "shall",
+    "the",
+    "of",
+    "en",
+    "de",
+    "het",
+    "in",
+    ".",
+    ",",
+    ";",
+    ":",
+    "(",
+    ")",
+    "\n",
+    "\t",
+    "",
+    "-",
+    "–",
+    "•",
+]
 texts = st.one_of(
     st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join),
     st.text(max_size=300),
@@ -42,15 +94,32 @@ PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[He
 def documents(draw: st.DrawFn) -> Document:
     builder = BlockBuilder()
     fmt = draw(st.sampled_from([DocFormat.PDF, DocFormat.DOCX, DocFormat.TEXT, DocFormat.ODT]))
-    for number, (kind, text, level) in enumerate(draw(st.lists(st.tuples(kinds, texts, st.integers(1, 9)), max_size=25)), 1):
-        location = {"page": number} if fmt is DocFormat.PDF else {"line": number} if fmt is DocFormat.TEXT else {"paragraph": number}
+    for number, (kind, text, level) in enumerate(
+        draw(st.lists(st.tuples(kinds, texts, st.integers(1, 9)), max_size=25)), 1
+    ):
+        location = (
+            {"page": number}
+            if fmt is DocFormat.PDF
+            else {"line": number}
+            if fmt is DocFormat.TEXT
+            else {"paragraph": number}
+        )
         table = {"table": 1, "row": number, "column": 1} if kind is BlockKind.TABLE_CELL else {}
-        builder.add(kind, text, level=level if kind in (BlockKind.HEADING, BlockKind.LIST_ITEM) else None, **location, **table)
+        builder.add(
+            kind, text, level=level if kind in (BlockKind.HEADING, BlockKind.LIST_ITEM) else None, **location, **table
+        )
     language = draw(st.sampled_from(["nl", "en", None]))
     blocks = builder.blocks
-    return Document(path="hypothesis.bin", sha256="0" * 64, size=1, format=fmt,
-                    status=ReadStatus.OK if blocks else ReadStatus.EMPTY, language=language, blocks=blocks,
-                    pages=len(blocks) if fmt is DocFormat.PDF else None)
+    return Document(
+        path="hypothesis.bin",
+        sha256="0" * 64,
+        size=1,
+        format=fmt,
+        status=ReadStatus.OK if blocks else ReadStatus.EMPTY,
+        language=language,
+        blocks=blocks,
+        pages=len(blocks) if fmt is DocFormat.PDF else None,
+    )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,7 +154,7 @@ def _evidence(node: object) -> list[dict]:
 @given(st.one_of(st.text(), texts, st.text(alphabet=st.sampled_from("0123456789.,\u00a0 €EURmkK-—"), max_size=200)))
 def test_amounts_never_raise_and_point_at_what_they_found(text: str) -> None:
     for amount in find_amounts(text):
-        assert text[amount.start:amount.end] == amount.text
+        assert text[amount.start : amount.end] == amount.text
         assert isinstance(amount.euros, Decimal) and amount.euros >= 0
 
 
@@ -102,14 +171,25 @@ def test_cpv_codes_never_raise_and_are_eight_digits(document: Document) -> None:
     for code in find_cpv_codes(document):
         text = document.blocks[code.block].text
         assert len(code.code) == 8 and code.code.isdigit()
-        assert text[code.start:code.start + 8] == code.code
+        assert text[code.start : code.start + 8] == code.code
 
 
 @PROPERTIES
-@given(st.lists(st.tuples(st.text(max_size=120), st.one_of(st.none(), st.floats(-1e6, 1e6)),
-                          st.one_of(st.none(), st.floats(0, 500)), st.booleans()), max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=120),
+            st.one_of(st.none(), st.floats(-1e6, 1e6)),
+            st.one_of(st.none(), st.floats(0, 500)),
+            st.booleans(),
+        ),
+        max_size=40,
+    )
+)
 def test_layout_segments_any_lines(rows: list) -> None:
-    lines = [Line(text=text, number=n, y=y, height=height, bold=bold) for n, (text, y, height, bold) in enumerate(rows, 1)]
+    lines = [
+        Line(text=text, number=n, y=y, height=height, bold=bold) for n, (text, y, height, bold) in enumerate(rows, 1)
+    ]
     for segment in segment_lines(lines):
         assert segment.text.strip()
 
@@ -122,7 +202,9 @@ def test_any_bytes_under_any_name_give_a_status(data: bytes, name: str) -> None:
     assert document.status.readable or document.message
 
 
-@pytest.mark.parametrize("prefix", [b"PK\x03\x04", b"%PDF-1.7\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+@pytest.mark.parametrize(
+    "prefix", [b"PK\x03\x04", b"%PDF-1.7\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]
+)
 @settings(max_examples=100, deadline=None)
 @given(tail=st.binary(max_size=2048))
 def test_any_bytes_after_a_magic_number_give_a_status(prefix: bytes, tail: bytes) -> None:

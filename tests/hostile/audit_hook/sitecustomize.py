@@ -38,8 +38,16 @@ def _install() -> None:
     python_own = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values()}
     python_own.update(site.getsitepackages())
     python_own.add(os.path.dirname(os.path.realpath(__file__)))
-    system_reads = ("/dev/null", "/dev/urandom", "/proc/self/", f"/proc/{os.getpid()}/", "/sys/devices/system/cpu/",
-                    "/etc/localtime", "/usr/share/zoneinfo/", "/etc/ld.so.cache")
+    system_reads = (
+        "/dev/null",
+        "/dev/urandom",
+        "/proc/self/",
+        f"/proc/{os.getpid()}/",
+        "/sys/devices/system/cpu/",
+        "/etc/localtime",
+        "/usr/share/zoneinfo/",
+        "/etc/ld.so.cache",
+    )
     writable = folders("ISV_AUDIT_WRITE")
     readable = folders("ISV_AUDIT_READ") + writable + tuple(os.path.realpath(p) for p in python_own) + system_reads
     programs = {p for p in os.environ.get("ISV_AUDIT_EXEC", "").split(os.pathsep) if p}
@@ -49,8 +57,12 @@ def _install() -> None:
 
     def under(path: str, roots: tuple[str, ...]) -> bool:
         for candidate in {os.path.abspath(path), os.path.realpath(path)}:
-            if any(candidate == root.rstrip("/") or candidate.startswith(root.rstrip("/") + "/") or
-                   (root.endswith("/") and candidate.startswith(root)) for root in roots):
+            if any(
+                candidate == root.rstrip("/")
+                or candidate.startswith(root.rstrip("/") + "/")
+                or (root.endswith("/") and candidate.startswith(root))
+                for root in roots
+            ):
                 return True
         return False
 
@@ -96,9 +108,20 @@ def _install() -> None:
         elif event in ("socket.sendto", "socket.sendmsg"):
             if getattr(args[0], "family", None) != socket.AF_UNIX:  # multiprocessing hands fds over Unix sockets
                 record(event, "network use", args)
-        elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "urllib.Request", "http.client.connect", "ftplib.connect",
-                       "smtplib.connect", "webbrowser.open", "poplib.connect", "imaplib.open", "nntplib.connect",
-                       "telnetlib.Telnet.open"):
+        elif event in (
+            "socket.getaddrinfo",
+            "socket.gethostbyname",
+            "socket.gethostbyaddr",
+            "urllib.Request",
+            "http.client.connect",
+            "ftplib.connect",
+            "smtplib.connect",
+            "webbrowser.open",
+            "poplib.connect",
+            "imaplib.open",
+            "nntplib.connect",
+            "telnetlib.Telnet.open",
+        ):
             record(event, "network use", args)
         elif event == "socket.bind":
             address = args[1] if len(args) > 1 else None
@@ -115,8 +138,21 @@ def _install() -> None:
             program = as_path(args[0]) if args else None
             if not program or (program not in programs and os.path.realpath(program) not in programs):
                 record(event, "started a program", args)
-        elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.symlink", "os.link", "os.truncate",
-                       "os.chmod", "os.chown", "os.utime", "shutil.rmtree", "shutil.move", "shutil.copyfile"):
+        elif event in (
+            "os.remove",
+            "os.rename",
+            "os.rmdir",
+            "os.mkdir",
+            "os.symlink",
+            "os.link",
+            "os.truncate",
+            "os.chmod",
+            "os.chown",
+            "os.utime",
+            "shutil.rmtree",
+            "shutil.move",
+            "shutil.copyfile",
+        ):
             paths = [as_path(a) for a in args[:2]]
             if event in ("os.rename", "os.symlink", "os.link"):
                 paths = [as_path(a) for a in args[1:2]] + [as_path(a) for a in args[:1]]
@@ -126,7 +162,12 @@ def _install() -> None:
                     break
         elif event == "sqlite3.connect":
             database = as_path(args[0]) if args else None
-            if database and database != ":memory:" and not database.startswith("file::memory:") and not under(database, writable):
+            if (
+                database
+                and database != ":memory:"
+                and not database.startswith("file::memory:")
+                and not under(database, writable)
+            ):
                 record(event, "a database outside the output folders", args)
 
     sys.addaudithook(hook)
