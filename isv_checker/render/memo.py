@@ -187,10 +187,8 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
         )
     rows.append({"label": t["why_date"], "text": date_text, "evidence": []})
     if app.procedure:
-        procedure = t.get(f"procedure_{app.procedure}")
-        if procedure is None:
-            rule = next((p for p in ruleset.procedures if p.id == app.procedure), None)
-            procedure = rule.description if rule is not None else app.procedure
+        rule = next((p for p in ruleset.procedures if p.id == app.procedure), None)
+        procedure = (rule.name_en if lang == "en" else rule.name_nl) if rule is not None else app.procedure
         rows.append({"label": t["why_procedure"], "text": procedure, "evidence": []})
     clause = report.clause
     if clause is not None:

@@ -189,6 +189,8 @@ class ValueContext(Rule):
 class ProcedureRule(Rule):
     above_threshold: bool | None
     works: bool = False
+    name_nl: str = Field(min_length=3, description="what the memo says the procedure implies, in Dutch")
+    name_en: str = Field(min_length=3, description="the same in English")
 
 
 class SdgLink(_Strict):
