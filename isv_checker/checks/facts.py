@@ -11,12 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from ..document import Block, BlockKind
 from ..report import Authority, CategoryResult, Finding, Param, Source, Value
 from ..ruleset.load import Ruleset
-from .matching import RuleMatcher
 
 GIVEN_RULE = "ISV-METADATA"
 # A name given as the buyer's is matched as a document would state that role: the authority rules take
@@ -136,18 +134,18 @@ def _central_text(central: bool | None) -> str:
     return {True: "central government", False: "not central government", None: "not recognised"}[central]
 
 
-@lru_cache(maxsize=4)
-def _authority_matcher(ruleset: Ruleset) -> RuleMatcher:
-    return RuleMatcher(list(ruleset.authorities))
-
-
 def recognise_authority(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:
     """Whether a buyer's name, given as such, is central government, and by which authority rule.
     The name is matched with the rules that find authorities in documents; the longest match wins."""
+    from .engine import (
+        rules_matcher,
+    )  # the engine's matcher, not a second one; imported here: engine imports this module
+
+    authorities = {r.id: r for r in ruleset.authorities}
     text = BUYER_ROLE + name
-    hits = _authority_matcher(ruleset).run([Block(index=0, kind=BlockKind.PARAGRAPH, text=text)], "nl")
-    for hit in sorted(hits, key=lambda h: -(h.end - h.start)):
-        rule = next(r for r in ruleset.authorities if r.id == hit.rule)
+    hits = rules_matcher(ruleset).run([Block(index=0, kind=BlockKind.PARAGRAPH, text=text)], "nl")
+    for hit in sorted((h for h in hits if h.rule in authorities), key=lambda h: -(h.end - h.start)):
+        rule = authorities[hit.rule]
         return rule.central_government, rule.id
     return None, None
 
