@@ -1,11 +1,14 @@
 """Measures the checker against a labelled corpus (samples/labels.yaml): verdict accuracy, category
-and element precision/recall, the verdict confusion matrix, and documents wrongly called compliant.
+and element precision/recall, the verdict confusion matrix, the documents wrongly called compliant or
+wrongly "not required" (both make a buyer leave the clause out), and the facts that decide
+applicability: the estimated value (within 1%), the date's threshold period and the authority.
 
 Shared by `benchmarks/accuracy.py` (prints the figures) and the test that holds them at their targets.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +50,22 @@ class Score:
 
 
 @dataclass
+class Fact:
+    """How often one fact was read right, over the documents whose label states it."""
+
+    right: int = 0
+    labelled: int = 0
+
+    def add(self, right: bool) -> None:
+        self.labelled += 1
+        self.right += right
+
+    @property
+    def share(self) -> float:
+        return self.right / self.labelled if self.labelled else 1.0
+
+
+@dataclass
 class Evaluation:
     documents: int = 0
     verdict_correct: int = 0
@@ -54,6 +73,8 @@ class Evaluation:
     categories: dict[str, Score] = field(default_factory=dict)
     elements: dict[str, Score] = field(default_factory=dict)
     false_compliant: list[str] = field(default_factory=list)
+    false_not_required: list[str] = field(default_factory=list)
+    facts: dict[str, Fact] = field(default_factory=dict)
     mistakes: list[str] = field(default_factory=list)
 
     @property
@@ -102,6 +123,10 @@ def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report,
         result.mistakes.append(f"{name}: verdict {got}, labelled {expected}")
     if got == "compliant" and expected != "compliant":
         result.false_compliant.append(name)
+    if got == "not_required" and expected != "not_required":
+        result.false_not_required.append(name)
+    if report.applicability is not None:
+        _score_facts(result, name, label, report)
     predicted_categories = {c.id for c in report.categories}
     labelled_categories = set(label.get("categories") or ())
     for category in predicted_categories | labelled_categories | set(result.categories):
@@ -122,10 +147,71 @@ def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report,
         )
 
 
-def render(result: Evaluation) -> Iterable[str]:
+def _score_facts(result: Evaluation, name: str, label: dict[str, Any], report: Report) -> None:
+    """Value within 1%, the threshold period of the date, the authority's name and whether it is
+    central government; each over the documents whose label states it."""
+    applicability = report.applicability
+    assert applicability is not None
+
+    def score(fact: str, right: bool, got: object, expected: object) -> None:
+        result.facts.setdefault(fact, Fact()).add(right)
+        if not right:
+            result.mistakes.append(f"{name}: {fact} {got!r}, labelled {expected!r}")
+
+    if label.get("value_eur") is not None:
+        expected_value = float(label["value_eur"])
+        got_value = applicability.value_eur.amount
+        right = got_value is not None and abs(got_value - expected_value) <= 0.01 * expected_value
+        score("value", right, got_value, expected_value)
+    if label.get("date"):
+        expected_period = _period(str(label["date"]))
+        if expected_period is not None:
+            score("date period", applicability.period == expected_period, applicability.period, expected_period)
+    if label.get("authority"):
+        got_name = applicability.authority.name
+        score("authority", _same_authority(got_name, str(label["authority"])), got_name, label["authority"])
+    if label.get("central_government") is not None:
+        got_central = applicability.authority.central_government
+        expected_central = bool(label["central_government"])
+        score("central government", got_central == expected_central, got_central, expected_central)
+
+
+def _period(date: str) -> str | None:
+    """The threshold period ('2024-2025') of a labelled date, from the bundled ruleset."""
+    when = dt.date.fromisoformat(date)
+    for period in cached_ruleset().thresholds:
+        if period.start <= when <= period.end:
+            return f"{period.start.year}-{period.end.year}"
+    return None
+
+
+def _same_authority(got: str | None, expected: str) -> bool:
+    """A name read right names the labelled authority: one contains the other once case and
+    punctuation are set aside ("Rijkswaterstaat" for "Rijkswaterstaat, Ministerie van IenW")."""
+    if not got:
+        return False
+    a, b = _plain(got), _plain(expected)
+    return bool(a) and (a in b or b in a)
+
+
+def _plain(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+
+
+def render(result: Evaluation, *, names: bool = True) -> Iterable[str]:
+    """The figures; `names=False` leaves out which documents were wrong, for a held-out set."""
+
+    def listed(docs: list[str]) -> str:
+        return f" {docs}" if docs and names else ""
+
     yield f"documents: {result.documents}"
     yield f"verdict accuracy: {result.verdict_accuracy:.3f} ({result.verdict_correct}/{result.documents})"
-    yield f"documents wrongly called compliant: {len(result.false_compliant)} {result.false_compliant or ''}".rstrip()
+    yield f"documents wrongly called compliant: {len(result.false_compliant)}{listed(result.false_compliant)}"
+    yield f"documents wrongly called not required: {len(result.false_not_required)}{listed(result.false_not_required)}"
+    if result.facts:
+        yield "facts read right (of the documents whose label states them):"
+        for fact, f in result.facts.items():
+            yield f"  {fact:<19} {f.share:.3f} ({f.right}/{f.labelled})"
     cat = result.micro(result.categories)
     yield f"categories (micro): P {cat.precision:.3f} R {cat.recall:.3f} F1 {cat.f1:.3f}"
     for name, s in sorted(result.categories.items()):

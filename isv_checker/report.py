@@ -114,6 +114,11 @@ class Applicability(_Record):
     threshold_eur: int | None
     period: str | None = Field(description="the threshold period in force on the document's date, e.g. '2024-2025'")
     document_date: str | None
+    date_origin: str | None = Field(
+        default=None,
+        description="how the document gave its date: labelled, signed, header, title (stated as its own), or "
+        "text, forward, metadata (not stated: it fixes the threshold only where every period it could be in agrees)",
+    )
     works: bool
     procedure: str | None = Field(description="rule id of the procedure named in the document, if any")
     reasons: tuple[str, ...] = Field(description="the explanation's reasons as English sentences")

@@ -95,6 +95,7 @@ CHECKS: dict[str, Check] = {
     "threshold": Check(_applicability(lambda a: a.threshold_eur), _equal),
     "period": Check(_applicability(lambda a: a.period), _equal),
     "document_date": Check(_applicability(lambda a: a.document_date), _equal),
+    "date_origin": Check(_applicability(lambda a: a.date_origin), _equal),
     "works": Check(_applicability(lambda a: a.works), _equal),
     "procedure": Check(_applicability(lambda a: a.procedure), _equal),
 }

@@ -246,6 +246,8 @@ def test_every_code_reads_in_both_languages():
         "categories.none": {"known": 10},
         "date.period": {"date": "2024-01-02", "period": "2024-2025"},
         "date.no_period": {"date": "2010-01-01"},
+        "date.period_uncertain": {"date": "2024-01-02", "origin": "metadata", "period": "2024-2025"},
+        "value.near_uncertain_date": {"value": 141_000.0, "date": "2024-01-02", "origin": "forward"},
         "value.at_or_above": {"value": 1_500_000.0, "kind": "central", "threshold": 143_000},
         "value.below": {"value": 10_000.0, "kind": "works", "threshold": 5_538_000},
         "value.above_every": {"value": 9e6, "kind": "central"},
@@ -255,7 +257,7 @@ def test_every_code_reads_in_both_languages():
         "value.procedure_below": {"procedure": "national"},
         "decision.undecided": {"missing": ("authority", "date")},
     }
-    codes = [c for c in SENTENCES["en"] if "." in c and c.split(".")[0] not in ("missing", "kind")]
+    codes = [c for c in SENTENCES["en"] if "." in c and c.split(".")[0] not in ("missing", "kind", "origin")]
     for code in codes:
         for lang in ("en", "nl"):
             text = sentence(Reason(code=code, params=samples.get(code, {})), lang)

@@ -16,7 +16,7 @@ from ..report import Applicability, Authority, CategoryResult, Evidence, Param, 
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .amounts import find_amounts
-from .dates import document_date
+from .dates import STATED, document_date
 from .evidence import evidence
 from .facts import Facts
 from .hits import HitIndex
@@ -129,6 +129,20 @@ def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:
     return None
 
 
+# How far from a date that the document does not state as its own its real date may lie, by origin.
+_UNCERTAINTY = {"text": dt.timedelta(days=366), "forward": dt.timedelta(days=2 * 366)}
+
+
+def _possible_thresholds(ruleset: Ruleset, date: dt.date | None, origin: str | None, kind: str) -> tuple[int, ...]:
+    """The thresholds of every period an uncertain date could be in: a year around an unmarked date,
+    two around a start or deadline, any period for the file's own dates."""
+    if date is None:
+        return ()
+    reach = _UNCERTAINTY.get(origin or "")
+    periods = [t for t in ruleset.thresholds if reach is None or (t.start <= date + reach and date - reach <= t.end)]
+    return tuple(getattr(t, kind) for t in periods)
+
+
 def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...]) -> Facts:
     """The facts the document states about itself."""
     date = document_date(document)
@@ -138,6 +152,7 @@ def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories:
         authority=find_authority(document, ruleset, hits),
         value=find_value(document, ruleset, hits),
         date=date.date.isoformat() if date else None,
+        date_origin=date.origin if date else None,
         categories=categories,
         works=any(hits.by_rule.get(rule_id) for rule_id in works_rules),
         procedure=procedure.id if procedure else None,
@@ -168,8 +183,20 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
         because("categories.found", count=len(categories), categories=tuple(c.id for c in categories))
     else:
         because("categories.none", known=len(ruleset.vocabulary.categories))
+    # A date the document does not state as its own (an unmarked or forward date, the file's
+    # properties) may lie in another threshold period than the document: it fixes the threshold only
+    # where every period it could be in agrees.
+    uncertain_date = date is not None and facts.date_origin is not None and facts.date_origin not in STATED
     if date:
-        if period:
+        if period and uncertain_date:
+            because(
+                "date.period_uncertain",
+                facts.date_source,
+                date=date.isoformat(),
+                origin=facts.date_origin,
+                period=f"{period.start.year}-{period.end.year}",
+            )
+        elif period:
             because(
                 "date.period", facts.date_source, date=date.isoformat(), period=f"{period.start.year}-{period.end.year}"
             )
@@ -180,8 +207,19 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
 
     value_decides: bool | None
     missing_value = "value"  # or "date", when the value is known but the threshold is not
+    possible = _possible_thresholds(ruleset, date, facts.date_origin, kind) if uncertain_date else ()
     if value.amount is not None:
-        if threshold is not None:
+        if threshold is not None and possible and len({value.amount >= t for t in possible}) > 1:
+            value_decides = None
+            missing_value = "date"
+            because(
+                "value.near_uncertain_date",
+                value.source,
+                value=value.amount,
+                date=date.isoformat() if date else None,
+                origin=facts.date_origin,
+            )
+        elif threshold is not None:
             value_decides = value.amount >= threshold
             because(
                 "value.at_or_above" if value_decides else "value.below",
@@ -233,6 +271,7 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
         threshold_eur=threshold,
         period=f"{period.start.year}-{period.end.year}" if period else None,
         document_date=date.isoformat() if date else None,
+        date_origin=facts.date_origin if date else None,
         works=facts.works,
         procedure=procedure.id if procedure else None,
         reasons=tuple(sentence(r) for r in explanation),

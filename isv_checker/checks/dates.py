@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..document import Document
+from ..document import Block, BlockKind, Document
 from .title import title_blocks
 
 _MONTHS = {
@@ -52,13 +52,44 @@ DATE_RE = re.compile(rf"\b(?:{_WORDS}|{_WORDS_EN}|{_ISO}|{_NUMERIC})\b")
 SEARCH_BLOCKS = 40
 
 
+# Where a document's date was read, most trusted first. The first four are the document's own
+# statement of its date; "text" is a date near the top that no word marks; "forward" is a date the text
+# looks ahead or back to (a start, a deadline, an old contract's end), which is still near the document's
+# own; "metadata" is the file's properties, the last resort: Word templates keep creation dates of years
+# ago, a PDF carries the day it was exported, a file's modification time is the day it was copied.
+ORIGINS = ("labelled", "signed", "header", "title", "text", "forward", "metadata")
+STATED = frozenset({"labelled", "signed", "header", "title"})
+
+_LABEL_RE = re.compile(r"\b(?:datum|date|dated|gedateerd|d\.d\.)\b\W{0,3}$", re.IGNORECASE)
+_SIGNED_RE = re.compile(
+    r"(?:(?:^|[\s·|(\[])(?:te\s+)?[A-Z][\w'\-]+(?:[ -](?:aan\s+(?:den|de|het)\s+)?[A-Z][\w'\-]+){0,2},\s*(?:d\.d\.\s*)?"
+    r"|\b(?:ondertekend|getekend|signed|opgemaakt|vastgesteld)\b.{0,40}?\b(?:op|on|d\.d\.)\s+"
+    r"|^\s*)$"
+)
+_VERSION_RE = re.compile(r"\b(?:versie|version|v\d+(?:\.\d+)*|concept|draft|status|kenmerk|reference)\b", re.IGNORECASE)
+_FORWARD_RE = re.compile(
+    r"\b(?:gaat\s+in|ingaat|ingang|ingangsdatum|aanvang|start\w*|begin\w*|loopt|lopen|eindig\w*|afloop|"
+    r"verloopt|tot\s+en\s+met|t/m|tot|uiterlijk|vóór|deadline|sluitingsdatum|sluit|termijn|"
+    r"takes?\s+effect|effective|commenc\w*|ends?|ending|expir\w*|until|before|no\s+later|closing|due|"
+    r"inschrijving\w*|gepubliceerd|published|aangekondigd|vanaf|per)\b",
+    re.IGNORECASE,
+)
+_REACH = 45  # characters before a date in which its label, place or verb is looked for
+_FORWARD_REACH = 25  # the verb or preposition that makes a date a start or a deadline sits close to it
+
+
 @dataclass(frozen=True)
 class FoundDate:
     date: dt.date
     block: int | None
     start: int
     end: int
-    labelled: bool  # next to "Datum"/"Date"
+    origin: str  # one of ORIGINS
+
+    @property
+    def stated(self) -> bool:
+        """The document states this as its own date: labelled, signed, in a header or footer, in the title."""
+        return self.origin in STATED
 
 
 def parse_dates(text: str) -> list[tuple[dt.date, int, int]]:
@@ -86,28 +117,67 @@ def parse_dates(text: str) -> list[tuple[dt.date, int, int]]:
 
 
 def document_date(document: Document) -> FoundDate | None:
-    """The date a person would call the document's date, most trusted first: a date labelled "Datum"
-    or written as "Den Haag, 14 april 2025" near the top; a date in the title area; the file's own
-    creation date; the first date near the top (which may be a deadline or an old contract's end)."""
-    first: FoundDate | None = None
+    """The date a person would call the document's date, most trusted first (`ORIGINS`): a date
+    labelled "Datum", or signed ("Den Haag, 14 april 2025", "ondertekend te Utrecht op ..."), anywhere;
+    a date in a header, footer or version line; one in the title area; an unmarked date near the top;
+    a date the text looks ahead or back to, unless the file's own date falls in the year before it;
+    last, the file's own date. Of equal rank, the first wins."""
+    best: FoundDate | None = None
     title = title_blocks(document)
-    for block in document.blocks[:SEARCH_BLOCKS]:
-        lower = block.text.lower()
-        for value, start, end in parse_dates(block.text):
-            labelled = (
-                "datum" in lower[:start] or "date" in lower[:start] or bool(re.match(r"^[A-Z][a-z]+,\s", block.text))
-            )
-            found = FoundDate(value, block.index, start, end, labelled)
-            if labelled:
-                return found
-            if first is None:
-                first = found
-    if first is not None and first.block in title:
-        return first
-    created = document.properties.get("created")
-    if created:
-        try:
-            return FoundDate(dt.date.fromisoformat(created[:10]), None, 0, 0, False)
-        except ValueError:
-            pass
-    return first
+    for block in document.blocks:
+        text = block.text
+        if not _YEAR_RE.search(text):
+            continue
+        for value, start, end in parse_dates(text):
+            found = FoundDate(value, block.index, start, end, _origin(text, start, block, title))
+            if found.origin == "text" and block.index >= SEARCH_BLOCKS:
+                continue  # an unmarked date deep in the body is about something else
+            if best is None or ORIGINS.index(found.origin) < ORIGINS.index(best.origin):
+                best = found
+                if found.origin == "labelled":
+                    return found
+    metadata = _metadata_date(document)
+    if metadata is None:
+        return best
+    if best is None:
+        return metadata
+    if best.origin == "forward" and best.date - _FORWARD_LEAD <= metadata.date <= best.date:
+        return metadata  # the file's date, in the months before the start or deadline the text gives
+    return best
+
+
+# A start or deadline lies at most this long after the document that sets it.
+_FORWARD_LEAD = dt.timedelta(days=366)
+
+
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _origin(text: str, start: int, block: Block, title: set[int]) -> str:
+    before = text[max(0, start - _REACH) : start]
+    # the words since the previous date or sentence belong to this date
+    before = re.split(r"[.;:]\s|\d{4}\b", before)[-1] if not _LABEL_RE.search(before) else before
+    if _LABEL_RE.search(before):
+        return "labelled"
+    if _SIGNED_RE.search(before):
+        return "signed"
+    if block.kind in (BlockKind.HEADER, BlockKind.FOOTER) or _VERSION_RE.search(before):
+        return "header"
+    if _FORWARD_RE.search(before[-_FORWARD_REACH:]):
+        return "forward"
+    if block.index in title:
+        return "title"
+    return "text"
+
+
+def _metadata_date(document: Document) -> FoundDate | None:
+    """The file's last-modified date, else its creation date (a template's creation date is the oldest
+    date a file carries)."""
+    for key in ("modified", "created"):
+        stamp = document.properties.get(key)
+        if stamp:
+            try:
+                return FoundDate(dt.date.fromisoformat(stamp[:10]), None, 0, 0, "metadata")
+            except ValueError:
+                continue
+    return None

@@ -24,7 +24,8 @@ BUYER_ROLE = "aanbestedende dienst: "
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the applicability decision is made from; `date_source` is None for the document's own date."""
+    """What the applicability decision is made from; `date_source` is None for the document's own date.
+    `date_origin` says how the document gave its date (`dates.ORIGINS`); None when the date was given."""
 
     authority: Authority
     value: Value
@@ -33,6 +34,7 @@ class Facts:
     works: bool
     procedure: str | None
     date_source: Source | None = None
+    date_origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
             document=found.value.amount,
         )
     if given.publication_date is not None:
-        facts = replace(facts, date=given.publication_date, date_source=source)
+        facts = replace(facts, date=given.publication_date, date_source=source, date_origin=None)
         note(
             "publication_date",
             f"publication date {given.publication_date} from {origin}; the document: {found.date or 'no date'}",

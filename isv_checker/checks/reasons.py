@@ -26,6 +26,8 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "categories.none": "the purchase falls in none of the {known} ISV risk categories",
         "date.period": "document date {date}: threshold period {period}",
         "date.no_period": "document date {date}: no threshold period known for it",
+        "date.period_uncertain": "date {date}, read from {origin}: threshold period {period}",
+        "value.near_uncertain_date": "estimated value EUR {value} is near the threshold, and the date {date}, read from {origin}, does not fix the threshold period with certainty",
         "date.none": "the document states no date",
         "value.at_or_above": "estimated value EUR {value} is at or above the {kind} threshold of EUR {threshold}",
         "value.below": "estimated value EUR {value} is below the {kind} threshold of EUR {threshold}",
@@ -38,6 +40,9 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "decision.undecided": "undecided: {missing} cannot be read from the document; ISV is mandatory if the authority is central government and the value is at or above the threshold, and not mandatory otherwise",
         "missing.authority": "the contracting authority (central government or not)",
         "missing.value": "the estimated contract value against the threshold",
+        "origin.text": "an unmarked date near the top of the text",
+        "origin.forward": "a start, end or deadline date in the text",
+        "origin.metadata": "the file's properties",
         "kind.central": "central",
         "kind.works": "works",
         "join": " and ",
@@ -53,6 +58,8 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "categories.none": "de inkoop valt in geen van de {known} ISV-risicocategorieën",
         "date.period": "documentdatum {date}: drempelperiode {period}",
         "date.no_period": "documentdatum {date}: geen drempelperiode bekend",
+        "date.period_uncertain": "datum {date}, gelezen uit {origin}: drempelperiode {period}",
+        "value.near_uncertain_date": "geraamde waarde EUR {value} ligt rond de drempel, en de datum {date}, gelezen uit {origin}, legt de drempelperiode niet met zekerheid vast",
         "date.none": "het document vermeldt geen datum",
         "value.at_or_above": "geraamde waarde EUR {value} ligt op of boven de {kind} van EUR {threshold}",
         "value.below": "geraamde waarde EUR {value} ligt onder de {kind} van EUR {threshold}",
@@ -65,6 +72,9 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "decision.undecided": "onbeslist: {missing} valt niet uit het document af te lezen; de ISV zijn verplicht als de dienst tot de rijksoverheid hoort en de waarde op of boven de drempel ligt, anders niet",
         "missing.authority": "de aanbestedende dienst (rijksoverheid of niet)",
         "missing.value": "de geraamde opdrachtwaarde tegenover de drempel",
+        "origin.text": "een datum bovenaan de tekst zonder aanduiding",
+        "origin.forward": "een begin-, eind- of sluitingsdatum in de tekst",
+        "origin.metadata": "de eigenschappen van het bestand",
         "kind.central": "drempel voor de rijksoverheid",
         "kind.works": "drempel voor werken",
         "join": " en ",
@@ -103,8 +113,8 @@ def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) ->
         return _amount(value, lang)
     if name == "known" and isinstance(value, int):
         return number_word(value, lang)
-    if name == "kind":
-        return str(table[f"kind.{value}"])
+    if name in ("kind", "origin"):
+        return str(table[f"{name}.{value}"])
     if name == "missing" and isinstance(value, tuple):
         # the date that fixes the threshold is part of "the value against the threshold"
         return str(table["join"]).join(
