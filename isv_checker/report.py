@@ -104,6 +104,15 @@ class Authority(_Record):
 class Value(_Record):
     amount: float | None
     evidence: tuple[Evidence, ...] = ()
+    basis: Literal["stated", "yearly_times_term", "lots_summed"] | None = Field(
+        default=None,
+        description="how the amount was reached: stated as the total, a yearly value times the term in `years`, "
+        "or the lots' values added up (each in `evidence`); absent when given from outside",
+    )
+    years: float | None = Field(default=None, description="the full term, options included, for yearly_times_term")
+    runners_up: tuple[float, ...] = Field(
+        default=(), description="other amounts whose words made them nearly as likely to be the value"
+    )
     source: Source | None = Field(default=None, description="absent: found in the document's text")
 
 

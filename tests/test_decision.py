@@ -254,6 +254,7 @@ def test_every_code_reads_in_both_languages():
         "value.below_every": {"value": 1e4, "kind": "works"},
         "value.near_undated": {"value": 140_000.0},
         "value.procedure_above": {"procedure": "European open procedure"},
+        "value.contradicts_procedure": {"value": 120_000.0, "procedure": "European open procedure"},
         "value.procedure_below": {"procedure": "national"},
         "decision.undecided": {"missing": ("authority", "date")},
     }

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 
 from ..document import BlockKind, Document
-from ..report import Applicability, Authority, CategoryResult, Evidence, Param, Reason, Source, Value
+from ..report import Applicability, Authority, CategoryResult, Evidence, Param, Reason, Source
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
-from .amounts import find_amounts
 from .dates import STATED, document_date
 from .evidence import evidence
 from .facts import Facts
 from .hits import HitIndex
 from .reasons import sentence
+from .values import find_value
 
 TOP_BLOCKS = 15
-ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
-NOT_VALUE_REACH = 40
 
 
 def authority_name(text: str, start: int, end: int) -> str:
@@ -72,49 +69,6 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
     rule = next(r for r in ruleset.authorities if r.id == rule_id)
     found = first_evidence[best]
     return Authority(name=names[best], central_government=rule.central_government, rule=rule.id, evidence=tuple(found))
-
-
-def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
-    estimate_rules = {r.id for r in ruleset.value_contexts if r.role == "estimate"}
-    not_value_rules = {r.id for r in ruleset.value_contexts if r.role == "not_value"}
-    best: tuple[float, Decimal, Evidence] | None = None
-    for block in document.blocks:
-        amounts = find_amounts(block.text)
-        if not amounts:
-            continue
-        estimates = hits.in_block(block.index, estimate_rules)
-        not_values = hits.in_block(block.index, not_value_rules)
-        # "Geraamde waarde | 4,85 mln euro": the words sit in the row's label cell, read as ending
-        # where this cell starts.
-        row_label = (
-            not estimates
-            and block.row is not None
-            and any(
-                hits.in_block(other.index, estimate_rules)
-                for other in document.blocks[max(0, block.index - 4) : block.index]
-                if other.table == block.table and other.row == block.row
-            )
-        )
-        for amount in amounts:
-            score = 0.0
-            if row_label and amount.start <= ESTIMATE_REACH:
-                score = 3.0 - amount.start / ESTIMATE_REACH
-            for hit in estimates:
-                distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
-                if -1 <= distance <= ESTIMATE_REACH:
-                    score = max(score, 3.0 - distance / ESTIMATE_REACH)
-            for hit in not_values:
-                distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
-                if -1 <= distance <= NOT_VALUE_REACH:
-                    score -= 4.0
-            if score <= 0:
-                continue
-            candidate = (score, amount.euros, evidence(document, block.index, amount.start, amount.end))
-            if best is None or (candidate[0], candidate[1]) > (best[0], best[1]):
-                best = candidate
-    if best is None:
-        return Value(amount=None)
-    return Value(amount=float(best[1]), evidence=(best[2],))
 
 
 def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:
@@ -228,6 +182,11 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
                 kind=kind,
                 threshold=threshold,
             )
+            if not value_decides and procedure is not None and procedure.above_threshold and value.source is None:
+                # A European procedure is used at or above the threshold: a lower amount read from the
+                # text is more likely a part of the value (a lot, a year, a fee) than the value.
+                value_decides = None
+                because("value.contradicts_procedure", value=value.amount, procedure=procedure.description)
         else:
             all_thresholds = [getattr(t, kind) for t in ruleset.thresholds]
             if value.amount >= max(all_thresholds):

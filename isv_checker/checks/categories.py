@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..document import BlockKind, Document
 from ..report import CategoryResult
@@ -55,9 +56,11 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
 
 
 def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
-    """Blocks that describe what is bought: the title area, and sections named like the subject."""
+    """Blocks that describe what is bought: the title area, a letter's subject line ("Betreft: ..."),
+    and sections named like the subject."""
     subject: set[int] = title_blocks(document)
     names_subject = _subject_pattern(subject_words).search
+    subject.update(b.index for b in document.blocks[:SUBJECT_LINE_BLOCKS] if _SUBJECT_LINE.match(b.text))
     path_is_subject: dict[tuple[str, ...], bool] = {}
     for block in document.blocks:
         kind = block.kind
@@ -78,8 +81,15 @@ def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[in
 
 @lru_cache(maxsize=8)
 def _subject_pattern(subject_words: tuple[str, ...]) -> re.Pattern[str]:
-    """The subject words as one alternation: one search per heading instead of one per word."""
-    return re.compile("|".join(re.escape(word) for word in subject_words) or "(?!)")
+    """The subject words as one alternation of whole words ("opdracht", not "opdrachtnemer"): one
+    search per heading instead of one per word."""
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(word) for word in subject_words) + r")\b" if subject_words else "(?!)"
+    )
+
+
+SUBJECT_LINE_BLOCKS = 30
+_SUBJECT_LINE = re.compile(r"\s*(?:betreft|onderwerp|inzake|subject|re|concerning)\s*:", re.IGNORECASE)
 
 
 def find_categories(
@@ -102,9 +112,11 @@ def find_categories(
         # Where the document states its CPV codes and none is of this category, its words count only
         # in the title: the codes are the buyer's own statement of what is bought.
         cpv_says_otherwise = bool(codes) and not found
-        strong = title if cpv_says_otherwise else subject
+        strong = title if cpv_says_otherwise else subject | _sections_named_by(document, hits, rule.id)
         passing = 0.0
         for hit in hits.by_rule.get(rule.id, ()):
+            if _outside(document, hit.block, hit.start, ruleset.out_of_scope):
+                continue
             if hit.block in strong:
                 score += SUBJECT_HIT
                 found.append((hit.block, hit.start, hit.end))
@@ -113,7 +125,7 @@ def find_categories(
                 if len(found) < 8:
                     found.append((hit.block, hit.start, hit.end))
         for hit in hits.by_rule.get(weak_key(rule.id), ()):
-            if hit.block in strong:
+            if hit.block in strong and not _outside(document, hit.block, hit.start, ruleset.out_of_scope):
                 score += SUBJECT_HIT / 2
                 found.append((hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
@@ -134,5 +146,73 @@ def find_categories(
                     ),
                 )
             )
+    if not scored and not codes:
+        scored = _dominant_in_running_text(document, ruleset, hits, groups)
     top = max((score for score, _ in scored), default=0.0)
     return tuple(result for score, result in scored if score >= DOMINANCE * top)
+
+
+def _outside(document: Document, block: int, at: int, phrases: tuple[str, ...]) -> bool:
+    """Whether the sentence around text[at] puts what it names outside the purchase."""
+    if not phrases:
+        return False
+    text = document.blocks[block].text
+    start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at)) + 1
+    ends = [i for i in (text.find(". ", at), text.find("; ", at)) if i >= 0]
+    sentence = text[start : min(ends) if ends else len(text)].lower()
+    return any(phrase in sentence for phrase in phrases)
+
+
+def _sections_named_by(document: Document, hits: HitIndex, rule_id: str) -> set[int]:
+    """The blocks of sections whose heading names the category ("3 Afvalstromen en frequenties"):
+    such a section describes that part of the purchase."""
+    headings = {
+        document.blocks[h.block].text
+        for key in (rule_id, weak_key(rule_id))
+        for h in hits.by_rule.get(key, ())
+        if document.blocks[h.block].kind is BlockKind.HEADING
+    }
+    if not headings:
+        return set()
+    return {b.index for b in document.blocks if headings.intersection(b.heading_path)}
+
+
+RUNNING_ACCEPT = 1.5  # e.g. two strong words and two weak ones, or six weak ones
+RUNNING_LEAD = 3.0  # ... and three times the evidence of any other category
+
+
+def _dominant_in_running_text(
+    document: Document, ruleset: Ruleset, hits: HitIndex, groups: dict[str, Any]
+) -> list[tuple[float, CategoryResult]]:
+    """A document that names its subject nowhere a reader would look for it (no CPV code, no title, no
+    subject section: a letter's later pages, an OCR'd contract without headings) still buys something:
+    the one category its running text talks about, far more than about any other."""
+    running: list[tuple[float, Any, list[tuple[int, int, int]]]] = []
+    for rule in ruleset.categories:
+        strong = hits.by_rule.get(rule.id, [])
+        weak = hits.by_rule.get(weak_key(rule.id), [])
+        score = PASSING_HIT * len(strong) + PASSING_HIT / 2 * len(weak)
+        if score:
+            running.append((score, rule, [(h.block, h.start, h.end) for h in [*strong, *weak]]))
+    running.sort(key=lambda r: -r[0])
+    if not running or running[0][0] < RUNNING_ACCEPT:
+        return []
+    if len(running) > 1 and running[0][0] < RUNNING_LEAD * running[1][0]:
+        return []
+    score, rule, found = running[0]
+    group = groups[rule.category]
+    return [
+        (
+            ACCEPT,
+            CategoryResult(
+                id=rule.category,
+                rule=rule.id,
+                name_nl=rule.name_nl,
+                name_en=rule.name_en,
+                group=group.id,
+                group_name_nl=group.name_nl,
+                group_name_en=group.name_en,
+                evidence=tuple(evidence(document, *span) for span in sorted(found)[:6]),
+            ),
+        )
+    ]

@@ -195,7 +195,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             decoy_blocks.setdefault(hit.block, []).append(hit.start)
             record(rule, hit)
 
-    anchor_decoys = [r for r in ruleset.decoys if r.cancels_anchors]
+    anchor_decoys = [r for r in ruleset.decoys if r.cancels_anchors and r.effect != "withdraws"]
+    withdrawn = _withdrawal(ruleset, hits, name_rules)
     anchors: list[int] = []
     candidates = sorted({h.block for rule in name_rules | substance_rules for h in hits.by_rule.get(rule, ())})
     for block in (document.blocks[i] for i in candidates):
@@ -208,6 +209,10 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             if not _same_sentence(block.text, h, decoy_blocks.get(block.index, ()))
         ]
         if not names and not substance:
+            continue
+        if withdrawn is not None and block.index <= withdrawn[1].block:
+            if block.index == withdrawn[1].block:
+                record(*withdrawn)
             continue
         cancelled = _cancelling_decoy(document, block.index, names, substance, anchor_decoys, hits, obligation_rules)
         if cancelled is not None:
@@ -319,6 +324,19 @@ def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str], kin
 def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: dict[int, list[int]]) -> bool:
     element_rules = {r.id for r in ruleset.elements}
     return any(hits.in_block(i, element_rules) for i in area if i not in decoy_blocks)
+
+
+def _withdrawal(ruleset: Ruleset, hits: HitIndex, name_rules: set[str]) -> tuple[DecoyRule, Hit] | None:
+    """The last place where the document withdraws the clause: a `withdraws` decoy in a block that
+    names it. Everything said about the clause up to there no longer holds."""
+    last: tuple[DecoyRule, Hit] | None = None
+    for rule in ruleset.decoys:
+        if rule.effect != "withdraws":
+            continue
+        for hit in hits.by_rule.get(rule.id, ()):
+            if hits.in_block(hit.block, name_rules) and (last is None or hit.block > last[1].block):
+                last = (rule, hit)
+    return last
 
 
 def _cancelling_decoy(

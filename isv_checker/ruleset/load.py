@@ -57,6 +57,7 @@ class Ruleset:
     decoys: tuple[DecoyRule, ...]
     sdg: tuple[SdgLink, ...]
     subject_sections: tuple[str, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -159,6 +160,11 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         decoys=_records(files["decoys"], data["decoys"], "decoys", DecoyRule),
         sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
+        out_of_scope=(
+            _words(files["applicability"], data["applicability"], "out_of_scope")
+            if "out_of_scope" in data["applicability"]
+            else ()
+        ),
     )
     _check_consistency(ruleset, files)
     return ruleset

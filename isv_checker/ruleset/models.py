@@ -118,7 +118,7 @@ class AnchorRule(Rule):
     )
 
 
-DecoyEffect = Literal["passage", "always", "near_anchor", "unless_binding", "without_substance"]
+DecoyEffect = Literal["passage", "always", "near_anchor", "unless_binding", "without_substance", "withdraws"]
 
 
 class DecoyRule(Rule):
@@ -131,6 +131,9 @@ class DecoyRule(Rule):
     - unless_binding: it cancels them unless an obligation binds an anchor in its sentence (a policy mention);
     - without_substance: it cancels a block that names the clause but has none of its substance (ISV as
       Independent Software Vendor).
+    - withdraws: in a block that names the clause, it withdraws the clause (a note of information that
+      deletes the article): the anchors of that block and of every block before it are cancelled; a
+      clause stated after it still counts.
 
     `toc_lines: true` makes it cancel, too, a name anchor in any block shaped like a table-of-contents
     line (text, dot leader or tab, page number), under whatever heading it stands.
@@ -183,7 +186,11 @@ class Threshold(_Strict):
 
 
 class ValueContext(Rule):
-    role: Literal["estimate", "not_value"]
+    """Words around an amount that say what it is: the estimated value (`estimate`), something else
+    (`not_value`: a price, penalty, insurance sum), a share of another amount (`share`, just before
+    it), or an amount per year (`yearly`, beside it)."""
+
+    role: Literal["estimate", "not_value", "share", "yearly"]
 
 
 class ProcedureRule(Rule):

@@ -1,0 +1,318 @@
+"""Which amount is the contract's estimated value: every amount is a candidate, scored by the words
+around it (rules/applicability.yaml `value_contexts`), and the value is worked out from the best.
+
+The estimated value is the total over the full term including options (ISV.md section 3). Tenders
+state smaller amounts beside it that must never be taken for it: a share of the value ("5% van de
+opdrachtwaarde (EUR 180.000)"), a per-year value beside the total, one lot of several, a penalty,
+an insurance sum, a turnover requirement. So a labelled total wins over a labelled yearly amount; a
+yearly amount alone is multiplied by the term the document gives; lot values in a table column
+labelled as estimates are summed when no total is stated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..document import Block, Document
+from ..report import Evidence, Value
+from ..ruleset.load import Ruleset
+from .amounts import Amount, find_amounts
+from .evidence import evidence
+from .hits import HitIndex
+
+ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
+NOT_VALUE_REACH = 40  # a price, penalty or insurance word this close makes an amount something else
+SHARE_REACH = 40  # "5% van de opdrachtwaarde (EUR 180.000)": the share stands just before its amount
+YEARLY_AFTER = 30  # "EUR 120,000 per year, excluding VAT"
+YEARLY_BEFORE = 40  # "de jaarlijkse waarde bedraagt € 80.000"
+LABELLED = 2.0  # a candidate scored at least this has its estimate words right beside it
+CLOSE = 0.5  # runners-up within this score of the best are reported with it
+
+_CLAUSE_BREAK = re.compile(r"[;:]|[,.](?:\s|$)")
+_PERCENT_RE = re.compile(r"\d\s?%")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One amount that may be the estimated value, with why."""
+
+    euros: Decimal
+    score: float
+    block: int
+    amount: Amount
+    yearly: bool
+    column: tuple[int, int] | None  # (table, column) when the estimate words are the column's header
+
+
+def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
+    roles: dict[str, set[str]] = {}
+    for rule in ruleset.value_contexts:
+        roles.setdefault(rule.role, set()).add(rule.id)
+    candidates = [c for block in document.blocks for c in _candidates(document, block, hits, roles)]
+    if not candidates:
+        return Value(amount=None)
+    best = _best(candidates)
+    close = [c for c in candidates if c is not best and c.score >= best.score - CLOSE and c.euros != best.euros]
+    runners_up = tuple(sorted({float(c.euros) for c in close}, reverse=True)[:3])
+    lots = _lots(document, candidates, best)
+    if lots:
+        total = sum((c.euros for c in lots), Decimal(0))
+        return Value(
+            amount=float(total),
+            evidence=tuple(_evidence(document, c) for c in lots),
+            basis="lots_summed",
+            runners_up=runners_up,
+        )
+    if best.yearly:
+        years = contract_years(document)
+        if years is not None:
+            return Value(
+                amount=float(best.euros * years),
+                evidence=(_evidence(document, best),),
+                basis="yearly_times_term",
+                years=float(years),
+                runners_up=runners_up,
+            )
+    return Value(amount=float(best.euros), evidence=(_evidence(document, best),), basis="stated", runners_up=runners_up)
+
+
+def _best(candidates: list[Candidate]) -> Candidate:
+    """The highest score, larger amount on a tie; a total labelled as the estimate beats a labelled
+    yearly amount whatever their scores (the total over the term is the value)."""
+    totals = [c for c in candidates if not c.yearly and c.score >= LABELLED]
+    pool = totals if totals and any(c.yearly for c in candidates if c.score >= LABELLED) else candidates
+    return max(pool, key=lambda c: (c.score, c.euros))
+
+
+def _lots(document: Document, candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """The lot values to add up: amounts in two or more rows of the column whose header holds the
+    estimate words, when the best candidate is one of them and no row is the total."""
+    if best.column is None:
+        return []
+    same = [c for c in candidates if c.column == best.column and not c.yearly]
+    rows = {document.blocks[c.block].row for c in same}
+    if len(rows) < 2 or len(same) != len(rows):
+        return []
+    table = best.column[0]
+    for block in document.blocks:
+        if block.table == table and block.row in rows and _TOTAL_RE.search(block.text):
+            return []
+    return sorted(same, key=lambda c: c.block)
+
+
+_TOTAL_RE = re.compile(r"\b(?:totaal|total|samen|together|som)\b", re.IGNORECASE)
+
+
+def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[str, set[str]]) -> list[Candidate]:
+    amounts = find_amounts(block.text)
+    if not amounts:
+        return []
+    text = block.text
+    estimates = hits.in_block(block.index, roles.get("estimate", set()))
+    not_values = hits.in_block(block.index, roles.get("not_value", set()))
+    # the share words of the rules, and a percentage ("5%", one token to the matcher)
+    shares = [h.end for h in hits.in_block(block.index, roles.get("share", set()))]
+    shares += [m.end() for m in _PERCENT_RE.finditer(text)]
+    yearly = hits.in_block(block.index, roles.get("yearly", set()))
+    row_label = not estimates and (
+        _row_label(document, block, hits, roles.get("estimate", set()))
+        or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
+    )
+    column = None if estimates or row_label else _column_label(document, block, hits, roles.get("estimate", set()))
+    found: list[Candidate] = []
+    for amount in amounts:
+        score = 0.0
+        if (row_label or column) and amount.start <= ESTIMATE_REACH:
+            score = 3.0 - amount.start / ESTIMATE_REACH
+        for hit in estimates:
+            distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
+            if -1 <= distance <= ESTIMATE_REACH:
+                score = max(score, 3.0 - distance / ESTIMATE_REACH)
+        for hit in not_values:
+            if _governs(text, hit.start, hit.end, amount, NOT_VALUE_REACH):
+                score -= 4.0
+        if any(0 <= amount.start - end <= SHARE_REACH and not _broken(text, end, amount.start) for end in shares):
+            continue  # a share of the value, never the value
+        if score <= 0:
+            continue
+        per_year = any(
+            0 <= h.start - amount.end <= YEARLY_AFTER
+            and not _broken(text, amount.end, h.start)
+            or 0 <= amount.start - h.end <= YEARLY_BEFORE
+            and not _broken(text, h.end, amount.start)
+            for h in yearly
+        )
+        found.append(
+            Candidate(
+                euros=amount.euros,
+                score=score,
+                block=block.index,
+                amount=amount,
+                yearly=per_year,
+                column=(block.table, block.column) if column and block.table is not None and block.column else None,
+            )
+        )
+    return found
+
+
+def _governs(text: str, start: int, end: int, amount: Amount, reach: int) -> bool:
+    """Whether a price, penalty or insurance word at text[start:end] is about `amount`: before it, or
+    after it in the same clause ("€ 250 per kalenderdag", not "350.000 euro, waarbij de omzet ...")."""
+    if end <= amount.start:
+        return amount.start - end <= reach
+    if start >= amount.end:
+        return start - amount.end <= reach and not _broken(text, amount.end, start)
+    return True
+
+
+def _broken(text: str, start: int, end: int) -> bool:
+    return bool(_CLAUSE_BREAK.search(text, start, end))
+
+
+def _row_label(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
+    """ "Geraamde waarde | 4,85 mln euro": the estimate words in the row's label cell."""
+    return block.row is not None and any(
+        hits.in_block(other.index, estimate_rules)
+        for other in document.blocks[max(0, block.index - 4) : block.index]
+        if other.table == block.table and other.row == block.row
+    )
+
+
+def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
+    """ "... Geraamde waarde" / "4,85 mln euro ...": a table read as lines (a PDF without ruling) puts
+    the row's label at the very end of the line before its amount."""
+    if block.index == 0:
+        return False
+    previous = document.blocks[block.index - 1]
+    if previous.page != block.page:
+        return False
+    tail = len(previous.text.rstrip(" :"))
+    return any(h.end >= tail for h in hits.in_block(previous.index, estimate_rules))
+
+
+def _column_label(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
+    """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header cell."""
+    if block.table is None or block.row is None or block.column is None:
+        return False
+    header_row: int | None = None
+    for other in reversed(document.blocks[: block.index]):
+        if other.table != block.table:
+            break
+        header_row = other.row
+    if header_row is None or header_row == block.row:
+        return False
+    return any(
+        other.table == block.table
+        and other.row == header_row
+        and other.column == block.column
+        and hits.in_block(other.index, estimate_rules)
+        for other in document.blocks[max(0, block.index - 200) : block.index]
+    )
+
+
+def _evidence(document: Document, candidate: Candidate) -> Evidence:
+    return evidence(document, candidate.block, candidate.amount.start, candidate.amount.end)
+
+
+# --- the term of the contract, for a value stated per year -------------------------------------------
+
+_NUMBERS = {
+    "een": 1,
+    "één": 1,
+    "one": 1,
+    "twee": 2,
+    "two": 2,
+    "drie": 3,
+    "three": 3,
+    "vier": 4,
+    "four": 4,
+    "vijf": 5,
+    "five": 5,
+    "zes": 6,
+    "six": 6,
+    "zeven": 7,
+    "seven": 7,
+    "acht": 8,
+    "eight": 8,
+    "negen": 9,
+    "nine": 9,
+    "tien": 10,
+    "ten": 10,
+    "twaalf": 12,
+    "twelve": 12,
+    "achttien": 18,
+    "eighteen": 18,
+    "vierentwintig": 24,
+    "zesendertig": 36,
+    "eenmaal": 1,
+    "tweemaal": 2,
+    "driemaal": 3,
+    "once": 1,
+    "twice": 2,
+}
+_NUM = r"(\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+_UNIT = r"(jaar|jaren|years?|maanden|months?)"
+_MAXIMUM_RE = re.compile(
+    rf"\b(?:maximale|totale|gehele|volledige|maximum|total|full|entire|overall)\s+(?:looptijd|duur|term|period)"
+    rf"\W+(?:\w+\W+){{0,4}}?{_NUM}\s+{_UNIT}",
+    re.IGNORECASE,
+)
+_INITIAL_RE = re.compile(
+    rf"\b(?:looptijd|duur|term|period|runs?\s+for|loopt|geldt)\b\W+(?:\w+\W+){{0,5}}?{_NUM}\s+{_UNIT}",
+    re.IGNORECASE,
+)
+_DURATION_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\b", re.IGNORECASE)
+_EXTENSION_RE = re.compile(r"\b(?:verleng\w*|extension\w*|extend\w*|renew\w*|optie\w*|option\w*)", re.IGNORECASE)
+# how many times an extension may be used, just before its length: "tweemaal (met) een jaar",
+# "twee keer één jaar", "2 x 1 jaar", "two optional extensions of one year each"
+_TIMES_RE = re.compile(
+    rf"\b{_NUM}\s*(?:x|keer|maal|times)?\s*(?:optionele\s+|optional\s+|mogelijke\s+|further\s+)?"
+    rf"(?:extensions?|verlengingen|verlengingsopties|opties|options|periods?)?\s*(?:van|of|met|by|with)?\s*"
+    rf"(?:ten\s+hoogste\s+|maximaal\s+|telkens\s+|up\s+to\s+)?$",
+    re.IGNORECASE,
+)
+_SENTENCE_RE = re.compile(r"[^.;]+(?:[.;](?=\s|$)|$)")
+_TIMES_REACH = 50
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word.lower()]
+
+
+def _years(count: str, unit: str) -> Decimal:
+    value = Decimal(_number(count))
+    return value / 12 if unit.lower().startswith(("maand", "month")) else value
+
+
+def contract_years(document: Document) -> Decimal | None:
+    """The full term in years, options included: a stated maximum term, else the initial term plus
+    the extensions ("tweemaal met een jaar", "two optional extensions of one year each")."""
+    initial: Decimal | None = None
+    options = Decimal(0)
+    for block in document.blocks:
+        text = block.text
+        lower = text.lower()
+        if not any(word in lower for word in ("jaar", "year", "maand", "month")):
+            continue
+        maximum = _MAXIMUM_RE.search(text)
+        if maximum:
+            return _years(maximum.group(1), maximum.group(2))
+        first = _INITIAL_RE.search(text) if initial is None else None
+        if first:
+            initial = _years(first.group(1), first.group(2))
+        for sentence in _SENTENCE_RE.finditer(text):
+            if not _EXTENSION_RE.search(sentence.group()):
+                continue
+            for duration in _DURATION_RE.finditer(text, sentence.start(), sentence.end()):
+                if first and duration.start() < first.end() <= duration.end():
+                    continue  # the initial term itself
+                times = _TIMES_RE.search(
+                    text[max(sentence.start(), duration.start() - _TIMES_REACH) : duration.start()]
+                )
+                count = _number(times.group(1)) if times and times.group(1).lower() not in ("een", "one") else 1
+                options += count * _years(duration.group(1), duration.group(2))
+    if initial is None:
+        return None
+    return initial + options
