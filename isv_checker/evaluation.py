@@ -9,6 +9,7 @@ Shared by `benchmarks/accuracy.py` (prints the figures) and the test that holds 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .checks.authorities import canonical
 from .report import VERDICTS, Report
 from .ruleset.load import cached_ruleset
 
@@ -186,12 +188,24 @@ def _period(date: str) -> str | None:
 
 
 def _same_authority(got: str | None, expected: str) -> bool:
-    """A name read right names the labelled authority: one contains the other once case and
-    punctuation are set aside ("Rijkswaterstaat" for "Rijkswaterstaat, Ministerie van IenW")."""
+    """A name read right names the labelled authority: both are the same body of the ruleset's names
+    table ("RWS", "Rijkswaterstaat"; "Ministry of Finance", "Ministerie van Financiën"), or one
+    contains the other once case and punctuation are set aside."""
     if not got:
         return False
+    ruleset = cached_ruleset()
+    body = canonical(got, ruleset)
+    if body is not None and any(canonical(part, ruleset) == body for part in _name_parts(expected)):
+        return True
     a, b = _plain(got), _plain(expected)
     return bool(a) and (a in b or b in a)
+
+
+def _name_parts(label: str) -> list[str]:
+    """A labelled name and the names inside it: "DJI (Staat der Nederlanden, ...)" holds "DJI";
+    "Ministry of Defence, Defence Materiel Organisation (DMO)" holds both bodies and "DMO"."""
+    parts = [label, *re.split(r"[(),/]", label)]
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _plain(name: str) -> str:

@@ -8,67 +8,17 @@ would be either way.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from ..document import BlockKind, Document
-from ..report import Applicability, Authority, CategoryResult, Evidence, Param, Reason, Source
+from ..document import Document
+from ..report import Applicability, CategoryResult, Param, Reason, Source
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
+from .authorities import find_authority
 from .dates import STATED, document_date
-from .evidence import evidence
 from .facts import Facts
 from .hits import HitIndex
 from .reasons import sentence
 from .values import find_value
-
-TOP_BLOCKS = 15
-
-
-def authority_name(text: str, start: int, end: int) -> str:
-    """The authority's name at text[start:end], with the capitalised words that complete it
-    ("gemeente" + "Zwolle", "Ministerie van" + "Economische Zaken")."""
-    words = text[end:].split()
-    taken = []
-    for word in words[:4]:
-        bare = word.strip(",.;:()")
-        if (
-            bare
-            and (bare[0].isupper() or bare in ("en", "van", "voor", "and", "of"))
-            and not bare.isupper()
-            or bare in ("IenW", "JenV")
-        ):
-            taken.append(bare)
-            if bare != word:
-                break
-        else:
-            break
-    while taken and taken[-1] in ("en", "van", "voor", "and", "of"):
-        taken.pop()
-    name = " ".join([text[start:end].strip(), *taken]).strip()
-    return name[:1].upper() + name[1:]
-
-
-def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Authority:
-    scores: dict[tuple[str, str], float] = defaultdict(float)
-    first_evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    names: dict[tuple[str, str], str] = {}
-    for rule in ruleset.authorities:
-        for hit in hits.by_rule.get(rule.id, ()):
-            block = document.blocks[hit.block]
-            name = authority_name(block.text, *hit.focus)
-            key = (rule.id, name.lower())
-            names.setdefault(key, name)
-            prominent = hit.block < TOP_BLOCKS or block.kind in (BlockKind.HEADER, BlockKind.FOOTER)
-            scores[key] += 3.0 if prominent else 1.0
-            if len(first_evidence[key]) < 3:
-                first_evidence[key].append(evidence(document, hit.block, hit.start, hit.end))
-    if not scores:
-        return Authority(name=None, central_government=None)
-    (rule_id, _), _ = max(scores.items(), key=lambda kv: (kv[1], -first_evidence[kv[0]][0].block))
-    best = max((k for k in scores if k[0] == rule_id), key=lambda k: scores[k])
-    rule = next(r for r in ruleset.authorities if r.id == rule_id)
-    found = first_evidence[best]
-    return Authority(name=names[best], central_government=rule.central_government, rule=rule.id, evidence=tuple(found))
 
 
 def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:

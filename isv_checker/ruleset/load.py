@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..resources import data_dir
 from .models import (
     AnchorRule,
+    AuthorityName,
     AuthorityRule,
     CategoryRule,
     DecoyRule,
@@ -57,6 +58,7 @@ class Ruleset:
     decoys: tuple[DecoyRule, ...]
     sdg: tuple[SdgLink, ...]
     subject_sections: tuple[str, ...] = ()
+    authority_names: tuple[AuthorityName, ...] = ()
     out_of_scope: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
@@ -152,6 +154,11 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         categories=_records(files["categories"], data["categories"], "categories", CategoryRule),
         groups=_records(files["categories"], data["categories"], "groups", Group),
         authorities=_records(files["authorities"], data["authorities"], "authorities", AuthorityRule),
+        authority_names=(
+            _records(files["authorities"], data["authorities"], "names", AuthorityName)
+            if "names" in data["authorities"]
+            else ()
+        ),
         thresholds=_records(files["thresholds"], data["thresholds"], "thresholds", Threshold),
         value_contexts=_records(files["applicability"], data["applicability"], "value_contexts", ValueContext),
         procedures=_records(files["applicability"], data["applicability"], "procedures", ProcedureRule),
@@ -177,6 +184,12 @@ def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
             raise RulesError(f"rule id {rule.id} is used twice ({seen[rule.id]} and {type(rule).__name__})")
         seen[rule.id] = type(rule).__name__
     _check_vocabulary(ruleset, files)
+    kinds = {rule.id for rule in ruleset.authorities}
+    for entry in ruleset.authority_names:
+        if entry.rule not in kinds:
+            raise RulesError(
+                f"{files['authorities']}: `names:` {entry.name!r} names an unknown authority rule {entry.rule}"
+            )
     periods = sorted(ruleset.thresholds, key=lambda t: t.start)
     for before, after in pairwise(periods):
         if after.start <= before.end:

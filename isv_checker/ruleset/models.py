@@ -104,6 +104,15 @@ class AuthorityRule(Rule):
     central_government: bool
 
 
+class AuthorityName(_Strict):
+    """One authority by its canonical name, the other names documents give it, and the rule (kind of
+    body) it belongs to. Names are compared in lower case, on words only."""
+
+    name: str = Field(min_length=2)
+    rule: str = Field(description="the id of the authority rule whose kind of body this is")
+    aliases: tuple[str, ...] = ()
+
+
 class ElementRule(Rule):
     element: str = Field(description="an id from `vocabulary.elements` in ruleset.yaml")
     name_nl: str

@@ -1,0 +1,166 @@
+"""Who buys: the contracting authority, by its canonical name, and whether it is central government.
+
+The authority rules (rules/authorities.yaml `authorities`) say what kind of body a name is; the names
+table (`names`) says which body it is: "RWS", "Rijkswaterstaat" and "the Directorate-General for Public
+Works" are one authority, and "vertegenwoordigd door de Minister van Sociale Zaken" names the ministry.
+A formula that names the State's representative ("de Staat der Nederlanden, vertegenwoordigd door de
+Minister van ...") says who signs, not which service buys: an agency named as well is the buyer.
+A body of the names table in the title area or a header (a letterhead: "UWV", "Kadaster") is taken as
+the authority even where no buyer-role word stands beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..document import Block, BlockKind, Document
+from ..report import Authority, Evidence
+from ..ruleset.load import Ruleset
+from ..ruleset.models import AuthorityName
+from .evidence import evidence
+from .hits import HitIndex
+from .title import title_blocks
+
+TOP_BLOCKS = 15
+PROMINENT, PASSING, REPRESENTATIVE = 3.0, 1.0, 0.5
+_CONNECTORS = ("en", "van", "voor", "and", "of", "the")
+_REPRESENTED = re.compile(
+    r"^(?:de\s+staat\s+der\s+nederlanden,?\s*)?(?:vertegenwoordigd\s+door|represented\s+by|namens)\s+(?:de|het|the)?\s*",
+    re.IGNORECASE,
+)
+_THE_STATE = re.compile(
+    r"^(?:de\s+|the\s+)?(?:staat\s+der\s+nederlanden|state\s+of\s+the\s+netherlands)\b", re.IGNORECASE
+)
+_MINISTER = re.compile(r"^(?:minister|staatssecretaris|state\s+secretary)\s+(van|of|voor|for)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    rule: str
+    name: str
+    canonical: AuthorityName | None
+    block: int
+    start: int
+    end: int
+
+
+def authority_name(text: str, start: int, end: int) -> str:
+    """The authority's name at text[start:end], with the capitalised words that complete it
+    ("gemeente" + "Zwolle", "Ministerie van" + "Economische Zaken")."""
+    words = text[end:].split()
+    taken = []
+    for word in words[:4]:
+        bare = word.strip(",.;:()")
+        if (
+            bare
+            and (bare[0].isupper() or bare in ("en", "van", "voor", "and", "of"))
+            and not bare.isupper()
+            or bare in ("IenW", "JenV")
+        ):
+            taken.append(bare)
+            if bare != word:
+                break
+        else:
+            break
+    while taken and taken[-1] in _CONNECTORS:
+        taken.pop()
+    name = " ".join([text[start:end].strip(), *taken]).strip()
+    return name[:1].upper() + name[1:]
+
+
+def plain(name: str) -> str:
+    """A name as the names table compares it: lower case, words only, the representative formula
+    taken off and a minister turned into the ministry ("Minister van Defensie" -> "ministerie van defensie")."""
+    text = _REPRESENTED.sub("", name.strip())
+    minister = _MINISTER.match(text)
+    if minister:
+        ministry = "ministry of " if minister.group(1).lower() in ("of", "for") else "ministerie van "
+        text = ministry + text[minister.end() :]
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def canonical(name: str, ruleset: Ruleset) -> AuthorityName | None:
+    """The entry of the names table this name starts with (longest alias first), if any."""
+    key = plain(name)
+    for alias, entry in _aliases(ruleset):
+        if key == alias or key.startswith(alias + " "):
+            return entry
+    return None
+
+
+@lru_cache(maxsize=4)
+def _aliases(ruleset: Ruleset) -> tuple[tuple[str, AuthorityName], ...]:
+    pairs = [(plain(alias), entry) for entry in ruleset.authority_names for alias in (entry.name, *entry.aliases)]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+@lru_cache(maxsize=4)
+def _letterhead_pattern(ruleset: Ruleset) -> re.Pattern[str] | None:
+    """Every alias of the names table as one pattern for the title area and headers. Short
+    abbreviations ("UWV", "DJI") only in capitals, so that "coa" or "ind" in a sentence is no name."""
+    alternatives = []
+    for entry in ruleset.authority_names:
+        for alias in (entry.name, *entry.aliases):
+            if len(alias) <= 5:
+                alternatives.append(re.escape(alias.upper()))
+            else:
+                alternatives.append("(?i:" + re.escape(alias) + ")")
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![\w-])")
+
+
+def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Authority:
+    scores: dict[tuple[str, str], float] = defaultdict(float)
+    shown: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+    rules = {r.id: r for r in ruleset.authorities}
+
+    def add(candidate: _Candidate, score: float) -> None:
+        key = (candidate.rule, candidate.canonical.name if candidate.canonical else candidate.name.lower())
+        scores[key] += score
+        shown[key].append(candidate)
+
+    for rule in ruleset.authorities:
+        for hit in hits.by_rule.get(rule.id, ()):
+            block = document.blocks[hit.block]
+            name = authority_name(block.text, *hit.focus)
+            entry = canonical(name, ruleset)
+            represented = bool(_REPRESENTED.match(name) or _THE_STATE.match(name))
+            score = REPRESENTATIVE if represented else PROMINENT if _prominent(block) else PASSING
+            add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
+    pattern = _letterhead_pattern(ruleset)
+    if pattern is not None:
+        prominent = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
+        for index in sorted(prominent):
+            block = document.blocks[index]
+            for m in pattern.finditer(block.text):
+                entry = canonical(m.group(), ruleset)
+                if entry is not None and entry.rule in rules:
+                    add(_Candidate(entry.rule, m.group(), entry, index, m.start(), m.end()), PROMINENT)
+    if not scores:
+        return Authority(name=None, central_government=None)
+    best = max(scores, key=lambda key: (scores[key], -shown[key][0].block))
+    found = shown[best]
+    first = found[0]
+    rule = rules[first.rule]
+    name = first.canonical.name if first.canonical else first.name
+    return Authority(
+        name=name,
+        central_government=rule.central_government,
+        rule=rule.id,
+        evidence=tuple(_evidence(document, c) for c in found[:3]),
+    )
+
+
+_PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
+
+
+def _prominent(block: Block) -> bool:
+    return block.index < TOP_BLOCKS or block.kind in _PAGE_FURNITURE
+
+
+def _evidence(document: Document, candidate: _Candidate) -> Evidence:
+    return evidence(document, candidate.block, candidate.start, candidate.end)
