@@ -3,8 +3,8 @@ oversized files, the language switch, results that expire or were deleted, and t
 
 from __future__ import annotations
 
-import html
 import dataclasses
+import html
 import io
 import re
 import zipfile

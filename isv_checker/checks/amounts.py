@@ -1,7 +1,8 @@
 """Finds money amounts in Dutch and English tender prose and turns them into euros.
 
 Tenders write the same value many ways: "EUR 2.400.000", "€ 2.400.000,-", "€ 1,2 miljoen",
-"circa 850.000 euro excl. btw", "EUR 3.5 million", "k€ 450", "€450k", "EUR 2,400,000.00". This module
+"circa 850.000 euro excl. btw", "EUR 3.5 million", "k€ 450", "€450k", "EUR 2,400,000.00", and ranges
+"tussen € 1 en 1,5 miljoen" (the upper end: the threshold is met by the maximum). This module
 only recognises and normalises them; which amount is the contract's estimated value is decided by the
 rules, from the words around each one.
 """
@@ -20,7 +21,8 @@ _DASH = r"(?:,-{1,2}|,—|\.-)"
 _AMOUNT_RE = re.compile(
     rf"""
     (?:
-        (?P<kcur>k€|K€|kEUR)\s?(?P<knum>{_NUMBER})
+        (?P<rcur>{_CURRENCY})\s?(?P<rlow>{_NUMBER})\s?(?:en|tot|à|a|-|–|to|and)\s?(?P<rnum>{_NUMBER})\s?(?P<rscale>{_SCALE})(?!\w)
+      | (?P<kcur>k€|K€|kEUR)\s?(?P<knum>{_NUMBER})
       | (?P<pre>{_CURRENCY})\s?(?P<pnum>{_NUMBER})(?:\s?(?P<pscale>{_SCALE})(?!\w))?{_DASH}?
       | (?P<snum>{_NUMBER})\s?(?P<sscale>{_SCALE})?\s?(?P<post>{_CURRENCY})\b
     )
@@ -112,7 +114,9 @@ def find_amounts(text: str) -> list[Amount]:
     if not _may_hold_amount(text):
         return found  # most paragraphs name no amount; the full pattern costs far more than this test
     for m in _AMOUNT_RE.finditer(text):
-        if m.group("knum"):
+        if m.group("rnum"):
+            number, scale = m.group("rnum"), m.group("rscale")  # a range's upper end: "€ 1 en 1,5 miljoen"
+        elif m.group("knum"):
             number, scale = m.group("knum"), "k"
         elif m.group("pnum"):
             number, scale = m.group("pnum"), m.group("pscale")

@@ -25,6 +25,7 @@ from .hits import HitIndex
 from .title import title_blocks
 
 TOP_BLOCKS = 15
+LETTERHEAD_LINE = 120  # characters: longer blocks of the title area are sentences, not a letterhead
 PROMINENT, PASSING, REPRESENTATIVE = 3.0, 1.0, 0.5
 _CONNECTORS = ("en", "van", "voor", "and", "of", "the")
 _REPRESENTED = re.compile(
@@ -33,6 +34,12 @@ _REPRESENTED = re.compile(
 )
 _THE_STATE = re.compile(
     r"^(?:de\s+|the\s+)?(?:staat\s+der\s+nederlanden|state\s+of\s+the\s+netherlands)\b", re.IGNORECASE
+)
+# "het programma VANG van het Ministerie van IenW", "a subsidy of the ministry": named in passing
+# ("in opdracht van het Ministerie", "on behalf of the Ministry" name the buyer)
+_OF_THE = re.compile(
+    r"(?<!opdracht\s)(?<!rekening\s)(?<!behalf\s)\b(?:van\s+het|van\s+de|uit\s+het|of\s+the|from\s+the)\s+$",
+    re.IGNORECASE,
 )
 _MINISTER = re.compile(r"^(?:minister|staatssecretaris|state\s+secretary)\s+(van|of|voor|for)\s+", re.IGNORECASE)
 
@@ -110,7 +117,8 @@ def _letterhead_pattern(ruleset: Ruleset) -> re.Pattern[str] | None:
                 alternatives.append("(?i:" + re.escape(alias) + ")")
     if not alternatives:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![\w-])")
+    # a reference number counts: "Kenmerk: DJI-2022-BK-031"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)")
 
 
 def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Authority:
@@ -129,14 +137,19 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             name = authority_name(block.text, *hit.focus)
             entry = canonical(name, ruleset)
             represented = bool(_REPRESENTED.match(name) or _THE_STATE.match(name))
-            score = REPRESENTATIVE if represented else PROMINENT if _prominent(block) else PASSING
+            possessed = bool(_OF_THE.search(block.text[max(0, hit.start - 24) : hit.start]))
+            score = REPRESENTATIVE if represented else PASSING if possessed or not _prominent(block) else PROMINENT
             add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
     pattern = _letterhead_pattern(ruleset)
     if pattern is not None:
         prominent = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
         for index in sorted(prominent):
             block = document.blocks[index]
+            if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
+                continue  # a sentence of the introduction, not a letterhead or title line
             for m in pattern.finditer(block.text):
+                if _OF_THE.search(block.text[max(0, m.start() - 24) : m.start()]):
+                    continue
                 entry = canonical(m.group(), ruleset)
                 if entry is not None and entry.rule in rules:
                     add(_Candidate(entry.rule, m.group(), entry, index, m.start(), m.end()), PROMINENT)

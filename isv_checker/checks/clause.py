@@ -167,7 +167,28 @@ def _path_text(heading_path: tuple[str, ...]) -> str:
     return " ".join(heading_path).lower()
 
 
+def _statements(document: Document, hits: HitIndex, rules: set[str]) -> HitIndex:
+    """`hits` without the anchors and elements of `rules` that stand in a question ("Moeten wij een
+    risicoanalyse aanleveren?"): a question about the clause states none of it; its answer may."""
+    kept = []
+    for block, found in hits.by_block.items():
+        text = document.blocks[block].text
+        if "?" not in text:
+            kept.extend(found)
+            continue
+        for hit in found:
+            if hit.rule in rules:
+                end = sentence_of(text, hit.start, hit.end)[1]
+                if text[:end].rstrip().endswith("?"):
+                    continue
+            kept.append(hit)
+    return HitIndex.of(kept)
+
+
 def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: str) -> ClauseOutcome:
+    hits = _statements(
+        document, hits, {r.id for r in ruleset.anchors if r.strength != "obligation"} | {r.id for r in ruleset.elements}
+    )
     name_rules = {r.id for r in ruleset.anchors if r.strength == "name"}
     substance_rules = {r.id for r in ruleset.anchors if r.strength == "substance"}
     obligation_rules = {r.id for r in ruleset.anchors if r.strength == "obligation"}
@@ -221,6 +242,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             continue
         anchors.append(block.index)
 
+    live = set(anchors)
     region: list[int] = []
     in_region: set[int] = set()
     clause_anchors: list[int] = []
@@ -237,9 +259,12 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         if annexes:
             area += _annex_sections(document, index, annexes, structure)
         anchor_hits = hits.in_block(index, name_rules | substance_rules)
-        binding = block.kind is BlockKind.HEADING or _binding(
-            block.text, anchor_hits, hits.in_block(index, obligation_rules)
-        )
+        if block.kind is BlockKind.HEADING:
+            # A heading names the clause; its section must state it: another anchor that stands, or an
+            # element ("6.3 ISV: zie de afzonderlijk gepubliceerde Bijlage 6" states nothing).
+            binding = any(i in live for i in area if i != index) or _has_elements(area, ruleset, hits, decoy_blocks)
+        else:
+            binding = _binding(block.text, anchor_hits, hits.in_block(index, obligation_rules))
         if not binding and not _has_elements(area, ruleset, hits, decoy_blocks):
             continue
         clause_anchors.append(index)

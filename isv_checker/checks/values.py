@@ -18,7 +18,7 @@ from decimal import Decimal
 from ..document import Block, Document
 from ..report import Evidence, Value
 from ..ruleset.load import Ruleset
-from .amounts import Amount, find_amounts
+from .amounts import Amount, find_amounts, parse_number
 from .evidence import evidence
 from .hits import HitIndex
 
@@ -29,9 +29,12 @@ YEARLY_AFTER = 30  # "EUR 120,000 per year, excluding VAT"
 YEARLY_BEFORE = 40  # "de jaarlijkse waarde bedraagt € 80.000"
 LABELLED = 2.0  # a candidate scored at least this has its estimate words right beside it
 CLOSE = 0.5  # runners-up within this score of the best are reported with it
+CORRECTION = 1.0  # "De juiste geraamde waarde bedraagt ...": a correction outweighs what it corrects
 
 _CLAUSE_BREAK = re.compile(r"[;:]|[,.](?:\s|$)")
 _PERCENT_RE = re.compile(r"\d\s?%")
+_CURRENCY_WORD = re.compile(r"€|\bEUR\b|\beuro", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.;:](?:\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ _TOTAL_RE = re.compile(r"\b(?:totaal|total|samen|together|som)\b", re.IGNORECASE
 
 
 def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[str, set[str]]) -> list[Candidate]:
-    amounts = find_amounts(block.text)
+    amounts = find_amounts(block.text) or _bare_amount(document, block, hits, roles.get("estimate", set()))
     if not amounts:
         return []
     text = block.text
@@ -116,6 +119,7 @@ def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[st
     shares = [h.end for h in hits.in_block(block.index, roles.get("share", set()))]
     shares += [m.end() for m in _PERCENT_RE.finditer(text)]
     yearly = hits.in_block(block.index, roles.get("yearly", set()))
+    corrected = hits.in_block(block.index, roles.get("corrected", set()))
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
         or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
@@ -135,6 +139,11 @@ def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[st
                 score -= 4.0
         if any(0 <= amount.start - end <= SHARE_REACH and not _broken(text, end, amount.start) for end in shares):
             continue  # a share of the value, never the value
+        if score > 0 and any(
+            0 <= amount.start - h.end <= ESTIMATE_REACH and not _sentence_break(text, h.end, amount.start)
+            for h in corrected
+        ):
+            score += CORRECTION
         if score <= 0:
             continue
         per_year = any(
@@ -171,6 +180,10 @@ def _broken(text: str, start: int, end: int) -> bool:
     return bool(_CLAUSE_BREAK.search(text, start, end))
 
 
+def _sentence_break(text: str, start: int, end: int) -> bool:
+    return bool(_SENTENCE_BREAK.search(text, start, end))
+
+
 def _row_label(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
     """ "Geraamde waarde | 4,85 mln euro": the estimate words in the row's label cell."""
     return block.row is not None and any(
@@ -178,6 +191,21 @@ def _row_label(document: Document, block: Block, hits: HitIndex, estimate_rules:
         for other in document.blocks[max(0, block.index - 4) : block.index]
         if other.table == block.table and other.row == block.row
     )
+
+
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?)\s*(?:,-)?\s*$")
+
+
+def _bare_amount(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> list[Amount]:
+    """A cell holding only a number ("2,600,000") under a header that names the estimate and the
+    currency ("Estimated value (EUR, excl. VAT)")."""
+    if block.table is None or block.column is None:
+        return []
+    m = _BARE_NUMBER.match(block.text)
+    if m is None or not _column_label(document, block, hits, estimate_rules, currency=True):
+        return []
+    euros = parse_number(m.group(1))
+    return [] if euros is None else [Amount(euros=euros, start=m.start(1), end=m.end(1), text=m.group(1))]
 
 
 def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
@@ -192,7 +220,9 @@ def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estim
     return any(h.end >= tail for h in hits.in_block(previous.index, estimate_rules))
 
 
-def _column_label(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
+def _column_label(
+    document: Document, block: Block, hits: HitIndex, estimate_rules: set[str], currency: bool = False
+) -> bool:
     """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header cell."""
     if block.table is None or block.row is None or block.column is None:
         return False
@@ -208,6 +238,7 @@ def _column_label(document: Document, block: Block, hits: HitIndex, estimate_rul
         and other.row == header_row
         and other.column == block.column
         and hits.in_block(other.index, estimate_rules)
+        and (not currency or _CURRENCY_WORD.search(other.text) is not None)
         for other in document.blocks[max(0, block.index - 200) : block.index]
     )
 

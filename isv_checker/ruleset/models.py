@@ -197,9 +197,10 @@ class Threshold(_Strict):
 class ValueContext(Rule):
     """Words around an amount that say what it is: the estimated value (`estimate`), something else
     (`not_value`: a price, penalty, insurance sum), a share of another amount (`share`, just before
-    it), or an amount per year (`yearly`, beside it)."""
+    it), an amount per year (`yearly`, beside it), or a corrected amount (`corrected`, just before it:
+    the correction outweighs what it corrects)."""
 
-    role: Literal["estimate", "not_value", "share", "yearly"]
+    role: Literal["estimate", "not_value", "share", "yearly", "corrected"]
 
 
 class ProcedureRule(Rule):
