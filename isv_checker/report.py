@@ -113,6 +113,11 @@ class Value(_Record):
     runners_up: tuple[float, ...] = Field(
         default=(), description="other amounts whose words made them nearly as likely to be the value"
     )
+    confidence: float | None = Field(
+        default=None,
+        description="how clearly the document labels the amount as its estimated value, 0 to 1 (1: the "
+        "estimate words right beside it); absent when given from outside",
+    )
     source: Source | None = Field(default=None, description="absent: found in the document's text")
 
 

@@ -255,6 +255,8 @@ def test_every_code_reads_in_both_languages():
         "value.near_undated": {"value": 140_000.0},
         "value.procedure_above": {"procedure": "European open procedure"},
         "value.contradicts_procedure": {"value": 120_000.0, "procedure": "European open procedure"},
+        "value.below_but_other_above": {"value": 120_000.0, "threshold": 143_000, "other": 480_000.0},
+        "value.below_loosely_labelled": {"value": 120_000.0, "threshold": 143_000},
         "value.procedure_below": {"procedure": "national"},
         "decision.undecided": {"missing": ("authority", "date")},
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..document import Document
-from ..report import Applicability, CategoryResult, Param, Reason, Source
+from ..report import Applicability, CategoryResult, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .authorities import find_authority
@@ -19,6 +19,19 @@ from .facts import Facts
 from .hits import HitIndex
 from .reasons import sentence
 from .values import find_value
+
+SURE = 0.85  # a value read with less confidence (its estimate words farther off) does not decide "not required"
+
+
+def _doubt_below(value: Value, threshold: int) -> str | None:
+    """Why a value read below the threshold does not settle it, as a reason code, or None."""
+    if value.source is not None:
+        return None  # given from outside: the formal record
+    if any(other >= threshold for other in value.runners_up):
+        return "value.below_but_other_above"
+    if value.confidence is not None and value.confidence < SURE:
+        return "value.below_loosely_labelled"
+    return None
 
 
 def threshold_for(ruleset: Ruleset, when: dt.date | None) -> Threshold | None:
@@ -132,7 +145,13 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
                 kind=kind,
                 threshold=threshold,
             )
-            if not value_decides and procedure is not None and procedure.above_threshold and value.source is None:
+            doubt = _doubt_below(value, threshold) if not value_decides else None
+            if doubt is not None:
+                # "not required" only where the value clearly decides it: an amount whose words
+                # label it only loosely, or with an amount nearly as likely at or above the threshold.
+                value_decides = None
+                because(doubt, value=value.amount, threshold=threshold, other=max(value.runners_up, default=None))
+            elif not value_decides and procedure is not None and procedure.above_threshold and value.source is None:
                 # A European procedure is used at or above the threshold: a lower amount read from the
                 # text is more likely a part of the value (a lot, a year, a fee) than the value.
                 value_decides = None

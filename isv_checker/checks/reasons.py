@@ -37,6 +37,8 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "value.procedure_above": "no value stated, but the procedure ({procedure}) implies a value at or above the threshold",
         "value.procedure_below": "no value stated, but the procedure ({procedure}) implies a value below the threshold",
         "value.contradicts_procedure": "the amount EUR {value} read as the value is below the threshold, but the document names a procedure ({procedure}) that is used at or above it: one of them is wrong",
+        "value.below_but_other_above": "the amount EUR {value} read as the value is below the threshold of EUR {threshold}, but EUR {other}, nearly as likely the value, is not",
+        "value.below_loosely_labelled": "the amount EUR {value}, below the threshold of EUR {threshold}, is not clearly labelled as the estimated value",
         "value.none": "no estimated contract value and no procedure that implies one: ISV is mandatory if the value is at or above the threshold, not otherwise",
         "decision.undecided": "undecided: {missing} cannot be read from the document; ISV is mandatory if the authority is central government and the value is at or above the threshold, and not mandatory otherwise",
         "missing.authority": "the contracting authority (central government or not)",
@@ -70,6 +72,8 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "value.procedure_above": "geen waarde vermeld, maar de procedure ({procedure}) wijst op een waarde op of boven de drempel",
         "value.procedure_below": "geen waarde vermeld, maar de procedure ({procedure}) wijst op een waarde onder de drempel",
         "value.contradicts_procedure": "het als waarde gelezen bedrag EUR {value} ligt onder de drempel, maar het document noemt een procedure ({procedure}) die op of boven de drempel wordt gebruikt: een van beide klopt niet",
+        "value.below_but_other_above": "het als waarde gelezen bedrag EUR {value} ligt onder de drempel van EUR {threshold}, maar EUR {other}, dat bijna even waarschijnlijk de waarde is, niet",
+        "value.below_loosely_labelled": "het bedrag EUR {value}, onder de drempel van EUR {threshold}, staat niet duidelijk als geraamde waarde vermeld",
         "value.none": "geen geraamde opdrachtwaarde en geen procedure die er een aangeeft: de ISV zijn verplicht als de waarde op of boven de drempel ligt, anders niet",
         "decision.undecided": "onbeslist: {missing} valt niet uit het document af te lezen; de ISV zijn verplicht als de dienst tot de rijksoverheid hoort en de waarde op of boven de drempel ligt, anders niet",
         "missing.authority": "de aanbestedende dienst (rijksoverheid of niet)",
@@ -111,7 +115,7 @@ def sentence(reason: Reason, lang: str = "en") -> str:
 
 
 def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) -> str:
-    if name in ("value", "threshold") and isinstance(value, int | float):
+    if name in ("value", "threshold", "other") and isinstance(value, int | float):
         return _amount(value, lang)
     if name == "known" and isinstance(value, int):
         return number_word(value, lang)

@@ -67,6 +67,7 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
             evidence=tuple(_evidence(document, c) for c in lots),
             basis="lots_summed",
             runners_up=runners_up,
+            confidence=_confidence(best),
         )
     if best.yearly:
         years = contract_years(document)
@@ -77,8 +78,21 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
                 basis="yearly_times_term",
                 years=float(years),
                 runners_up=runners_up,
+                confidence=_confidence(best),
             )
-    return Value(amount=float(best.euros), evidence=(_evidence(document, best),), basis="stated", runners_up=runners_up)
+    return Value(
+        amount=float(best.euros),
+        evidence=(_evidence(document, best),),
+        basis="stated",
+        runners_up=runners_up,
+        confidence=_confidence(best),
+    )
+
+
+def _confidence(candidate: Candidate) -> float:
+    """The candidate's score as a share of the best a labelled amount can get (3: estimate words
+    right beside it; 2: at the edge of their reach; a correction adds to it)."""
+    return round(min(1.0, max(0.0, candidate.score / 3.0)), 2)
 
 
 def _best(candidates: list[Candidate]) -> Candidate:
