@@ -26,6 +26,14 @@ from isv_checker.checks.amounts import find_amounts, parse_number
         ("€ 12,50 per stuk", "12.5", "€ 12,50"),
         ("€ 140\u00a0000", "140000", "€ 140\u00a0000"),
         ("maximaal € 5 mln. per jaar", "5000000", "€ 5 mln."),
+        ("omzet van ten minste 1.200 k€ per jaar", "1200000", "1.200 k€"),
+        ("ca. 850.000 € excl. btw", "850000", "850.000 €"),
+        ("1,2 M€ over de looptijd", "1200000", "1,2 M€"),
+        ("tussen € 1 en 1,5 miljoen exclusief btw", "1500000", "€ 1 en 1,5 miljoen"),
+        ("geraamd op twee miljoen euro", "2000000", "twee miljoen euro"),
+        ("anderhalf miljoen euro", "1500000", "anderhalf miljoen euro"),
+        ("driehonderdduizend euro", "300000", "driehonderdduizend euro"),
+        ("three hundred thousand euros", "300000", "three hundred thousand euros"),
     ],
 )
 def test_amounts(text, euros, quoted):
@@ -35,7 +43,10 @@ def test_amounts(text, euros, quoted):
     assert text[amount.start : amount.end] == quoted
 
 
-@pytest.mark.parametrize("text", ["2024", "artikel 2.81", "5% van de opdrachtwaarde", "CPV 30213100-6", "m2"])
+@pytest.mark.parametrize(
+    "text",
+    ["2024", "artikel 2.81", "5% van de opdrachtwaarde", "CPV 30213100-6", "m2", "twee miljoen inwoners", "Europa"],
+)
 def test_no_amount(text):
     assert find_amounts(text) == []
 

@@ -24,7 +24,7 @@ _AMOUNT_RE = re.compile(
         (?P<rcur>{_CURRENCY})\s?(?P<rlow>{_NUMBER})\s?(?:en|tot|à|a|-|–|to|and)\s?(?P<rnum>{_NUMBER})\s?(?P<rscale>{_SCALE})(?!\w)
       | (?P<kcur>k€|K€|kEUR)\s?(?P<knum>{_NUMBER})
       | (?P<pre>{_CURRENCY})\s?(?P<pnum>{_NUMBER})(?:\s?(?P<pscale>{_SCALE})(?!\w))?{_DASH}?
-      | (?P<snum>{_NUMBER})\s?(?P<sscale>{_SCALE})?\s?(?P<post>{_CURRENCY})\b
+      | (?P<snum>{_NUMBER})\s?(?P<sscale>{_SCALE})?\s?(?P<post>{_CURRENCY})(?!\w)
     )
     """,
     re.VERBOSE,
@@ -108,11 +108,28 @@ def _may_hold_amount(text: str) -> bool:
     return False
 
 
+_UNITS = {
+    "een": 1, "één": 1, "one": 1, "a": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
+    "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8, "negen": 9,
+    "nine": 9, "tien": 10, "ten": 10, "elf": 11, "eleven": 11, "twaalf": 12, "twelve": 12,
+    "anderhalf": Decimal("1.5"), "tweeënhalf": Decimal("2.5"), "tweeenhalf": Decimal("2.5"),
+}  # fmt: skip
+_UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+_WORDS_RE = re.compile(
+    rf"""\b(?:
+        (?P<mult>{_UNIT_WORDS})\s+(?P<big>miljoen|million|miljard|billion)
+      | (?P<hund>{_UNIT_WORDS})\s*(?:honderd|hundred)\s*(?:duizend|thousand)
+    )\s+(?:euro|euros|EUR)\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
 def find_amounts(text: str) -> list[Amount]:
-    """Every euro amount in `text`, in order, with its character span."""
+    """Every euro amount in `text`, in order, with its character span, digits or words ("twee
+    miljoen euro", "three hundred thousand euros")."""
     found: list[Amount] = []
     if not _may_hold_amount(text):
-        return found  # most paragraphs name no amount; the full pattern costs far more than this test
+        return _amounts_in_words(text) if _names_euros(text) else found
     for m in _AMOUNT_RE.finditer(text):
         if m.group("rnum"):
             number, scale = m.group("rnum"), m.group("rscale")  # a range's upper end: "€ 1 en 1,5 miljoen"
@@ -127,5 +144,24 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         if scale:
             value *= _SCALES[scale.rstrip(".").lower()]
+        found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
+    if not _names_euros(text):
+        return found
+    words = [w for w in _amounts_in_words(text) if not any(a.start < w.end and w.start < a.end for a in found)]
+    return sorted([*found, *words], key=lambda a: a.start) if words else found
+
+
+def _names_euros(text: str) -> bool:
+    return "euro" in text or "Euro" in text or "EUR" in text
+
+
+def _amounts_in_words(text: str) -> list[Amount]:
+    """Amounts written out, as a contract sometimes repeats its value: "twee miljoen euro"."""
+    found = []
+    for m in _WORDS_RE.finditer(text):
+        if m.group("mult"):
+            value = Decimal(_UNITS[m.group("mult").lower()]) * _SCALES[m.group("big").lower()]
+        else:
+            value = Decimal(_UNITS[m.group("hund").lower()]) * 100_000
         found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
     return found
