@@ -167,27 +167,36 @@ def _path_text(heading_path: tuple[str, ...]) -> str:
     return " ".join(heading_path).lower()
 
 
-def _statements(document: Document, hits: HitIndex, rules: set[str]) -> HitIndex:
-    """`hits` without the anchors and elements of `rules` that stand in a question ("Moeten wij een
-    risicoanalyse aanleveren?"): a question about the clause states none of it; its answer may."""
+def _statements(document: Document, hits: HitIndex, rules: set[str], elements: set[str]) -> HitIndex:
+    """`hits` without the anchors and elements of `rules` that state nothing of the clause:
+    - those in a question ("Moeten wij een risicoanalyse aanleveren?"); its answer may state it;
+    - those inside a longer phrase of another of these rules, as the longest match wins: "human rights"
+      in "UN Guiding Principles on Business and Human Rights" (a due-diligence phrase) names a framework,
+      not the norms. Only elements shadow elements: anchors share their words by design."""
     kept = []
     for block, found in hits.by_block.items():
         text = document.blocks[block].text
-        if "?" not in text:
-            kept.extend(found)
-            continue
+        phrases = [h for h in found if h.rule in elements and h.focus_start == h.start and h.focus_end == h.end]
         for hit in found:
             if hit.rule in rules:
-                end = sentence_of(text, hit.start, hit.end)[1]
-                if text[:end].rstrip().endswith("?"):
+                if "?" in text and text[: sentence_of(text, hit.start, hit.end)[1]].rstrip().endswith("?"):
+                    continue
+                if hit.rule in elements and any(
+                    p.rule != hit.rule
+                    and p.start <= hit.start
+                    and hit.end <= p.end
+                    and p.end - p.start > hit.end - hit.start
+                    for p in phrases
+                ):
                     continue
             kept.append(hit)
     return HitIndex.of(kept)
 
 
 def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: str) -> ClauseOutcome:
+    element_ids = {r.id for r in ruleset.elements}
     hits = _statements(
-        document, hits, {r.id for r in ruleset.anchors if r.strength != "obligation"} | {r.id for r in ruleset.elements}
+        document, hits, {r.id for r in ruleset.anchors if r.strength != "obligation"} | element_ids, element_ids
     )
     name_rules = {r.id for r in ruleset.anchors if r.strength == "name"}
     substance_rules = {r.id for r in ruleset.anchors if r.strength == "substance"}
@@ -390,7 +399,7 @@ def _cancelling_decoy(
                 return rule, hit
             if rule.effect == "without_substance" and not substance:
                 return rule, hit
-            if rule.effect == "near_anchor" and any(_within(hit, a, rule.reach or 0) for a in anchors):
+            if rule.effect == "near_anchor" and any(_within(block.text, hit, a, rule.reach or 0) for a in anchors):
                 return rule, hit
             if rule.effect == "unless_binding" and not _binding(
                 block.text, anchors, hits.in_block(index, obligation_rules)
@@ -403,5 +412,17 @@ def _cancelling_decoy(
     return None
 
 
-def _within(decoy: Hit, anchor: Hit, reach: int) -> bool:
-    return abs(decoy.start - anchor.end) <= reach or abs(anchor.start - decoy.end) <= reach
+def _within(text: str, decoy: Hit, anchor: Hit, reach: int) -> bool:
+    """Whether a near-anchor decoy is about this anchor: close to it, and in its sentence or in a
+    sentence that refers back to it ("... de ISV. Deze zijn niet van toepassing"), not in a sentence
+    about something else ("Artikel 12 van de ARVODI is niet van toepassing")."""
+    if not (abs(decoy.start - anchor.end) <= reach or abs(anchor.start - decoy.end) <= reach):
+        return False
+    lo, hi = sentence_of(text, anchor.start, anchor.end)
+    if lo <= decoy.start < hi:
+        return True
+    d_lo, _ = sentence_of(text, decoy.start, decoy.end)
+    return bool(_REFERS_BACK.match(text, d_lo)) if d_lo >= hi else False
+
+
+_REFERS_BACK = re.compile(r"\s*(?:deze|die|zij|ze|dit|dat|hiervan|they|these|this|it|those)\b", re.IGNORECASE)
