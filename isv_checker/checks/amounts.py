@@ -108,7 +108,7 @@ def _may_hold_amount(text: str) -> bool:
     return False
 
 
-_UNITS = {
+_UNITS: dict[str, int | Decimal] = {
     "een": 1, "één": 1, "one": 1, "a": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
     "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8, "negen": 9,
     "nine": 9, "tien": 10, "ten": 10, "elf": 11, "eleven": 11, "twaalf": 12, "twelve": 12,
