@@ -254,7 +254,7 @@ def test_every_code_reads_in_both_languages():
         "value.below_every": {"value": 1e4, "kind": "works"},
         "value.near_undated": {"value": 140_000.0},
         "value.procedure_above": {"procedure": "European open procedure"},
-        "value.contradicts_procedure": {"value": 120_000.0, "procedure": "European open procedure"},
+        "value.contradicts_procedure": {"value": 120_000.0, "rule": "ISV-PROC-EU"},
         "value.below_but_other_above": {"value": 120_000.0, "threshold": 143_000, "other": 480_000.0},
         "value.below_loosely_labelled": {"value": 120_000.0, "threshold": 143_000},
         "value.procedure_below": {"procedure": "national"},

@@ -137,6 +137,28 @@ def test_verdict_in_one_sentence(name, sentence, ruleset):
     assert sentence in verdict_sentence(frozen(name), ruleset, "nl")
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nl",
+            "ligt onder de drempel, maar het document noemt een procedure die op of boven de drempel wordt gebruikt",
+        ),
+        ("en", "is below the threshold, but the document names a procedure that is used at or above it"),
+    ],
+)
+def test_needs_review_for_a_value_in_doubt_says_why_not_that_it_is_missing(lang, expected, ruleset):
+    text = (
+        "Raamovereenkomst Kantoorartikelen\n\nAanbestedende dienst: Ministerie van Financiën. Datum: 12 maart 2024.\n\n"
+        "1 Onderwerp\n\nLevering van kantoorartikelen via een Europese openbare procedure. "
+        "De geraamde opdrachtwaarde bedraagt EUR 120.000 exclusief btw.\n"
+    )
+    report = isv_checker.check_bytes(text.encode(), "case.txt")
+    sentence = verdict_sentence(report, ruleset, lang)
+    assert report.verdict == "needs_review" and expected in sentence
+    assert "geen geraamde opdrachtwaarde" not in sentence and "states no estimated value" not in sentence
+
+
 def test_missing_clause_gets_model_wording_for_all_six_elements_in_the_documents_language(ruleset):
     report = frozen("rws-storage-systems-2022")  # an English tender
     view = memo_view(report, ruleset, "nl")

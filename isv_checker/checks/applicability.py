@@ -155,7 +155,7 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
                 # A European procedure is used at or above the threshold: a lower amount read from the
                 # text is more likely a part of the value (a lot, a year, a fee) than the value.
                 value_decides = None
-                because("value.contradicts_procedure", value=value.amount, procedure=procedure.description)
+                because("value.contradicts_procedure", value=value.amount, rule=procedure.id)
         else:
             all_thresholds = [getattr(t, kind) for t in ruleset.thresholds]
             if value.amount >= max(all_thresholds):

@@ -176,17 +176,20 @@ def _statements(document: Document, hits: HitIndex, rules: set[str], elements: s
     kept = []
     for block, found in hits.by_block.items():
         text = document.blocks[block].text
-        phrases = [h for h in found if h.rule in elements and h.focus_start == h.start and h.focus_end == h.end]
+        phrases = sorted(
+            (h for h in found if h.rule in elements and h.focus_start == h.start and h.focus_end == h.end),
+            key=lambda h: h.start,
+        )
+        starts = [h.start for h in phrases]
+        longest = max((h.end - h.start for h in phrases), default=0)
         for hit in found:
             if hit.rule in rules:
                 if "?" in text and text[: sentence_of(text, hit.start, hit.end)[1]].rstrip().endswith("?"):
                     continue
+                # only a phrase that starts at most `longest` before the hit can hold it: linear in long blocks
+                near = phrases[bisect_left(starts, hit.end - longest) : bisect_right(starts, hit.start)]
                 if hit.rule in elements and any(
-                    p.rule != hit.rule
-                    and p.start <= hit.start
-                    and hit.end <= p.end
-                    and p.end - p.start > hit.end - hit.start
-                    for p in phrases
+                    p.rule != hit.rule and hit.end <= p.end and p.end - p.start > hit.end - hit.start for p in near
                 ):
                     continue
             kept.append(hit)

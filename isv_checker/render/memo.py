@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..checks.reasons import sentence
 from ..report import Evidence, Report
 from ..ruleset.load import Ruleset
 from .messages import format_date, format_eur, location_label, messages
@@ -49,13 +50,26 @@ def wording_language(report: Report, lang: str) -> str:
     return report.language or lang
 
 
-def needs_review_gap(report: Report, t: dict[str, str]) -> str:
-    """Which missing fact keeps the checker from deciding, in the memo's words: the first fact the
-    decision's `decision.undecided` reason names."""
+# Value reasons that say why a value that is there does not decide (a contradiction, a doubt): the memo
+# quotes them rather than say the value is missing.
+DOUBTS = (
+    "value.contradicts_procedure",
+    "value.below_but_other_above",
+    "value.below_loosely_labelled",
+    "value.near_uncertain_date",
+)
+
+
+def needs_review_gap(report: Report, t: dict[str, str], lang: str) -> str:
+    """Which fact keeps the checker from deciding, in the memo's words: the first fact the decision's
+    `decision.undecided` reason names, or, for a value read but in doubt, the reason for the doubt."""
     app = report.applicability
     undecided = app.reason("decision") if app is not None else None
     missing = undecided.params.get("missing") if undecided is not None else None
     if isinstance(missing, tuple) and missing:
+        doubt = next((r for r in app.explanation if r.code in DOUBTS), None) if app is not None else None
+        if doubt is not None and missing[0] in ("value", "date"):
+            return sentence(doubt, lang)
         return t.get(f"gap_{missing[0]}", t["gap_other"])
     return t["gap_other"]
 
@@ -73,7 +87,7 @@ def verdict_sentence(report: Report, ruleset: Ruleset, lang: str) -> str:
     if verdict == "not_required" and clause is not None and clause.present:
         return t["sentence_not_required_clause"].format(found=found)
     if verdict == "needs_review":
-        return t["sentence_needs_review"].format(gap=needs_review_gap(report, t))
+        return t["sentence_needs_review"].format(gap=needs_review_gap(report, t, lang))
     if verdict == "unreadable":
         return t["sentence_unreadable"].format(status=report.status.value)
     return t[f"sentence_{verdict}"]
@@ -265,7 +279,10 @@ def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     elif verdict == "not_required":
         intro, then = (t["actions_not_required_incomplete"] if todo else t["actions_not_required"]), ""
     elif verdict == "needs_review":
-        intro, then = t["actions_needs_review"].format(gap=needs_review_gap(report, t)), t["actions_needs_review_then"]
+        intro, then = (
+            t["actions_needs_review"].format(gap=needs_review_gap(report, t, lang)),
+            t["actions_needs_review_then"],
+        )
     elif verdict == "missing" or clause is None or not clause.present:
         intro, then = t["actions_missing"], ""
     else:
