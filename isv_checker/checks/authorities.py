@@ -153,6 +153,16 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
                 entry = canonical(m.group(), ruleset)
                 if entry is not None and entry.rule in rules:
                     add(_Candidate(entry.rule, m.group(), entry, index, m.start(), m.end()), PROMINENT)
+        for block in document.blocks:
+            if block.index in prominent or not block.heading_path or not _BUYER_HEADING.search(block.heading_path[-1]):
+                continue
+            named = pattern.search(block.text)  # "1 De aanbestedende dienst" / "Staatsbosbeheer beheert ..."
+            if named and not _OF_THE.search(block.text[max(0, named.start() - 24) : named.start()]):
+                entry = canonical(named.group(), ruleset)
+                if entry is not None and entry.rule in rules:
+                    add(
+                        _Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), PROMINENT
+                    )
     if not scores:
         return Authority(name=None, central_government=None)
     best = max(scores, key=lambda key: (scores[key], -shown[key][0].block))
@@ -169,6 +179,9 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
 
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
+_BUYER_HEADING = re.compile(
+    r"\b(?:aanbestedende dienst|opdrachtgever|contracting authority|the buyer|de koper)\b", re.IGNORECASE
+)
 
 
 def _prominent(block: Block) -> bool:

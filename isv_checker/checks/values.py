@@ -134,6 +134,7 @@ def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[st
     shares += [m.end() for m in _PERCENT_RE.finditer(text)]
     yearly = hits.in_block(block.index, roles.get("yearly", set()))
     corrected = hits.in_block(block.index, roles.get("corrected", set()))
+    previous = hits.in_block(block.index, roles.get("previous", set()))
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
         or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
@@ -153,6 +154,8 @@ def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[st
                 score -= 4.0
         if any(0 <= amount.start - end <= SHARE_REACH and not _broken(text, end, amount.start) for end in shares):
             continue  # a share of the value, never the value
+        if any(h.end <= amount.start and not _sentence_break(text, h.end, amount.start) for h in previous):
+            continue  # the amount of the contract that runs now or ran before
         if score > 0 and any(
             0 <= amount.start - h.end <= ESTIMATE_REACH and not _sentence_break(text, h.end, amount.start)
             for h in corrected

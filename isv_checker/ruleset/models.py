@@ -197,10 +197,11 @@ class Threshold(_Strict):
 class ValueContext(Rule):
     """Words around an amount that say what it is: the estimated value (`estimate`), something else
     (`not_value`: a price, penalty, insurance sum), a share of another amount (`share`, just before
-    it), an amount per year (`yearly`, beside it), or a corrected amount (`corrected`, just before it:
-    the correction outweighs what it corrects)."""
+    it), an amount per year (`yearly`, beside it), a corrected amount (`corrected`, just before it: the
+    correction outweighs what it corrects), or the contract that runs now or ran before (`previous`,
+    earlier in the amount's sentence)."""
 
-    role: Literal["estimate", "not_value", "share", "yearly", "corrected"]
+    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous"]
 
 
 class ProcedureRule(Rule):
