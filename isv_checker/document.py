@@ -127,3 +127,22 @@ class Document(BaseModel):
     @property
     def char_count(self) -> int:
         return sum(len(b.text) for b in self.blocks)
+
+
+def page_ranges(pages: tuple[int, ...]) -> str:
+    """Pages as a reader names them, runs collapsed: (1, 2, 3, 5) -> '1-3, 5'. The reader's status
+    message and the OCR finding both say which pages were read by OCR, in the same words."""
+    ranges: list[str] = []
+    start: int | None = None
+    prev = 0
+    for page in sorted(pages):
+        if start is None:
+            start = prev = page
+        elif page == prev + 1:
+            prev = page
+        else:
+            ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = page
+    if start is not None:
+        ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(ranges)

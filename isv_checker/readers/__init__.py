@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..document import DocFormat, Document, ReadStatus
+from ..document import DocFormat, Document, ReadStatus, page_ranges
 from ..language import detect_language
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
@@ -123,7 +123,7 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
 
 def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus, str]:
     if extraction.needs_ocr_pages:
-        pages = _page_ranges(extraction.needs_ocr_pages)
+        pages = page_ranges(extraction.needs_ocr_pages)
         return ReadStatus.NEEDS_OCR, (
             f"page(s) {pages} have no text layer and need OCR, which is not available: "
             f"{extraction.message or 'install Tesseract (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-nld)'}"
@@ -133,26 +133,9 @@ def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus
     if extraction.ocr_pages:
         return (
             ReadStatus.OCR,
-            f"text of page(s) {_page_ranges(extraction.ocr_pages)} was read by OCR; check quotes against the scan",
+            f"text of page(s) {page_ranges(extraction.ocr_pages)} was read by OCR; check quotes against the scan",
         )
     return ReadStatus.OK, extraction.message
-
-
-def _page_ranges(pages: tuple[int, ...]) -> str:
-    ranges: list[str] = []
-    start: int | None = None
-    prev = 0
-    for page in sorted(pages):
-        if start is None:
-            start = prev = page
-        elif page == prev + 1:
-            prev = page
-        else:
-            ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
-            start = prev = page
-    if start is not None:
-        ranges.append(f"{start}" if start == prev else f"{start}-{prev}")
-    return ", ".join(ranges)
 
 
 def _failed(
