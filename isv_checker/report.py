@@ -176,9 +176,19 @@ class SdgTarget(_Record):
     rule: str
 
 
+Severity = Literal["info", "warning", "error"]
+
+
 class Finding(_Record):
+    """Something the buyer should know beside the verdict. `message` is the English text of `code`
+    with `params`; other languages are rendered from those (`checks.findings.finding_text`)."""
+
     rule: str
-    severity: Literal["info", "warning", "error"]
+    code: str | None = Field(
+        default=None,
+        description="the message's code, e.g. 'metadata.cpv', 'element.missing'; listed in checks/findings.py",
+    )
+    severity: Severity
     message: str
     evidence: tuple[Evidence, ...] = ()
     params: dict[str, Param] = Field(default_factory=dict, description="the message's parameters, for other languages")

@@ -9,7 +9,8 @@ import pytest
 import isv_checker
 from isv_checker.batch.columns import report_columns
 from isv_checker.batch.metadata import MetadataError, facts_used, load_metadata
-from isv_checker.checks.facts import GIVEN_RULE, GivenFacts
+from isv_checker.checks.facts import GivenFacts
+from isv_checker.checks.findings import GIVEN_RULE
 from isv_checker.report import Source
 
 from .conftest import SAMPLES

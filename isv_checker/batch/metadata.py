@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.facts import GIVEN_RULE, GivenFacts
+from ..checks.facts import GivenFacts
+from ..checks.findings import GIVEN_RULE
 from ..report import Report, Source
 
 _HEADERS: dict[str, tuple[str, ...]] = {

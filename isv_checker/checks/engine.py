@@ -6,13 +6,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..document import Document
-from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Verdict
+from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Severity, Verdict
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
 from .applicability import decide, read_facts
 from .categories import find_categories, weak_key
 from .clause import find_clause
-from .facts import GIVEN_RULE, GivenFacts, merge
+from .facts import GivenFacts, merge
+from .findings import Context, finding
 from .hits import HitIndex
 from .matching import RuleMatcher
 from .verdict import sdg_targets, verdict_of
@@ -40,7 +41,13 @@ def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None)
         facts, notes = merge(facts, given, ruleset)
     applicability = decide(ruleset, facts)
     outcome = find_clause(document, ruleset, hits, language)
-    reading = (Finding(rule="ISV-READ-OCR", severity="info", message=document.message),) if document.ocr_pages else ()
+    context = Context(
+        explanation=applicability.explanation,
+        elements=outcome.clause.elements,
+        status_message=document.message,
+        ocr_pages=document.ocr_pages,
+    )
+    reading = (finding("read.ocr", "info", context=context),) if document.ocr_pages else ()
     verdict = verdict_of(True, applicability, outcome.clause)
     return Judgement(
         ruleset=ref,
@@ -50,73 +57,39 @@ def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None)
         clause=outcome.clause,
         decoys=outcome.decoys,
         sdg_targets=sdg_targets(ruleset, outcome.clause, facts.categories, language),
-        findings=verdict_findings(verdict, applicability, outcome.clause) + reading + notes,
+        findings=verdict_findings(verdict, applicability, outcome.clause, context) + reading + notes,
     )
 
 
 def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:
     """The judgement of a document that could not be read, or whose check failed: `unreadable`, with why."""
-    findings = [
-        Finding(
-            rule="ISV-READ",
-            severity="error",
-            message=f"the document could not be checked: {document.status.value}: {document.message}",
-            params={"status": document.status.value},
-        )
-    ]
+    context = Context(status_message=document.message)
+    findings = [finding("read.failed", "error", {"status": document.status.value}, context=context)]
     if given is not None:
-        origin = given.source.reference or given.source.kind
-        findings.append(
-            Finding(
-                rule=GIVEN_RULE,
-                severity="info",
-                message=f"{origin} matched this file, but it could not be checked",
-                source=given.source,
-            )
-        )
+        findings.append(finding("metadata.unchecked", "info", source=given.source))
     return Judgement(ruleset=ruleset, verdict="unreadable", findings=tuple(findings))
 
 
-def verdict_findings(verdict: Verdict, applicability: Applicability, clause: Clause) -> tuple[Finding, ...]:
+def verdict_findings(
+    verdict: Verdict, applicability: Applicability, clause: Clause, context: Context
+) -> tuple[Finding, ...]:
     """What the verdict means for the buyer, as findings: the clause missing, facts to review, the
     elements a present clause does not state."""
     findings: list[Finding] = []
     if verdict == "missing":
-        findings.append(
-            Finding(
-                rule="ISV-VERDICT-MISSING",
-                severity="error",
-                message="ISV is mandatory for this tender, but no ISV clause was found",
-            )
-        )
+        findings.append(finding("verdict.missing", "error"))
     if verdict == "needs_review":
         undecided = applicability.reason("decision")
-        findings.append(
-            Finding(
-                rule="ISV-VERDICT-NEEDS-REVIEW",
-                severity="warning",
-                message="; ".join(applicability.reasons),
-                params=dict(undecided.params) if undecided else {},
-            )
-        )
+        params = dict(undecided.params) if undecided else {}
+        findings.append(finding("verdict.needs_review", "warning", params, context=context))
     if clause.present and verdict == "not_required":
-        findings.append(
-            Finding(
-                rule="ISV-CLAUSE-NOT-REQUIRED",
-                severity="info",
-                message="an ISV clause is present although ISV is not mandatory here (allowed and encouraged)",
-                evidence=clause.evidence,
-            )
-        )
+        findings.append(finding("clause.not_required", "info", evidence=clause.evidence))
     if clause.present:
         for element in clause.elements:
             if not element.found:
+                severity: Severity = "warning" if verdict == "incomplete" else "info"
+                element_params = {"element": element.id}
                 findings.append(
-                    Finding(
-                        rule=element.rule,
-                        severity="warning" if verdict == "incomplete" else "info",
-                        message=f"the clause does not state: {element.name_en}",
-                        params={"element": element.id},
-                    )
+                    finding("element.missing", severity, element_params, context=context, rule=element.rule)
                 )
     return tuple(findings)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from ..document import Block, BlockKind
 from ..report import Authority, CategoryResult, Finding, Param, Source, Value
 from ..ruleset.load import Ruleset
+from .findings import finding
 
-GIVEN_RULE = "ISV-METADATA"
 # A name given as the buyer's is matched as a document would state that role: the authority rules take
 # names that documents mention in passing (RIVM, Logius, "gemeente") only beside a buyer-role word.
 BUYER_ROLE = "aanbestedende dienst: "
@@ -66,13 +66,10 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
     notice is the formal record); CPV codes add the categories they fall in to those the text gave.
     Each fact taken is named in a finding that says what the document said."""
     source = given.source
-    origin = source.reference or source.kind
     notes: list[Finding] = []
 
-    def note(fact: str, message: str, **params: Param) -> None:
-        notes.append(
-            Finding(rule=GIVEN_RULE, severity="info", message=message, params={"fact": fact, **params}, source=source)
-        )
+    def note(fact: str, **params: Param) -> None:
+        notes.append(finding(f"metadata.{fact}", "info", {"fact": fact, **params}, source=source))
 
     facts = found
     if given.authority is not None:
@@ -82,10 +79,8 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
         facts = replace(
             facts, authority=Authority(name=given.authority, central_government=central, rule=rule, source=source)
         )
-        said = found.authority.name or "no authority"
         note(
             "authority",
-            f"authority {given.authority!r} ({_central_text(central)}) from {origin}; the document: {said}",
             name=given.authority,
             central_government=central,
             document=found.authority.name,
@@ -97,43 +92,18 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
                 update={"central_government": given.central_government, "source": source}
             ),
         )
-        note(
-            "central_government",
-            f"central government: {_central_text(given.central_government)} from {origin}",
-            central_government=given.central_government,
-        )
+        note("central_government", central_government=given.central_government)
     if given.estimated_value is not None:
         facts = replace(facts, value=Value(amount=given.estimated_value, source=source))
-        said = f"EUR {found.value.amount:,.0f}" if found.value.amount is not None else "no value"
-        note(
-            "estimated_value",
-            f"estimated value EUR {given.estimated_value:,.0f} from {origin}; the document: {said}",
-            value=given.estimated_value,
-            document=found.value.amount,
-        )
+        note("estimated_value", value=given.estimated_value, document=found.value.amount)
     if given.publication_date is not None:
         facts = replace(facts, date=given.publication_date, date_source=source, date_origin=None)
-        note(
-            "publication_date",
-            f"publication date {given.publication_date} from {origin}; the document: {found.date or 'no date'}",
-            date=given.publication_date,
-            document=found.date,
-        )
+        note("publication_date", date=given.publication_date, document=found.date)
     if given.cpv:
         added = cpv_categories(given.cpv, ruleset, {c.id for c in facts.categories}, source)
         facts = replace(facts, categories=(*facts.categories, *added))
-        named = ", ".join(c.id for c in added) if added else "no further ISV category"
-        note(
-            "cpv",
-            f"CPV {', '.join(given.cpv)} from {origin}: {named}",
-            cpv=given.cpv,
-            categories=tuple(c.id for c in added),
-        )
+        note("cpv", cpv=given.cpv, categories=tuple(c.id for c in added))
     return facts, tuple(notes)
-
-
-def _central_text(central: bool | None) -> str:
-    return {True: "central government", False: "not central government", None: "not recognised"}[central]
 
 
 def recognise_authority(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:

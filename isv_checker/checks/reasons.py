@@ -1,9 +1,10 @@
 """The codes of the reasons a decision gives, and their sentences in English and Dutch.
 
-The checks record a reason as a `Reason` (code and parameters); the report's English `reasons` and
-finding messages, and any other language, are rendered here from the code, so no output parses prose
-back to learn what was decided. A code names the fact it is about before the dot ('value.below').
-Parameters hold raw values (euros as numbers, ids as strings); formatting them is this module's job.
+The checks record a reason as a `Reason` (code and parameters); the report's English `reasons`, and
+any other language, are rendered here from the code, so no output parses prose back to learn what was
+decided. Findings have a catalogue of their own beside this one, `findings.py`. A code names the
+fact it is about before the dot ('value.below'). Parameters hold raw values (euros as numbers, ids as
+strings); formatting them is this module's job.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ def number_word(count: int, lang: str) -> str:
     return words[count] if 0 <= count < len(words) else str(count)
 
 
-def _amount(value: float | int, lang: str) -> str:
+def amount(value: float | int, lang: str) -> str:
+    """Whole euros with the thousands separator of `lang` (1,200,000; 1.200.000)."""
     text = f"{value:,.0f}"
     return text if lang == "en" else text.replace(",", ".")
 
@@ -116,7 +118,7 @@ def sentence(reason: Reason, lang: str = "en") -> str:
 
 def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) -> str:
     if name in ("value", "threshold", "other") and isinstance(value, int | float):
-        return _amount(value, lang)
+        return amount(value, lang)
     if name == "known" and isinstance(value, int):
         return number_word(value, lang)
     if name in ("kind", "origin"):
