@@ -95,3 +95,17 @@ def test_the_check_itself_has_these_import_rules():
     engine = dict(_imports(PACKAGE / "checks" / "engine.py"))
     assert "checks.applicability" in engine and "decide" in engine["checks.applicability"]
     assert ("checks.engine", ["judge"]) in _imports(PACKAGE / "pipeline.py")
+
+
+def test_findings_are_made_only_by_the_catalogue():
+    """A `Finding` is built only by `checks.findings.finding`, which writes its message from the
+    catalogue; a `Finding(...)` anywhere else could carry prose no other language can render."""
+    home = PACKAGE / "checks" / "findings.py"
+    builders = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+                if called == "Finding":
+                    builders.append(path)
+    assert set(builders) == {home}, [str(p.relative_to(PACKAGE)) for p in builders if p != home]
