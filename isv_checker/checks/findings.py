@@ -141,7 +141,7 @@ def finding(
         rule=rule if rule is not None else RULES[code],
         code=code,
         severity=severity,
-        message=text(code, values, "en", source, context),
+        message=_text(code, values, "en", source, context),
         evidence=evidence,
         params=values,
         source=source,
@@ -153,16 +153,16 @@ def finding_text(finding: Finding, lang: str, report: Report) -> str:
     finding without a code (a report written before findings had codes) has only its English text."""
     if finding.code is None:
         return finding.message
-    return text(finding.code, finding.params, lang, finding.source, Context.of(report))
+    return _text(finding.code, finding.params, lang, finding.source, Context.of(report))
 
 
-def text(
+def _text(
     code: str, params: Mapping[str, Param], lang: str, source: Source | None = None, context: Context = NO_CONTEXT
 ) -> str:
     """The text of `code` with `params` in `lang`, quoting `source` and `context` where it says so."""
     lang = "en" if lang == "en" else "nl"
     template = TEXTS[lang][code]
-    fields = placeholders(template)
+    fields = _placeholders(template)
     shown = {name: _shown(name, value, params, lang, context) for name, value in params.items() if name in fields}
     if "origin" in fields and source is not None:
         shown["origin"] = source.reference or WORDS[lang][f"source.{source.kind}"]
@@ -175,7 +175,7 @@ def text(
     return template.format(**shown)
 
 
-def placeholders(template: str) -> frozenset[str]:
+def _placeholders(template: str) -> frozenset[str]:
     """The names a template fills in ('{name!r}' fills in 'name')."""
     return frozenset(field for _, field, _, _ in Formatter().parse(template) if field)
 
