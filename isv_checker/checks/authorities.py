@@ -137,9 +137,16 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             name = authority_name(block.text, *hit.focus)
             entry = canonical(name, ruleset)
             represented = bool(_REPRESENTED.match(name) or _THE_STATE.match(name))
-            possessed = bool(_OF_THE.search(block.text[max(0, hit.start - 24) : hit.start]))
+            possessed = _in_passing(block.text, hit.start)
             score = REPRESENTATIVE if represented else PASSING if possessed or not _prominent(block) else PROMINENT
             add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
+
+    def add_named(block: Block, named: re.Match[str]) -> None:
+        """A body of the names table where a buyer names itself: PROMINENT, unless named in passing."""
+        entry = canonical(named.group(), ruleset)
+        if entry is not None and entry.rule in rules and not _in_passing(block.text, named.start()):
+            add(_Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), PROMINENT)
+
     pattern = _letterhead_pattern(ruleset)
     if pattern is not None:
         prominent = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
@@ -148,21 +155,13 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
                 continue  # a sentence of the introduction, not a letterhead or title line
             for m in pattern.finditer(block.text):
-                if _OF_THE.search(block.text[max(0, m.start() - 24) : m.start()]):
-                    continue
-                entry = canonical(m.group(), ruleset)
-                if entry is not None and entry.rule in rules:
-                    add(_Candidate(entry.rule, m.group(), entry, index, m.start(), m.end()), PROMINENT)
+                add_named(block, m)
         for block in document.blocks:
             if block.index in prominent or not block.heading_path or not _BUYER_HEADING.search(block.heading_path[-1]):
                 continue
             named = pattern.search(block.text)  # "1 De aanbestedende dienst" / "Staatsbosbeheer beheert ..."
-            if named and not _OF_THE.search(block.text[max(0, named.start() - 24) : named.start()]):
-                entry = canonical(named.group(), ruleset)
-                if entry is not None and entry.rule in rules:
-                    add(
-                        _Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), PROMINENT
-                    )
+            if named:
+                add_named(block, named)
     if not scores:
         return Authority(name=None, central_government=None)
     best = max(scores, key=lambda key: (scores[key], -shown[key][0].block))
@@ -182,6 +181,11 @@ _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
 _BUYER_HEADING = re.compile(
     r"\b(?:aanbestedende dienst|opdrachtgever|contracting authority|the buyer|de koper)\b", re.IGNORECASE
 )
+
+
+def _in_passing(text: str, at: int) -> bool:
+    """Whether the name at text[at] is named as the owner of something ("van het Ministerie")."""
+    return bool(_OF_THE.search(text[max(0, at - 24) : at]))
 
 
 def _prominent(block: Block) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from ..document import BlockKind, Document
-from ..report import CategoryResult
+from ..report import CategoryResult, Evidence, Source
 from ..ruleset.load import Ruleset
+from ..ruleset.models import CategoryRule, Group
 from .evidence import evidence
 from .hits import HitIndex
 from .title import title_blocks
@@ -23,6 +23,24 @@ _EIGHT_DIGITS = re.compile("[0-9]" * 8)  # spelled out: 3x faster than \d{8} in 
 CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
 SUBJECT_HIT, PASSING_HIT, ACCEPT = 2.0, 0.5, 2.0
 DOMINANCE = 0.4  # a category far weaker than the document's main one is a side remark, not a purchase
+
+
+def category_result(
+    rule: CategoryRule, group: Group | None, shown: tuple[Evidence, ...] = (), source: Source | None = None
+) -> CategoryResult:
+    """The report's record of a category the purchase falls in, named in both groupings (a category
+    in no group keeps its rule's `group` id as the group's names)."""
+    return CategoryResult(
+        id=rule.category,
+        rule=rule.id,
+        name_nl=rule.name_nl,
+        name_en=rule.name_en,
+        group=group.id if group else rule.group,
+        group_name_nl=group.name_nl if group else rule.group,
+        group_name_en=group.name_en if group else rule.group,
+        evidence=shown,
+        source=source,
+    )
 
 
 def weak_key(rule_id: str) -> str:
@@ -130,22 +148,8 @@ def find_categories(
                 found.append((hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
         if score >= ACCEPT:
-            group = groups[rule.category]
-            scored.append(
-                (
-                    score,
-                    CategoryResult(
-                        id=rule.category,
-                        rule=rule.id,
-                        name_nl=rule.name_nl,
-                        name_en=rule.name_en,
-                        group=group.id,
-                        group_name_nl=group.name_nl,
-                        group_name_en=group.name_en,
-                        evidence=tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6]),
-                    ),
-                )
-            )
+            shown = tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6])
+            scored.append((score, category_result(rule, groups.get(rule.category), shown)))
     if not scored and not codes:
         scored = _dominant_in_running_text(document, ruleset, hits, groups)
     top = max((score for score, _ in scored), default=0.0)
@@ -182,12 +186,12 @@ RUNNING_LEAD = 3.0  # ... and three times the evidence of any other category
 
 
 def _dominant_in_running_text(
-    document: Document, ruleset: Ruleset, hits: HitIndex, groups: dict[str, Any]
+    document: Document, ruleset: Ruleset, hits: HitIndex, groups: dict[str, Group]
 ) -> list[tuple[float, CategoryResult]]:
     """A document that names its subject nowhere a reader would look for it (no CPV code, no title, no
     subject section: a letter's later pages, an OCR'd contract without headings) still buys something:
     the one category its running text talks about, far more than about any other."""
-    running: list[tuple[float, Any, list[tuple[int, int, int]]]] = []
+    running: list[tuple[float, CategoryRule, list[tuple[int, int, int]]]] = []
     for rule in ruleset.categories:
         strong = hits.by_rule.get(rule.id, [])
         weak = hits.by_rule.get(weak_key(rule.id), [])
@@ -199,20 +203,6 @@ def _dominant_in_running_text(
         return []
     if len(running) > 1 and running[0][0] < RUNNING_LEAD * running[1][0]:
         return []
-    score, rule, found = running[0]
-    group = groups[rule.category]
-    return [
-        (
-            ACCEPT,
-            CategoryResult(
-                id=rule.category,
-                rule=rule.id,
-                name_nl=rule.name_nl,
-                name_en=rule.name_en,
-                group=group.id,
-                group_name_nl=group.name_nl,
-                group_name_en=group.name_en,
-                evidence=tuple(evidence(document, *span) for span in sorted(found)[:6]),
-            ),
-        )
-    ]
+    _, rule, found = running[0]
+    shown = tuple(evidence(document, *span) for span in sorted(found)[:6])
+    return [(ACCEPT, category_result(rule, groups.get(rule.category), shown))]

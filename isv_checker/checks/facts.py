@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from ..document import Block, BlockKind
 from ..report import Authority, CategoryResult, Finding, Param, Source, Value
 from ..ruleset.load import Ruleset
+from .categories import category_result
 from .findings import finding
 
 # A name given as the buyer's is matched as a document would state that role: the authority rules take
@@ -131,19 +132,6 @@ def cpv_categories(
     for rule in ruleset.categories:
         if rule.category in present or not any(code.startswith(p) for code in codes for p in rule.cpv):
             continue
-        group = groups.get(rule.category)
-        out.append(
-            CategoryResult(
-                id=rule.category,
-                rule=rule.id,
-                name_nl=rule.name_nl,
-                name_en=rule.name_en,
-                group=group.id if group else rule.group,
-                group_name_nl=group.name_nl if group else rule.group,
-                group_name_en=group.name_en if group else rule.group,
-                evidence=(),
-                source=source,
-            )
-        )
+        out.append(category_result(rule, groups.get(rule.category), source=source))
         present.add(rule.category)
     return tuple(out)
