@@ -53,7 +53,8 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     roles: dict[str, set[str]] = {}
     for rule in ruleset.value_contexts:
         roles.setdefault(rule.role, set()).add(rule.id)
-    candidates = [c for block in document.blocks for c in _candidates(document, block, hits, roles)]
+    tables = _tables(document)
+    candidates = [c for block in document.blocks for c in _candidates(document, tables, block, hits, roles)]
     if not candidates:
         return Value(amount=None)
     best = _best(candidates)
@@ -122,8 +123,10 @@ def _lots(document: Document, candidates: list[Candidate], best: Candidate) -> l
 _TOTAL_RE = re.compile(r"\b(?:totaal|total|samen|together|som)\b", re.IGNORECASE)
 
 
-def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[str, set[str]]) -> list[Candidate]:
-    amounts = find_amounts(block.text) or _bare_amount(document, block, hits, roles.get("estimate", set()))
+def _candidates(
+    document: Document, tables: _Tables, block: Block, hits: HitIndex, roles: dict[str, set[str]]
+) -> list[Candidate]:
+    amounts = find_amounts(block.text) or _bare_amount(document, tables, block, hits, roles.get("estimate", set()))
     if not amounts:
         return []
     text = block.text
@@ -139,7 +142,9 @@ def _candidates(document: Document, block: Block, hits: HitIndex, roles: dict[st
         _row_label(document, block, hits, roles.get("estimate", set()))
         or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
     )
-    column = None if estimates or row_label else _column_label(document, block, hits, roles.get("estimate", set()))
+    column = (
+        None if estimates or row_label else _column_label(document, tables, block, hits, roles.get("estimate", set()))
+    )
     found: list[Candidate] = []
     for amount in amounts:
         score = 0.0
@@ -213,13 +218,15 @@ def _row_label(document: Document, block: Block, hits: HitIndex, estimate_rules:
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?)\s*(?:,-)?\s*$")
 
 
-def _bare_amount(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> list[Amount]:
+def _bare_amount(
+    document: Document, tables: _Tables, block: Block, hits: HitIndex, estimate_rules: set[str]
+) -> list[Amount]:
     """A cell holding only a number ("2,600,000") under a header that names the estimate and the
     currency ("Estimated value (EUR, excl. VAT)")."""
     if block.table is None or block.column is None:
         return []
     m = _BARE_NUMBER.match(block.text)
-    if m is None or not _column_label(document, block, hits, estimate_rules, currency=True):
+    if m is None or not _column_label(document, tables, block, hits, estimate_rules, currency=True):
         return []
     euros = parse_number(m.group(1))
     return [] if euros is None else [Amount(euros=euros, start=m.start(1), end=m.end(1), text=m.group(1))]
@@ -238,26 +245,42 @@ def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estim
 
 
 def _column_label(
-    document: Document, block: Block, hits: HitIndex, estimate_rules: set[str], currency: bool = False
+    document: Document, tables: _Tables, block: Block, hits: HitIndex, estimate_rules: set[str], currency: bool = False
 ) -> bool:
-    """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header cell."""
+    """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header
+    cell, the cell of this column in the first row of the table's run of blocks (at most 200 back)."""
     if block.table is None or block.row is None or block.column is None:
         return False
-    header_row: int | None = None
-    for other in reversed(document.blocks[: block.index]):
-        if other.table != block.table:
-            break
-        header_row = other.row
-    if header_row is None or header_row == block.row:
+    start = tables.run_start[block.index]
+    if start == block.index or document.blocks[start].row == block.row:
         return False
     return any(
-        other.table == block.table
-        and other.row == header_row
-        and other.column == block.column
-        and hits.in_block(other.index, estimate_rules)
-        and (not currency or _CURRENCY_WORD.search(other.text) is not None)
-        for other in document.blocks[max(0, block.index - 200) : block.index]
+        block.index - 200 <= index < block.index
+        and hits.in_block(index, estimate_rules)
+        and (not currency or _CURRENCY_WORD.search(document.blocks[index].text) is not None)
+        for index in tables.header_cells.get((start, block.column), ())
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """Where each table's header row is, found once per document: looking back from every cell of a
+    long price list would be quadratic."""
+
+    run_start: tuple[int, ...]  # per block: the first block of its run of blocks of the same table
+    header_cells: dict[tuple[int, int], tuple[int, ...]]  # (run start, column) -> the header row's cells
+
+
+def _tables(document: Document) -> _Tables:
+    run_start: list[int] = []
+    header: dict[tuple[int, int], list[int]] = {}
+    for block in document.blocks:
+        same = block.index > 0 and block.table is not None and document.blocks[block.index - 1].table == block.table
+        start = run_start[-1] if same else block.index
+        run_start.append(start)
+        if block.column is not None and block.row is not None and block.row == document.blocks[start].row:
+            header.setdefault((start, block.column), []).append(block.index)
+    return _Tables(tuple(run_start), {key: tuple(cells) for key, cells in header.items()})
 
 
 def _evidence(document: Document, candidate: Candidate) -> Evidence:
