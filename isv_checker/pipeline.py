@@ -4,13 +4,20 @@ come here; nothing else strings the stages together."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from .checks.facts import GivenFacts
+from .checks.findings import finding
 from .document import Document, ReadStatus
 from .readers import read_bytes, read_path
 from .report import Report, build_report
 from .ruleset.load import Ruleset, cached_ruleset
 from .settings import ReadOptions
+from .tender.report import TenderFile, TenderReport
+
+if TYPE_CHECKING:
+    from .checks.tender_parts import Part
+    from .ruleset.models import TenderRole
 
 
 def check(
@@ -54,3 +61,92 @@ def check_document(
         document = document.model_copy(update={"status": status, "message": message})
         judgement = judge(document, rules, given)  # an unreadable document: verdict `unreadable` with the message
     return build_report(document, include_blocks=include_blocks, judgement=judgement)
+
+
+def check_tender(
+    path: str | os.PathLike[str],
+    options: ReadOptions | None = None,
+    *,
+    ruleset: Ruleset | None = None,
+    name: str | None = None,
+) -> TenderReport:
+    """Check one tender, a folder or a ZIP of its files: read each file once, judge each alone (its own
+    report, in `documents`), then judge the tender from what those judgements were made from. `name`:
+    the tender as the report names it (default: `path` as given). Raises FileNotFoundError for a
+    missing path and `EmptyTender` for a tender without files; a bad file inside gets a status."""
+    from .checks.engine import ruleset_ref
+    from .checks.tender import judge_tender
+    from .checks.tender_parts import in_order
+    from .checks.tender_roles import role_of
+    from .tender.dossier import read_dossier
+
+    rules = ruleset if ruleset is not None else cached_ruleset()
+    files = read_dossier(path, options)
+    parts: list[Part] = []
+    for dossier_file in files:
+        if dossier_file.same_as is None:
+            role = role_of(dossier_file.name, dossier_file.document, rules.tender)
+            parts.append(_tender_part(dossier_file.name, role, dossier_file.document, rules))
+    ordered = in_order(parts)
+    judgement = judge_tender(ordered, rules)
+    by_file = {p.file: p for p in ordered}
+    entries = []
+    for dossier_file in files:
+        part = by_file[dossier_file.same_as or dossier_file.name]
+        role = part.role if dossier_file.same_as is None else role_of(dossier_file.name, part.document, rules.tender)
+        entries.append(
+            TenderFile(
+                file=dossier_file.name,
+                role=role.id,
+                status=part.report.status,
+                verdict=part.report.verdict,
+                sha256=part.report.sha256,
+                same_as=dossier_file.same_as,
+                amends_order=_note_number(part, ordered) if dossier_file.same_as is None else None,
+            )
+        )
+    duplicates = tuple(
+        finding("tender.duplicate", "info", {"file": f.name, "same_as": f.same_as}) for f in files if f.same_as
+    )
+    return TenderReport(
+        tender=name if name is not None else str(path),
+        ruleset=ruleset_ref(rules),
+        verdict=judgement.verdict,
+        categories=judgement.categories,
+        applicability=judgement.applicability,
+        clause=judgement.clause,
+        decoys=judgement.decoys,
+        sdg_targets=judgement.sdg_targets,
+        findings=judgement.findings + duplicates,
+        files=tuple(entries),
+        amendments=judgement.amendments,
+        documents=tuple(p.report for p in sorted(ordered, key=lambda p: p.file)),
+    )
+
+
+def _tender_part(file: str, role: TenderRole, document: Document, rules: Ruleset) -> Part:
+    """One file of a tender judged alone: its own report, unchanged, and what the judgement was made
+    from with every quote naming the file. A failure in the rules stage is the file's status."""
+    from .checks.engine import assess
+    from .checks.tender_parts import Part
+    from .tender.report import with_file
+
+    if document.readable:
+        try:
+            assessment = assess(document, rules)
+        except Exception as exc:  # noqa: BLE001 - as in check_document: one file's failure is its status
+            message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
+            document = document.model_copy(update={"status": ReadStatus.ERROR, "message": message})
+        else:
+            report = build_report(document, judgement=assessment.judgement)
+            return Part(file=file, role=role, document=document, report=report, assessment=with_file(assessment, file))
+    return Part(
+        file=file, role=role, document=document, report=check_document(document, ruleset=rules), assessment=None
+    )
+
+
+def _note_number(part: Part, ordered: tuple[Part, ...]) -> int | None:
+    """A note's place among the tender's notes of information (1 first); None for other files."""
+    if not part.role.amends:
+        return None
+    return part.order - sum(not p.role.amends for p in ordered)

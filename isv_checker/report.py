@@ -54,6 +54,11 @@ class Evidence(_Record):
     line: int | None = None
     heading_path: tuple[str, ...] = ()
     location: str = Field(description="a short human label, e.g. 'p. 3' or 'par. 12'")
+    file: str | None = Field(
+        default=None,
+        description="in a tender report, the file the words are in, relative to the tender; absent in a "
+        "document's own report",
+    )
 
 
 class Source(_Record):

@@ -108,6 +108,7 @@ LABEL_KEYS = {
     "clause_present",
     "elements_present",
     "decoys",
+    "annex_elsewhere",
     "note",
 }
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -334,9 +335,15 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
     present = set(label["elements_present"])
     if present and not clause:
         raise fail("label: elements are listed but 'clause_present' is false")
+    elsewhere = label.get("annex_elsewhere")
+    if elsewhere is not None and (not isinstance(elsewhere, str) or not elsewhere.strip()):
+        raise fail("label: 'annex_elsewhere' names the annex the ISV text is said to be in, e.g. 'Bijlage 6'")
     expected_verdict = {None: ("needs_review",), False: ("not_required",)}.get(
         required, ("compliant", "incomplete", "missing")
     )
+    if elsewhere and required and not (clause and present == set(ELEMENTS)):
+        # the clause is said to be in an annex that is not in the document: it cannot be judged alone
+        expected_verdict = ("needs_review",)
     if verdict not in expected_verdict:
         raise fail(f"label: isv_required {required!r} gives verdict {' or '.join(expected_verdict)}, not {verdict!r}")
     if verdict == "compliant" and (not clause or present != set(ELEMENTS)):
@@ -371,6 +378,8 @@ def _check_label(label: object, date: dt.date, fail) -> dict:
         "elements_present": [e for e in ELEMENTS if e in present],
         "decoys": list(label["decoys"]),
     }
+    if elsewhere:
+        checked["annex_elsewhere"] = elsewhere.strip()
     if label.get("note"):
         checked["note"] = " ".join(str(label["note"]).split())
     return checked

@@ -98,6 +98,8 @@ CHECKS: dict[str, Check] = {
     "date_origin": Check(_applicability(lambda a: a.date_origin), _equal),
     "works": Check(_applicability(lambda a: a.works), _equal),
     "procedure": Check(_applicability(lambda a: a.procedure), _equal),
+    "findings_include": Check(lambda r: sorted({f.code for f in r.findings if f.code}), _all_in),
+    "findings_exclude": Check(lambda r: sorted({f.code for f in r.findings if f.code}), _none_in),
 }
 
 

@@ -259,8 +259,16 @@ def test_every_code_reads_in_both_languages():
         "value.below_loosely_labelled": {"value": 120_000.0, "threshold": 143_000},
         "value.procedure_below": {"procedure": "national"},
         "decision.undecided": {"missing": ("authority", "date")},
+        "decision.conflict": {
+            "fact": "value",
+            "chosen": "EUR 1,280,000",
+            "chosen_file": "aankondiging.pdf",
+            "other": "EUR 128,000",
+            "other_file": "leidraad.docx",
+        },
+        "decision.unreadable": {"files": ("aankondiging.pdf",)},
     }
-    codes = [c for c in SENTENCES["en"] if "." in c and c.split(".")[0] not in ("missing", "kind", "origin")]
+    codes = [c for c in SENTENCES["en"] if "." in c and c.split(".")[0] not in ("missing", "kind", "origin", "fact")]
     for code in codes:
         for lang in ("en", "nl"):
             text = sentence(Reason(code=code, params=samples.get(code, {})), lang)

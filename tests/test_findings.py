@@ -12,10 +12,10 @@ import isv_checker
 from isv_checker.checks.facts import GivenFacts
 from isv_checker.checks.findings import RULES, TEXTS, WORDS, finding_text
 from isv_checker.document import ReadStatus
-from isv_checker.pipeline import check_document
+from isv_checker.pipeline import check_document, check_tender
 from isv_checker.readers import read_path
-from isv_checker.render.json import report_json
 from isv_checker.report import Report, Source
+from isv_checker.tender.report import TenderReport
 
 from .conftest import SAMPLES
 
@@ -24,7 +24,48 @@ SAMPLE_FILES = (
     "dtv-schoonmaak-2022.txt",  # a clause where ISV is not mandatory
     "arbeidsinspectie-drukwerk-2024.txt",  # mandatory, no clause
     "dictu-laptops-2025.docx",  # an incomplete clause
+    "ilt-gunningsbeslissing-kleding-scan-2024.docx",  # the ISV text is in an annex this letter does not hold
 )
+TENDERS = SAMPLES / "tenders"
+SAMPLE_TENDERS = (
+    "rws-catering-2023",  # a note deletes an element
+    "belastingdienst-drukwerk-2018",  # notes add elements
+    "cjib-dataverbindingen-2026",  # a note withdraws the clause
+    "defensie-afvalinzameling-2017",  # the ISV annex is not in the dossier
+    "nfi-lab-consumables-2025.zip",  # an unreadable price schedule
+    "rivm-labbenodigdheden-2022",  # two copies of the guidelines disagree on the value
+)
+GUIDELINES = """Aanbestedingsleidraad Levering bedrijfskleding
+
+Aanbestedende dienst: Rijkswaterstaat. Datum: 3 maart 2025.
+
+2.1 Opdracht
+
+Europese openbare aanbesteding voor de levering van bedrijfskleding. De geraamde opdrachtwaarde bedraagt EUR 400.000 exclusief btw.
+"""
+NOTE = """Nota van Inlichtingen 1
+
+Datum: 20 maart 2025.
+
+Antwoord 1: De geraamde opdrachtwaarde in paragraaf 2.1 wordt gewijzigd in EUR 600.000 exclusief btw.
+
+Antwoord 2: Aan de overeenkomst wordt een artikel toegevoegd. De Internationale Sociale Voorwaarden zijn van toepassing. Opdrachtnemer past gepaste zorgvuldigheid toe in zijn keten volgens de OESO-richtlijnen en rapporteert jaarlijks over zijn inspanningen.
+"""
+
+
+def tender_reports(tmp_path) -> list[TenderReport]:
+    """Tender reports that give every tender finding: the sample dossiers, and one written here whose
+    note corrects the value and adds the clause, with a copy of the note under a second name."""
+    reports = [check_tender(TENDERS / name) for name in SAMPLE_TENDERS]
+    dossier = tmp_path / "dossier"
+    dossier.mkdir()
+    (dossier / "Aanbestedingsleidraad.txt").write_text(GUIDELINES, encoding="utf-8")
+    (dossier / "Nota van Inlichtingen 1.txt").write_text(NOTE, encoding="utf-8")
+    (dossier / "kopie.txt").write_text(NOTE, encoding="utf-8")
+    reports.append(check_tender(dossier))
+    return reports
+
+
 METADATA = Source(kind="metadata", reference="notices.csv line 3")
 
 
@@ -74,10 +115,10 @@ def _reports(tmp_path) -> list[Report]:
 
 
 def test_every_finding_renders_in_both_languages_and_its_english_is_its_message(tmp_path):
-    reports = _reports(tmp_path)
+    reports: list[Report | TenderReport] = [*_reports(tmp_path), *tender_reports(tmp_path)]
     seen = set()
     for report in reports:
-        stored = Report.model_validate_json(report_json(report))  # as batch stores and reads it back
+        stored = type(report).model_validate_json(report.model_dump_json(by_alias=True))  # as stored and read back
         for finding, kept in zip(report.findings, stored.findings, strict=True):
             assert finding.code in TEXTS["en"], finding
             seen.add(finding.code)

@@ -9,6 +9,7 @@ import json
 import os
 
 import jsonschema
+import pytest
 
 from isv_checker.pipeline import check
 from isv_checker.render.json import report_json
@@ -17,13 +18,15 @@ from isv_checker.schema import report_schema, schema_text
 from .conftest import ROOT, SAMPLES
 
 PUBLISHED = ROOT / "schema" / "report.schema.json"
+PUBLISHED_TENDER = ROOT / "schema" / "tender.schema.json"
 
 
-def test_published_schema_is_generated():
+@pytest.mark.parametrize(("kind", "published"), [("report", PUBLISHED), ("tender", PUBLISHED_TENDER)])
+def test_published_schema_is_generated(kind, published):
     if os.environ.get("ISV_UPDATE_GOLDEN"):
-        PUBLISHED.write_text(schema_text(), encoding="utf-8")
-    assert PUBLISHED.read_text(encoding="utf-8") == schema_text(), (
-        "schema/report.schema.json is stale: run `python -m isv_checker.schema > schema/report.schema.json`"
+        published.write_text(schema_text(kind), encoding="utf-8")
+    assert published.read_text(encoding="utf-8") == schema_text(kind), (
+        f"{published.name} is stale: run `python -m isv_checker.schema {kind} > schema/{published.name}`"
     )
 
 

@@ -28,6 +28,7 @@ FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
 _ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
 ANNEX_REF = re.compile(rf"\b({'|'.join(_ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
+ANNEX_REACH = 200  # characters between a name of the clause and an annex it is said to be in
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _TOC_TAIL = 200  # TOC_LINE is searched in a block's last characters: it ends the text, and is short
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z0-9(\"'‘“])")
@@ -64,11 +65,22 @@ def _binding(text: str, anchors: list[Hit], obligations: list[Hit]) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class AnnexRef:
+    """A reference from the clause to an annex this document does not hold ("de ISV, zie Bijlage 6"):
+    the clause's text is in another file, which a tender check can find by `key`."""
+
+    key: tuple[str, str]  # ("bijlage", "6"): the annex word and its number or letter, lower case
+    label: str  # as written: "Bijlage 6"
+    evidence: Evidence
+
+
 @dataclass(frozen=True)
 class ClauseOutcome:
     clause: Clause
     decoys: tuple[DecoyResult, ...]
     regions: frozenset[int]
+    annex_refs: tuple[AnnexRef, ...] = ()
 
 
 class _Structure:
@@ -156,6 +168,39 @@ def _annex_sections(
     return out
 
 
+def _annex_refs(
+    document: Document,
+    blocks: list[int],
+    annexes: dict[tuple[str, str], list[int]],
+    hits: HitIndex,
+    name_rules: set[str],
+) -> tuple[AnnexRef, ...]:
+    """Annexes the clause is said to be in that this document does not hold: for each name of the clause,
+    the annex named closest to it in its sentence ("de ISV (Bijlage 4)"), not every annex of a list."""
+    out: dict[tuple[str, str], AnnexRef] = {}
+    for index in blocks:
+        text = document.blocks[index].text
+        if not any(word in text.lower() for word in _ANNEX_WORDS):
+            continue
+        refs = list(ANNEX_REF.finditer(text))
+        for name in hits.in_block(index, name_rules):
+            lo, hi = sentence_of(text, name.start, name.end)
+            near = [m for m in refs if lo <= m.start() < hi and _gap(m, name) <= ANNEX_REACH]
+            if not near:
+                continue
+            m = min(near, key=lambda m: _gap(m, name))
+            key = (m.group(1).lower(), m.group(2).lower())
+            if key not in annexes and key not in out:
+                label = f"{m.group(1).capitalize()} {m.group(2)}"
+                out[key] = AnnexRef(key=key, label=label, evidence=evidence(document, index, m.start(), m.end()))
+    return tuple(out.values())
+
+
+def _gap(ref: re.Match[str], name: Hit) -> int:
+    """Characters between an annex reference and a name of the clause (0 when they touch)."""
+    return max(ref.start() - name.end, name.start - ref.end(), 0)
+
+
 def _in_sections(document: Document, index: int, words: tuple[str, ...]) -> bool:
     path = _path_text(document.blocks[index].heading_path)
     return any(word in path for word in words)
@@ -231,6 +276,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     anchor_decoys = [r for r in ruleset.decoys if r.cancels_anchors and r.effect != "withdraws"]
     withdrawn = _withdrawal(ruleset, hits, name_rules)
     anchors: list[int] = []
+    referring: list[int] = []  # blocks naming the clause that may say where its text is
     candidates = sorted({h.block for rule in name_rules | substance_rules for h in hits.by_rule.get(rule, ())})
     for block in (document.blocks[i] for i in candidates):
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
@@ -248,6 +294,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
                 record(*withdrawn)
             continue
         cancelled = _cancelling_decoy(document, block.index, names, substance, anchor_decoys, hits, obligation_rules)
+        if names and (cancelled is None or cancelled[0].refers_elsewhere):
+            referring.append(block.index)
         if cancelled is not None:
             rule, hit = cancelled
             record(rule, hit)
@@ -259,7 +307,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
     in_region: set[int] = set()
     clause_anchors: list[int] = []
     areas: dict[int, list[int]] = {}
-    annexes = _annex_headings(document) if anchors else {}
+    annexes = _annex_headings(document) if anchors or referring else {}
+    annex_refs = _annex_refs(document, referring, annexes, hits, name_rules)
     structure = _Structure(document)
     for index in anchors:
         block = document.blocks[index]
@@ -343,6 +392,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         ),
         decoys=tuple(decoys),
         regions=frozenset(region),
+        annex_refs=annex_refs,
     )
 
 

@@ -3,6 +3,7 @@ applicability, clause, verdict and SDG targets from the same hits, into one `Jud
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Document
@@ -11,8 +12,8 @@ from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
 from .applicability import decide, read_facts
 from .categories import find_categories, weak_key
-from .clause import find_clause
-from .facts import GivenFacts, merge
+from .clause import ClauseOutcome, find_clause
+from .facts import Facts, GivenFacts, merge
 from .findings import Context, finding
 from .hits import HitIndex
 from .matching import RuleMatcher
@@ -26,12 +27,32 @@ def rules_matcher(ruleset: Ruleset) -> RuleMatcher:
     return RuleMatcher([*ruleset.rules(), *extra])
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """A readable document's judgement with what it was made from: the facts, the clause outcome and
+    the rule hits. A tender check judges its documents one by one and then the tender from these."""
+
+    judgement: Judgement
+    facts: Facts
+    outcome: ClauseOutcome
+    hits: HitIndex
+    language: str
+
+
 def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None) -> Judgement:
     """Everything the rules decide about a document. `given`: facts from outside it (a notices CSV
     row, ...), laid over those the document states before anything is decided."""
-    ref = RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
     if not document.readable:
-        return unreadable(document, ref, given)
+        return unreadable(document, ruleset_ref(ruleset), given)
+    return assess(document, ruleset, given).judgement
+
+
+def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
+    return RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
+
+
+def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None) -> Assessment:
+    """`judge` for a readable document, keeping what the judgement was made from."""
     language = document.language or "nl"
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))
     categories = find_categories(document, ruleset, hits, ruleset.subject_sections)
@@ -48,17 +69,23 @@ def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None)
         ocr_pages=document.ocr_pages,
     )
     reading = (finding("read.ocr", "info", context=context),) if document.ocr_pages else ()
-    verdict = verdict_of(True, applicability, outcome.clause)
-    return Judgement(
-        ruleset=ref,
+    verdict = verdict_of(True, applicability, outcome.clause, clause_open=bool(outcome.annex_refs))
+    elsewhere: tuple[Finding, ...] = ()
+    if outcome.annex_refs and verdict == "needs_review" and applicability.isv_required is not None:
+        annexes = tuple(ref.label for ref in outcome.annex_refs)
+        evidence = tuple(ref.evidence for ref in outcome.annex_refs)
+        elsewhere = (finding("clause.elsewhere", "warning", {"annexes": annexes}, evidence=evidence),)
+    judgement = Judgement(
+        ruleset=ruleset_ref(ruleset),
         verdict=verdict,
         categories=facts.categories,
         applicability=applicability,
         clause=outcome.clause,
         decoys=outcome.decoys,
         sdg_targets=sdg_targets(ruleset, outcome.clause, facts.categories, language),
-        findings=verdict_findings(verdict, applicability, outcome.clause, context) + reading + notes,
+        findings=elsewhere + verdict_findings(verdict, applicability, outcome.clause, context) + reading + notes,
     )
+    return Assessment(judgement=judgement, facts=facts, outcome=outcome, hits=hits, language=language)
 
 
 def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:
@@ -78,7 +105,7 @@ def verdict_findings(
     findings: list[Finding] = []
     if verdict == "missing":
         findings.append(finding("verdict.missing", "error"))
-    if verdict == "needs_review":
+    if verdict == "needs_review" and applicability.isv_required is None:
         undecided = applicability.reason("decision")
         params = dict(undecided.params) if undecided else {}
         findings.append(finding("verdict.needs_review", "warning", params, context=context))

@@ -20,6 +20,7 @@ from string import Formatter
 
 from ..document import page_ranges
 from ..report import ElementResult, Evidence, Finding, Param, Reason, Report, Severity, Source
+from ..tender.report import TenderReport
 from .reasons import amount, sentence
 
 GIVEN_RULE = "ISV-METADATA"
@@ -36,6 +37,16 @@ RULES: Mapping[str, str] = {
     "verdict.missing": "ISV-VERDICT-MISSING",
     "verdict.needs_review": "ISV-VERDICT-NEEDS-REVIEW",
     "clause.not_required": "ISV-CLAUSE-NOT-REQUIRED",
+    "clause.elsewhere": "ISV-CLAUSE-ELSEWHERE",
+    "tender.conflict": "ISV-TENDER",
+    "tender.value_corrected": "ISV-TENDER",
+    "tender.removes_clause": "ISV-TENDER",
+    "tender.removes_element": "ISV-TENDER",
+    "tender.adds_clause": "ISV-TENDER",
+    "tender.adds_element": "ISV-TENDER",
+    "tender.unreadable": "ISV-TENDER",
+    "tender.annex_absent": "ISV-TENDER",
+    "tender.duplicate": "ISV-TENDER",
 }
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -52,6 +63,18 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "verdict.needs_review": "{reasons}",
         "clause.not_required": "an ISV clause is present although ISV is not mandatory here (allowed and encouraged)",
         "element.missing": "the clause does not state: {element}",
+        "clause.elsewhere": "the ISV text is said to be in {annexes}, which is not in this document and was not "
+        "checked; check the tender as a whole (isv-check tender) before adding wording",
+        "tender.conflict": "the files disagree on {fact}: {chosen} in {chosen_file}, {other} in {other_file}; "
+        "{chosen_file} counts, as the source that weighs more",
+        "tender.value_corrected": "{file} corrects the estimated value to EUR {value}",
+        "tender.removes_clause": "{file} withdraws the ISV clause",
+        "tender.removes_element": "{file} deletes from the clause: {element}",
+        "tender.adds_clause": "{file} adds the ISV clause",
+        "tender.adds_element": "{file} adds to the clause: {element}",
+        "tender.unreadable": "{file} could not be read ({status}); what it holds (the clause, facts) was not checked",
+        "tender.annex_absent": "{file} says the ISV text is in {annex}, which is not among the tender's files",
+        "tender.duplicate": "{file} has the same content as {same_as}; it was read once",
     },
     "nl": {
         "read.failed": "het document kon niet worden gecontroleerd: {status}: {detail}",
@@ -66,6 +89,18 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "verdict.needs_review": "{reasons}",
         "clause.not_required": "er staat een ISV-clausule in, hoewel de ISV hier niet verplicht zijn (toegestaan en aangemoedigd)",
         "element.missing": "de clausule vermeldt niet: {element}",
+        "clause.elsewhere": "de ISV-tekst staat volgens het document in {annexes}, die niet in dit document staat "
+        "en niet is gecontroleerd; controleer de aanbesteding als geheel (isv-check tender) voordat u tekst toevoegt",
+        "tender.conflict": "de bestanden verschillen over {fact}: {chosen} in {chosen_file}, {other} in {other_file}; "
+        "{chosen_file} telt, als de bron die zwaarder weegt",
+        "tender.value_corrected": "{file} wijzigt de geraamde waarde in EUR {value}",
+        "tender.removes_clause": "{file} schrapt de ISV-clausule",
+        "tender.removes_element": "{file} schrapt uit de clausule: {element}",
+        "tender.adds_clause": "{file} voegt de ISV-clausule toe",
+        "tender.adds_element": "{file} voegt toe aan de clausule: {element}",
+        "tender.unreadable": "{file} kon niet worden gelezen ({status}); wat erin staat (de clausule, feiten) is niet gecontroleerd",
+        "tender.annex_absent": "{file} zegt dat de ISV-tekst in {annex} staat, maar die zit niet bij de bestanden van de aanbesteding",
+        "tender.duplicate": "{file} heeft dezelfde inhoud als {same_as} en is één keer gelezen",
     },
 }
 
@@ -83,6 +118,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "source.metadata": "metadata",
         "source.notice": "notice",
         "source.tender": "tender",
+        "fact.authority": "the contracting authority",
+        "fact.value": "the estimated value",
+        "fact.date": "the date (the threshold period)",
     },
     "nl": {
         "central.yes": "rijksoverheid",
@@ -96,6 +134,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "source.metadata": "metadata",
         "source.notice": "aankondiging",
         "source.tender": "aanbesteding",
+        "fact.authority": "de aanbestedende dienst",
+        "fact.value": "de geraamde waarde",
+        "fact.date": "de datum (de drempelperiode)",
     },
 }
 
@@ -112,7 +153,13 @@ class Context:
     ocr_pages: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, report: Report) -> Context:
+    def of(cls, report: Report | TenderReport) -> Context:
+        """The context of a document's report, or of a tender's (which has no reading of its own)."""
+        if isinstance(report, TenderReport):
+            return cls(
+                explanation=report.applicability.explanation if report.applicability else (),
+                elements=report.clause.elements if report.clause else (),
+            )
         return cls(
             explanation=report.applicability.explanation if report.applicability else (),
             elements=report.clause.elements if report.clause else (),
@@ -148,7 +195,7 @@ def finding(
     )
 
 
-def finding_text(finding: Finding, lang: str, report: Report) -> str:
+def finding_text(finding: Finding, lang: str, report: Report | TenderReport) -> str:
     """A finding of `report` in `lang` ('nl' or 'en'); in English it is the finding's `message`. A
     finding without a code (a report written before findings had codes) has only its English text."""
     if finding.code is None:
@@ -192,6 +239,8 @@ def _shown(name: str, value: Param, params: Mapping[str, Param], lang: str, cont
         return amount(value, lang)
     if name == "categories" and value == ():
         return words["categories.none"]
+    if name == "fact" and isinstance(value, str):
+        return words[f"fact.{value}"]
     if name == "element":
         element = {e.id: e for e in context.elements}[str(value)]
         return element.name_en if lang == "en" else element.name_nl

@@ -42,6 +42,11 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "value.below_loosely_labelled": "the amount EUR {value}, below the threshold of EUR {threshold}, is not clearly labelled as the estimated value",
         "value.none": "no estimated contract value and no procedure that implies one: ISV is mandatory if the value is at or above the threshold, not otherwise",
         "decision.undecided": "undecided: {missing} cannot be read from the document; ISV is mandatory if the authority is central government and the value is at or above the threshold, and not mandatory otherwise",
+        "decision.conflict": "undecided: the tender's files disagree on {fact} ({chosen} in {chosen_file}, {other} in {other_file}), and which is right decides whether ISV is mandatory",
+        "decision.unreadable": "undecided: {files} could not be read, and may state facts that weigh more than those of the other files",
+        "fact.authority": "the contracting authority",
+        "fact.value": "the estimated value",
+        "fact.date": "the date (the threshold period)",
         "missing.authority": "the contracting authority (central government or not)",
         "missing.value": "the estimated contract value against the threshold",
         "origin.text": "an unmarked date near the top of the text",
@@ -77,6 +82,11 @@ SENTENCES: Mapping[str, Mapping[str, Template]] = {
         "value.below_loosely_labelled": "het bedrag EUR {value}, onder de drempel van EUR {threshold}, staat niet duidelijk als geraamde waarde vermeld",
         "value.none": "geen geraamde opdrachtwaarde en geen procedure die er een aangeeft: de ISV zijn verplicht als de waarde op of boven de drempel ligt, anders niet",
         "decision.undecided": "onbeslist: {missing} valt niet uit het document af te lezen; de ISV zijn verplicht als de dienst tot de rijksoverheid hoort en de waarde op of boven de drempel ligt, anders niet",
+        "decision.conflict": "onbeslist: de bestanden van de aanbesteding verschillen over {fact} ({chosen} in {chosen_file}, {other} in {other_file}), en welke klopt, bepaalt of de ISV verplicht zijn",
+        "decision.unreadable": "onbeslist: {files} kon niet worden gelezen, en kan feiten bevatten die zwaarder wegen dan die van de andere bestanden",
+        "fact.authority": "de aanbestedende dienst",
+        "fact.value": "de geraamde waarde",
+        "fact.date": "de datum (de drempelperiode)",
         "missing.authority": "de aanbestedende dienst (rijksoverheid of niet)",
         "missing.value": "de geraamde opdrachtwaarde tegenover de drempel",
         "origin.text": "een datum bovenaan de tekst zonder aanduiding",
@@ -121,7 +131,7 @@ def _shown(name: str, value: Param, lang: str, table: Mapping[str, Template]) ->
         return amount(value, lang)
     if name == "known" and isinstance(value, int):
         return number_word(value, lang)
-    if name in ("kind", "origin"):
+    if name in ("kind", "origin", "fact"):
         return str(table[f"{name}.{value}"])
     if name == "missing" and isinstance(value, tuple):
         # the date that fixes the threshold is part of "the value against the threshold"

@@ -22,12 +22,22 @@ import typer
 
 from ..document import ReadStatus
 from ..report import Report, Verdict
+from ..tender.report import TenderReport
 
 EXIT_OK, EXIT_ATTENTION, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 ATTENTION_VERDICTS: frozenset[Verdict] = frozenset({"incomplete", "missing", "needs_review"})
 # read, but with nothing to check: the document needs a person (another copy, or OCR), not a fix of the call
 ATTENTION_STATUSES = frozenset({ReadStatus.EMPTY, ReadStatus.NEEDS_OCR})
+
+
+def exit_code_for_tender(report: TenderReport) -> int:
+    """A tender's exit code: its verdict as a document's, and 2 when one of its files could not be read."""
+    code = EXIT_ATTENTION if report.verdict in ATTENTION_VERDICTS else EXIT_OK
+    for document in report.documents:
+        if not document.readable:
+            code = max(code, EXIT_ATTENTION if document.status in ATTENTION_STATUSES else EXIT_ERROR)
+    return code
 
 
 def exit_code_for(report: Report) -> int:

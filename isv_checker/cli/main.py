@@ -1,4 +1,4 @@
-"""The `isv-check` app and its everyday commands: `scan`, `rules` and `explain`.
+"""The `isv-check` app and its everyday commands: `scan`, `tender`, `rules` and `explain`.
 
 The later stages' commands register on the same app from `outputs.py`, `batch.py` and `web.py`.
 Exit codes are `exits.py`'s contract.
@@ -104,6 +104,60 @@ def scan(
                 hint = "" if list_skipped else " (--list-skipped lists them)"
                 sink.write(f", {len(inputs.skipped)} other file(s) skipped: {detail}{hint}")
             sink.write("\n")
+    finally:
+        if sink is not sys.stdout:
+            sink.close()
+    if output is not None and not quiet:
+        typer.echo(f"wrote {output}", err=True)
+    raise typer.Exit(worst)
+
+
+@app.command()
+def tender(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="One tender each: a folder (searched recursively) or a ZIP of its files."),
+    ],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="text: a summary; json: the tender report (JSON Lines for several)."),
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
+    ocr: OcrOption = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Check tenders: one verdict per tender dossier, its facts and its clause gathered across its files
+    (notice, guidelines, annexes, contract, notes of information), with each file's own verdict."""
+    from ..pipeline import check_tender
+    from ..render.tender_text import tender_lines
+    from ..settings import ReadOptions
+    from ..tender.dossier import EmptyTender
+    from .exits import exit_code_for_tender
+
+    ruleset = load_rules(rules)
+    options = ReadOptions(ocr=ocr)
+    sink = _open_output(output)
+    worst = EXIT_OK
+    several = len(paths) > 1
+    try:
+        for path in paths:
+            try:
+                report = check_tender(path, options, ruleset=ruleset)
+            except (FileNotFoundError, EmptyTender) as exc:
+                typer.echo(f"isv-check: error: {exc}", err=True)
+                worst = EXIT_ERROR
+                continue
+            worst = max(worst, exit_code_for_tender(report))
+            if quiet:
+                continue
+            if output_format == "json":
+                sink.write(report.model_dump_json(by_alias=True, indent=None if several else 2) + "\n")
+            else:
+                sink.write("\n".join(tender_lines(report, ruleset.vocabulary)) + "\n")
+            sink.flush()
     finally:
         if sink is not sys.stdout:
             sink.close()

@@ -28,6 +28,7 @@ from .models import (
     Rule,
     RulesetInfo,
     SdgLink,
+    TenderRules,
     Threshold,
     ValueContext,
     Vocabulary,
@@ -57,6 +58,7 @@ class Ruleset:
     elements: tuple[ElementRule, ...]
     decoys: tuple[DecoyRule, ...]
     sdg: tuple[SdgLink, ...]
+    tender: TenderRules
     subject_sections: tuple[str, ...] = ()
     authority_names: tuple[AuthorityName, ...] = ()
     out_of_scope: tuple[str, ...] = ()
@@ -120,6 +122,15 @@ def _section(path: Path, data: dict[str, Any], key: str, model: type[M]) -> M:
         raise RulesError(f"{path}: `{key}:` {first['loc']}: {first['msg']}") from None
 
 
+def _whole(path: Path, data: dict[str, Any], model: type[M]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise RulesError(f"{path}: {where}: {first['msg']}") from None
+
+
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
     raw = data.get(key)
     if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
@@ -144,6 +155,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
             "elements",
             "decoys",
             "sdg",
+            "tender",
         )
     }
     data = {name: _read_yaml(path) for name, path in files.items()}
@@ -166,6 +178,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         elements=_records(files["elements"], data["elements"], "elements", ElementRule),
         decoys=_records(files["decoys"], data["decoys"], "decoys", DecoyRule),
         sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
+        tender=_whole(files["tender"], data["tender"], TenderRules),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")

@@ -162,6 +162,11 @@ class DecoyRule(Rule):
         default=(),
         description="only fires in blocks under a heading containing one of these words (e.g. 'inhoudsopgave')",
     )
+    refers_elsewhere: bool = Field(
+        default=False,
+        description="the clause it cancels is in another document: an annex named beside it ('Bijlage 6') is "
+        "where the clause's text is, and a tender check looks for that file",
+    )
 
     @property
     def cancels_anchors(self) -> bool:
@@ -257,3 +262,32 @@ class Vocabulary(_Strict):
         if repeated:
             raise ValueError(f"{', '.join(repeated)} declared twice")
         return value
+
+
+class TenderRole(_Strict):
+    """The part a file plays in a tender dossier (rules/tender.yaml): how it is told, how much its facts
+    weigh against the other files', and whether it amends them."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    rank: int = Field(ge=1, description="1 wins: when files disagree on a fact, the file of the lowest rank")
+    amends: bool = False
+    holds_clause: bool = Field(default=True, description="false: a file that cannot hold the clause (a price form)")
+    name_nl: str
+    name_en: str
+    words: tuple[str, ...] = Field(description="in the file name or, failing that, the document's title")
+
+
+class TenderRules(_Strict):
+    """How a tender dossier is judged as one: its files' roles, and an amendment's words."""
+
+    roles: tuple[TenderRole, ...] = Field(min_length=1)
+    deletes: tuple[str, ...] = Field(min_length=1)
+    corrects: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_fallback(self) -> TenderRules:
+        if self.roles[-1].words:
+            raise ValueError("the last role takes every file no other role names: give it `words: []`")
+        if len({r.id for r in self.roles}) != len(self.roles):
+            raise ValueError("role ids must be unique")
+        return self

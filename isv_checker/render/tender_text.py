@@ -1,0 +1,84 @@
+"""The short human summary `isv-check tender` prints: the tender's verdict and why, where each fact and
+element was found (file and place), what the notes of information changed, and each file's own verdict."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..checks.reasons import number_word, sentence
+from ..report import Evidence
+from ..ruleset.models import Vocabulary
+from ..tender.report import TenderReport
+
+_VERDICT_LINES = {
+    "compliant": "ISV required; the tender's clause states all {elements} elements",
+    "incomplete": "ISV required; the tender's clause is present but incomplete",
+    "missing": "ISV required, but none of the tender's files holds an ISV clause",
+    "not_required": "ISV is not mandatory for this tender",
+    "needs_review": "the tender's files do not settle it; review by hand",
+    "unreadable": "the tender could not be checked",
+}
+
+
+def _where(evidence: Sequence[Evidence]) -> str:
+    if not evidence:
+        return ""
+    first = evidence[0]
+    return f" ({first.file}, {first.location})" if first.file else f" ({first.location})"
+
+
+def tender_lines(report: TenderReport, vocabulary: Vocabulary) -> list[str]:
+    verdict_line = _VERDICT_LINES[report.verdict].format(elements=number_word(len(vocabulary.elements), "en"))
+    lines = [f"{report.tender}: {report.verdict.upper()}: {verdict_line}"]
+    roles = Counter(f.role for f in report.files)
+    unreadable = len(report.unreadable)
+    detail = ", ".join(f"{role} {n}" for role, n in roles.most_common())
+    lines.append(f"  files: {len(report.files)} ({detail}){f'; {unreadable} unreadable' if unreadable else ''}")
+    app = report.applicability
+    if app is not None:
+        cats = (
+            ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories)
+            or f"none of the {number_word(len(vocabulary.categories), 'en')}"
+        )
+        lines.append(f"  categories: {cats}")
+        authority = app.authority
+        if authority.name:
+            kind = "central government" if authority.central_government else "not central government"
+            lines.append(f"  authority: {authority.name} ({kind}){_where(authority.evidence)}")
+        else:
+            lines.append("  authority: not recognised")
+        value = (
+            f"EUR {app.value_eur.amount:,.0f}{_where(app.value_eur.evidence)}"
+            if app.value_eur.amount is not None
+            else "not stated"
+        )
+        threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
+        lines.append(f"  value: {value}{threshold}")
+        for reason in app.explanation:
+            if reason.code.startswith("decision."):
+                lines.append(f"  {sentence(reason)}")
+    clause = report.clause
+    if clause is not None and clause.present:
+        found = [e for e in clause.elements if e.found]
+        lines.append(f"  clause: {clause.location}; {len(found)} of {len(clause.elements)} elements")
+        for element in found:
+            lines.append(f"    {element.id}{_where(element.evidence)}")
+        missing = [e.id for e in clause.elements if not e.found]
+        if missing:
+            lines.append(f"  missing elements: {', '.join(missing)}")
+    for found_item in report.findings:
+        if found_item.code and found_item.code.startswith(("tender.", "clause.elsewhere")):
+            lines.append(f"  {found_item.severity}: {found_item.message}")
+    if report.decoys:
+        seen: dict[str, str] = {}
+        for decoy in report.decoys:
+            seen.setdefault(decoy.decoy, decoy.evidence.file or "")
+        lines.append("  set aside: " + ", ".join(f"{d} ({where})" for d, where in seen.items()))
+    for entry in report.files:
+        own = entry.verdict or entry.status.value
+        extra = f", same as {entry.same_as}" if entry.same_as else ""
+        order = f", note {entry.amends_order}" if entry.amends_order else ""
+        status = "" if entry.status.readable else f", {entry.status.value}"
+        lines.append(f"  - {entry.file} [{entry.role}{order}{status}{extra}]: {own} on its own")
+    return lines

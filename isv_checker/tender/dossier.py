@@ -1,0 +1,74 @@
+"""The files of one tender: a folder (searched recursively) or a ZIP archive (folders inside are fine),
+each read once into a `Document`, named relative to the tender.
+
+The batch run's enumeration is reused (`batch.sources.collect`), so a tender's ZIP gets the same guards
+as an archive in a batch: members whose names leave the archive, encrypted members, zip bombs and ZIPs
+nested deeper than one level are refused with a status and kept in the list. Files of other types are
+kept too, as `unsupported`: a dossier's count of files in is its count out. Identical bytes under two
+names are read once; the second name points at the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..batch.sources import ArchiveLimits, Refused, collect
+from ..batch.task import failure_document
+from ..document import Document, ReadStatus
+from ..readers import read_bytes
+from ..settings import ReadOptions
+
+
+class EmptyTender(Exception):
+    """A tender path that holds no files at all: a usage error, not a verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFile:
+    name: str  # relative to the tender; a ZIP member's name, "inner.zip!x.pdf" inside a nested ZIP
+    document: Document
+    same_as: str | None = None  # the file with the same bytes that was read instead
+
+
+def read_dossier(
+    path: str | os.PathLike[str], options: ReadOptions | None = None, limits: ArchiveLimits | None = None
+) -> tuple[DossierFile, ...]:
+    """Every file of the tender at `path`, read. Raises FileNotFoundError for a path that is not there
+    and EmptyTender for a folder or ZIP without files."""
+    options = options or ReadOptions()
+    root = Path(path)
+    files: list[DossierFile] = []
+    read: dict[str, DossierFile] = {}  # sha256 -> the file read under that digest
+    with collect([root], limits) as sources:
+        for item in sources.items:
+            name = relative_name(item.source, root)
+            try:
+                data = item.load()
+            except Refused as refused:
+                files.append(DossierFile(name, failure_document(name, refused.status, refused.message, size=item.size)))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            first = read.get(digest)
+            if first is not None:
+                files.append(DossierFile(name, first.document.model_copy(update={"path": name}), same_as=first.name))
+                continue
+            read[digest] = DossierFile(name, read_bytes(data, name, options))
+            files.append(read[digest])
+        for source, why in sources.skipped:
+            name = relative_name(source, root)
+            files.append(DossierFile(name, failure_document(name, ReadStatus.UNSUPPORTED, why)))
+    if not files:
+        raise EmptyTender(f"{path}: no files in this tender")
+    return tuple(sorted(files, key=lambda f: f.name))
+
+
+def relative_name(source: str, root: Path) -> str:
+    """A batch source name ("/abs/tender/a.pdf", "/abs/t.zip!dir/a.pdf") relative to the tender."""
+    outer, bang, inner = source.partition("!")
+    if root.is_dir():
+        outer = os.path.relpath(outer, os.path.abspath(root))
+        return f"{outer}!{inner}" if bang else Path(outer).as_posix()
+    return inner if bang else Path(outer).name
