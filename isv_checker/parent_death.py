@@ -17,7 +17,6 @@ pool dies if that thread ends first; the OCR pool's threads outlive every Tesser
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -30,7 +29,7 @@ def _prctl() -> Callable[[int, int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the running program's own C library (no `ldconfig -p`)
     except OSError:
         return None
     function = libc.prctl

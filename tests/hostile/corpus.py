@@ -904,6 +904,7 @@ def _archive(path: Path, samples: dict[str, bytes]) -> list[Case]:
     cases = [Case(Path(source + name), expected) for name, _, expected in members if expected is not None]
     cases.append(Case(Path(f"{source}genest.zip{ARCHIVE_MEMBER}deeper.zip"), expect(UNSUPPORTED)))
     cases.append(Case(Path(f"{source}genest.zip{ARCHIVE_MEMBER}lot-2/leidraad.txt"), expect(OK)))
+    cases.append(Case(Path(f"{source}link.pdf"), expect(UNSUPPORTED)))  # a row of its own, never followed
     return cases
 
 
