@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs isv-checker on Debian/Ubuntu: Tesseract OCR with Dutch and English from the system's
-# packages (and Debian's Chromium, which the web-page tests drive headless, where the distribution
+# Installs isv-checker on Debian/Ubuntu: Tesseract OCR with Dutch and English, and antiword and
+# catdoc (legacy Word .doc and RTF files), from the system's packages (and Debian's Chromium, which the web-page tests drive headless, where the distribution
 # has it as a package), then the Python package with its test tools into a virtualenv at ./.venv.
 # Python 3.11 or newer must be on the PATH as python3.
 set -euo pipefail
 cd "$(dirname "$0")"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-packages="tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng"
+packages="tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng antiword catdoc"
 if ! python3 -c "import ensurepip" 2>/dev/null; then packages="$packages python3-venv"; fi
 $SUDO apt-get update -qq
 # Ubuntu ships Chromium as a snap only; there the browser test is skipped with its reason.

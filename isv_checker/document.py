@@ -40,6 +40,8 @@ class DocFormat(StrEnum):
     PDF = "pdf"
     TEXT = "text"
     ODT = "odt"
+    DOC = "doc"  # legacy binary Word (97-2003), read through antiword
+    RTF = "rtf"  # Rich Text Format, read through catdoc
     UNKNOWN = "unknown"
 
 

@@ -28,6 +28,7 @@ class ReadOptions:
     ocr_workers: int = field(default_factory=_default_workers)
     ocr_page_timeout: float = 120.0
     tesseract_cmd: str = "tesseract"
+    converter_timeout: float = 120.0  # seconds antiword or catdoc may take over one .doc or .rtf file
     min_text_chars_per_page: int = 16
 
     def __post_init__(self) -> None:

@@ -65,7 +65,7 @@ def make_archive(root: Path) -> Path:
     return archive
 
 
-EXPECTED_FILES = len(SAMPLE_FILES) + 1 + 1 + 4  # samples, duplicate, broken PDF, four ZIP members
+EXPECTED_FILES = len(SAMPLE_FILES) + 1 + 1 + 1 + 4  # samples, duplicate, broken PDF, spreadsheet, four ZIP members
 
 
 def _rows(db: Path) -> dict[str, sqlite3.Row]:
@@ -82,9 +82,9 @@ def test_batch_accounts_for_every_file_and_resumes(tmp_path):
     db = tmp_path / "results.sqlite"
     first = run_batch([archive], db, BatchOptions(workers=2))
     assert first.files_in == EXPECTED_FILES == first.accounted
-    assert (first.refused, first.copied) == (2, 1)  # traversal + bomb; the duplicate is copied
-    assert first.checked == EXPECTED_FILES - 3
-    assert first.other_files == 1  # sheet.xlsx
+    assert (first.refused, first.copied) == (3, 1)  # traversal + bomb + spreadsheet; the duplicate is copied
+    assert first.checked == EXPECTED_FILES - 4
+    assert first.other_files == 0
     rows = _rows(db)
     assert len(rows) == EXPECTED_FILES
     zip_source = f"{archive / 'notices.zip'}"
@@ -94,6 +94,7 @@ def test_batch_accounts_for_every_file_and_resumes(tmp_path):
     assert rows[f"{zip_source}!nested.zip!inner/rvb.txt"]["status"] == "ok"
     assert rows[str(archive / "broken.pdf")]["status"] == "corrupt"
     assert rows[str(archive / "broken.pdf")]["verdict"] == "unreadable"
+    assert rows[str(archive / "sheet.xlsx")]["status"] == "unsupported"
     original, duplicate = (
         rows[str(archive / "copy-of-catering.txt")],
         rows[str(archive / "2024" / "gemeente-catering-2024.txt")],

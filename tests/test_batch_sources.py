@@ -57,9 +57,11 @@ def test_folder_walk_takes_documents_and_archives_and_skips_the_rest(tmp_path):
     _zip(tmp_path / "pack.zip", {"in/y.txt": b"tekst"})
     with collect([tmp_path]) as sources:
         found = sorted(_by_source(sources))
-        assert found == [str(tmp_path / "a" / "x.txt"), f"{tmp_path / 'pack.zip'}!in/y.txt"]
-        assert {why for _, why in sources.skipped} >= {"hidden or temporary file"}
-        assert len(sources.skipped) == 2
+        plan = str(tmp_path / "a" / "plan.xlsx")
+        assert found == [plan, str(tmp_path / "a" / "x.txt"), f"{tmp_path / 'pack.zip'}!in/y.txt"]
+        refusal = _by_source(sources)[plan].refused
+        assert refusal is not None and refusal.status is ReadStatus.UNSUPPORTED and ".xlsx" in refusal.message
+        assert sources.skipped == [(str(tmp_path / "a" / ".hidden.pdf"), "a hidden file")]
         assert _by_source(sources)[f"{tmp_path / 'pack.zip'}!in/y.txt"].load() == b"tekst"
 
 

@@ -63,13 +63,21 @@ def test_scan_folder_writes_json_lines_and_accounts_for_every_file(tmp_path, cap
     rc = main(["scan", str(tmp_path), "-f", "json", "-o", str(out_file)])
     assert rc == 2  # b.pdf cannot be read
     rows = [json.loads(line) for line in out_file.read_text().splitlines()]
-    assert [(r["file"].rsplit("/", 1)[-1], r["status"]) for r in rows] == [("a.txt", "ok"), ("b.pdf", "corrupt")]
+    assert [(r["file"].rsplit("/", 1)[-1], r["status"]) for r in rows] == [
+        ("a.txt", "ok"),
+        ("b.pdf", "corrupt"),
+        ("notes.xlsx", "unsupported"),
+    ]
     capsys.readouterr()
     main(["scan", str(tmp_path)])
     out = capsys.readouterr().out
-    assert "2 document(s) checked, 2 other file(s) skipped: 2 not of a document type" in out  # notes.xlsx, out.jsonl
+    assert "2 document(s) checked, 2 other file(s) not read (unsupported)\n" in out  # notes.xlsx, out.jsonl
+    assert "notes.xlsx: UNREADABLE" in out and "unsupported: a .xlsx file, not a document type" in out
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
     main(["scan", str(tmp_path), "--list-skipped"])
-    assert "notes.xlsx: skipped" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"{tmp_path / '.DS_Store'}: skipped (an operating system file)" in out
+    assert "1 skipped: 1 an operating system file\n" in out
 
 
 def test_exit_code_one_for_empty_document(tmp_path):

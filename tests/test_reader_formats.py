@@ -18,10 +18,22 @@ def test_each_suffix_once_in_lower_case_with_its_dot():
 
 
 def test_the_lists_taken_from_the_table():
-    assert formats.ACCEPT == ".docx,.docm,.dotx,.dotm,.pdf,.odt,.txt,.text,.md"
-    assert set(formats.FOLDER_SUFFIXES) == {".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".odt"}
+    assert formats.ACCEPT == ".docx,.docm,.dotx,.dotm,.pdf,.odt,.doc,.dot,.rtf,.txt,.text,.md"
+    assert set(formats.FOLDER_SUFFIXES) == {
+        ".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".odt", ".doc", ".dot", ".rtf"
+    }  # fmt: skip
     assert formats.WORD_SUFFIXES == (".docx", ".docm", ".dotx", ".dotm")
-    assert set(formats.DOCUMENT_SUFFIXES) == {".docx", ".docm", ".dotx", ".dotm", ".pdf", ".odt"}
+    assert set(formats.DOCUMENT_SUFFIXES) == {
+        ".docx",
+        ".docm",
+        ".dotx",
+        ".dotm",
+        ".pdf",
+        ".odt",
+        ".doc",
+        ".dot",
+        ".rtf",
+    }
 
 
 @pytest.mark.parametrize("entry", formats.SUFFIXES, ids=lambda entry: entry.suffix)
@@ -30,7 +42,7 @@ def test_a_name_suggests_its_suffix_format(entry):
     assert format_from_name(f"LEIDRAAD{entry.suffix.upper()}") is entry.format
 
 
-@pytest.mark.parametrize("name", ["leidraad.doc", "leidraad.zip", "leidraad", "leidraad.markdown", "pdf"])
+@pytest.mark.parametrize("name", ["leidraad.xls", "leidraad.zip", "leidraad", "leidraad.markdown", "pdf"])
 def test_other_names_suggest_nothing(name):
     assert format_from_name(name) is DocFormat.UNKNOWN
 
@@ -45,8 +57,8 @@ def test_folder_scans_pass_over_text_suffixes_that_are_read_when_named(tmp_path)
     for name in ("eisen.md", "eisen.text", "eisen.txt"):
         (tmp_path / name).write_text("Internationale Sociale Voorwaarden", encoding="utf-8")
     inputs = expand([tmp_path])
-    assert [p.name for p in inputs.files] == ["eisen.txt"]
-    assert sorted(p.name for p, _ in inputs.skipped) == ["eisen.md", "eisen.text"]
+    assert [p.name for p in inputs.files] == ["eisen.md", "eisen.text", "eisen.txt"]  # every file is reported
+    assert sorted(p.name for p in inputs.not_documents) == ["eisen.md", "eisen.text"]  # as unsupported, unread
     for name in ("eisen.md", "eisen.text"):
         document = read_path(tmp_path / name)
         assert (document.status, document.format) == (ReadStatus.OK, DocFormat.TEXT)

@@ -196,7 +196,7 @@ def test_rules_page_lists_every_rule(client):
         (b"hello, this is no PDF", "offerte.pdf", "corrupt", "beschadigd"),
         ((FIXTURES / "pdf" / "encrypted.pdf").read_bytes(), "encrypted.pdf", "encrypted", "wachtwoord"),
         (b"", "leeg.txt", "empty", "geen tekst"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud.doc", "unsupported", "oud .doc-bestand"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud.xls", "unsupported", "ODT, DOC, RTF"),
     ],
 )
 def test_bad_file_gives_a_clear_page(client, data, name, status, words):

@@ -78,6 +78,16 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
         put("ruleset", f"{last['ruleset_id']} {last['ruleset_version']}")
         put("last run started", last["started_at"])
         put("last run finished", last["finished_at"] or "(interrupted)")
+        run = json.loads(last["summary"] or "{}")
+        passed_over = run.get("passed_over", [])
+        put("passed over (hidden, lock or system files; no row)", len(passed_over))
+        for source, why in passed_over:
+            put(f"  {why}", source)
+        unmatched = run.get("metadata_unmatched", [])
+        if run.get("metadata_rows"):
+            put("metadata rows matching no file", len(unmatched))
+            for row in unmatched:
+                put("", row)
     line += 1
     put("verdict", fmt=bold)
     for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,11 @@ class _Row:
     reference: str | None
     facts: GivenFacts
 
+    def describe(self) -> str:
+        """The row as a person finds it in the CSV: its file and line, and what it names."""
+        names = ", ".join(f"{k} {v!r}" for k, v in (("file", self.file), ("reference", self.reference)) if v)
+        return f"{self.facts.source.reference or '?'} ({names})"
+
 
 class MetadataTable:
     """The rows of a metadata CSV, matched to sources by file name or by reference."""
@@ -98,6 +104,16 @@ class MetadataTable:
 
     def match(self, source: str) -> GivenFacts | None:
         """The facts for a source: by file name (longest matching path ending), else by reference."""
+        row = self.row_for(source)
+        return row.facts if row is not None else None
+
+    def unmatched(self, sources: Iterable[str]) -> list[_Row]:
+        """The rows that give their facts to none of `sources` (a misspelt file name, a reference no
+        path contains, a row shadowed by a more specific one), in CSV order."""
+        used = {id(row) for row in map(self.row_for, sources) if row is not None}
+        return [row for row in self.rows if id(row) not in used]
+
+    def row_for(self, source: str) -> _Row | None:
         normal = source.replace("\\", "/").lower()
         candidates = [
             row
@@ -105,11 +121,11 @@ class MetadataTable:
             if normal == _norm(row.file) or normal.endswith(("/" + _norm(row.file), "!" + _norm(row.file)))
         ]
         if candidates:
-            return max(candidates, key=lambda r: len(r.file or "")).facts
+            return max(candidates, key=lambda r: len(r.file or ""))
         if self._ref_re is not None:
             found = self._ref_re.search(normal)
             if found:
-                return self._by_ref[found.group(1)].facts
+                return self._by_ref[found.group(1)]
         return None
 
 

@@ -1,7 +1,9 @@
 """The local runner: worker processes this process owns, one file at a time each, so one hung or
 runaway file can be killed without losing the others.
 
-Each worker is a child process with its own pipe. It caps its address space (`RLIMIT_AS`, the
+Each worker is a child process with its own pipe. It watches the batch and kills itself and what it
+started when the batch ends (`parent_death.die_with`: a batch killed with SIGKILL leaves no worker and
+no Tesseract behind), caps its address space (`RLIMIT_AS`, the
 memory cap: a file that needs more fails with `MemoryError` and is recorded `too_large`), ignores
 Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers), takes what it loaded out
 of the garbage collector's way (`settle_heap`) and then says it is ready. The parent keeps one file
@@ -32,6 +34,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..document import ReadStatus
+from ..parent_death import die_with
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
 
@@ -62,12 +65,15 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _worker_main(conn: Connection, task_function: TaskFunction, settings: TaskSettings, memory_mb: int | None) -> None:
+def _worker_main(
+    conn: Connection, task_function: TaskFunction, settings: TaskSettings, memory_mb: int | None, runner_pid: int
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         os.setpgid(0, 0)  # a group of its own: a stopped worker takes its OCR subprocesses with it (`_kill_group`)
     except OSError:
         pass
+    die_with(runner_pid)  # a batch killed outright (SIGKILL) takes its workers and their Tesseracts along
     os.environ.update(_THREAD_LIMITS)
     if memory_mb:
         limit = memory_mb * MB
@@ -173,7 +179,7 @@ class LocalPoolRunner:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self.task_function, self.settings, self.memory_mb),
+            args=(child, self.task_function, self.settings, self.memory_mb, os.getpid()),
             name="isv-check-worker",
             daemon=True,
         )

@@ -169,11 +169,21 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     s = summary
     lines = [
         f"{s.files_in} file(s) in, {s.accounted} accounted for: {s.checked} checked, {s.skipped} already done, "
-        f"{s.copied} copied (same content), {s.refused} refused"
-        + (f"; {s.other_files} other file(s) passed over (not documents)" if s.other_files else ""),
+        f"{s.copied} copied (same content), {s.refused} refused",
         "status:  " + (", ".join(f"{k} {v}" for k, v in s.statuses.most_common()) or "-"),
         "verdict: " + (", ".join(f"{k} {v}" for k, v in s.verdicts.most_common()) or "-"),
     ]
+    if s.passed_over:
+        reasons = Counter(why for _, why in s.passed_over)
+        lines.append(
+            f"passed over, not counted in: {s.other_files} file(s): "
+            + "; ".join(f"{n} {why}" for why, n in reasons.most_common())
+        )
+    if s.metadata_rows:
+        lines.append(
+            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched a file, "
+            f"{len(s.metadata_unmatched)} matched none"
+        )
     if s.checked:
         lines.append(
             f"{s.pages} page(s) in {s.elapsed:.1f} s ({s.pages / s.elapsed if s.elapsed else 0:.0f} pages/s) on {s.runner}; "

@@ -1,6 +1,10 @@
 """A batch run: enumerate the sources, skip what the database already has, hand the rest to a runner,
 write every outcome down, and account for every file.
 
+Every file found gets a row, whatever its type (a file of no document type is refused as
+`unsupported`); hidden files and folders, Office lock files and system files are passed over and
+listed in the run's summary (`passed_over`), as are metadata rows that matched no file.
+
 Each file ends the run in exactly one way: `checked` (a worker judged it, or it timed out or its worker
 died: either way it has a row), `refused` (it could not even be handed over: a zip bomb, a traversal
 member, an unreadable file), `copied` (same content as a file already checked with the same ruleset
@@ -58,7 +62,10 @@ class BatchSummary:
     refused: int = 0
     copied: int = 0
     skipped: int = 0
-    other_files: int = 0
+    other_files: int = 0  # passed over: hidden files and folders, Office lock files, system files
+    passed_over: list[tuple[str, str]] = field(default_factory=list)
+    metadata_rows: int = 0
+    metadata_unmatched: list[str] = field(default_factory=list)  # CSV rows that gave their facts to no file
     statuses: Counter[str] = field(default_factory=Counter)
     verdicts: Counter[str] = field(default_factory=Counter)
     pages: int = 0
@@ -83,6 +90,9 @@ class BatchSummary:
             "skipped": self.skipped,
             "accounted": self.accounted,
             "other_files": self.other_files,
+            "passed_over": [[source, why] for source, why in self.passed_over],
+            "metadata_rows": self.metadata_rows,
+            "metadata_unmatched": self.metadata_unmatched,
             "statuses": dict(self.statuses),
             "verdicts": dict(self.verdicts),
             "pages": self.pages,
@@ -128,6 +138,10 @@ def run_batch(
     summary = BatchSummary(ruleset=f"{ref.id} {ref.version}")
     with Store(db_path) as store, collect([Path(p) for p in paths], options.limits) as sources:
         summary.files_in, summary.other_files = len(sources.items), len(sources.skipped)
+        summary.passed_over = list(sources.skipped)
+        if metadata is not None:
+            summary.metadata_rows = len(metadata)
+            summary.metadata_unmatched = [row.describe() for row in metadata.unmatched(i.source for i in sources.items)]
         known = store.known()
         own_runner = runner is None
         if runner is None:

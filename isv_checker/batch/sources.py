@@ -8,9 +8,12 @@ key a result is stored under, so a re-run finds its earlier results whatever the
 ZIP members are read in memory, never extracted to disk. A member is refused, with a status and a
 row of its own, when its name tries to leave the archive (absolute, drive letter, `..`), when it is
 encrypted, when it unpacks to more than the size limit or at a suspicious ratio (a zip bomb), and
-when it is a ZIP inside a nested ZIP. Folders are walked without following directory symlinks; as
-in `isv-check scan`, only document types are taken from folders and archives, other files are
-counted as skipped.
+when it is a ZIP inside a nested ZIP. Folders are walked without following directory symlinks. As in
+`isv-check scan`, every file found in a folder or archive gets a row: a file of no document type (an
+image, a spreadsheet, a name without a suffix, a symbolic link inside an archive) is refused as
+`unsupported` without being read (`formats.not_a_document`); only hidden files and folders, Office lock
+files and the operating system's own files are passed over, and listed in `skipped`
+(`formats.passed_over`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..document import ReadStatus
-from ..readers.formats import FOLDER_SUFFIXES
+from ..readers.formats import not_a_document, passed_over
 
 ARCHIVE_SUFFIXES = (".zip",)
 MB = 1024 * 1024
@@ -104,7 +107,7 @@ def collect(paths: list[str] | list[Path], limits: ArchiveLimits | None = None) 
             raise FileNotFoundError(f"{raw}: no such file or folder")
         if path.is_dir():
             for child in _walk(path, sources):
-                _add_file(child, sources, limits, seen)
+                _add_file(child, sources, limits, seen, not_a_document(child.name, archives=True))
         else:
             _add_file(path, sources, limits, seen, named=True)
     return sources
@@ -112,24 +115,29 @@ def collect(paths: list[str] | list[Path], limits: ArchiveLimits | None = None) 
 
 def _walk(root: Path, sources: Sources) -> Iterator[Path]:
     for folder, dirs, names in os.walk(root, followlinks=False):
+        for hidden in sorted(d for d in dirs if d.startswith(".")):
+            sources.skipped.append((str(Path(folder) / hidden), "a hidden folder"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             child = Path(folder) / name
-            if name.startswith((".", "~$")):
-                sources.skipped.append((str(child), "hidden or temporary file"))
-            elif not name.lower().endswith(FOLDER_SUFFIXES + ARCHIVE_SUFFIXES):
-                sources.skipped.append(
-                    (str(child), "not of a document type (.docx, .pdf, .txt, .odt) or a ZIP archive")
-                )
+            why = passed_over(name)
+            if why is not None:
+                sources.skipped.append((str(child), why))
             else:
                 yield child
 
 
-def _add_file(path: Path, sources: Sources, limits: ArchiveLimits, seen: set[str], named: bool = False) -> None:
+def _add_file(
+    path: Path, sources: Sources, limits: ArchiveLimits, seen: set[str], other: str | None = None, named: bool = False
+) -> None:
+    """Add a file; `other` says why a file found in a folder is not a document (it is refused, unread)."""
     source = os.path.abspath(path)
     if source in seen:
         return
     seen.add(source)
+    if other is not None:
+        sources.items.append(_refused(source, path.name, _size(path), ReadStatus.UNSUPPORTED, other))
+        return
     if path.name.lower().endswith(ARCHIVE_SUFFIXES):
         _add_archive(path, source, sources, limits)
         return
@@ -233,16 +241,19 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
         source = f"{prefix}!{name}"
         base = PurePosixPath(name.replace("\\", "/")).name
         lower = base.lower()
-        if base.startswith((".", "~$")) or name.startswith("__MACOSX/"):
-            sources.skipped.append((source, "hidden or temporary file"))
+        if name.startswith("__MACOSX/"):
+            sources.skipped.append((source, "an operating system file"))
+            continue
+        why = passed_over(base)
+        if why is None and _in_hidden_folder(name):
+            why = "in a hidden folder"
+        if why is not None:
+            sources.skipped.append((source, why))
             continue
         is_archive = lower.endswith(ARCHIVE_SUFFIXES)
-        if not is_archive and not lower.endswith(FOLDER_SUFFIXES):
-            sources.skipped.append((source, "not of a document type (.docx, .pdf, .txt, .odt) or a ZIP archive"))
-            continue
+        other = not_a_document(base, archives=True)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            sources.skipped.append((source, "a symbolic link"))
-            continue
+            other = "a symbolic link inside the archive (not followed)"
 
         def refuse(
             status: ReadStatus, message: str, source: str = source, base: str = base, size: int = info.file_size
@@ -257,6 +268,9 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
             refuse(ReadStatus.CORRUPT, "refused: the archive holds two members of this name")
             continue
         names.add(name)
+        if other is not None:
+            refuse(ReadStatus.UNSUPPORTED, other)
+            continue
         if info.flag_bits & 0x1:
             refuse(ReadStatus.ENCRYPTED, "the ZIP member is password-protected")
             continue
@@ -288,6 +302,11 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
             _add_members(inner, source, sources, limits, depth + 1)
             continue
         sources.items.append(Item(source, base, info.file_size, loader))
+
+
+def _in_hidden_folder(name: str) -> bool:
+    folders = PurePosixPath(name.replace("\\", "/")).parts[:-1]
+    return any(part.startswith(".") and part not in (".", "..") for part in folders)
 
 
 def _bomb(info: zipfile.ZipInfo, limits: ArchiveLimits) -> str | None:

@@ -7,7 +7,8 @@ Exit codes (`exits.py`):
            failures of the run); 2 usage error (a missing input, the database's folder missing or
            the file not a results database, a bad metadata CSV or rules folder, workers or the Dask
            scheduler unreachable); 130 interrupted (Ctrl-C; what was written stays, re-run to resume)
-  results  0 rows printed (or none matched); 2 usage error (no such database)
+  results  0 rows printed (or none matched); 2 usage error (no such database, a filter value that is
+           not a verdict, status or category)
   export   0 written; 2 usage error (no such database, unknown output type, cannot write)
 """
 
@@ -19,9 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..document import ReadStatus
 from ..report import Verdict
 from .exits import EXIT_INTERRUPTED, EXIT_OK, fail
-from .options import OcrOption, RulesOption, unusable_rules
+from .options import OcrOption, RulesOption, load_rules, unusable_rules
 
 if TYPE_CHECKING:
     from ..batch.store import Filters
@@ -30,20 +32,35 @@ if TYPE_CHECKING:
 DbOption = Annotated[Path, typer.Option("--db", help="The results database (SQLite).")]
 VerdictOption = Annotated[Verdict | None, typer.Option("--verdict", help="Only documents with this verdict.")]
 StatusOption = Annotated[
-    str | None, typer.Option("--status", help="Only documents with this reading status (ok, corrupt, timeout, ...).")
+    ReadStatus | None,
+    typer.Option("--status", help="Only documents with this reading status (ok, corrupt, unsupported, timeout, ...)."),
 ]
 CategoryOption = Annotated[
-    str | None, typer.Option("--category", help="Only documents in this ISV category (energy, workwear, ...).")
+    str | None,
+    typer.Option(
+        "--category", help="Only documents in this ISV category: its id or Dutch or English name (energy, Energie)."
+    ),
 ]
 AuthorityOption = Annotated[
     str | None, typer.Option("--authority", help="Only documents whose authority contains this text.")
 ]
 
 
-def _filters(verdict: Verdict | None, status: str | None, category: str | None, authority: str | None) -> Filters:
+def _filters(
+    verdict: Verdict | None, status: ReadStatus | None, category: str | None, authority: str | None, rules: Path | None
+) -> Filters:
+    """The row filters; a category is looked up by id or name, and one that names none stops the
+    command with the valid choices (a filter that cannot match would print 0 rows as if none did)."""
     from ..batch.store import Filters
 
-    return Filters(verdict=verdict, status=status, category=category, authority=authority)
+    category_id = None
+    if category is not None:
+        ruleset = load_rules(rules)
+        category_id = ruleset.category(category)
+        if category_id is None:
+            choices = "; ".join(f"{r.category} ({r.name_nl}, {r.name_en})" for r in ruleset.categories)
+            fail(f"--category {category!r} is not an ISV category; use an id or its Dutch or English name: {choices}")
+    return Filters(verdict=verdict, status=status.value if status else None, category=category_id, authority=authority)
 
 
 def batch(
@@ -60,7 +77,13 @@ def batch(
     ] = 2048,
     metadata: Annotated[
         Path | None,
-        typer.Option("--metadata", help="CSV of tender notices whose facts complete or override the documents'."),
+        typer.Option(
+            "--metadata",
+            help="CSV of tender notices whose facts complete or override the documents'. Columns: file (a name or"
+            " path ending) or reference (found in the path), and any of authority, central_government (yes/no),"
+            " estimated_value (euros), cpv, publication_date; Dutch headers (bestand, kenmerk, aanbestedende_dienst,"
+            " geraamde_waarde, publicatiedatum) too. A row that matches no file is reported.",
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -110,6 +133,8 @@ def batch(
     except KeyboardInterrupt:
         fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED)
     if not quiet:
+        for row in summary.metadata_unmatched:
+            typer.echo(f"warning: metadata row {row} matches no file", err=True)
         for line in summary_lines(summary):
             typer.echo(line, err=True)
         typer.echo(f"results in {db}", err=True)
@@ -126,11 +151,12 @@ def results(
     category: CategoryOption = None,
     authority: AuthorityOption = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Print the documents of a results database as a table, filtered."""
     from ..batch.store import Store, StoreError
 
-    filters = _filters(verdict, status, category, authority)
+    filters = _filters(verdict, status, category, authority, rules)
     try:
         store = Store(db, create=False)
     except StoreError as exc:
@@ -170,6 +196,7 @@ def export(
     status: StatusOption = None,
     category: CategoryOption = None,
     authority: AuthorityOption = None,
+    rules: RulesOption = None,
 ) -> None:
     """Export a results database: XLSX (a sheet per verdict and a summary), CSV or JSON Lines."""
     from ..batch.export import ExportError
@@ -177,7 +204,7 @@ def export(
     from ..batch.store import StoreError
 
     try:
-        count = write_export(db, output, _filters(verdict, status, category, authority))
+        count = write_export(db, output, _filters(verdict, status, category, authority, rules))
     except (StoreError, ExportError) as exc:
         fail(str(exc))
     except OSError as exc:

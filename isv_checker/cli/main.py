@@ -63,28 +63,42 @@ def scan(
     ocr: OcrOption = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
     list_skipped: Annotated[
-        bool, typer.Option("--list-skipped", help="Name each file in the folders that was not a document.")
+        bool,
+        typer.Option(
+            "--list-skipped", help="Name each hidden, lock or system file in the folders that was passed over."
+        ),
     ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
+    from ..document import ReadStatus
     from ..inputs import expand
-    from ..pipeline import check
+    from ..pipeline import check, check_document
+    from ..readers import not_read
     from ..render.json import report_json
     from ..render.text import summary_lines
     from ..settings import ReadOptions
 
     ruleset = load_rules(rules)
     inputs = expand(paths)
-    if not inputs.files:
-        fail("no documents found in the given paths")
+    for name in inputs.missing:  # a usage error, said at once; the other paths are still checked
+        typer.echo(f"isv-check: no such file or folder: {name}", err=True)
+    if not inputs.files and not inputs.missing:
+        fail(
+            "no documents found in the given paths"
+            + (f" ({len(inputs.skipped)} hidden or system file(s) passed over)" if inputs.skipped else "")
+        )
     options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
-    worst = EXIT_OK
+    worst = EXIT_ERROR if inputs.missing else EXIT_OK
     several = len(inputs.files) > 1
     try:
         for path in inputs.files:
-            report = check(path, options, ruleset=ruleset, include_blocks=blocks)
+            why = inputs.not_documents.get(path)
+            if why is None:
+                report = check(path, options, ruleset=ruleset, include_blocks=blocks)
+            else:
+                report = check_document(not_read(path, ReadStatus.UNSUPPORTED, why), ruleset=ruleset)
             worst = max(worst, exit_code_for(report))
             if quiet:
                 continue
@@ -97,12 +111,17 @@ def scan(
             if list_skipped:
                 for path, why in inputs.skipped:
                     sink.write(f"{path}: skipped ({why})\n")
-            sink.write(f"{len(inputs.files)} document(s) checked")
+            unread = len(inputs.not_documents)
+            sink.write(f"{len(inputs.files) - unread} document(s) checked")
+            if unread:
+                sink.write(f", {unread} other file(s) not read (unsupported)")
             if inputs.skipped:
                 reasons = Counter(why for _, why in inputs.skipped)
                 detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
                 hint = "" if list_skipped else " (--list-skipped lists them)"
-                sink.write(f", {len(inputs.skipped)} other file(s) skipped: {detail}{hint}")
+                sink.write(f", {len(inputs.skipped)} skipped: {detail}{hint}")
+            if inputs.missing:
+                sink.write(f", {len(inputs.missing)} path(s) not found")
             sink.write("\n")
     finally:
         if sink is not sys.stdout:

@@ -121,6 +121,17 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
     )
 
 
+def not_read(path: str | os.PathLike[str], status: ReadStatus, message: str) -> Document:
+    """The `Document` of a file left unread on purpose (a file of no document type found in a folder):
+    its name, size and why, so it is reported like any other file."""
+    name = str(path)
+    try:
+        size: int | None = Path(path).stat().st_size
+    except OSError:
+        size = None
+    return _failed(name, format_from_name(name), status, message, size=size)
+
+
 def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus, str]:
     if extraction.needs_ocr_pages:
         pages = page_ranges(extraction.needs_ocr_pages)
@@ -151,4 +162,4 @@ def _failed(
     return Document(path=name, sha256=sha256, size=size, format=fmt, status=status, message=message, warnings=warnings)
 
 
-__all__ = ["Extraction", "ReadFailure", "read_bytes", "read_path"]
+__all__ = ["Extraction", "ReadFailure", "not_read", "read_bytes", "read_path"]

@@ -4,6 +4,11 @@ page's file picker and the reading stage's guess from a name all take their list
 
 A file's content decides its format (`sniff`); the name is only a hint. Folder scans take fewer
 suffixes than a user may name or upload: `.text` and `.md` files are read when named, not when found.
+
+Every file a folder walk or an archive turns up is accounted for (`found_file`): a document type is
+read; any other file (an image, a spreadsheet, a `.md` note, a name without a suffix) is reported as
+`unsupported` without being read; only hidden files, Office lock files and the operating system's own
+files (`.DS_Store`, `Thumbs.db`, `desktop.ini`, `__MACOSX/`) are passed over, and counted as such.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ SUFFIXES = (
     Suffix(".dotm", DocFormat.DOCX),
     Suffix(".pdf", DocFormat.PDF),
     Suffix(".odt", DocFormat.ODT),
+    Suffix(".doc", DocFormat.DOC),
+    Suffix(".dot", DocFormat.DOC),
+    Suffix(".rtf", DocFormat.RTF),
     Suffix(".txt", DocFormat.TEXT),
     Suffix(".text", DocFormat.TEXT, in_folders=False),
     Suffix(".md", DocFormat.TEXT, in_folders=False),
@@ -45,6 +53,8 @@ _READERS = {
     DocFormat.PDF: (".pdf", "read_pdf"),
     DocFormat.ODT: (".odt", "read_odt"),
     DocFormat.TEXT: (".text", "read_text"),
+    DocFormat.DOC: (".legacy", "read_doc"),
+    DocFormat.RTF: (".legacy", "read_rtf"),
 }
 
 FOLDER_SUFFIXES = tuple(s.suffix for s in SUFFIXES if s.in_folders)
@@ -58,6 +68,41 @@ WORD_SUFFIXES = tuple(s.suffix for s in SUFFIXES if s.format is DocFormat.DOCX)
 DOCUMENT_SUFFIXES = tuple(s.suffix for s in SUFFIXES if s.format is not DocFormat.TEXT)
 """Suffixes of formats with a structure of their own: a file so named that holds text or noise is a
 broken document, not a text file."""
+
+
+SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+"""Files an operating system leaves in folders (lower case); with hidden files (a leading dot) and Office
+lock files (`~$name.docx`) they are passed over, not reported as documents."""
+
+
+def passed_over(name: str) -> str | None:
+    """Why a file found in a folder or archive is left out of a run, or None when it gets a result.
+
+    `name` is the file's own name, without its folder."""
+    if name.startswith("~$"):
+        return "an Office lock file"
+    if name.lower() in SYSTEM_FILES:
+        return "an operating system file"
+    if name.startswith("."):
+        return "a hidden file"
+    return None
+
+
+def not_a_document(name: str, *, archives: bool = False) -> str | None:
+    """Why a file found in a folder or archive is not read (it is recorded as `unsupported`), or None
+    for a document type (and, with `archives`, for a ZIP archive, which a batch opens)."""
+    lower = name.lower()
+    if lower.endswith(FOLDER_SUFFIXES) or (archives and lower.endswith(".zip")):
+        return None
+    if lower.endswith(".zip"):
+        return "a ZIP archive; unpack it, or pass it to `isv-check batch`, which opens archives"
+    suffix = "." + lower.rsplit(".", 1)[-1] if "." in lower.strip(".") else ""
+    what = f"a {suffix} file" if suffix else "a file without a suffix"
+    return f"{what}, not a document type (isv-checker reads {', '.join(_FOLDER_TYPES)})"
+
+
+# one suffix per format, as a person names them: .docx, .pdf, .odt, .doc, .rtf, .txt
+_FOLDER_TYPES = tuple({s.format: s.suffix for s in reversed(SUFFIXES) if s.in_folders}.values())[::-1]
 
 
 def reader_for(fmt: DocFormat) -> Reader:

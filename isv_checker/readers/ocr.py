@@ -8,6 +8,9 @@ a small machine, and the pool already keeps the cores busy. Tesseract's TSV outp
 their block, paragraph and line numbers, which become `layout.Line`s, so OCR text is segmented into
 headings and paragraphs by the same rules as a text layer.
 
+Each Tesseract dies with the worker that started it (`parent_death`): a batch or a worker killed
+outright leaves no OCR running.
+
 Nothing here raises for a page that fails: the page comes back with an `error` for the reader to
 report, and the rest of the document is still read.
 """
@@ -25,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..parent_death import die_with_parent
 from .layout import Line
 
 if TYPE_CHECKING:
@@ -177,7 +181,13 @@ def recognise(image: bytes, page: int, engine: Engine, *, dpi: int, timeout: flo
     command = [engine.command, "stdin", "stdout", "-l", engine.languages, "--psm", "3", "--dpi", str(dpi), "tsv"]
     try:
         result = subprocess.run(
-            command, input=image, capture_output=True, timeout=timeout, env=_tesseract_env(), check=False
+            command,
+            input=image,
+            capture_output=True,
+            timeout=timeout,
+            env=_tesseract_env(),
+            check=False,
+            preexec_fn=die_with_parent,  # a killed worker must not leave Tesseract running
         )
     except subprocess.TimeoutExpired:
         return OcrPage(page=page, error=f"OCR of page {page} took longer than {timeout:g} s and was stopped")

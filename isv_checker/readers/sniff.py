@@ -28,14 +28,9 @@ def sniff(data: bytes, name: str) -> DocFormat:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(data, name)
     if head.startswith(_OLE2):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
-            raise ReadFailure(ReadStatus.ENCRYPTED, "the document is password-protected; save an unprotected copy")
-        raise ReadFailure(
-            ReadStatus.UNSUPPORTED,
-            "a legacy binary Office file (.doc/.xls); save it as .docx or PDF to check it",
-        )
+        return _sniff_ole2(data)
     if head.startswith(b"{\\rtf"):
-        raise ReadFailure(ReadStatus.UNSUPPORTED, "an RTF file; save it as .docx or PDF to check it")
+        return DocFormat.RTF
     if name.lower().endswith(DOCUMENT_SUFFIXES):
         # Text or noise under a document's name is a broken document, not a text file to judge.
         raise ReadFailure(
@@ -43,7 +38,26 @@ def sniff(data: bytes, name: str) -> DocFormat:
         )
     if _looks_like_text(head):
         return DocFormat.TEXT
-    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT or text file")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT, DOC, RTF or text file")
+
+
+def _sniff_ole2(data: bytes) -> DocFormat:
+    """A legacy Office file: the streams its directory names tell Word from Excel and PowerPoint."""
+    if _stream("EncryptionInfo") in data:
+        raise ReadFailure(ReadStatus.ENCRYPTED, "the document is password-protected; save an unprotected copy")
+    if _stream("WordDocument") in data:
+        return DocFormat.DOC
+    if _stream("Workbook") in data or _stream("Book") in data:
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "a legacy Excel workbook (.xls), not a Word document")
+    if _stream("PowerPoint Document") in data:
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "a legacy PowerPoint presentation (.ppt), not a Word document")
+    raise ReadFailure(
+        ReadStatus.UNSUPPORTED, "a legacy binary Office file that is not a Word document; save it as .docx or PDF"
+    )
+
+
+def _stream(name: str) -> bytes:
+    return name.encode("utf-16-le")
 
 
 def _sniff_zip(data: bytes, name: str) -> DocFormat:

@@ -79,6 +79,15 @@ class Ruleset:
         wanted = rule_id.upper()
         return next((r for r in self.rules() if r.id == wanted), None)
 
+    def category(self, name: str) -> str | None:
+        """The category id that `name` means: the id itself or the category's Dutch or English name
+        (what the web page and the memo show), in any case; None when it names no category."""
+        wanted = " ".join(name.split()).casefold()
+        for rule in self.categories:
+            if wanted in (rule.category.casefold(), rule.name_nl.casefold(), rule.name_en.casefold()):
+                return rule.category
+        return None
+
 
 # libyaml's parser under PyYAML's safe constructor: the same data, read about ten times faster, which
 # is most of loading the rules (every CLI start and every batch worker pays it once).

@@ -62,12 +62,15 @@ def scan_inputs(root: Path, *, long_lines: bool = False) -> list[Path]:
 
 
 def scanned_cases(cases: Iterable[Case], *, long_lines: bool = False) -> list[Case]:
-    """The cases a scan reports on: no ZIP members (scans skip ZIP files in folders), and LONG_LINES only if asked."""
+    """The cases a scan reports on: a ZIP file as one `unsupported` report (scans do not open archives),
+    not its members, and LONG_LINES only if asked."""
+    cases = list(cases)
+    archives = sorted({str(case.path).split(ARCHIVE_MEMBER)[0] for case in cases if ARCHIVE_MEMBER in str(case.path)})
     return [
         case
         for case in cases
         if (long_lines or LONG_LINES not in case.path.parts) and ARCHIVE_MEMBER not in str(case.path)
-    ]
+    ] + [Case(Path(archive), frozenset({"unsupported"})) for archive in archives]
 
 
 def scan(

@@ -56,7 +56,7 @@ def run_audited(
     writes: Sequence[Path],
     timeout: float,
     memory_mb: int | None = 4096,
-    programs: Sequence[str] = ("tesseract",),
+    programs: Sequence[str] = ("tesseract", "antiword", "catdoc"),
     python_args: Sequence[str] = ("-m", "isv_checker"),
 ) -> Run:
     """Run `python -m isv_checker ARGV` with the audit hook; `writes[0]` also serves as the temp folder.
