@@ -3,7 +3,8 @@
 Each folder in `samples/tenders/source/` is one tender: a `tender.yaml` (how it is packaged and its
 ground-truth label, the tender's verdict) and one `.sample` per document (the format of
 `build_samples.py`, each with exactly one output and its own per-document label), plus `raw/` files
-that are copied as they are (a corrupt PDF, a page saved under the wrong name). The dossier is written
+that are copied as they are (a corrupt PDF, a page saved under the wrong name), named with `.raw`
+added (`Annex 5 Price Schedule.pdf.raw`), so that a scan of the samples folder does not read them. The dossier is written
 to `samples/tenders/NAME/` or, for `packaging: zip`, `samples/tenders/NAME.zip`, with the documents
 in the sub-folders `subfolders` names. `samples/tenders/labels.yaml` holds every tender's label.
 
@@ -92,7 +93,7 @@ def build_dossier(folder: Path, out_root: Path) -> tuple[str, dict]:
         raw = folder / "raw"
         if raw.is_dir():
             for file in sorted(raw.iterdir()):
-                shutil.copyfile(file, staged / file.name)
+                shutil.copyfile(file, staged / file.name.removesuffix(".raw"))
         folder_out, zip_out = out_root / folder.name, out_root / f"{folder.name}.zip"
         shutil.rmtree(folder_out, ignore_errors=True)
         zip_out.unlink(missing_ok=True)

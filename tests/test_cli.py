@@ -71,12 +71,16 @@ def test_scan_folder_writes_json_lines_and_accounts_for_every_file(tmp_path, cap
     capsys.readouterr()
     main(["scan", str(tmp_path)])
     out = capsys.readouterr().out
-    assert "2 document(s) checked, 2 other file(s) not read (unsupported)\n" in out  # notes.xlsx, out.jsonl
-    assert "notes.xlsx: UNREADABLE" in out and "unsupported: a .xlsx file, not a document type" in out
+    # notes.xlsx and out.jsonl: counted by type, named with --list-skipped
+    assert (
+        "2 document(s) checked, 2 other file(s) not read, of types isv-checker does not read (1 .jsonl, 1 .xlsx;" in out
+    )
+    assert "notes.xlsx" not in out
     (tmp_path / ".DS_Store").write_bytes(b"\0")
     main(["scan", str(tmp_path), "--list-skipped"])
     out = capsys.readouterr().out
     assert f"{tmp_path / '.DS_Store'}: skipped (an operating system file)" in out
+    assert f"{tmp_path / 'sub' / 'notes.xlsx'}: not read, unsupported (a .xlsx file, not a document type" in out
     assert "1 skipped: 1 an operating system file\n" in out
 
 

@@ -69,12 +69,14 @@ def test_every_file_of_an_archive_gets_a_row_count_in_equals_count_out(archive, 
 def test_scan_of_a_folder_holding_no_document_lists_its_files(tmp_path, capsys):
     (tmp_path / "scan.png").write_bytes(OTHER_FILES["scan.png"])
     (tmp_path / "prijzen.xlsx").write_bytes(OTHER_FILES["prijzen.xlsx"])
-    assert main(["scan", str(tmp_path)]) == 2
+    assert main(["scan", str(tmp_path), "--list-skipped"]) == 1  # listed for a person to look at
     captured = capsys.readouterr()
     assert "no documents found" not in captured.err
-    assert f"{tmp_path / 'scan.png'}: UNREADABLE" in captured.out
-    assert "unsupported: a .xlsx file, not a document type" in captured.out
-    assert "0 document(s) checked, 2 other file(s) not read (unsupported)" in captured.out
+    assert f"{tmp_path / 'scan.png'}: not read, unsupported" in captured.out
+    assert "not read, unsupported (a .xlsx file, not a document type" in captured.out
+    assert "0 document(s) checked, 2 other file(s) not read, of types isv-checker does not read (1 .xlsx, 1 .png)" in (
+        captured.out
+    )
 
 
 def test_scan_of_a_missing_path_says_so_and_goes_on(capsys, monkeypatch):

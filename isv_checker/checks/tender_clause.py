@@ -2,7 +2,7 @@
 
 The files that do not amend hold the clause between them: the clause is present when one of them holds
 it (an annex "Bijlage 6 Internationale Sociale Voorwaarden" as much as the contract's own article), and
-an element counts when any of them states it, quoted from the file of lowest rank that does. Then the
+an element counts when any of them states it, quoted from the file that states most of the clause. Then the
 notes are applied in order (`tender_parts.in_order`): a note that withdraws the clause (a `withdraws` decoy,
 decoys.yaml) removes it; a sentence that names an element of the clause with a deleting word
 (rules/tender.yaml `deletes`) removes that element; wording that states the clause or an element adds
@@ -46,7 +46,9 @@ class GatheredClause:
 
 def gather_clause(parts: Sequence[Part], ruleset: Ruleset) -> GatheredClause:
     readable = [p for p in parts if p.assessment is not None]
-    base = sorted((p for p in readable if not p.role.amends), key=lambda p: (p.role.rank, p.order))
+    # the file that states most of the clause is quoted first (the ISV annex, not a requirements annex
+    # that names a norm), then by rank and order
+    base = sorted((p for p in readable if not p.role.amends), key=lambda p: (-_stated(p), p.role.rank, p.order))
     notes = sorted((p for p in readable if p.role.amends), key=lambda p: p.order)
     present = False
     anchors: list[Evidence] = []
@@ -148,6 +150,12 @@ _SECTION_WORDS = r"(?:paragraaf|par\.|artikel|art\.|hoofdstuk|lid|bepaling|secti
 _SECTION_IN_TEXT = re.compile(rf"{_SECTION_WORDS}\s*(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})[a-z]?\b", re.IGNORECASE)
 _SECTION_CELL = re.compile(r"^\D{0,20}?(\d{1,2}(?:\.\d{1,2}){0,3})[a-z]?\s*$")
 _LEADING_NUMBER = re.compile(rf"^\s*(?:{_SECTION_WORDS}\s*)?(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})(?![\d,])", re.IGNORECASE)
+
+
+def _stated(part: Part) -> int:
+    """How many elements a file's own clause states (0 without a clause)."""
+    clause = part.assessment.outcome.clause if part.assessment else None
+    return sum(e.found for e in clause.elements) if clause is not None and clause.present else 0
 
 
 def _note_changes(note: Part, ruleset: Ruleset, sections: frozenset[str], clause_files: Sequence[Part]) -> _NoteChanges:

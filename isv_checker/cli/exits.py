@@ -4,7 +4,7 @@ The contract, like a linter's (README.md, "Exit codes", is what users read):
   0    every document is fine: compliant, or ISV not required; for the commands that check no single
        document (sdg-table, batch, results, export, serve, rules, explain): the run completed
   1    a document needs attention: clause missing or incomplete, needs review, empty, or pages that
-       need OCR
+       need OCR; or a folder `scan` walked holds files of other types (listed as unsupported)
   2    usage error, or a file could not be read (corrupt, encrypted, unsupported, too large, ...)
   130  batch was interrupted (Ctrl-C); what it wrote stays, and a re-run resumes
 

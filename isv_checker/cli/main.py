@@ -15,7 +15,7 @@ import typer
 
 from .. import __version__
 from .batch import register as _register_batch
-from .exits import EXIT_ERROR, EXIT_OK, exit_code_for, fail
+from .exits import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, exit_code_for, fail
 from .options import OcrOption, RulesOption, load_rules
 from .outputs import register as _register_outputs
 from .web import register as _register_web
@@ -65,7 +65,9 @@ def scan(
     list_skipped: Annotated[
         bool,
         typer.Option(
-            "--list-skipped", help="Name each hidden, lock or system file in the folders that was passed over."
+            "--list-skipped",
+            help="Name each file in the folders that was not read: other types (unsupported), and hidden, "
+            "lock or system files (passed over).",
         ),
     ] = False,
     rules: RulesOption = None,
@@ -99,13 +101,17 @@ def scan(
                 report = check(path, options, ruleset=ruleset, include_blocks=blocks)
             else:
                 report = check_document(not_read(path, ReadStatus.UNSUPPORTED, why), ruleset=ruleset)
-            worst = max(worst, exit_code_for(report))
+            # a file of another type met in a folder (a spreadsheet, an image) is listed for a person to
+            # look at, not a failure of the check: exit 1, as a document that needs attention
+            worst = max(worst, exit_code_for(report) if why is None else EXIT_ATTENTION)
             if quiet:
                 continue
             if output_format == "json":
                 sink.write(report_json(report, indent=None if several else 2) + "\n")
-            else:
+            elif why is None:
                 sink.write("\n".join(summary_lines(report, ruleset.vocabulary)) + "\n")
+            elif list_skipped:  # files of other types: counted below, named one per line on request
+                sink.write(f"{path}: not read, unsupported ({why})\n")
             sink.flush()
         if not quiet and output_format == "text":
             if list_skipped:
@@ -114,7 +120,10 @@ def scan(
             unread = len(inputs.not_documents)
             sink.write(f"{len(inputs.files) - unread} document(s) checked")
             if unread:
-                sink.write(f", {unread} other file(s) not read (unsupported)")
+                kinds = Counter(p.suffix.lower() or "(no suffix)" for p in inputs.not_documents)
+                shown = ", ".join(f"{n} {suffix}" for suffix, n in kinds.most_common())
+                hint = "" if list_skipped else "; --list-skipped names them"
+                sink.write(f", {unread} other file(s) not read, of types isv-checker does not read ({shown}{hint})")
             if inputs.skipped:
                 reasons = Counter(why for _, why in inputs.skipped)
                 detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
