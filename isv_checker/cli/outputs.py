@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -26,6 +26,7 @@ from .options import LangOption, RulesOption, load_rules
 if TYPE_CHECKING:
     from ..report import Report
     from ..ruleset.load import Ruleset
+    from ..tender.report import TenderReport
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="The file to write; its extension sets the format.")]
 
@@ -85,8 +86,26 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _is_tender(path: Path) -> bool:
+    """A folder or a ZIP archive is a tender dossier; any other path is one document."""
+    return path.is_dir() or (path.suffix.lower() == ".zip" and path.is_file())
+
+
+def _checked_tender(path: Path, ruleset: Ruleset) -> TenderReport:
+    from ..pipeline import check_tender
+    from ..tender.dossier import EmptyTender
+
+    try:
+        return check_tender(path, ruleset=ruleset)
+    except (FileNotFoundError, EmptyTender) as exc:
+        fail(str(exc))
+
+
 def memo(
-    document: Annotated[Path, typer.Argument(help="The tender or contract document to check.")],
+    document: Annotated[
+        Path,
+        typer.Argument(help="The tender or contract document to check, or a tender: a folder or ZIP of its files."),
+    ],
     output: OutputOption,
     lang: LangOption = "nl",
     template: Annotated[
@@ -110,10 +129,21 @@ def memo(
         fail("--template applies to .md and .html memos; the .docx memo is built without a template")
     if template is not None and not template.is_file():
         fail(f"{template}: template not found")
+    ruleset = load_rules(rules)
+    if _is_tender(document):
+        from .exits import exit_code_for_tender
+
+        tender = _checked_tender(document, ruleset)
+        try:
+            rendered = render_memo(tender, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
+        except TemplateError as exc:
+            fail(str(exc))
+        write_atomic(output, rendered)
+        typer.echo(f"wrote {output}: {tender.verdict} (tender of {len(tender.files)} files)", err=True)
+        raise typer.Exit(exit_code_for_tender(tender))
     data = _read(document)
     if _same_file(document, output):
         fail(f"{output}: that is the document itself; write the memo to another file")
-    ruleset = load_rules(rules)
     report = _checked(data, document, ruleset)
     try:
         rendered = render_memo(report, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
@@ -125,8 +155,21 @@ def memo(
 
 
 def annotate(
-    draft: Annotated[Path, typer.Argument(help="The draft as a Word document (.docx); it is never changed.")],
-    output: OutputOption,
+    draft: Annotated[
+        Path,
+        typer.Argument(
+            help="The draft as a Word document (.docx), or a tender (a folder or ZIP of its files); never changed."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The copy to write (.docx); for a tender, a folder that gets a commented copy of each Word file "
+            "that holds the clause (or of the one where the wording to add belongs).",
+        ),
+    ],
     lang: LangOption = "nl",
     rules: RulesOption = None,
     author: Annotated[str, typer.Option("--author", help="The author name the comments carry.")] = "isv-checker",
@@ -137,6 +180,8 @@ def annotate(
     from ..readers.sniff import format_from_name, sniff
     from ..render.annotate import AnnotateError, annotate_docx
 
+    if _is_tender(draft):
+        _annotate_tender(draft, output, lang, rules, author)
     if output.suffix.lower() != ".docx":
         fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
     data = _read(draft)
@@ -161,6 +206,40 @@ def annotate(
     write_atomic(output, annotated.data)
     typer.echo(f"wrote {output}: {report.verdict}, {len(annotated.comments)} comment(s)", err=True)
     raise typer.Exit(exit_code_for(report))
+
+
+def _annotate_tender(tender_path: Path, output: Path, lang: str, rules: Path | None, author: str) -> NoReturn:
+    """`annotate` for a tender: commented copies of its Word files that hold the clause, in `output`."""
+    from ..render.annotate import AnnotateError, annotate_docx
+    from ..render.annotate_tender import annotation_targets, file_report
+    from ..tender.dossier import file_bytes
+    from .exits import exit_code_for_tender
+
+    if output.suffix.lower() == ".docx" or (output.exists() and not output.is_dir()):
+        fail(
+            f"{output}: for a tender, give a folder for the commented copies (one per Word file that holds the clause)"
+        )
+    ruleset = load_rules(rules)
+    tender = _checked_tender(tender_path, ruleset)
+    targets = annotation_targets(tender)
+    if not targets:
+        fail(
+            f"{tender_path}: no readable Word file in this tender to comment; "
+            f"make a memo instead: isv-check memo {tender_path} -o memo.docx"
+        )
+    data = file_bytes(tender_path, set(targets))
+    output.mkdir(parents=True, exist_ok=True)
+    for name in targets:
+        target = output / Path(name.replace("!", "/")).with_suffix(".isv.docx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            annotated = annotate_docx(data[name], file_report(tender, name), ruleset, lang, author=author)
+        except (AnnotateError, KeyError) as exc:
+            fail(f"{tender_path}: {name}: {exc}")
+        write_atomic(target, annotated.data)
+        typer.echo(f"wrote {target}: {len(annotated.comments)} comment(s)", err=True)
+    typer.echo(f"{tender_path}: {tender.verdict} (tender of {len(tender.files)} files)", err=True)
+    raise typer.Exit(exit_code_for_tender(tender))
 
 
 def sdg_table(

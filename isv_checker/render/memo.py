@@ -1,6 +1,6 @@
 """The compliance memo for the government buyer: one view model, shared by every memo format.
 
-`memo_view(report, ruleset, lang)` turns a `Report` into plain dicts and lists in the memo's
+`memo_view(report, ruleset, lang)` turns a `Report`, or a tender's `TenderReport`, into plain dicts and lists in the memo's
 language: the verdict in one sentence, why (categories, authority, value against the threshold),
 the elements with their quoted words, the decoys set aside and why, what to do (model wording
 from `rules/elements.yaml` for each missing element), and the SDG targets. The Markdown and HTML
@@ -15,9 +15,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..checks.findings import finding_text
 from ..checks.reasons import sentence
 from ..report import Evidence, Report
 from ..ruleset.load import Ruleset
+from ..tender.report import TenderReport
 from .messages import format_date, format_eur, location_label, messages
 from .templates import render_template
 
@@ -41,13 +43,37 @@ def short_quote(quote: str, limit: int = QUOTE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+Judged = Report | TenderReport
+# findings that say the clause may be in a file that was not checked: the clause cannot be judged here
+CLAUSE_OPEN = ("clause.elsewhere", "tender.annex_absent", "tender.unreadable")
+
+
+def where(evidence: Evidence, lang: str) -> str:
+    """An evidence item's place in the memo's words; in a tender, with the file it is in."""
+    place = location_label(evidence.location, lang)
+    return f"{evidence.file}, {place}" if evidence.file else place
+
+
 def evidence_view(evidence: Evidence, lang: str) -> dict[str, str]:
-    return {"quote": short_quote(evidence.quote), "location": location_label(evidence.location, lang)}
+    return {"quote": short_quote(evidence.quote), "location": where(evidence, lang)}
 
 
-def wording_language(report: Report, lang: str) -> str:
-    """Model wording goes into the document, so it is in the document's language (else the memo's)."""
+def wording_language(report: Judged, lang: str) -> str:
+    """Model wording goes into the document, so it is in the document's language (else the memo's);
+    for a tender, the language most of its files are in."""
+    if isinstance(report, TenderReport):
+        languages = [d.language for d in report.documents if d.language]
+        return max(set(languages), key=languages.count) if languages else lang
     return report.language or lang
+
+
+def clause_open(report: Judged, lang: str) -> list[str]:
+    """Why the clause cannot be judged here although ISV is mandatory (the ISV text is in an annex that
+    was not checked, a file could not be read), as the findings say it; empty when it can be."""
+    app = report.applicability
+    if report.verdict != "needs_review" or app is None or app.isv_required is not True:
+        return []
+    return [finding_text(f, lang, report) for f in report.findings if f.code in CLAUSE_OPEN]
 
 
 # Value reasons that say why a value that is there does not decide (a contradiction, a doubt): the memo
@@ -60,7 +86,7 @@ DOUBTS = (
 )
 
 
-def needs_review_gap(report: Report, t: dict[str, str], lang: str) -> str:
+def needs_review_gap(report: Judged, t: dict[str, str], lang: str) -> str:
     """Which fact keeps the checker from deciding, in the memo's words: the first fact the decision's
     `decision.undecided` reason names, or, for a value read but in doubt, the reason for the doubt."""
     app = report.applicability
@@ -74,9 +100,12 @@ def needs_review_gap(report: Report, t: dict[str, str], lang: str) -> str:
     return t["gap_other"]
 
 
-def verdict_sentence(report: Report, ruleset: Ruleset, lang: str) -> str:
+def verdict_sentence(report: Judged, ruleset: Ruleset, lang: str) -> str:
     """The verdict in one sentence, as the memo and the marked-up copy state it."""
     t = messages(lang, ruleset.vocabulary)
+    open_because = clause_open(report, lang)
+    if open_because:
+        return t["sentence_clause_open"].format(why="; ".join(open_because))
     verdict = report.verdict or "unreadable"
     clause = report.clause
     elements = clause.elements if clause else ()
@@ -89,14 +118,16 @@ def verdict_sentence(report: Report, ruleset: Ruleset, lang: str) -> str:
     if verdict == "needs_review":
         return t["sentence_needs_review"].format(gap=needs_review_gap(report, t, lang))
     if verdict == "unreadable":
-        return t["sentence_unreadable"].format(status=report.status.value)
+        status = report.status.value if isinstance(report, Report) else "unreadable"
+        return t["sentence_unreadable"].format(status=status)
     return t[f"sentence_{verdict}"]
 
 
-def advice_elements(report: Report) -> list[str]:
-    """Ids of the elements to add: for a required (or possibly required) ISV, and for an incomplete clause."""
+def advice_elements(report: Judged) -> list[str]:
+    """Ids of the elements to add: for a required (or possibly required) ISV, and for an incomplete clause;
+    none while the clause may be in a file that was not checked (the wording may well be there)."""
     clause = report.clause
-    if clause is None or report.verdict in (None, "unreadable", "compliant"):
+    if clause is None or report.verdict in (None, "unreadable", "compliant") or clause_open(report, "en"):
         return []
     missing = [e.id for e in clause.elements if not e.found]
     if report.verdict in ("missing", "incomplete", "needs_review"):
@@ -104,7 +135,7 @@ def advice_elements(report: Report) -> list[str]:
     return missing if clause.present else []  # not_required: only to complete a clause that is there
 
 
-def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
+def _sdg_view(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     """The targets the contract reaches once ISV is fully applied (the links the SDG table counts),
     each marked `current` when the report already gives it."""
     from ..sdg.links import target_key
@@ -139,7 +170,7 @@ def _sdg_view(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     }
 
 
-def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+def _why(report: Judged, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     t = messages(lang, ruleset.vocabulary)
     app = report.applicability
     rows: list[dict[str, Any]] = []
@@ -217,7 +248,7 @@ def _why(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _elements(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+def _elements(report: Judged, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     t = messages(lang, ruleset.vocabulary)
     clause = report.clause
     if clause is None or (report.verdict == "not_required" and not clause.present):
@@ -225,7 +256,7 @@ def _elements(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any
     rows = []
     for element in clause.elements:
         first = element.evidence[0] if element.evidence else None
-        places = list(dict.fromkeys(location_label(e.location, lang) for e in element.evidence))
+        places = list(dict.fromkeys(where(e, lang) for e in element.evidence))
         rows.append(
             {
                 "id": element.id,
@@ -239,7 +270,7 @@ def _elements(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any
     return rows
 
 
-def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
+def _decoys(report: Judged, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     """Decoys grouped by rule, with the reason in the memo's language and the first few places."""
     t = messages(lang, ruleset.vocabulary)
     rules = {d.id: d for d in ruleset.decoys}
@@ -252,7 +283,7 @@ def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]
         )
         place = {
             "quote": short_quote(decoy.evidence.quote, 80),
-            "location": location_label(decoy.evidence.location, lang),
+            "location": where(decoy.evidence, lang),
         }
         if place in group["places"]:
             continue
@@ -265,14 +296,16 @@ def _decoys(report: Report, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]
     return list(groups.values())
 
 
-def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
+def _actions(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     t = messages(lang, ruleset.vocabulary)
     verdict = report.verdict or "unreadable"
     clause = report.clause
     wording_lang = wording_language(report, lang)
     elements = {e.element: e for e in ruleset.elements}
     todo = advice_elements(report)
-    if verdict == "unreadable":
+    if clause_open(report, lang):
+        intro, then = t["actions_clause_open"], ""
+    elif verdict == "unreadable":
         intro, then = t["actions_unreadable"], ""
     elif verdict == "compliant":
         intro, then = t["actions_compliant"], ""
@@ -288,11 +321,11 @@ def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     else:
         intro, then = t["actions_incomplete"], ""
     if clause is not None and clause.present:
-        where = t["where_clause"].format(location=location_label(clause.location or "", lang))
+        put = t["where_clause"].format(location=location_label(clause.location or "", lang))
     elif verdict == "missing":
-        where = ""  # the intro already says where
+        put = ""  # the intro already says where
     else:
-        where = t["where_conditions"]
+        put = t["where_conditions"]
     steps = []
     for element_id in todo:
         rule = elements.get(element_id)
@@ -309,28 +342,35 @@ def _actions(report: Report, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     return {
         "intro": intro,
         "then": then if steps else "",
-        "where": where if steps else "",
+        "where": put if steps else "",
         "steps": steps,
         "wording_note": t["wording_language"] if wording_lang != lang else "",
     }
 
 
 def memo_view(
-    report: Report, ruleset: Ruleset, lang: str = "nl", *, memo_date: dt.date | None = None
+    report: Judged, ruleset: Ruleset, lang: str = "nl", *, memo_date: dt.date | None = None
 ) -> dict[str, Any]:
     """Everything a memo shows, in `lang`, as plain data for the templates and the DOCX builder.
 
     `memo_date` is printed when given (the CLI gives today); leave it out for reproducible output.
+    A tender's memo speaks of the tender, names the file of every quote and lists the files.
     """
     t = messages(lang, ruleset.vocabulary)
     app = report.applicability
     verdict = report.verdict or "unreadable"
-    properties = report.document.properties
-    name = Path(report.file).name
+    tender = isinstance(report, TenderReport)
+    name = Path(report.tender).name if isinstance(report, TenderReport) else Path(report.file).name
     ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
     authority = app.authority.name if app is not None and app.authority.name else t["not_recognised"]
-    facts = [
-        (t["fact_document"], name),
+    facts = [(t["fact_tender"] if tender else t["fact_document"], name)]
+    if isinstance(report, TenderReport):
+        count = t["files_count"].format(n=len(report.files))
+        unreadable = len(report.unreadable)
+        facts.append(
+            (t["fact_files"], count + (f", {t['files_unreadable'].format(n=unreadable)}" if unreadable else ""))
+        )
+    facts += [
         (t["fact_authority"], authority),
         (
             t["fact_date"],
@@ -341,15 +381,32 @@ def memo_view(
     ]
     if memo_date is not None:
         facts.append((t["fact_memo_date"], format_date(memo_date, lang)))
-    notes = []
-    if report.document.ocr_pages:
-        notes.append(t["note_ocr"])
-    notes += [t["note_warning"].format(warning=w) for w in report.document.warnings]
+    notes: list[str] = []
+    files: list[str] = []
+    if isinstance(report, TenderReport):
+        title = f"{t['memo_title_tender']}: {name}"
+        open_because = set(clause_open(report, lang))
+        notes += [
+            text
+            for f in report.findings
+            if f.code and f.code.startswith("tender.") and (text := finding_text(f, lang, report)) not in open_because
+        ]
+        roles = {r.id: (r.name_en if lang == "en" else r.name_nl) for r in ruleset.tender.roles}
+        for entry in report.files:
+            own = t[f"verdict_{entry.verdict}"] if entry.verdict else entry.status.value
+            files.append(
+                t["tender_file_line"].format(file=entry.file, role=roles.get(entry.role, entry.role), verdict=own)
+            )
+    else:
+        title = f"{t['memo_title']}: {report.document.properties.get('title') or name}"
+        if report.document.ocr_pages:
+            notes.append(t["note_ocr"])
+        notes += [t["note_warning"].format(warning=w) for w in report.document.warnings]
     clause = report.clause
     return {
         "lang": lang,
         "t": t,
-        "title": f"{t['memo_title']}: {properties.get('title') or name}",
+        "title": title,
         "subtitle": t["memo_subtitle"],
         "file": name,
         "facts": [{"label": label, "value": value} for label, value in facts],
@@ -366,6 +423,7 @@ def memo_view(
         "decoys": _decoys(report, ruleset, lang),
         "actions": _actions(report, ruleset, lang),
         "sdg": _sdg_view(report, ruleset, lang),
+        "files": files,
         "notes": notes,
         "footer": t["footer"].format(version=report.checker.version, ruleset=ruleset_text),
     }
@@ -377,7 +435,7 @@ def memo_format(path: str | os.PathLike[str]) -> str | None:
 
 
 def render_memo(
-    report: Report,
+    report: Judged,
     ruleset: Ruleset,
     fmt: str,
     lang: str = "nl",

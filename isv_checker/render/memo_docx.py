@@ -208,6 +208,11 @@ def memo_docx(view: dict[str, Any]) -> bytes:
         note.runs[0].font.size = Pt(8.5)
         note.runs[0].font.color.rgb = MUTED
 
+    if view.get("files"):
+        document.add_heading(t["tender_files"], level=1)
+        for text in view["files"]:
+            document.add_paragraph(text, style="List Bullet")
+
     if view["notes"]:
         document.add_heading(t["h_notes"], level=1)
         for text in view["notes"]:

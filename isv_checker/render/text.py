@@ -38,6 +38,8 @@ def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
     lines: list[str] = []
     if report.verdict:
         verdict_line = _VERDICT_LINES[report.verdict].format(elements=number_word(len(vocabulary.elements), "en"))
+        if report.verdict == "needs_review" and report.applicability and report.applicability.isv_required:
+            verdict_line = "ISV required, but the clause cannot be judged from this document alone; review by hand"
         lines.append(f"{report.file}: {report.verdict.upper()}: {verdict_line}")
     else:
         lines.append(f"{report.file}: {report.status.value}")
@@ -67,6 +69,7 @@ def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
         undecided = app.reason("decision")
         if undecided is not None:
             lines.append(f"  {sentence(undecided)}")
+    lines.extend(f"  {f.message}" for f in report.findings if f.code == "clause.elsewhere")
     clause = report.clause
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]

@@ -72,3 +72,19 @@ def relative_name(source: str, root: Path) -> str:
         outer = os.path.relpath(outer, os.path.abspath(root))
         return f"{outer}!{inner}" if bang else Path(outer).as_posix()
     return inner if bang else Path(outer).name
+
+
+def file_bytes(path: str | os.PathLike[str], names: set[str], limits: ArchiveLimits | None = None) -> dict[str, bytes]:
+    """The bytes of the files `names` of the tender at `path` (relative names, as `read_dossier` gives
+    them): the marked-up copies are made from the files themselves."""
+    root = Path(path)
+    out: dict[str, bytes] = {}
+    with collect([root], limits) as sources:
+        for item in sources.items:
+            name = relative_name(item.source, root)
+            if name in names:
+                try:
+                    out[name] = item.load()
+                except Refused:
+                    continue
+    return out
