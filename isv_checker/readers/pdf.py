@@ -364,10 +364,11 @@ class _Geometry:
         own) to as far below the last, until no more are found: the tables, not the whole page."""
         pieces: dict[int, tuple[Piece, ...]] = {}
         todo = set(hints)
+        margin = min((line.x for line in lines if line.x is not None), default=0.0)
         while todo:
             for index in todo:
                 pieces[index] = self._pieces(textpage, *spans[index], lines[index].height or 0.0)
-            zones = _zones(lines, pieces, hints)
+            zones = _zones(lines, pieces, hints, margin)
             if not zones:
                 break
             top = min(y - _NEAR * size for y, size in zones)
@@ -416,17 +417,21 @@ class _Geometry:
         return math.nan, math.nan
 
 
-def _zones(lines: list[Line], pieces: dict[int, tuple[Piece, ...]], hints: list[int]) -> list[tuple[float, float]]:
+def _zones(
+    lines: list[Line], pieces: dict[int, tuple[Piece, ...]], hints: list[int], margin: float
+) -> list[tuple[float, float]]:
     """(y, font size) of the printed lines with pieces that stand apart, counting all pdfium lines
-    on the same baseline, and of the lines that hinted at a table."""
+    on the same baseline; of the lines that hinted at a table; and of lines of one piece that start
+    well right of the text's left edge, which may be a cell that wraps on alone below its row."""
     count: dict[float, int] = {}
     sizes: dict[float, float] = {}
     for i, found in pieces.items():
-        y, size = lines[i].y, lines[i].height
+        y, size, x = lines[i].y, lines[i].height, lines[i].x
         if y is None or not size:
             continue
         key = round(y / 2.0)  # baselines within about a point are one printed line
-        count[key] = count.get(key, 0) + len(found) + (2 if i in hints else 0)
+        inner = x is not None and x > margin + 2 * size
+        count[key] = count.get(key, 0) + len(found) + (2 if i in hints or inner else 0)
         sizes[key] = size
     return [(key * 2.0, sizes[key]) for key, n in count.items() if n >= 2]
 
