@@ -15,10 +15,17 @@ first page where they occur, and kept out of the body so they neither split para
 Pages without a text layer that carry an image are scans: they go to `ocr.py`, or, when OCR is off
 or Tesseract is missing, into `Extraction.needs_ocr_pages`. Blank pages are just empty.
 
-Tables are not rebuilt: a table's cells come out as the lines pdfium reads them (a row per line).
-Finding a ruled table means walking every page's objects for its ruling lines, which alone costs
-about a tenth of pdfium's page time on ordinary pages; pdfplumber, which rebuilds tables well, reads
-about 50 times slower than pdfium. Neither belongs on the path every page takes.
+A paragraph that a page break cuts (the page ends mid-sentence and the next opens in lower case, in
+the same type and indent) is one block again, located on the page where it starts: its `page` is
+that page, as in the report's evidence; the rest of its text is on the next.
+
+Tables are rebuilt from where their text stands (`aligned_tables`), ruled or not, into cells with
+their row and column, the first row the header, as DOCX tables are. Finding one costs per line
+only a second character's position: a line much wider than its characters need (cells with gaps
+between them) or one that starts above the line before it (a cell after a cell that wrapped)
+hints at a table, and only on a page with two such hints are the gaps between the words of the
+lines around them measured. Walking a page's objects for ruling lines would cost about a tenth of
+pdfium's page time on every page, and pdfplumber reads about 50 times slower than pdfium.
 """
 
 from __future__ import annotations
