@@ -65,11 +65,18 @@ def test_tender_reads_as_ok_dutch_pdf_with_properties(tender):
 
 
 def test_every_block_text_is_on_its_page(tender):
+    """On its page, or, for a paragraph that a page break cut, begun there and ended on the next."""
     pages = [squash(t) for t in raw_page_texts(FIXTURES / "tender_nl.pdf")]
     assert len(tender.blocks) > 40
+    runs_on = 0
     for block in tender.blocks:
         assert block.page is not None
-        assert squash(block.text) in pages[block.page - 1], (block.page, block.text)
+        text = squash(block.text)
+        if text in pages[block.page - 1]:
+            continue
+        assert any(text[:k] in pages[block.page - 1] and text[k:] in pages[block.page] for k in range(1, len(text)))
+        runs_on += 1
+    assert runs_on >= 1
 
 
 def test_blocks_cover_the_body_text_in_order(tender):
@@ -133,7 +140,12 @@ def test_same_text_without_geometry(monkeypatch, tender):
     monkeypatch.setattr(pdf_reader._Geometry, "_aligned", staticmethod(lambda *args: False))
     plain = read_path(FIXTURES / "tender_nl.pdf")
     assert plain.status is ReadStatus.OK
-    assert squash("".join(b.text for b in plain.blocks)) == squash("".join(b.text for b in tender.blocks))
+    edges = (BlockKind.HEADER, BlockKind.FOOTER)  # placed after the page's last block, which may run on
+
+    def text(blocks):
+        return squash("".join(b.text for b in blocks if b.kind not in edges))
+
+    assert text(plain.blocks) == text(tender.blocks)
     headings = [b.text for b in plain.blocks if b.kind is BlockKind.HEADING]
     assert "1.1 Aanleiding" in headings and make_fixtures.ISV_TITLE in headings
     assert sum(b.kind is BlockKind.HEADER for b in plain.blocks) == 1

@@ -33,7 +33,8 @@ MAX_HEADING_WORDS = 14
 
 
 class Line(NamedTuple):
-    """A line as a reader sees it. `y` grows down the page; `height` is the glyph height in points.
+    """A line as a reader sees it. `y` grows down the page; `height` is the glyph height in points;
+    `x` is where the line's text starts, in points from the left edge.
     Named tuples, not frozen dataclasses, here: a PDF makes one per printed line, and a frozen
     dataclass takes about three times as long to make."""
 
@@ -42,6 +43,7 @@ class Line(NamedTuple):
     y: float | None = None
     height: float | None = None
     bold: bool = False
+    x: float | None = None
 
 
 class Segment(NamedTuple):
@@ -128,6 +130,8 @@ def join_lines(parts: list[str]) -> str:
             out = out[:-1] + ("-" if keep else "") + part
         elif out.endswith("-") and len(out) >= 2 and out[-2].islower() and part[:1].islower():
             out = out[:-1] + part
+        elif out.endswith("-") and len(out) >= 2 and out[-2].isdigit() and part[:1].isdigit():
+            out = out + part  # a code or range broken at its hyphen: "30192000-" / "1"
         else:
             out = out + " " + part
     return out.replace("\x02", "").replace("\xad", "")
@@ -279,3 +283,27 @@ def _height_changed(a: Line, b: Line) -> bool:
         return False
     ratio = a.height / b.height
     return ratio > 1.15 or ratio < 1 / 1.15
+
+
+def continues_on_next_page(before: Segment, last: Line, after: Segment, first: Line) -> bool:
+    """Is `after`, the first block of a page, the rest of `before`, the last block of the page before?
+
+    A page break cuts a paragraph where the page is full, not where a sentence ends, and a value
+    with its label or an obligation cut in two is missed by every rule that reads a block. The rest
+    of a paragraph opens the page in lower case, in the same type and at the same indent (a list
+    item's text hangs to the right of its label); a heading, a table, a list item or a sentence
+    that ended never continues anything. `last` and `first` are the printed lines on either side.
+    """
+    if before.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or after.kind is not BlockKind.PARAGRAPH:
+        return False
+    if before.text.endswith(_TERMINAL) or not after.text[:1].islower():
+        return False
+    if _height_changed(last, first):
+        return False
+    if last.x is None or first.x is None:
+        return True
+    indent = first.x - last.x
+    size = first.height or last.height or 10.0
+    if abs(indent) <= size * 0.6:
+        return True
+    return before.kind is BlockKind.LIST_ITEM and 0 < indent <= size * 4

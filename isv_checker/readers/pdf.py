@@ -15,10 +15,17 @@ first page where they occur, and kept out of the body so they neither split para
 Pages without a text layer that carry an image are scans: they go to `ocr.py`, or, when OCR is off
 or Tesseract is missing, into `Extraction.needs_ocr_pages`. Blank pages are just empty.
 
-Tables are not rebuilt: a table's cells come out as the lines pdfium reads them (a row per line).
-Finding a ruled table means walking every page's objects for its ruling lines, which alone costs
-about a tenth of pdfium's page time on ordinary pages; pdfplumber, which rebuilds tables well, reads
-about 50 times slower than pdfium. Neither belongs on the path every page takes.
+A paragraph that a page break cuts (the page ends mid-sentence and the next opens in lower case, in
+the same type and indent) is one block again, located on the page where it starts: its `page` is
+that page, as in the report's evidence; the rest of its text is on the next.
+
+Tables are rebuilt from where their text stands (`aligned_tables`), ruled or not, into cells with
+their row and column, the first row the header, as DOCX tables are. Finding one costs per line
+only a second character's position: a line much wider than its characters need (cells with gaps
+between them) or one that starts above the line before it (a cell after a cell that wrapped)
+hints at a table, and only on a page with two such hints are the gaps between the words of the
+lines around them measured. Walking a page's objects for ruling lines would cost about a tenth of
+pdfium's page time on every page, and pdfplumber reads about 50 times slower than pdfium.
 """
 
 from __future__ import annotations
@@ -38,9 +45,10 @@ import pypdfium2.raw as pdfium_c
 from ..document import Block, BlockKind, ReadStatus
 from ..settings import ReadOptions
 from . import pdfium_calls
+from .aligned_tables import AlignedTable, Piece, PlacedLine, find_tables
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
-from .layout import MAX_HEADING_WORDS, Line, join_lines, segment_lines
+from .layout import MAX_HEADING_WORDS, Line, Segment, continues_on_next_page, join_lines, segment_lines
 
 _BREAK = re.compile("\r\n|[\r\n\x0c\ufffe]|\x02(?!\r\n)")
 _DIGITS = re.compile(r"\d+")
@@ -51,6 +59,12 @@ _EDGE_LINES = 3  # lines at the top and bottom of a page that may be a running h
 _EDGE_ZONE = 0.15  # ... when they sit within this fraction of the page height from its edge
 _MAX_IMAGE_SCAN = 5_000  # page objects looked at to decide whether a text-less page is a scan
 _PAGES_LISTED = 10
+_SHORT = 0.8  # of the page's longest line: shorter lines may be table rows that gaps widen
+_WIDE = 0.66  # font sizes a character of text takes at most on average, justified lines included,
+_GAPPED = 3.0  # ... and the font sizes a line is wider than that when gaps part it into cells
+_CELL_GAP = 0.8  # font sizes between two words that part two cells, wider than any word space
+_EVEN_GAPS = 0.25  # font sizes between the widest and narrowest gap of a justified line at most
+_NEAR = 3.0  # font sizes above and below a line of cells within which lines may belong to its table
 
 _META_KEYS = (
     ("Title", "title"),
@@ -71,6 +85,7 @@ class _Page:
     has_images: bool = False
     ocr: bool = False
     error: str = ""
+    pieces: dict[int, tuple[Piece, ...]] = field(default_factory=dict)  # line number -> its pieces, on table pages
 
 
 def read_pdf(data: bytes, options: ReadOptions) -> Extraction:
@@ -212,7 +227,7 @@ def _read_text_layer(document: pdfium.PdfDocument, count: int, options: ReadOpti
                 page.chars = _visible_chars(text, min_chars)
                 if text:
                     with_geometry = len(text) == n_chars and pdfium_c.FPDFPage_GetRotation(raw_page) == 0
-                    page.lines = geometry.lines(textpage, text, page.height, with_geometry)
+                    page.lines, page.pieces = geometry.lines(textpage, text, page.height, with_geometry)
             finally:
                 pdfium_c.FPDFText_ClosePage(textpage)
             if page.chars < min_chars:
@@ -254,16 +269,28 @@ class _Geometry:
         self._name = ctypes.create_string_buffer(128)
         self._name_size = ctypes.c_ulong(128)
         self._flags = ctypes.c_int()
+        self._x_end = ctypes.c_double()
+        self._y_end = ctypes.c_double()
+        self._left, self._right, self._bottom, self._top = (ctypes.c_double() for _ in range(4))
         # made once: pdfium_calls passes pointers as given, not converted per call
         self._x_ref, self._y_ref = ctypes.byref(self._x), ctypes.byref(self._y)
+        self._x_end_ref, self._y_end_ref = ctypes.byref(self._x_end), ctypes.byref(self._y_end)
+        self._left_ref, self._right_ref = ctypes.byref(self._left), ctypes.byref(self._right)
+        self._bottom_ref, self._top_ref = ctypes.byref(self._bottom), ctypes.byref(self._top)
         self._matrix_ref, self._flags_ref = ctypes.byref(self._matrix), ctypes.byref(self._flags)
         self._fonts: dict[tuple[bytes, int], bool] = {}  # (font name, flags) -> bold, per document
 
-    def lines(self, textpage: pdfium_c.FPDF_TEXTPAGE, text: str, page_height: float, with_geometry: bool) -> list[Line]:
+    def lines(
+        self, textpage: pdfium_c.FPDF_TEXTPAGE, text: str, page_height: float, with_geometry: bool
+    ) -> tuple[list[Line], dict[int, tuple[Piece, ...]]]:
+        """The page's lines, and on a page that may hold a table, the pieces of the lines around it."""
         spans = _physical_lines(text)
         if with_geometry and self._aligned(textpage, text, spans):
-            return self._measure(textpage, spans, page_height)
-        return [Line(text=_bullet(chunk.strip()), number=n) for n, (_, chunk) in enumerate(spans, start=1)]
+            lines, hints = self._measure(textpage, spans, page_height)
+            if len(hints) < 2:
+                return lines, {}
+            return lines, self._pieces_around(textpage, spans, lines, hints)
+        return [Line(text=_bullet(chunk.strip()), number=n) for n, (_, chunk) in enumerate(spans, start=1)], {}
 
     @staticmethod
     def _aligned(textpage: pdfium_c.FPDF_TEXTPAGE, text: str, spans: list[tuple[int, str]]) -> bool:
@@ -277,8 +304,12 @@ class _Geometry:
 
     def _measure(
         self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], page_height: float
-    ) -> list[Line]:
-        y, name, fonts = self._y, self._name, self._fonts
+    ) -> tuple[list[Line], list[int]]:
+        """The lines, and the indexes of those that hint at a table: a line that starts above the one
+        before it (a cell after a cell that wrapped), or that is much wider than its characters
+        need (cells on one line with gaps between them), measured on its last character."""
+        x, y, name, fonts = self._x, self._y, self._name, self._fonts
+        x_end, x_end_ref, y_end_ref = self._x_end, self._x_end_ref, self._y_end_ref
         x_ref, y_ref, matrix, matrix_ref = self._x_ref, self._y_ref, self._matrix, self._matrix_ref
         name_size, flags, flags_ref = self._name_size, self._flags, self._flags_ref
         get_origin = pdfium_calls.get_char_origin
@@ -289,18 +320,33 @@ class _Geometry:
         lines: list[Line] = []
         append = lines.append
         after_bold = False
+        hints: list[int] = []
+        previous_top = -1.0
+        # a line nearly as long as the page's longest is running text: its gaps are word spaces
+        short = max(len(chunk) for _, chunk in spans) * _SHORT
         for number, (start, chunk) in enumerate(spans, start=1):
             stripped = chunk.strip()
             if not stripped:
                 append(Line(text="", number=number))
                 continue
             first = start if chunk[0].isalnum() else start + _first_measurable(chunk)
-            top = height = None
+            top = height = left = None
             if get_origin(textpage, first, x_ref, y_ref):
                 top = page_height - y.value
+                left = x.value
                 height = get_size(textpage, first)
                 if height < 3 and get_matrix(textpage, first, matrix_ref):
                     height *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+                if top < previous_top - height * 0.5:
+                    hints.append(number - 1)
+                previous_top = top
+                if (
+                    len(stripped) < short
+                    and " " in stripped
+                    and get_origin(textpage, start + len(chunk.rstrip()) - 1, x_end_ref, y_end_ref)
+                    and x_end.value - left > (len(stripped) * _WIDE + _GAPPED) * height
+                ):
+                    hints.append(number - 1)
             bold = False
             if _may_be_heading(stripped, after_bold) and get_font(textpage, first, name, name_size, flags_ref):
                 font = (name.value, flags.value)
@@ -313,9 +359,88 @@ class _Geometry:
                     )
             if stripped[0] in _PUA_BULLETS:
                 stripped = _bullet(stripped)
-            append(Line(stripped, number, top, height or None, bold))  # positional: one per line
+            append(Line(stripped, number, top, height or None, bold, left))  # positional: one per line
             after_bold = bold
-        return lines
+        return lines, hints
+
+    def _pieces_around(
+        self, textpage: pdfium_c.FPDF_TEXTPAGE, spans: list[tuple[int, str]], lines: list[Line], hints: list[int]
+    ) -> dict[int, tuple[Piece, ...]]:
+        """Pieces of the lines that hint at a table and of every line from a few lines' height above
+        the first printed line of several pieces (pdfium may give each cell on it as a line of its
+        own) to as far below the last, until no more are found: the tables, not the whole page."""
+        pieces: dict[int, tuple[Piece, ...]] = {}
+        todo = set(hints)
+        margin = min((line.x for line in lines if line.x is not None), default=0.0)
+        while todo:
+            for index in todo:
+                pieces[index] = self._pieces(textpage, *spans[index], lines[index].height or 0.0)
+            zones = _zones(lines, pieces, hints, margin)
+            if not zones:
+                break
+            top = min(y - _NEAR * size for y, size in zones)
+            bottom = max(y + _NEAR * size for y, size in zones)
+            todo = {
+                i
+                for i, line in enumerate(lines)
+                if i not in pieces and line.text and line.y is not None and line.height and top <= line.y <= bottom
+            }
+        return {index + 1: found for index, found in pieces.items() if found}
+
+    def _pieces(self, textpage: pdfium_c.FPDF_TEXTPAGE, start: int, chunk: str, size: float) -> tuple[Piece, ...]:
+        """The line cut where the gap between two words is wider than `_CELL_GAP` font sizes; a
+        justified line, whose gaps are all alike however wide, stays whole."""
+        text = chunk.rstrip()
+        begin = len(text) - len(text.lstrip())
+        if begin == len(text) or size <= 0:
+            return ()
+        box = self._box
+        found: list[Piece] = []
+        gaps: list[float] = []
+        x0 = box(textpage, start + begin)[0]
+        first_x0 = x0
+        at = text.find(" ", begin)
+        while at >= 0:
+            after = at
+            while after < len(text) and text[after].isspace():
+                after += 1
+            right = box(textpage, start + at - 1)[1]
+            left = box(textpage, start + after)[0]
+            gaps.append(left - right)
+            if left - right > _CELL_GAP * size:
+                found.append(Piece(x0, right, text[begin:at]))
+                begin, x0 = after, left
+            at = text.find(" ", after)
+        last = len(text) - 1 if text[-1] != "\xad" or len(text) < 2 else len(text) - 2
+        found.append(Piece(x0, box(textpage, start + last)[1], text[begin:]))
+        if len(found) > 1 and len(gaps) >= 2 and max(gaps) - min(gaps) <= _EVEN_GAPS * size:
+            return (Piece(first_x0, found[-1].x1, text[len(text) - len(text.lstrip()) :]),)
+        return tuple(found)
+
+    def _box(self, textpage: pdfium_c.FPDF_TEXTPAGE, index: int) -> tuple[float, float]:
+        """(left, right) of a character's glyph."""
+        if pdfium_calls.get_char_box(textpage, index, self._left_ref, self._right_ref, self._bottom_ref, self._top_ref):
+            return self._left.value, self._right.value
+        return math.nan, math.nan
+
+
+def _zones(
+    lines: list[Line], pieces: dict[int, tuple[Piece, ...]], hints: list[int], margin: float
+) -> list[tuple[float, float]]:
+    """(y, font size) of the printed lines with pieces that stand apart, counting all pdfium lines
+    on the same baseline; of the lines that hinted at a table; and of lines of one piece that start
+    well right of the text's left edge, which may be a cell that wraps on alone below its row."""
+    count: dict[float, int] = {}
+    sizes: dict[float, float] = {}
+    for i, found in pieces.items():
+        y, size, x = lines[i].y, lines[i].height, lines[i].x
+        if y is None or not size:
+            continue
+        key = round(y / 2.0)  # baselines within about a point are one printed line
+        inner = x is not None and x > margin + 2 * size
+        count[key] = count.get(key, 0) + len(found) + (2 if i in hints or inner else 0)
+        sizes[key] = size
+    return [(key * 2.0, sizes[key]) for key, n in count.items() if n >= 2]
 
 
 def _may_be_heading(line: str, after_bold: bool) -> bool:
@@ -539,12 +664,33 @@ def _edge_lines(page: _Page) -> list[tuple[int, str, str]]:
     return out
 
 
+@dataclass(slots=True)
+class _Entry:
+    """A block to be, kept until the page after its own is read: the first block there may be its rest."""
+
+    kind: BlockKind
+    text: str
+    page: int
+    ocr: bool
+    level: int | None = None
+    label: str | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+    segment: Segment | None = None  # a body block of running text, which a page break may cut
+    first: Line | None = None  # its first printed line, when it opens its page's body
+    last: Line | None = None  # its last printed line, when it closes its page's body
+    through: int = 0  # the page its text runs on to, when a page break cut it
+
+
 def _build(pages: list[_Page], options: ReadOptions) -> tuple[Block, ...]:
     running = _running_lines(pages) if len(pages) > 1 else [[] for _ in pages]
     emitted: set[tuple[str, str]] = set()
-    builder = BlockBuilder()
+    entries: list[_Entry] = []
+    tables = _TableCount()
     for page, edge in zip(pages, running, strict=True):
         if not page.lines:
+            tables.open = None
             continue
         headers: list[str] = []
         footers: list[str] = []
@@ -556,17 +702,152 @@ def _build(pages: list[_Page], options: ReadOptions) -> tuple[Block, ...]:
                 if (zone, key) not in emitted:
                     emitted.add((zone, key))
                     (headers if zone == "header" else footers).append(join_lines([page.lines[i].text]))
-        for text in headers:
-            builder.add(BlockKind.HEADER, text, page=page.number, ocr=page.ocr)
-        for segment in segment_lines(body):
-            builder.add(
-                segment.kind, segment.text, level=segment.level, label=segment.label, page=page.number, ocr=page.ocr
-            )
-        for text in footers:
-            builder.add(BlockKind.FOOTER, text, page=page.number, ocr=page.ocr)
-        if len(builder) > options.max_blocks:
+        entries.extend(_Entry(BlockKind.HEADER, text, page.number, page.ocr) for text in headers)
+        _body(page, body, entries, tables)
+        entries.extend(_Entry(BlockKind.FOOTER, text, page.number, page.ocr) for text in footers)
+        if len(entries) > options.max_blocks:
             raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {options.max_blocks:,} text blocks")
+    builder = BlockBuilder()
+    for entry in _join_across_pages(entries):
+        builder.add(
+            entry.kind,
+            entry.text,
+            level=entry.level,
+            label=entry.label,
+            page=entry.page,
+            table=entry.table,
+            row=entry.row,
+            column=entry.column,
+            ocr=entry.ocr,
+        )
     return builder.blocks
+
+
+@dataclass(slots=True)
+class _OpenTable:
+    """The table that closed the last page's body, which a table opening the next page may go on."""
+
+    number: int
+    rows: int
+    columns: tuple[float, ...]
+    header: tuple[str, ...]
+    end: int  # the number of entries after its last cell
+
+
+@dataclass(slots=True)
+class _TableCount:
+    count: int = 0
+    open: _OpenTable | None = None
+
+
+def _body(page: _Page, body: list[Line], entries: list[_Entry], tables: _TableCount) -> None:
+    """The page's body as entries: tables where its lines stand in columns, the rest segmented into
+    headings, list items and paragraphs."""
+    found = _tables(page, body)
+    taken = {index for table in found for index in table.lines}
+    at = {table.first: table for table in found}
+    lines = body
+    if taken:  # a table's lines leave one blank line behind, so no paragraph runs through the table
+        lines = [line for line in body if line.number not in taken or line.number in at]
+        lines = [Line("", line.number) if line.number in at else line for line in lines]
+    first_line = next((line for line in lines if line.text), None)
+    last_line = next((line for line in reversed(lines) if line.text), None)
+    boundaries = sorted(at)
+    opened = len(entries)
+    for segment in segment_lines(lines):
+        while boundaries and boundaries[0] < segment.line:
+            _add_table(page, at[boundaries.pop(0)], entries, tables, opens=len(entries) == opened)
+        tables.open = None
+        entries.append(
+            _Entry(
+                segment.kind,
+                segment.text,
+                page.number,
+                page.ocr,
+                level=segment.level,
+                label=segment.label,
+                segment=segment,
+                first=first_line if len(entries) == opened else None,
+            )
+        )
+    closes_page = len(entries) > opened and not boundaries
+    for boundary in boundaries:
+        _add_table(page, at[boundary], entries, tables, opens=len(entries) == opened)
+    if closes_page and last_line is not None and last_line.number not in taken:
+        entries[-1].last = last_line
+
+
+def _tables(page: _Page, body: list[Line]) -> list[AlignedTable]:
+    if not page.pieces:
+        return []
+    placed = [
+        PlacedLine(line.number, line.y, line.height, page.pieces[line.number])
+        for line in body
+        if line.number in page.pieces and line.y is not None and line.height
+    ]
+    return find_tables(placed)
+
+
+def _add_table(page: _Page, table: AlignedTable, entries: list[_Entry], tables: _TableCount, opens: bool) -> None:
+    """A table's cells; a table that opens the page in the columns of the one that closed the page
+    before goes on with it (one table, as in the DOCX it came from), its repeated header row left out."""
+    rows = table.rows
+    before = tables.open if opens else None
+    between: list[_Entry] = []
+    continues = before is not None and _same_columns(before.columns, table.columns)
+    if before is not None and continues:
+        number, offset = before.number, before.rows
+        if rows[0] == before.header:
+            rows = rows[1:]
+        # the page's footer and the next one's header come after the table, so its cells stay together
+        between = entries[before.end :]
+        del entries[before.end :]
+    else:
+        tables.count += 1
+        number, offset = tables.count, 0
+    for row, cells in enumerate(rows, start=offset + 1):
+        for column, text in enumerate(cells, start=1):
+            if text:
+                entries.append(
+                    _Entry(BlockKind.TABLE_CELL, text, page.number, page.ocr, table=number, row=row, column=column)
+                )
+    header = before.header if before is not None and continues else table.rows[0]
+    tables.open = _OpenTable(number, offset + len(rows), table.columns, header, len(entries))
+    entries.extend(between)
+
+
+def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b, strict=True))
+
+
+def _join_across_pages(entries: list[_Entry]) -> list[_Entry]:
+    """Entries with a paragraph that a page break cut in two made one again, on the page it starts on."""
+    out: list[_Entry] = []
+    open_end: _Entry | None = None  # the entry that closed the last page's body
+    for entry in entries:
+        if entry.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            out.append(entry)
+            continue
+        if (
+            entry.first is not None
+            and open_end is not None
+            and entry.segment is not None
+            and open_end.segment is not None
+            and open_end.last is not None
+            and entry.page == max(open_end.page, open_end.through) + 1
+            and continues_on_next_page(open_end.segment, open_end.last, entry.segment, entry.first)
+        ):
+            cut = open_end.last.text.endswith(("\xad", "\x02"))
+            open_end.text = join_lines([open_end.text + ("\xad" if cut else ""), entry.text])
+            open_end.segment = open_end.segment._replace(text=open_end.text)
+            open_end.last = entry.last
+            open_end.through = entry.page
+            if entry.last is None:
+                open_end = None
+            continue
+        out.append(entry)
+        open_end = entry if entry.last is not None else None
+    return out
 
 
 def _listing(pages: list[int]) -> str:

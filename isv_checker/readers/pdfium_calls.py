@@ -42,3 +42,5 @@ get_font_weight = _unchecked("FPDFText_GetFontWeight", ctypes.c_int)
 get_font_info = _unchecked("FPDFText_GetFontInfo", ctypes.c_ulong)
 # (textpage, index: int) -> the character's code point
 get_unicode = _unchecked("FPDFText_GetUnicode", ctypes.c_uint)
+# (textpage, index: int, left, right, bottom, top: byref(c_double)) -> FPDF_BOOL
+get_char_box = _unchecked("FPDFText_GetCharBox", ctypes.c_int)
