@@ -41,6 +41,8 @@ _OF_THE = re.compile(
     r"(?<!opdracht\s)(?<!rekening\s)(?<!behalf\s)\b(?:van\s+het|van\s+de|uit\s+het|of\s+the|from\s+the)\s+$",
     re.IGNORECASE,
 )
+# "gevestigd in de gemeente Den Haag", "installed in the municipality of Lelystad": where, not who
+_LOCATED = re.compile(r"\b(?:in|binnen|within)\s+(?:(?:de|het|the)\s+)?$", re.IGNORECASE)
 _MINISTER = re.compile(r"^(?:minister|staatssecretaris|state\s+secretary)\s+(van|of|voor|for)\s+", re.IGNORECASE)
 
 
@@ -137,6 +139,8 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             name = authority_name(block.text, *hit.focus)
             entry = canonical(name, ruleset)
             represented = bool(_REPRESENTED.match(name) or _THE_STATE.match(name))
+            if _LOCATED.search(block.text[max(0, hit.start - 16) : hit.start]):
+                continue  # "installed in the municipality of Lelystad": a place, not a party
             possessed = _in_passing(block.text, hit.start)
             score = REPRESENTATIVE if represented else PASSING if possessed or not _prominent(block) else PROMINENT
             add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
@@ -162,6 +166,8 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             named = pattern.search(block.text)  # "1 De aanbestedende dienst" / "Staatsbosbeheer beheert ..."
             if named:
                 add_named(block, named)
+    for key in _in_other_roles(document, ruleset, shown):
+        del scores[key]  # the document says this body is not the buyer
     if not scores:
         return Authority(name=None, central_government=None)
     best = max(scores, key=lambda key: (scores[key], -shown[key][0].block))
@@ -181,6 +187,45 @@ _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
 _BUYER_HEADING = re.compile(
     r"\b(?:aanbestedende dienst|opdrachtgever|contracting authority|the buyer|de koper)\b", re.IGNORECASE
 )
+
+
+def _in_other_roles(
+    document: Document, ruleset: Ruleset, shown: dict[tuple[str, str], list[_Candidate]]
+) -> list[tuple[str, str]]:
+    """The bodies the document names, at least once, in another part than the buyer's (a research
+    partner, a co-funder, "is not a party to the contract"): rules/authorities.yaml `other_roles`."""
+    before, after = _role_patterns(ruleset.other_roles.before, ruleset.other_roles.after)
+    if before is None and after is None:
+        return []
+    out = []
+    for key, candidates in shown.items():
+        for c in candidates:
+            text = document.blocks[c.block].text
+            head = text[max(0, c.start - ROLE_REACH) : c.start]
+            tail = text[c.end : c.end + ROLE_REACH]
+            if (before is not None and before.search(head)) or (after is not None and after.match(tail)):
+                out.append(key)
+                break
+    return out
+
+
+ROLE_REACH = 48  # characters: the rest of a name ("Wageningen University & Research") and a comma
+
+
+@lru_cache(maxsize=4)
+def _role_patterns(
+    before: tuple[str, ...], after: tuple[str, ...]
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """`before` ends right before the name, a few capitalised words of it between ("research partner,
+    Wageningen"); `after` follows the name, a few words of it between ("Overijssel co-funds")."""
+
+    def words(terms: tuple[str, ...]) -> str:
+        return "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+
+    name_words = r"(?:[\s,]+(?:de|het|the|[A-Z][\w&.'-]*))*[\s,]*"
+    head = re.compile(rf"\b(?:{words(before)}){name_words}$", re.IGNORECASE) if before else None
+    tail = re.compile(rf"^[\w&' -]{{0,40}}?\s(?:{words(after)})\b", re.IGNORECASE) if after else None
+    return head, tail
 
 
 def _in_passing(text: str, at: int) -> bool:

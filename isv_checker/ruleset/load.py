@@ -24,6 +24,7 @@ from .models import (
     DecoyRule,
     ElementRule,
     Group,
+    OtherRoles,
     ProcedureRule,
     Rule,
     RulesetInfo,
@@ -59,6 +60,7 @@ class Ruleset:
     decoys: tuple[DecoyRule, ...]
     sdg: tuple[SdgLink, ...]
     tender: TenderRules
+    other_roles: OtherRoles = OtherRoles()
     subject_sections: tuple[str, ...] = ()
     authority_names: tuple[AuthorityName, ...] = ()
     out_of_scope: tuple[str, ...] = ()
@@ -175,6 +177,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         categories=_records(files["categories"], data["categories"], "categories", CategoryRule),
         groups=_records(files["categories"], data["categories"], "groups", Group),
         authorities=_records(files["authorities"], data["authorities"], "authorities", AuthorityRule),
+        other_roles=_whole(files["authorities"], data["authorities"].get("other_roles") or {}, OtherRoles),
         authority_names=(
             _records(files["authorities"], data["authorities"], "names", AuthorityName)
             if "names" in data["authorities"]

@@ -291,3 +291,10 @@ class TenderRules(_Strict):
         if len({r.id for r in self.roles}) != len(self.roles):
             raise ValueError("role ids must be unique")
         return self
+
+
+class OtherRoles(_Strict):
+    """Words that put a named body in another part than the buyer's (rules/authorities.yaml)."""
+
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
