@@ -26,7 +26,7 @@ from .title import title_blocks
 
 TOP_BLOCKS = 15
 LETTERHEAD_LINE = 120  # characters: longer blocks of the title area are sentences, not a letterhead
-PROMINENT, PASSING, REPRESENTATIVE = 3.0, 1.0, 0.5
+PROMINENT, PASSING, REPRESENTATIVE, OWNER = 3.0, 1.0, 0.5, 0.4
 _CONNECTORS = ("en", "van", "voor", "and", "of", "the")
 _REPRESENTED = re.compile(
     r"^(?:de\s+staat\s+der\s+nederlanden,?\s*)?(?:vertegenwoordigd\s+door|represented\s+by|namens)\s+(?:de|het|the)?\s*",
@@ -142,7 +142,17 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             if _LOCATED.search(block.text[max(0, hit.start - 16) : hit.start]):
                 continue  # "installed in the municipality of Lelystad": a place, not a party
             possessed = _in_passing(block.text, hit.start)
-            score = REPRESENTATIVE if represented else PASSING if possessed or not _prominent(block) else PROMINENT
+            # a body named as the owner of something ("het programma VANG van het Ministerie") weighs less
+            # than one named anywhere as an actor: it is there because of what it owns, not what it buys
+            score = (
+                REPRESENTATIVE
+                if represented
+                else OWNER
+                if possessed
+                else PASSING
+                if not _prominent(block)
+                else PROMINENT
+            )
             add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
 
     def add_named(block: Block, named: re.Match[str]) -> None:
