@@ -98,6 +98,14 @@ def batch(
             help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).",
         ),
     ] = False,
+    tenders: Annotated[
+        bool,
+        typer.Option(
+            "--tenders",
+            help="Each top-level folder or ZIP of an archive is one tender, judged as one (as `isv-check tender`"
+            " does) beside its documents' rows; a file directly in the archive is a document only.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
@@ -122,6 +130,7 @@ def batch(
         ocr=ocr,
         rules_dir=str(rules) if rules is not None else None,
         retry_failed=retry_failed,
+        tenders=tenders,
     )
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
@@ -134,7 +143,7 @@ def batch(
         fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED)
     if not quiet:
         for row in summary.metadata_unmatched:
-            typer.echo(f"warning: metadata row {row} matches no file", err=True)
+            typer.echo(f"warning: metadata row {row} matches no file{' or tender' if tenders else ''}", err=True)
         for line in summary_lines(summary):
             typer.echo(line, err=True)
         typer.echo(f"results in {db}", err=True)
