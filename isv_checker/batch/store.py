@@ -83,7 +83,12 @@ _TENDER_TIMING = (
     ("report", "TEXT", "the full tender report (isv-checker/tender/1), JSON; empty when judging failed"),
 )
 TENDER_TABLE_COLUMNS = _TENDER_IDENTITY + TENDER_COLUMNS + _TENDER_TIMING
-TENDER_EXPORT_COLUMNS = tuple(name for name, _, _ in TENDER_TABLE_COLUMNS if name not in ("report", "content_key"))
+# what an auditor reads first, then the rest in table order
+_TENDER_LEAD = ("tender", "verdict", "categories", "authority", "value_eur", "clause_file", "elements_missing")
+_TENDER_LEAD += ("documents", "unreadable")
+TENDER_EXPORT_COLUMNS = _TENDER_LEAD + tuple(
+    name for name, _, _ in TENDER_TABLE_COLUMNS if name not in (*_TENDER_LEAD, "report", "content_key")
+)
 
 
 def name_format_of(name: str | None) -> str:
