@@ -191,8 +191,9 @@ def summary_lines(summary: BatchSummary) -> list[str]:
                 "checked as documents, in no tender"
             )
     if s.metadata_rows:
+        named = "a file or tender" if s.tenders else "a file"
         lines.append(
-            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched a file, "
+            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched {named}, "
             f"{len(s.metadata_unmatched)} matched none"
         )
     if s.checked:
