@@ -84,8 +84,10 @@ _TENDER_TIMING = (
 )
 TENDER_TABLE_COLUMNS = _TENDER_IDENTITY + TENDER_COLUMNS + _TENDER_TIMING
 # what an auditor reads first, then the rest in table order
-_TENDER_LEAD = ("tender", "verdict", "categories", "authority", "value_eur", "clause_file", "elements_missing")
-_TENDER_LEAD += ("documents", "unreadable")
+_TENDER_LEAD: tuple[str, ...] = (
+    *("tender", "verdict", "categories", "authority", "value_eur"),
+    *("clause_file", "elements_missing", "documents", "unreadable"),
+)
 TENDER_EXPORT_COLUMNS = _TENDER_LEAD + tuple(
     name for name, _, _ in TENDER_TABLE_COLUMNS if name not in (*_TENDER_LEAD, "report", "content_key")
 )
