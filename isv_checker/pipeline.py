@@ -4,6 +4,8 @@ come here; nothing else strings the stages together."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .checks.facts import GivenFacts
@@ -16,8 +18,8 @@ from .settings import ReadOptions
 from .tender.report import TenderFile, TenderReport
 
 if TYPE_CHECKING:
+    from .checks.engine import Assessment
     from .checks.tender_parts import Part
-    from .ruleset.models import TenderRole
 
 
 def check(
@@ -63,6 +65,19 @@ def check_document(
     return build_report(document, include_blocks=include_blocks, judgement=judgement)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """One file of a tender, read and judged alone: what judging the tender is made from. `check_tender`
+    makes these as it goes; a batch run makes them in its workers and stores them, so that a tender is
+    judged from files checked once, whenever and wherever they were checked."""
+
+    name: str  # relative to the tender
+    document: Document
+    report: Report  # the file's own report, unchanged
+    assessment: Assessment | None  # None: the file could not be read, or its check failed
+    same_as: str | None = None  # a file of the tender with the same bytes, judged instead of this one
+
+
 def check_tender(
     path: str | os.PathLike[str],
     options: ReadOptions | None = None,
@@ -74,42 +89,93 @@ def check_tender(
     report, in `documents`), then judge the tender from what those judgements were made from. `name`:
     the tender as the report names it (default: `path` as given). Raises FileNotFoundError for a
     missing path and `EmptyTender` for a tender without files; a bad file inside gets a status."""
-    from .checks.engine import ruleset_ref
-    from .checks.tender import judge_tender
-    from .checks.tender_parts import in_order
-    from .checks.tender_roles import role_of
     from .tender.dossier import read_dossier
 
     rules = ruleset if ruleset is not None else cached_ruleset()
-    files = read_dossier(path, options)
-    parts: list[Part] = []
-    for dossier_file in files:
+    checked: dict[str, CheckedFile] = {}
+    files = []
+    for dossier_file in read_dossier(path, options):
         if dossier_file.same_as is None:
-            role = role_of(dossier_file.name, dossier_file.document, rules.tender)
-            parts.append(_tender_part(dossier_file.name, role, dossier_file.document, rules))
+            checked[dossier_file.name] = check_tender_file(dossier_file.name, dossier_file.document, ruleset=rules)
+            files.append(checked[dossier_file.name])
+        else:
+            first = checked[dossier_file.same_as]
+            document = first.document.model_copy(update={"path": dossier_file.name})
+            files.append(replace(first, name=dossier_file.name, document=document, same_as=dossier_file.same_as))
+    return judge_checked_tender(name if name is not None else str(path), files, ruleset=rules)
+
+
+def check_tender_file(
+    name: str, document: Document, *, ruleset: Ruleset | None = None, given: GivenFacts | None = None
+) -> CheckedFile:
+    """One file of a tender judged alone: its own report (the same as `check_document` gives) and,
+    when it could be read, what the judgement was made from. A failure in the rules stage is the
+    file's status, as in `check_document`."""
+    from .checks.engine import assess
+
+    rules = ruleset if ruleset is not None else cached_ruleset()
+    if document.readable:
+        try:
+            assessment = assess(document, rules, given)
+        except Exception as exc:  # noqa: BLE001 - as in check_document: one file's failure is its status
+            status = ReadStatus.TOO_LARGE if isinstance(exc, MemoryError) else ReadStatus.ERROR
+            message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
+            document = document.model_copy(update={"status": status, "message": message})
+        else:
+            report = build_report(document, judgement=assessment.judgement)
+            return CheckedFile(name=name, document=document, report=report, assessment=assessment)
+    report = check_document(document, ruleset=rules, given=given)
+    return CheckedFile(name=name, document=document, report=report, assessment=None)
+
+
+def judge_checked_tender(
+    tender: str, files: Sequence[CheckedFile], *, ruleset: Ruleset | None = None, given: GivenFacts | None = None
+) -> TenderReport:
+    """The judging step of a tender, from files already read and judged alone (`check_tender_file`),
+    in any order. `tender`: the name the report gives it; `given`: facts from outside the tender (a
+    notices CSV row naming it), laid over the facts gathered from its files."""
+    from .checks.engine import ruleset_ref
+    from .checks.tender import judge_tender
+    from .checks.tender_parts import Part, in_order
+    from .checks.tender_roles import role_of
+    from .tender.report import with_file
+
+    rules = ruleset if ruleset is not None else cached_ruleset()
+    files = sorted(files, key=lambda f: f.name)
+    parts = [
+        Part(
+            file=f.name,
+            role=role_of(f.name, f.document, rules.tender),
+            document=f.document,
+            report=f.report,
+            assessment=with_file(f.assessment, f.name) if f.assessment is not None else None,
+        )
+        for f in files
+        if f.same_as is None
+    ]
     ordered = in_order(parts)
-    judgement = judge_tender(ordered, rules)
+    judgement = judge_tender(ordered, rules, given)
     by_file = {p.file: p for p in ordered}
     entries = []
-    for dossier_file in files:
-        part = by_file[dossier_file.same_as or dossier_file.name]
-        role = part.role if dossier_file.same_as is None else role_of(dossier_file.name, part.document, rules.tender)
+    for checked in files:
+        part = by_file[checked.same_as or checked.name]
+        role = part.role if checked.same_as is None else role_of(checked.name, part.document, rules.tender)
         entries.append(
             TenderFile(
-                file=dossier_file.name,
+                file=checked.name,
                 role=role.id,
                 status=part.report.status,
                 verdict=part.report.verdict,
                 sha256=part.report.sha256,
-                same_as=dossier_file.same_as,
-                amends_order=_note_number(part, ordered) if dossier_file.same_as is None else None,
+                same_as=checked.same_as,
+                amends_order=_note_number(part, ordered) if checked.same_as is None else None,
             )
         )
     duplicates = tuple(
         finding("tender.duplicate", "info", {"file": f.name, "same_as": f.same_as}) for f in files if f.same_as
     )
     return TenderReport(
-        tender=name if name is not None else str(path),
+        tender=tender,
         ruleset=ruleset_ref(rules),
         verdict=judgement.verdict,
         categories=judgement.categories,
@@ -121,27 +187,6 @@ def check_tender(
         files=tuple(entries),
         amendments=judgement.amendments,
         documents=tuple(p.report for p in sorted(ordered, key=lambda p: p.file)),
-    )
-
-
-def _tender_part(file: str, role: TenderRole, document: Document, rules: Ruleset) -> Part:
-    """One file of a tender judged alone: its own report, unchanged, and what the judgement was made
-    from with every quote naming the file. A failure in the rules stage is the file's status."""
-    from .checks.engine import assess
-    from .checks.tender_parts import Part
-    from .tender.report import with_file
-
-    if document.readable:
-        try:
-            assessment = assess(document, rules)
-        except Exception as exc:  # noqa: BLE001 - as in check_document: one file's failure is its status
-            message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
-            document = document.model_copy(update={"status": ReadStatus.ERROR, "message": message})
-        else:
-            report = build_report(document, judgement=assessment.judgement)
-            return Part(file=file, role=role, document=document, report=report, assessment=with_file(assessment, file))
-    return Part(
-        file=file, role=role, document=document, report=check_document(document, ruleset=rules), assessment=None
     )
 
 

@@ -1,6 +1,8 @@
-"""Exports of a results database for hand-over: XLSX (a summary sheet and a filterable sheet per
-verdict), CSV (one row per document, the key columns) and JSON Lines (the full reports, one per line,
-readable by every tool that reads isv-check reports)."""
+"""Exports of a results database for hand-over: XLSX (a summary sheet, a filterable sheet per
+verdict and, when the database holds tenders, a `tenders` sheet), CSV (one row per document, the key
+columns) and JSON Lines (the full reports, one per line, readable by every tool that reads isv-check
+reports). With `tenders`, CSV and JSON Lines hold the tenders instead: one row of key columns, or one
+tender report (`isv-checker/tender/1`), per tender."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .store import EXPORT_COLUMNS, Filters, Store
+from .store import EXPORT_COLUMNS, TENDER_EXPORT_COLUMNS, Filters, Store
 
 VERDICT_ORDER = ("missing", "incomplete", "needs_review", "compliant", "not_required", "unreadable")
-_JSON_COLUMNS = {"categories", "elements_missing", "sdg_targets", "metadata_facts"}
+_JSON_COLUMNS = {"categories", "elements_missing", "sdg_targets", "metadata_facts", "unreadable_files"}
 
 
 class ExportError(ValueError):
@@ -36,6 +38,28 @@ def export_csv(store: Store, path: Path, filters: Filters | None = None) -> int:
         for row in store.rows(filters):
             writer.writerow([_cell(n, row[n]) for n in EXPORT_COLUMNS])
             count += 1
+    return count
+
+
+def export_tenders_csv(store: Store, path: Path, filters: Filters | None = None) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(TENDER_EXPORT_COLUMNS)
+        for row in store.tender_rows(filters):
+            writer.writerow([_cell(n, row[n]) for n in TENDER_EXPORT_COLUMNS])
+            count += 1
+    return count
+
+
+def export_tenders_jsonl(store: Store, path: Path, filters: Filters | None = None) -> int:
+    """The judged tenders' reports, one per line, as `isv-check tender --format json` writes them."""
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in store.tender_rows(filters, with_report=True):
+            if row["report"]:
+                handle.write(row["report"] + "\n")
+                count += 1
     return count
 
 
@@ -69,9 +93,12 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
             summary.write(line, 1, value)
         line += 1
 
+    by_tender_verdict = dict(store.tender_counts(filters))
     put("isv-check batch results", fmt=bold)
     put("database", str(store.path))
     put("documents", total)
+    if by_tender_verdict:
+        put("tenders (see the tenders sheet)", sum(by_tender_verdict.values()))
     runs = store.runs()
     if runs:
         last = runs[-1]
@@ -83,6 +110,8 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
         put("passed over (hidden, lock or system files; no row)", len(passed_over))
         for source, why in passed_over:
             put(f"  {why}", source)
+        if run.get("outside_tenders"):
+            put("files in no tender (directly in an archive; document rows only)", run["outside_tenders"])
         unmatched = run.get("metadata_unmatched", [])
         if run.get("metadata_rows"):
             put("metadata rows matching no file", len(unmatched))
@@ -97,6 +126,12 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
     put("reading status", fmt=bold)
     for status, n in by_status.items():
         put(str(status), n)
+    if by_tender_verdict:
+        line += 1
+        put("tender verdict", fmt=bold)
+        for verdict in [*VERDICT_ORDER, *(v for v in by_tender_verdict if v not in VERDICT_ORDER)]:
+            if verdict in by_tender_verdict:
+                put(str(verdict), by_tender_verdict[verdict])
 
     widths = {"source": 60, "status_message": 40, "authority": 30, "report": 20, "sha256": 20, "clause_location": 30}
     for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:
@@ -116,6 +151,21 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
                     sheet.write(rows, col, value)
         sheet.autofilter(0, 0, rows, len(EXPORT_COLUMNS) - 1)
         sheet.freeze_panes(1, 1)
+    if by_tender_verdict:
+        tender_widths = {**widths, "tender": 60, "name": 30, "clause_file": 40, "unreadable_files": 40}
+        sheet = workbook.add_worksheet("tenders")
+        for col, name in enumerate(TENDER_EXPORT_COLUMNS):
+            sheet.write(0, col, name, bold)
+            sheet.set_column(col, col, tender_widths.get(name, 14))
+        rows = 0
+        for row in store.tender_rows(filters):
+            rows += 1
+            for col, name in enumerate(TENDER_EXPORT_COLUMNS):
+                value = _cell(name, row[name])
+                if value is not None:
+                    sheet.write(rows, col, value)
+        sheet.autofilter(0, 0, rows, len(TENDER_EXPORT_COLUMNS) - 1)
+        sheet.freeze_panes(1, 1)
     workbook.close()
     return total
 
@@ -127,11 +177,29 @@ EXPORTERS: dict[str, Callable[[Store, Path, Filters | None], int]] = {
 }
 
 
-def export(db_path: str | os.PathLike[str], output: str | os.PathLike[str], filters: Filters | None = None) -> int:
-    """Write the database's rows to `output`, in the format its suffix names; returns the row count."""
+TENDER_EXPORTERS: dict[str, Callable[[Store, Path, Filters | None], int]] = {
+    ".xlsx": export_xlsx,  # the workbook has its tenders sheet either way
+    ".csv": export_tenders_csv,
+    ".jsonl": export_tenders_jsonl,
+}
+
+
+def export(
+    db_path: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    filters: Filters | None = None,
+    *,
+    tenders: bool = False,
+) -> int:
+    """Write the database's rows to `output`, in the format its suffix names; returns the row count
+    (tenders for a CSV or JSON Lines export of tenders, else documents)."""
     out = Path(output)
-    exporter = EXPORTERS.get(out.suffix.lower())
+    exporter = (TENDER_EXPORTERS if tenders else EXPORTERS).get(out.suffix.lower())
     if exporter is None:
         raise ExportError(f"{out}: export to {', '.join(EXPORTERS)} (the file's suffix chooses)")
     with Store(db_path, create=False) as store:
+        if tenders and not store.tender_count():
+            raise ExportError(
+                f"{db_path} holds no tenders: run `isv-check batch --tenders` to judge each folder or ZIP as one"
+            )
         return exporter(store, out, filters)

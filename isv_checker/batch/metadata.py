@@ -25,6 +25,7 @@ from pathlib import Path
 from ..checks.facts import GivenFacts
 from ..checks.findings import GIVEN_RULE
 from ..report import Report, Source
+from ..tender.report import TenderReport
 
 _HEADERS: dict[str, tuple[str, ...]] = {
     "file": ("file", "filename", "file_name", "bestand", "bestandsnaam", "document", "path", "pad"),
@@ -235,6 +236,6 @@ def _date(raw: str | None) -> str | None:
     raise ValueError(f"publication date {raw!r} is not a date (use 2024-03-01 or 01-03-2024)")
 
 
-def facts_used(report: Report) -> list[str]:
+def facts_used(report: Report | TenderReport) -> list[str]:
     """Which facts of a report were given by metadata, from its ISV-METADATA findings' parameters."""
     return [str(f.params["fact"]) for f in report.findings if f.rule == GIVEN_RULE and "fact" in f.params]

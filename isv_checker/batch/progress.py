@@ -179,9 +179,21 @@ def summary_lines(summary: BatchSummary) -> list[str]:
             f"passed over, not counted in: {s.other_files} file(s): "
             + "; ".join(f"{n} {why}" for why, n in reasons.most_common())
         )
-    if s.metadata_rows:
+    if s.tenders:
         lines.append(
-            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched a file, "
+            f"{s.tenders_in} tender(s): {s.tenders_judged} judged, {s.tenders_skipped} already done"
+            + (f", {s.tenders_failed} failed (see their rows)" if s.tenders_failed else "")
+        )
+        lines.append("tender verdict: " + (", ".join(f"{k} {v}" for k, v in s.tender_verdicts.most_common()) or "-"))
+        if s.outside_tenders:
+            lines.append(
+                f"{s.outside_tenders} file(s) directly in an archive, in no top-level folder or ZIP: "
+                "checked as documents, in no tender"
+            )
+    if s.metadata_rows:
+        named = "a file or tender" if s.tenders else "a file"
+        lines.append(
+            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched {named}, "
             f"{len(s.metadata_unmatched)} matched none"
         )
     if s.checked:

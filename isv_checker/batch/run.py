@@ -13,6 +13,9 @@ date). Files in = checked + refused + copied + skipped, and the summary says so.
 
 Files are hashed as they are handed over, so hashing overlaps with checking and a re-run of an
 unchanged archive costs a read and a hash per file and starts no worker at all.
+
+With `tenders` (`batch --tenders`), each top-level folder or ZIP of an archive is also one tender,
+judged once its files have their rows (`tenders.py`); a file outside any of them is a document only.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.facts import GivenFacts
+from ..document import ReadStatus
 from ..report import RulesetRef
 from .metadata import MetadataTable
 from .progress import NullProgress, Progress
@@ -35,6 +39,7 @@ from .runner import Failure, Runner, TaskFunction, make_runner
 from .sources import ArchiveLimits, Item, Refused, collect
 from .store import FAILED_STATUSES, Store, name_format_of
 from .task import Task, TaskResult, TaskSettings, failure_report, result_of, run_task
+from .tenders import Tender, TenderBook, settle_tender
 
 SLOWEST = 5
 
@@ -53,6 +58,7 @@ class BatchOptions:
     rules_dir: str | None = None
     retry_failed: bool = False
     limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+    tenders: bool = False  # each top-level folder or ZIP of an archive is one tender, judged as one
 
 
 @dataclass
@@ -76,6 +82,13 @@ class BatchSummary:
     run_id: int = 0
     runner: str = ""
     ruleset: str = ""
+    tenders: bool = False
+    tenders_in: int = 0
+    tenders_judged: int = 0
+    tenders_skipped: int = 0  # unchanged since they were judged
+    tenders_failed: int = 0  # judging raised: the tender's row says why
+    tender_verdicts: Counter[str] = field(default_factory=Counter)
+    outside_tenders: int = 0  # files directly in an archive, in no top-level folder or ZIP
 
     @property
     def accounted(self) -> int:
@@ -101,6 +114,18 @@ class BatchSummary:
             "slowest": [[source, round(seconds, 3)] for seconds, source in self.slowest],
             "runner": self.runner,
             "ruleset": self.ruleset,
+            **(
+                {
+                    "tenders_in": self.tenders_in,
+                    "tenders_judged": self.tenders_judged,
+                    "tenders_skipped": self.tenders_skipped,
+                    "tenders_failed": self.tenders_failed,
+                    "tender_verdicts": dict(self.tender_verdicts),
+                    "outside_tenders": self.outside_tenders,
+                }
+                if self.tenders
+                else {}
+            ),
         }
 
 
@@ -133,15 +158,26 @@ def run_batch(
     progress = progress or NullProgress()
     rules = cached_ruleset(options.rules_dir)
     ref = RulesetRef(id=rules.info.id, version=rules.info.version)
-    settings = TaskSettings(ocr=options.ocr, rules_dir=options.rules_dir, max_bytes=options.limits.max_member_bytes)
+    settings = TaskSettings(
+        ocr=options.ocr,
+        rules_dir=options.rules_dir,
+        max_bytes=options.limits.max_member_bytes,
+        tender_parts=options.tenders,
+    )
     started = time.perf_counter()
-    summary = BatchSummary(ruleset=f"{ref.id} {ref.version}")
+    summary = BatchSummary(ruleset=f"{ref.id} {ref.version}", tenders=options.tenders)
     with Store(db_path) as store, collect([Path(p) for p in paths], options.limits) as sources:
         summary.files_in, summary.other_files = len(sources.items), len(sources.skipped)
         summary.passed_over = list(sources.skipped)
+        book = TenderBook(paths) if options.tenders else None
+        if book is not None:
+            book.add((i.source for i in sources.items), sources.skipped)
+            summary.tenders_in, summary.outside_tenders = len(book.tenders), book.loose
+            store.drop_parts_except(ref.version)
         if metadata is not None:
             summary.metadata_rows = len(metadata)
-            summary.metadata_unmatched = [row.describe() for row in metadata.unmatched(i.source for i in sources.items)]
+            named = [i.source for i in sources.items] + (list(book.tenders) if book is not None else [])
+            summary.metadata_unmatched = [row.describe() for row in metadata.unmatched(named)]
         known = store.known()
         own_runner = runner is None
         if runner is None:
@@ -176,11 +212,32 @@ def run_batch(
                 "run_id": summary.run_id,
             }
 
-        def count(kind: str, status: str, verdict: str | None, pages: int = 0) -> None:
+        def count(source: str, kind: str, status: str, verdict: str | None, pages: int = 0) -> None:
             setattr(summary, kind, getattr(summary, kind) + 1)
             summary.statuses[status] += 1
             summary.verdicts[verdict or "none"] += 1
             progress.advance(kind=kind, status=status, verdict=verdict, pages=pages)
+            tender = book.settled(source) if book is not None else None
+            if tender is not None:
+                judge(tender)
+
+        def judge(tender: Tender) -> None:
+            given = metadata.match(tender.source) if metadata is not None else None
+            outcome = settle_tender(store, tender, rules, ref, given, summary.run_id)
+            setattr(summary, f"tenders_{outcome.kind}", getattr(summary, f"tenders_{outcome.kind}") + 1)
+            if outcome.verdict is not None:
+                summary.tender_verdicts[outcome.verdict] += 1
+
+        def needs_part(source: str, sha256: str | None, facts_key: str, name: str, status: str) -> bool:
+            """A file of a tender whose row is done but whose part for judging the tender is not stored
+            (a run without --tenders checked it): it is checked once more, for the part."""
+            return (
+                book is not None
+                and book.in_tender(source)
+                and sha256 is not None
+                and ReadStatus(status).readable
+                and not store.has_part(sha256, ref.version, facts_key, name)
+            )
 
         def refuse(item: Item, refusal: Refused) -> None:
             stored = known.get(item.source)
@@ -190,12 +247,12 @@ def run_batch(
                 and stored.status == refusal.status.value
                 and stored.ruleset_version == ref.version
             ):
-                count("skipped", stored.status, stored.verdict)
+                count(item.source, "skipped", stored.status, stored.verdict)
                 return
             report = failure_report(item.source, refusal.status, refusal.message, size=item.size, ruleset=ref)
             result = result_of(-1, report, peak_rss_mb=0.0)
             store.write({**base_row(item, None, item.size, ""), **result.columns, "report": result.report_json})
-            count("refused", refusal.status.value, "unreadable")
+            count(item.source, "refused", refusal.status.value, "unreadable")
 
         def copy(item: Item, facts_key: str, sha256: str, size: int, row: Any) -> None:
             report = json.loads(row["report"])
@@ -212,7 +269,7 @@ def run_batch(
                     "report": json.dumps(report, ensure_ascii=False, separators=(",", ":")),
                 }
             )
-            count("copied", row["status"], row["verdict"])
+            count(item.source, "copied", row["status"], row["verdict"])
 
         def tasks() -> Iterator[Task]:
             for key, item in enumerate(sources.items):
@@ -234,8 +291,9 @@ def run_batch(
                     and stored.ruleset_version == ref.version
                     and stored.metadata_key == facts_key
                     and not (options.retry_failed and stored.status in FAILED_STATUSES)
+                    and not needs_part(item.source, sha256, facts_key, item.name, stored.status)
                 ):
-                    count("skipped", stored.status, stored.verdict)
+                    count(item.source, "skipped", stored.status, stored.verdict)
                     continue
                 content = (sha256, facts_key, name_format_of(item.name))
                 if content in in_flight:
@@ -244,7 +302,7 @@ def run_batch(
                 row = store.done_elsewhere(
                     sha256, ref.version, facts_key, content[2], retry_failed=options.retry_failed
                 )
-                if row is not None:
+                if row is not None and not needs_part(item.source, sha256, facts_key, item.name, row["status"]):
                     copy(item, facts_key, sha256, len(data), row)
                     continue
                 in_flight[content] = key
@@ -252,6 +310,8 @@ def run_batch(
                 yield Task(key=key, source=item.source, data=data, settings=settings, metadata=facts)
 
         progress.start(total=summary.files_in, description=runner.description)
+        for tender in book.complete() if book is not None else ():
+            judge(tender)
         try:
             for outcome in runner.run(tasks()):
                 job = pending.pop(outcome.key)
@@ -272,12 +332,12 @@ def run_batch(
                     "peak_rss_mb": result.peak_rss_mb or None,
                     "report": result.report_json,
                 }
-                store.write(row)
+                store.write(row, part=result.part if isinstance(outcome, TaskResult) else None)
                 summary.pages += result.pages
                 summary.check_seconds += seconds
                 summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
                 summary.slowest = sorted([*summary.slowest, (seconds, job.item.source)], reverse=True)[:SLOWEST]
-                count("checked", result.columns["status"], result.columns["verdict"], result.pages)
+                count(job.item.source, "checked", result.columns["status"], result.columns["verdict"], result.pages)
                 content = (job.sha256, job.metadata_key, name_format_of(job.item.name))
                 in_flight.pop(content, None)
                 for item, _facts in waiting.pop(content, []):

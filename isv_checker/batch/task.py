@@ -8,6 +8,7 @@ with its key columns, page count and timings. It knows nothing of pools, timeout
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import sys
 import time
@@ -26,6 +27,7 @@ class TaskSettings:
     ocr: str = "auto"
     rules_dir: str | None = None
     max_bytes: int = 256 * 1024 * 1024
+    tender_parts: bool = False  # also send back what judging the file's tender needs (`parts.py`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,23 +48,30 @@ class TaskResult:
     read_seconds: float
     check_seconds: float
     peak_rss_mb: float
+    part: bytes | None = None  # with `tender_parts`: the file's document and assessment, encoded
 
 
 def run_task(task: Task) -> TaskResult:
     """Check one file. Bad files give a result with a status; a bug inside the checker gives `error`."""
     started = time.perf_counter()
     read_done = started
+    part: bytes | None = None
     try:
-        from ..pipeline import check_document
+        from ..pipeline import check_document, check_tender_file
         from ..readers import read_bytes
         from ..ruleset.load import cached_ruleset
         from ..settings import ReadOptions
+        from .parts import encode_part
 
         options = ReadOptions(ocr=task.settings.ocr, ocr_workers=1, max_bytes=task.settings.max_bytes)
         document = read_bytes(task.data, task.source, options)
         read_done = time.perf_counter()
         ruleset = cached_ruleset(task.settings.rules_dir)
-        report = check_document(document, ruleset=ruleset, given=task.metadata)
+        if task.settings.tender_parts:
+            checked = check_tender_file(task.source, document, ruleset=ruleset, given=task.metadata)
+            report, part = checked.report, encode_part(checked)
+        else:
+            report = check_document(document, ruleset=ruleset, given=task.metadata)
     except MemoryError:
         report = failure_report(
             task.source,
@@ -80,7 +89,8 @@ def run_task(task: Task) -> TaskResult:
             ruleset=ruleset_ref(task.settings.rules_dir),
         )
     finished = time.perf_counter()
-    return result_of(task.key, report, read_seconds=read_done - started, check_seconds=finished - read_done)
+    result = result_of(task.key, report, read_seconds=read_done - started, check_seconds=finished - read_done)
+    return dataclasses.replace(result, part=part) if part is not None else result
 
 
 def result_of(

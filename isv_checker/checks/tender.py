@@ -12,13 +12,14 @@ then the verdict, with the doubts a file-by-file check cannot have:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..report import Applicability, CategoryResult, Clause, DecoyResult, Finding, Param, Reason, SdgTarget, Verdict
 from ..ruleset.load import Ruleset
 from ..tender.report import Amendment
 from .applicability import decide
 from .engine import verdict_findings
+from .facts import GivenFacts, merge
 from .findings import Context, finding
 from .reasons import sentence
 from .tender_clause import GatheredClause, gather_clause
@@ -39,9 +40,14 @@ class TenderJudgement:
     amendments: tuple[Amendment, ...]
 
 
-def judge_tender(parts: Sequence[Part], ruleset: Ruleset) -> TenderJudgement:
-    """`parts` in order (`tender_parts.in_order`); copies of another file (same bytes) are left out by the caller."""
+def judge_tender(parts: Sequence[Part], ruleset: Ruleset, given: GivenFacts | None = None) -> TenderJudgement:
+    """`parts` in order (`tender_parts.in_order`); copies of another file (same bytes) are left out by the caller.
+    `given`: facts from outside the tender (a notices CSV row naming it), laid over the gathered facts
+    as `facts.merge` lays them over a document's."""
     gathered = gather_facts(parts, ruleset)
+    given_notes: tuple[Finding, ...] = ()
+    if given is not None:
+        gathered, given_notes = _with_given(gathered, given, ruleset)
     applicability = _with_doubts(decide(ruleset, gathered.facts), gathered, parts)
     outcome = gather_clause(parts, ruleset)
     clause = outcome.clause
@@ -53,6 +59,7 @@ def judge_tender(parts: Sequence[Part], ruleset: Ruleset) -> TenderJudgement:
     context = Context(explanation=applicability.explanation, elements=clause.elements)
     findings: list[Finding] = [*_tender_findings(gathered, outcome.amendments, unreadable, outcome, context)]
     findings.extend(verdict_findings(verdict, applicability, clause, context))
+    findings.extend(given_notes)
     languages = [p.assessment.language for p in parts if p.assessment is not None]
     language = max(set(languages), key=languages.count) if languages else "nl"
     return TenderJudgement(
@@ -64,6 +71,32 @@ def judge_tender(parts: Sequence[Part], ruleset: Ruleset) -> TenderJudgement:
         sdg_targets=sdg_targets(ruleset, clause, gathered.facts.categories, language),
         findings=tuple(findings),
         amendments=outcome.amendments,
+    )
+
+
+# the gathered facts a given fact settles: a conflict between files over them no longer matters
+_SETTLES = {
+    "authority": ("authority",),
+    "central_government": ("authority",),
+    "estimated_value": ("value",),
+    "publication_date": ("date",),
+}
+
+
+def _with_given(gathered: Gathered, given: GivenFacts, ruleset: Ruleset) -> tuple[Gathered, tuple[Finding, ...]]:
+    """The gathered facts with `given` laid over them; the files' disagreements about a fact the given
+    facts settle are dropped, and that fact's source is "" (outside the tender: it outranks every file)."""
+    facts, notes = merge(gathered.facts, given, ruleset)
+    settled = {fact for name, settles in _SETTLES.items() if getattr(given, name) is not None for fact in settles}
+    return (
+        replace(
+            gathered,
+            facts=facts,
+            conflicts=tuple(c for c in gathered.conflicts if c.fact not in settled),
+            sources={**gathered.sources, **dict.fromkeys(settled, "")},
+            corrected_by=None if "value" in settled else gathered.corrected_by,
+        ),
+        notes,
     )
 
 
@@ -88,7 +121,7 @@ def _with_doubts(applicability: Applicability, gathered: Gathered, parts: Sequen
                 )
             )
     ranks = {p.file: p.role.rank for p in parts}
-    deciding = [ranks[f] for fact, f in gathered.sources.items() if fact in ("authority", "value")]
+    deciding = [ranks.get(f, 0) for fact, f in gathered.sources.items() if fact in ("authority", "value")]
     weakest = max(deciding, default=len(ranks) + 100)
     above = [p.file for p in parts if p.assessment is None and p.role.rank < weakest and p.role.rank <= 2]
     if above:

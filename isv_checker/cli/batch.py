@@ -8,7 +8,7 @@ Exit codes (`exits.py`):
            the file not a results database, a bad metadata CSV or rules folder, workers or the Dask
            scheduler unreachable); 130 interrupted (Ctrl-C; what was written stays, re-run to resume)
   results  0 rows printed (or none matched); 2 usage error (no such database, a filter value that is
-           not a verdict, status or category)
+           not a verdict, status or category; --status with --tenders)
   export   0 written; 2 usage error (no such database, unknown output type, cannot write)
 """
 
@@ -98,6 +98,14 @@ def batch(
             help="Check again files recorded as timeout, error or too_large (e.g. with a longer --timeout or more --memory).",
         ),
     ] = False,
+    tenders: Annotated[
+        bool,
+        typer.Option(
+            "--tenders",
+            help="Each top-level folder or ZIP of an archive is one tender, judged as one (as `isv-check tender`"
+            " does) beside its documents' rows; a file directly in the archive is a document only.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
@@ -122,6 +130,7 @@ def batch(
         ocr=ocr,
         rules_dir=str(rules) if rules is not None else None,
         retry_failed=retry_failed,
+        tenders=tenders,
     )
     progress = progress_for(sys.stderr, quiet=quiet)
     try:
@@ -134,7 +143,7 @@ def batch(
         fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED)
     if not quiet:
         for row in summary.metadata_unmatched:
-            typer.echo(f"warning: metadata row {row} matches no file", err=True)
+            typer.echo(f"warning: metadata row {row} matches no file{' or tender' if tenders else ''}", err=True)
         for line in summary_lines(summary):
             typer.echo(line, err=True)
         typer.echo(f"results in {db}", err=True)
@@ -142,6 +151,20 @@ def batch(
 
 
 _TABLE = (("verdict", 12), ("status", 9), ("categories", 22), ("authority", 28), ("value_eur", 13), ("source", 0))
+_TENDER_TABLE = (
+    ("verdict", 12),
+    ("categories", 22),
+    ("authority", 28),
+    ("value_eur", 13),
+    ("documents", 5),
+    ("unreadable", 5),
+    ("clause_file", 40),
+    ("tender", 0),
+)
+TendersOption = Annotated[
+    bool,
+    typer.Option("--tenders", help="Tenders (from `batch --tenders`) instead of documents: one row per tender."),
+]
 
 
 def results(
@@ -151,16 +174,25 @@ def results(
     category: CategoryOption = None,
     authority: AuthorityOption = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
+    tenders: TendersOption = False,
     rules: RulesOption = None,
 ) -> None:
-    """Print the documents of a results database as a table, filtered."""
+    """Print the documents (or, with --tenders, the tenders) of a results database as a table, filtered."""
     from ..batch.store import Store, StoreError
 
+    if tenders and status is not None:
+        fail(
+            "--status filters documents by how reading went; a tender has no reading status (drop --tenders or --status)"
+        )
     filters = _filters(verdict, status, category, authority, rules)
     try:
         store = Store(db, create=False)
     except StoreError as exc:
         fail(str(exc))
+    if tenders:
+        with store:
+            _tender_results(store, filters, limit, db)
+        raise typer.Exit(EXIT_OK)
     with store:
         total = store.count(filters)
         typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TABLE).rstrip())
@@ -169,6 +201,19 @@ def results(
         shown = min(total, limit) if limit else total
         typer.echo(f"{shown} of {total} document(s)" if shown < total else f"{total} document(s)")
     raise typer.Exit(EXIT_OK)
+
+
+def _tender_results(store: Any, filters: Filters, limit: int | None, db: Path) -> None:
+    total = store.tender_count(filters)
+    if not total and not store.tender_count():
+        typer.echo(
+            f"{db} holds no tenders: run `isv-check batch --tenders` to judge each folder or ZIP as one", err=True
+        )
+    typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TENDER_TABLE).rstrip())
+    for row in store.tender_rows(filters, limit=limit):
+        typer.echo("  ".join(_cell(name, row[name], width) for name, width in _TENDER_TABLE).rstrip())
+    shown = min(total, limit) if limit else total
+    typer.echo(f"{shown} of {total} tender(s)" if shown < total else f"{total} tender(s)")
 
 
 def _cell(name: str, value: Any, width: int) -> str:
@@ -196,20 +241,33 @@ def export(
     status: StatusOption = None,
     category: CategoryOption = None,
     authority: AuthorityOption = None,
+    tenders: Annotated[
+        bool,
+        typer.Option(
+            "--tenders",
+            help="CSV and JSON Lines: the tenders (one row or tender report each) instead of the documents."
+            " An XLSX export always has a tenders sheet when the database holds tenders.",
+        ),
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
-    """Export a results database: XLSX (a sheet per verdict and a summary), CSV or JSON Lines."""
+    """Export a results database: XLSX (a summary, a sheet per verdict, a tenders sheet), CSV or JSON Lines."""
     from ..batch.export import ExportError
     from ..batch.export import export as write_export
     from ..batch.store import StoreError
 
+    if tenders and status is not None:
+        fail(
+            "--status filters documents by how reading went; a tender has no reading status (drop --tenders or --status)"
+        )
     try:
-        count = write_export(db, output, _filters(verdict, status, category, authority, rules))
+        count = write_export(db, output, _filters(verdict, status, category, authority, rules), tenders=tenders)
     except (StoreError, ExportError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    typer.echo(f"wrote {count} document(s) to {output}", err=True)
+    unit = "tender(s)" if tenders and output.suffix.lower() != ".xlsx" else "document(s)"
+    typer.echo(f"wrote {count} {unit} to {output}", err=True)
     raise typer.Exit(EXIT_OK)
 
 

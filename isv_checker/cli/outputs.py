@@ -244,7 +244,11 @@ def _annotate_tender(tender_path: Path, output: Path, lang: str, rules: Path | N
 
 def sdg_table(
     results: Annotated[
-        list[Path], typer.Argument(help="Reports written by `isv-check scan --format json` (.json or .jsonl).")
+        list[Path],
+        typer.Argument(
+            help="Reports written by `isv-check scan --format json` (.json or .jsonl) or a results database;"
+            " tender reports (`isv-check tender --format json`, a database of `batch --tenders`) count tenders."
+        ),
     ],
     output: OutputOption,
     year: Annotated[
@@ -264,7 +268,7 @@ def sdg_table(
     from ..render.templates import TemplateError
     from ..sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format
     from ..sdg.sources import ReportSourceError, iter_reports
-    from ..sdg.table import aggregate
+    from ..sdg.table import MixedResults, aggregate
 
     fmt = sdg_format(output)
     if fmt is None:
@@ -284,14 +288,15 @@ def sdg_table(
         table = aggregate(
             (report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results)
         )
-    except ReportSourceError as exc:
+    except (ReportSourceError, MixedResults) as exc:
         fail(str(exc))
     try:
         rendered = render_sdg_table(table, ruleset, fmt, lang, template=template)
     except TemplateError as exc:
         fail(str(exc))
     write_atomic(output, rendered)
-    typer.echo(f"wrote {output}: {table.total.contracts} contract(s) counted", err=True)
+    unit = "tender(s)" if table.unit == "tenders" else "contract(s)"
+    typer.echo(f"wrote {output}: {table.total.contracts} {unit} counted", err=True)
     raise typer.Exit(EXIT_OK)
 
 

@@ -66,8 +66,23 @@ def _files(files: tuple[str, ...], t: dict[str, str]) -> str:
     return ", ".join(shown)
 
 
-def _method(table: SdgTable, ruleset: Ruleset, lang: str) -> list[str]:
+def _phrases(table: SdgTable, ruleset: Ruleset, lang: str) -> dict[str, str]:
+    """The phrases for `table`: a table of tenders says so in its subtitle, its count column and its sheet."""
     t = messages(lang, ruleset.vocabulary)
+    if table.unit == "tenders":
+        t = {
+            **t,
+            "sdg_subtitle": t["sdg_subtitle_tenders"],
+            "col_contracts": t["col_tenders"],
+            "sheet_contracts": t["sheet_tenders"],
+            "m_counting": t["m_counting_tenders"],
+            "m_duplicates": t["m_duplicates_tenders"],
+        }
+    return t
+
+
+def _method(table: SdgTable, ruleset: Ruleset, lang: str) -> list[str]:
+    t = _phrases(table, ruleset, lang)
     ex = table.exclusions
     total: Counts = table.total
     lines = [t["m_counting"]]
@@ -84,7 +99,10 @@ def _method(table: SdgTable, ruleset: Ruleset, lang: str) -> list[str]:
         )
     elif ex.undated_counted:
         lines.append(t["m_undated_all_years"].format(n=ex.undated_counted))
-    lines.append(t["m_not_counted"].format(unreadable=len(ex.unreadable), review=len(ex.needs_review)))
+    if table.unit == "tenders" and not ex.unreadable:
+        lines.append(t["m_not_counted_tenders"].format(review=len(ex.needs_review)))
+    else:
+        lines.append(t["m_not_counted"].format(unreadable=len(ex.unreadable), review=len(ex.needs_review)))
     if ex.outside:
         lines.append(t["m_outside"].format(n=ex.outside))
     lines.append(t["m_inputs"].format(n=table.reports, files=table.sources, ruleset=table.ruleset))
@@ -113,7 +131,7 @@ def _links(table: SdgTable, ruleset: Ruleset, lang: str) -> list[dict[str, str]]
 
 def sdg_view(table: SdgTable, ruleset: Ruleset, lang: str = "nl") -> dict[str, Any]:
     """Everything the table outputs show, in `lang`."""
-    t = messages(lang, ruleset.vocabulary)
+    t = _phrases(table, ruleset, lang)
     names = _category_names(ruleset, lang)
     titles = {x.target: (x.title_en if lang == "en" else x.title_nl) for x in table.targets}
     by_target = []

@@ -12,19 +12,28 @@ contract in two categories is in both category rows but once in every total: tot
 contracts, never sums of rows. Unreadable reports and reports that need review are not counted;
 with a year, reports of other years and reports without a date are left out (and counted for the
 method note). Reports of identical files (same sha256) count once.
+
+Given tender reports (`isv-check tender --format json`, a results database of `batch --tenders`),
+each tender counts as one contract instead, from its own verdict and facts: the annual report counts
+tenders, and a tender's files are not contracts of their own. The same tender given twice (the same
+files) counts once. Tender and document reports are not mixed in one table; `SdgTable.unit` says
+which were counted.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..report import Report
 from ..ruleset.load import Ruleset
 from ..ruleset.models import SdgLink
+from ..tender.report import TenderReport
 from .links import Conditions, reached, target_key
 
 NO_CATEGORY = "none"
+UNITS = ("documents", "tenders")
 COUNTED = frozenset(("compliant", "incomplete", "missing", "not_required"))
 
 
@@ -140,16 +149,34 @@ class SdgTable:
     total: Counts
     exclusions: Exclusions
     contracts: tuple[Contract, ...] = field(default=(), repr=False)
+    unit: str = "documents"  # what each contract is: a document's report, or a tender's (UNITS)
 
 
-def _contract(report: Report, ruleset: Ruleset) -> Contract:
+class MixedResults(ValueError):
+    """Tender reports and document reports given together: a table counts one or the other."""
+
+
+def _unit(report: Report | TenderReport) -> str:
+    return "tenders" if isinstance(report, TenderReport) else "documents"
+
+
+def _identity(report: Report | TenderReport) -> tuple[str, str | None, bool]:
+    """(name, digest of the content, readable) of a report: a tender's digest is of its files'."""
+    if isinstance(report, TenderReport):
+        digests = sorted(f.sha256 or f"{f.file}:{f.status.value}" for f in report.files)
+        return report.tender, hashlib.sha256("\n".join(digests).encode()).hexdigest(), True
+    return report.file, report.sha256, report.readable
+
+
+def _contract(report: Report | TenderReport, ruleset: Ruleset) -> Contract:
     app = report.applicability
     clause_present = bool(report.clause and report.clause.present)
     categories = tuple(dict.fromkeys(c.id for c in report.categories))
     links = contract_links(categories, clause_present, ruleset)
+    name, digest, _ = _identity(report)
     return Contract(
-        file=report.file,
-        sha256=report.sha256,
+        file=name,
+        sha256=digest,
         verdict=report.verdict or "unreadable",
         required=bool(app and app.isv_required),
         clause_present=clause_present,
@@ -160,8 +187,11 @@ def _contract(report: Report, ruleset: Ruleset) -> Contract:
     )
 
 
-def aggregate(reports: Iterable[Report], ruleset: Ruleset, *, year: int | None = None, sources: int = 1) -> SdgTable:
-    """Count `reports` into the table; pure, so the same reports always give the same table."""
+def aggregate(
+    reports: Iterable[Report | TenderReport], ruleset: Ruleset, *, year: int | None = None, sources: int = 1
+) -> SdgTable:
+    """Count `reports` into the table; pure, so the same reports always give the same table. All
+    document reports or all tender reports; MixedResults for both."""
     seen: set[str] = set()
     duplicates = other_year = undated_counted = 0
     unreadable: list[str] = []
@@ -169,27 +199,36 @@ def aggregate(reports: Iterable[Report], ruleset: Ruleset, *, year: int | None =
     undated: list[str] = []
     counted: list[Contract] = []
     total_reports = 0
+    unit: str | None = None
     for report in reports:
         total_reports += 1
-        if report.sha256 is not None:
-            if report.sha256 in seen:
+        if unit is None:
+            unit = _unit(report)
+        elif _unit(report) != unit:
+            raise MixedResults(
+                "give either tender results (isv-check tender --format json, batch --tenders) or document results,"
+                " not both: a table counts tenders or documents"
+            )
+        name, digest, readable = _identity(report)
+        if digest is not None:
+            if digest in seen:
                 duplicates += 1
                 continue
-            seen.add(report.sha256)
+            seen.add(digest)
         verdict = report.verdict or "unreadable"
-        if not report.readable or verdict == "unreadable":
-            unreadable.append(report.file)
+        if not readable or verdict == "unreadable":
+            unreadable.append(name)
             continue
         contract = _contract(report, ruleset)
         if year is not None:
             if contract.date is None:
-                undated.append(report.file)
+                undated.append(name)
                 continue
             if not contract.date.startswith(f"{year:04d}"):
                 other_year += 1
                 continue
         if verdict not in COUNTED:
-            needs_review.append(report.file)
+            needs_review.append(name)
             continue
         if contract.date is None:
             undated_counted += 1
@@ -242,4 +281,5 @@ def aggregate(reports: Iterable[Report], ruleset: Ruleset, *, year: int | None =
             outside=sum(1 for c in counted if not c.pairs),
         ),
         contracts=tuple(counted),
+        unit=unit or "documents",
     )
