@@ -94,7 +94,8 @@ def check_tender(
     rules = ruleset if ruleset is not None else cached_ruleset()
     checked: dict[str, CheckedFile] = {}
     files = []
-    for dossier_file in read_dossier(path, options):
+    dossier = read_dossier(path, options)
+    for dossier_file in dossier.files:
         if dossier_file.same_as is None:
             checked[dossier_file.name] = check_tender_file(dossier_file.name, dossier_file.document, ruleset=rules)
             files.append(checked[dossier_file.name])
@@ -102,7 +103,8 @@ def check_tender(
             first = checked[dossier_file.same_as]
             document = first.document.model_copy(update={"path": dossier_file.name})
             files.append(replace(first, name=dossier_file.name, document=document, same_as=dossier_file.same_as))
-    return judge_checked_tender(name if name is not None else str(path), files, ruleset=rules)
+    tender = name if name is not None else str(path)
+    return judge_checked_tender(tender, files, ruleset=rules, passed_over=dossier.passed_over)
 
 
 def check_tender_file(
@@ -129,7 +131,12 @@ def check_tender_file(
 
 
 def judge_checked_tender(
-    tender: str, files: Sequence[CheckedFile], *, ruleset: Ruleset | None = None, given: GivenFacts | None = None
+    tender: str,
+    files: Sequence[CheckedFile],
+    *,
+    ruleset: Ruleset | None = None,
+    given: GivenFacts | None = None,
+    passed_over: Sequence[tuple[str, str]] = (),
 ) -> TenderReport:
     """The judging step of a tender, from files already read and judged alone (`check_tender_file`),
     in any order. `tender`: the name the report gives it; `given`: facts from outside the tender (a
@@ -187,6 +194,7 @@ def judge_checked_tender(
         files=tuple(entries),
         amendments=judgement.amendments,
         documents=tuple(p.report for p in sorted(ordered, key=lambda p: p.file)),
+        passed_over=tuple(sorted(name for name, _ in passed_over)),
     )
 
 

@@ -264,6 +264,19 @@ def test_hostile_zip_members_are_listed_with_a_status(tmp_path):
     assert report.verdict == "compliant"  # the clause is complete in the files read: unread ones cannot take from it
 
 
+def test_hidden_and_system_files_are_passed_over_not_unreadable(tmp_path):
+    files: dict[str, str | bytes] = {
+        "Aanbestedingsleidraad.txt": GUIDELINES.format(value="EUR 900.000").replace(", zie Bijlage 6", ""),
+        ".DS_Store": b"\0\0\0\1Bud1",
+        "~$nbestedingsleidraad.docx": b"lock",
+        "Thumbs.db": b"\0",
+    }
+    report = check_tender(_dossier(tmp_path / "t", files))
+    assert report.verdict == "incomplete"  # a stray system file is no file that could hold the clause
+    assert [f.file for f in report.files] == ["Aanbestedingsleidraad.txt"]
+    assert report.passed_over == (".DS_Store", "Thumbs.db", "~$nbestedingsleidraad.docx")
+
+
 def test_a_tender_of_500_files(tmp_path):
     files = {f"stukken/bijlage-{i:03d}.txt": f"Bijlage {i}\n\nOverzicht van locaties, deel {i}.\n" for i in range(498)}
     files |= {"Aanbestedingsleidraad.txt": GUIDELINES.format(value="EUR 900.000"), "Bijlage 6 ISV.txt": ANNEX}

@@ -29,14 +29,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..checks.facts import GivenFacts
-from ..document import ReadStatus
 from ..report import Report, RulesetRef
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
 from .parts import decode_part
 from .sources import ARCHIVE_SUFFIXES
 from .store import Store
-from .task import failure_document, unjudged_report
+from .task import failure_document
 
 
 @dataclass(slots=True)
@@ -205,10 +204,7 @@ def judge_stored_tender(
         files.append(checked)
         if sha256 is not None:
             first[sha256] = checked
-    for name, why in tender.passed_over:
-        document = failure_document(name, ReadStatus.UNSUPPORTED, why)
-        files.append(CheckedFile(name=name, document=document, report=unjudged_report(document, ref), assessment=None))
-    return judge_checked_tender(tender.source, files, ruleset=ruleset, given=given)
+    return judge_checked_tender(tender.source, files, ruleset=ruleset, given=given, passed_over=tender.passed_over)
 
 
 def _content_key(tender: Tender, rows: dict[str, sqlite3.Row], ref: RulesetRef, metadata_key: str) -> str:

@@ -35,6 +35,8 @@ def tender_lines(report: TenderReport, vocabulary: Vocabulary) -> list[str]:
     unreadable = len(report.unreadable)
     detail = ", ".join(f"{role} {n}" for role, n in roles.most_common())
     lines.append(f"  files: {len(report.files)} ({detail}){f'; {unreadable} unreadable' if unreadable else ''}")
+    if report.passed_over:
+        lines.append(f"  passed over: {len(report.passed_over)} hidden, lock or system file(s)")
     app = report.applicability
     if app is not None:
         cats = (

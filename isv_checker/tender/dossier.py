@@ -4,7 +4,8 @@ each read once into a `Document`, named relative to the tender.
 The batch run's enumeration is reused (`batch.sources.collect`), so a tender's ZIP gets the same guards
 as an archive in a batch: members whose names leave the archive, encrypted members, zip bombs and ZIPs
 nested deeper than one level are refused with a status and kept in the list. Files of other types are
-kept too, as `unsupported`: a dossier's count of files in is its count out. Identical bytes under two
+kept too, as `unsupported`: a dossier's count of files in is its count out. Hidden, lock and system
+files (`.DS_Store`, `~$leidraad.docx`) are passed over and listed as such. Identical bytes under two
 names are read once; the second name points at the first.
 """
 
@@ -17,13 +18,22 @@ from pathlib import Path
 
 from ..batch.sources import ArchiveLimits, Refused, collect
 from ..batch.task import failure_document
-from ..document import Document, ReadStatus
+from ..document import Document
 from ..readers import read_bytes
 from ..settings import ReadOptions
 
 
 class EmptyTender(Exception):
     """A tender path that holds no files at all: a usage error, not a verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """A tender's files, read, and the hidden, lock and system files passed over (name, why): those are
+    listed, as `scan` and `batch` list them, but are no part of the tender that could hold anything."""
+
+    files: tuple[DossierFile, ...]
+    passed_over: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +45,13 @@ class DossierFile:
 
 def read_dossier(
     path: str | os.PathLike[str], options: ReadOptions | None = None, limits: ArchiveLimits | None = None
-) -> tuple[DossierFile, ...]:
+) -> Dossier:
     """Every file of the tender at `path`, read. Raises FileNotFoundError for a path that is not there
-    and EmptyTender for a folder or ZIP without files."""
+    and EmptyTender for a folder or ZIP without files (hidden and system files do not count)."""
     options = options or ReadOptions()
     root = Path(path)
     files: list[DossierFile] = []
+    passed_over: list[tuple[str, str]] = []
     read: dict[str, DossierFile] = {}  # sha256 -> the file read under that digest
     with collect([root], limits) as sources:
         for item in sources.items:
@@ -57,12 +68,11 @@ def read_dossier(
                 continue
             read[digest] = DossierFile(name, read_bytes(data, name, options))
             files.append(read[digest])
-        for source, why in sources.skipped:
-            name = relative_name(source, root)
-            files.append(DossierFile(name, failure_document(name, ReadStatus.UNSUPPORTED, why)))
+        passed_over = [(relative_name(source, root), why) for source, why in sources.skipped]
     if not files:
-        raise EmptyTender(f"{path}: no files in this tender")
-    return tuple(sorted(files, key=lambda f: f.name))
+        hidden = f" ({len(passed_over)} hidden or system file(s) passed over)" if passed_over else ""
+        raise EmptyTender(f"{path}: no files in this tender{hidden}")
+    return Dossier(files=tuple(sorted(files, key=lambda f: f.name)), passed_over=tuple(sorted(passed_over)))
 
 
 def relative_name(source: str, root: Path) -> str:

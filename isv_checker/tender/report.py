@@ -78,6 +78,11 @@ class TenderReport(BaseModel):
     files: tuple[TenderFile, ...] = Field(description="every file of the dossier, in the order they were judged")
     amendments: tuple[Amendment, ...] = ()
     documents: tuple[Report, ...] = Field(description="each file's own report, judged alone, unchanged")
+    passed_over: tuple[str, ...] = Field(
+        default=(),
+        description="hidden, lock and system files of the dossier (.DS_Store, ~$ lock files), not read and no "
+        "part of the tender, as scan and batch pass them over",
+    )
 
     @property
     def unreadable(self) -> tuple[TenderFile, ...]:
