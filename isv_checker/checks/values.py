@@ -54,7 +54,13 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     for rule in ruleset.value_contexts:
         roles.setdefault(rule.role, set()).add(rule.id)
     tables = _tables(document)
-    candidates = [c for block in document.blocks for c in _candidates(document, tables, block, hits, roles)]
+    floor = ruleset.smallest_value
+    candidates = [
+        c
+        for block in document.blocks
+        for c in _candidates(document, tables, block, hits, roles)
+        if c.euros >= floor  # a unit price or a rate, never a contract's value
+    ]
     if not candidates:
         return Value(amount=None)
     best = _best(candidates)
@@ -137,7 +143,7 @@ def _candidates(
     shares += [m.end() for m in _PERCENT_RE.finditer(text)]
     yearly = hits.in_block(block.index, roles.get("yearly", set()))
     corrected = hits.in_block(block.index, roles.get("corrected", set()))
-    previous = hits.in_block(block.index, roles.get("previous", set()))
+    previous = hits.in_block(block.index, roles.get("previous", set()) | roles.get("part", set()))
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
         or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
@@ -160,7 +166,7 @@ def _candidates(
         if any(0 <= amount.start - end <= SHARE_REACH and not _broken(text, end, amount.start) for end in shares):
             continue  # a share of the value, never the value
         if any(h.end <= amount.start and not _sentence_break(text, h.end, amount.start) for h in previous):
-            continue  # the amount of the contract that runs now or ran before
+            continue  # the amount of the contract that runs now or ran before, or of one call-off
         if score > 0 and any(
             0 <= amount.start - h.end <= ESTIMATE_REACH and not _sentence_break(text, h.end, amount.start)
             for h in corrected

@@ -64,6 +64,7 @@ class Ruleset:
     subject_sections: tuple[str, ...] = ()
     authority_names: tuple[AuthorityName, ...] = ()
     out_of_scope: tuple[str, ...] = ()
+    smallest_value: int = 0
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -142,6 +143,13 @@ def _whole(path: Path, data: dict[str, Any], model: type[M]) -> M:
         raise RulesError(f"{path}: {where}: {first['msg']}") from None
 
 
+def _amount(path: Path, data: dict[str, Any], key: str) -> int:
+    raw = data.get(key, 0)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise RulesError(f"{path}: `{key}:` must be a whole number of euros (0 or more)")
+    return raw
+
+
 def _words(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
     raw = data.get(key)
     if not isinstance(raw, list) or not raw or not all(isinstance(w, str) and w.strip() for w in raw):
@@ -192,6 +200,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
         tender=_whole(files["tender"], data["tender"], TenderRules),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
+        smallest_value=_amount(files["applicability"], data["applicability"], "smallest_value"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")
             if "out_of_scope" in data["applicability"]

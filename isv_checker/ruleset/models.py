@@ -203,10 +203,11 @@ class ValueContext(Rule):
     """Words around an amount that say what it is: the estimated value (`estimate`), something else
     (`not_value`: a price, penalty, insurance sum), a share of another amount (`share`, just before
     it), an amount per year (`yearly`, beside it), a corrected amount (`corrected`, just before it: the
-    correction outweighs what it corrects), or the contract that runs now or ran before (`previous`,
-    earlier in the amount's sentence)."""
+    correction outweighs what it corrects), the contract that runs now or ran before, or the programme this one is
+    part of (`previous`, earlier in the amount's sentence), or a part of this contract that is a contract of its own (`part`:
+    a call-off or an order under a framework, earlier in the amount's sentence)."""
 
-    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous"]
+    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part"]
 
 
 class ProcedureRule(Rule):
