@@ -171,13 +171,17 @@ def test_what_the_files_show_together(client, folder, group, words):
     assert words in section.text_content()
     if group == "amendments":
         (removed,) = page.xpath("//li[@id='el-reporting']")
-        assert removed.get("class") == "missing" and "geschrapt door nota-van-inlichtingen-1.pdf" in removed.text_content()
+        assert (
+            removed.get("class") == "missing" and "geschrapt door nota-van-inlichtingen-1.pdf" in removed.text_content()
+        )
 
 
 def test_an_unreadable_file_is_listed_with_its_status(client):
     files = {**TWO_FILES, "Bijlage 7 contract.pdf": b"no pdf at all"}
     page = tree(client.get(post_files(client, files).headers["Location"]))
-    assert "Bijlage 7 contract.pdf kon niet worden gelezen (corrupt)" in page.xpath("string(//h3[@id='f-unreadable']/..)")
+    assert "Bijlage 7 contract.pdf kon niet worden gelezen (corrupt)" in page.xpath(
+        "string(//h3[@id='f-unreadable']/..)"
+    )
     assert "(corrupt)" in file_rows(page)["Bijlage 7 contract.pdf"]
     assert not page.xpath("//table[@class='files']//a[text()='Bijlage 7 contract.pdf']")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..checks.findings import finding_text
-from ..checks.reasons import sentence
+from ..checks.reasons import number_word, sentence
 from ..render.memo import TONES, short_quote
 from ..render.messages import format_date, format_eur, location_label
 from ..report import Evidence, Finding
@@ -93,7 +93,7 @@ def _name(element: Any, lang: str) -> str:
     return str(element.name_en if lang == "en" else element.name_nl)
 
 
-def verdict_sentence(report: TenderReport, t: dict[str, str]) -> str:
+def verdict_sentence(report: TenderReport, t: dict[str, str], lang: str) -> str:
     """The tender's verdict in one plain sentence; a tender that needs review says whether the facts or
     the clause keep it open, since the two call for different work."""
     verdict = report.verdict
@@ -108,7 +108,7 @@ def verdict_sentence(report: TenderReport, t: dict[str, str]) -> str:
         app = report.applicability
         if app is None or app.isv_required is None:
             return t["tender_sentence_undecided"]
-        return t["tender_sentence_open"].format(found=found)
+        return t["tender_sentence_open"].format(found=number_word(found, lang))
     if verdict == "missing":
         return t["tender_sentence_missing"]
     if verdict == "unreadable":
@@ -330,7 +330,7 @@ def tender_view(
         "name": report.tender if zipped else t["tender_n_files"].format(n=len(report.files)),
         "lead": t["tender_lead_zip"] if zipped else t["tender_lead_files"],
         "verdict_label": t[f"verdict_{report.verdict}"],
-        "verdict_sentence": verdict_sentence(report, t),
+        "verdict_sentence": verdict_sentence(report, t, lang),
         "tone": TONES.get(report.verdict, "warn"),
         "facts": [
             {"label": t["tender_fact_files"], "value": files_text},
