@@ -126,6 +126,11 @@ def test_the_tender_report_can_be_downloaded(client, two_files):
     report = TenderReport.model_validate_json(response.data)
     assert report.verdict == "compliant" and [f.file for f in report.files] == list(TWO_FILES)
     assert report.tender == " + ".join(TWO_FILES)
+    page = tree(client.get(two_files))
+    assert page.xpath("//ul[@class='downloads']//a/@data-output") == ["memo-docx", "memo-html", "report-json"]
+    memo = client.get(two_files + "/memo-html").get_data(as_text=True)
+    assert "ISV-toets aanbesteding" in memo and "Bijlage 6 Internationale Sociale Voorwaarden.txt" in memo
+    assert client.get(two_files + "/memo-docx?lang=en").status_code == 200
 
 
 def test_the_tender_page_in_english(client, two_files):

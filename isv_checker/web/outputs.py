@@ -4,7 +4,7 @@ The upload is not kept, so everything the result page offers is made while its b
 the memo as Word and HTML and the marked-up Word copy (for a DOCX), each in Dutch and English so
 the page's language switch needs nothing from the upload, and the JSON report.
 
-Several files, or one ZIP, are one tender (`check_tender_upload`): the tender report as JSON, and
+Several files, or one ZIP, are one tender (`check_tender_upload`): the tender's memo and report, and
 each file's own report and text for its own page. A tender's files get no memos of their own (a
 dossier of many files would wait minutes for them); checking one file alone gives them.
 """
@@ -136,7 +136,19 @@ def check_tender_upload(
         )
         results[index] = Result(documents[entry.file], file_report, {"report-json": json})
     stem = PurePath(name).stem if is_zip(name) else "tender"
-    tender_json = Download(
-        f"{stem}-isv-tender.json", "application/json", report.model_dump_json(by_alias=True, indent=2).encode("utf-8")
-    )
-    return TenderResult(report, results, {"report-json": tender_json})
+    downloads = {
+        "report-json": Download(
+            f"{stem}-isv-tender.json",
+            "application/json",
+            report.model_dump_json(by_alias=True, indent=2).encode("utf-8"),
+        )
+    }
+    today = dt.date.today()
+    for lang in LANGUAGES:
+        downloads[download_key("memo-docx", lang)] = Download(
+            f"{stem}-isv-memo.docx", DOCX_TYPE, render_memo(report, ruleset, "docx", lang, memo_date=today)
+        )
+        downloads[download_key("memo-html", lang)] = Download(
+            f"{stem}-isv-memo.html", "text/html", render_memo(report, ruleset, "html", lang, memo_date=today)
+        )
+    return TenderResult(report, results, downloads)

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..checks.findings import finding_text
-from ..checks.reasons import number_word, sentence
+from ..checks.reasons import sentence
 from ..render.memo import TONES, short_quote
+from ..render.memo import verdict_sentence as memo_verdict_sentence
 from ..render.messages import format_date, format_eur, location_label
 from ..report import Evidence, Finding
 from ..ruleset.load import Ruleset
@@ -93,27 +94,15 @@ def _name(element: Any, lang: str) -> str:
     return str(element.name_en if lang == "en" else element.name_nl)
 
 
-def verdict_sentence(report: TenderReport, t: dict[str, str], lang: str) -> str:
-    """The tender's verdict in one plain sentence; a tender that needs review says whether the facts or
-    the clause keep it open, since the two call for different work."""
-    verdict = report.verdict
-    elements = report.clause.elements if report.clause else ()
-    found = sum(e.found for e in elements)
-    if verdict == "incomplete":
-        missing = len(elements) - found
-        return t["sentence_incomplete_one"] if missing == 1 else t["sentence_incomplete"].format(missing=missing)
-    if verdict == "not_required" and report.clause is not None and report.clause.present:
-        return t["sentence_not_required_clause"].format(found=found)
-    if verdict == "needs_review":
-        app = report.applicability
-        if app is None or app.isv_required is None:
-            return t["tender_sentence_undecided"]
-        return t["tender_sentence_open"].format(found=number_word(found, lang))
-    if verdict == "missing":
+def verdict_sentence(report: TenderReport, ruleset: Ruleset, lang: str, t: dict[str, str]) -> str:
+    """The tender's verdict in one plain sentence, the memo's own except where the files leave open whether
+    ISV is mandatory or no file holds a clause, which the page says of the files."""
+    app = report.applicability
+    if report.verdict == "needs_review" and (app is None or app.isv_required is None):
+        return t["tender_sentence_undecided"]
+    if report.verdict == "missing":
         return t["tender_sentence_missing"]
-    if verdict == "unreadable":
-        return t["tender_sentence_unreadable"]
-    return t[f"sentence_{verdict}"]
+    return memo_verdict_sentence(report, ruleset, lang)
 
 
 def _why(report: TenderReport, ruleset: Ruleset, lang: str, t: dict[str, str], places: _Places) -> list[dict[str, Any]]:
@@ -321,7 +310,11 @@ def tender_view(
         files_text += " " + t["tender_files_unreadable"].format(n=unreadable)
     ruleset_text = f"{report.ruleset.id} {report.ruleset.version}" if report.ruleset else t["unknown"]
     downloads = [
-        {"output": output, "label": t["dl_tender_json"], "filename": result.downloads[key].filename}
+        {
+            "output": output,
+            "label": t["dl_tender_json"] if output == "report-json" else t[f"dl_{output.replace('-', '_')}"],
+            "filename": result.downloads[key].filename,
+        }
         for output in OUTPUTS
         if (key := download_key(output, lang)) in result.downloads
     ]
@@ -330,7 +323,7 @@ def tender_view(
         "name": report.tender if zipped else t["tender_n_files"].format(n=len(report.files)),
         "lead": t["tender_lead_zip"] if zipped else t["tender_lead_files"],
         "verdict_label": t[f"verdict_{report.verdict}"],
-        "verdict_sentence": verdict_sentence(report, t, lang),
+        "verdict_sentence": verdict_sentence(report, ruleset, lang, t),
         "tone": TONES.get(report.verdict, "warn"),
         "facts": [
             {"label": t["tender_fact_files"], "value": files_text},
