@@ -251,3 +251,13 @@ def test_a_single_file_keeps_the_document_page(client):
     assert page.xpath("string(//h1)") == "ISV-toets: cjib-printwerk-2022.txt"
     assert not page.xpath("//*[@id='part-of'] | //table[@class='files']")
     assert page.xpath("//div[@class='doc']")
+
+
+def test_a_clause_that_cannot_be_judged_gets_no_wording_to_paste(client):
+    """An annex the guidelines point at is not among the files: as the memo, the page gives no model
+    wording (it may well be in that annex) but says to check again with it."""
+    files = {p.name: p.read_bytes() for p in sorted((TENDERS / "defensie-afvalinzameling-2017").iterdir())}
+    page = tree(client.get(post_files(client, files).headers["Location"]))
+    actions = page.xpath("string(//section[@aria-labelledby='h-actions'])")
+    assert "Voeg nog geen tekst toe" in actions and not page.xpath("//details[@class='step']")
+    assert "Bijlage 6" in page.xpath("string(//*[@id='verdict'])")

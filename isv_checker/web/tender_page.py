@@ -233,7 +233,9 @@ def _actions(report: TenderReport, ruleset: Ruleset, lang: str, t: dict[str, str
     if verdict == "needs_review":
         undecided = app is None or app.isv_required is None
         intro = t["tender_actions_undecided"] if undecided else t["tender_actions_open"]
-        then = t["actions_needs_review_then"] if undecided else t["tender_actions_open_then"]
+        then = t["actions_needs_review_then"]
+        if not undecided:
+            missing = []  # as the memo: the wording may well be in the file that was not checked
     elif verdict == "missing" or clause is None or not clause.present:
         intro = t["tender_actions_missing"]
     elif verdict == "incomplete":
