@@ -18,8 +18,10 @@ from .settings import ReadOptions
 from .tender.report import TenderFile, TenderReport
 
 if TYPE_CHECKING:
+    from .batch.sources import ArchiveLimits
     from .checks.engine import Assessment
     from .checks.tender_parts import Part
+    from .tender.dossier import Dossier
 
 
 def check(
@@ -84,17 +86,29 @@ def check_tender(
     *,
     ruleset: Ruleset | None = None,
     name: str | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> TenderReport:
     """Check one tender, a folder or a ZIP of its files: read each file once, judge each alone (its own
     report, in `documents`), then judge the tender from what those judgements were made from. `name`:
-    the tender as the report names it (default: `path` as given). Raises FileNotFoundError for a
-    missing path and `EmptyTender` for a tender without files; a bad file inside gets a status."""
+    the tender as the report names it (default: `path` as given); `limits`: the guards for its ZIPs.
+    Raises FileNotFoundError for a missing path and `EmptyTender` for a tender without files; a bad
+    file inside gets a status."""
     from .tender.dossier import read_dossier
 
     rules = ruleset if ruleset is not None else cached_ruleset()
+    dossier = read_dossier(path, options, limits)
+    files = check_dossier_files(dossier, ruleset=rules)
+    tender = name if name is not None else str(path)
+    return judge_checked_tender(tender, files, ruleset=rules, passed_over=dossier.passed_over)
+
+
+def check_dossier_files(dossier: Dossier, *, ruleset: Ruleset | None = None) -> list[CheckedFile]:
+    """Each file of a dossier read by `tender.dossier.read_dossier`, judged alone (a copy of another
+    file under its own name): what `judge_checked_tender` judges the tender from, with each file's
+    `Document` for callers that show its text (the web page)."""
+    rules = ruleset if ruleset is not None else cached_ruleset()
     checked: dict[str, CheckedFile] = {}
     files = []
-    dossier = read_dossier(path, options)
     for dossier_file in dossier.files:
         if dossier_file.same_as is None:
             checked[dossier_file.name] = check_tender_file(dossier_file.name, dossier_file.document, ruleset=rules)
@@ -103,8 +117,7 @@ def check_tender(
             first = checked[dossier_file.same_as]
             document = first.document.model_copy(update={"path": dossier_file.name})
             files.append(replace(first, name=dossier_file.name, document=document, same_as=dossier_file.same_as))
-    tender = name if name is not None else str(path)
-    return judge_checked_tender(tender, files, ruleset=rules, passed_over=dossier.passed_over)
+    return files
 
 
 def check_tender_file(

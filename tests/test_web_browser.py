@@ -75,7 +75,7 @@ def test_upload_read_the_verdict_follow_the_evidence_download_the_memo(page, bas
     page.goto(base_url + "/")
     assert page.locator("html").get_attribute("lang") == "nl"
 
-    page.get_by_label("Document", exact=True).set_input_files(str(SAMPLE))
+    page.get_by_label("Document(en)", exact=True).set_input_files(str(SAMPLE))
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url("**/result/*")
     verdict = page.locator("#verdict")
@@ -112,7 +112,7 @@ def test_keyboard_only_upload_and_language_switch(page, base_url):
     assert page.evaluate("location.hash") == "#main"
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_label("Document", exact=True).set_input_files(str(SAMPLES / "cjib-printwerk-2022.txt"))
+    page.get_by_label("Document(s)", exact=True).set_input_files(str(SAMPLES / "cjib-printwerk-2022.txt"))
     page.get_by_role("button", name="Check").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/result/*")
@@ -125,9 +125,71 @@ def test_oversized_file_is_refused_before_it_is_sent(page, base_url, tmp_path):
     big = tmp_path / "groot.txt"
     with big.open("wb") as sink:
         sink.truncate(limit + 1)
-    page.get_by_label("Document", exact=True).set_input_files(str(big))
+    page.get_by_label("Document(en)", exact=True).set_input_files(str(big))
     error = page.locator("#document-error")
     assert error.is_visible() and "groter dan 25 MB" in error.inner_text()
     page.get_by_role("button", name="Controleren").click()
     assert page.url == base_url + "/", "the form is not sent"
-    assert page.get_by_label("Document", exact=True).get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Document(en)", exact=True).get_attribute("aria-invalid") == "true"
+
+
+def test_two_files_dropped_at_once_are_one_tender(page, base_url, tmp_path):
+    """A buyer drops a tender's guidelines, which refer to "Bijlage 6", together with that annex: one
+    verdict for the tender, each quote naming its file and leading to its words on that file's page."""
+    from .test_tender import ANNEX, GUIDELINES
+
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(base_url + "/")
+    files = {
+        "Aanbestedingsleidraad bedrijfskleding.txt": GUIDELINES.format(value="EUR 900.000"),
+        "Bijlage 6 Internationale Sociale Voorwaarden.txt": ANNEX,
+    }
+    # dropped on the box, as from a file manager: a DataTransfer holding both files
+    page.evaluate(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const [name, text] of Object.entries(files)) {
+                transfer.items.add(new File([text], name, {type: "text/plain"}));
+            }
+            const drop = document.getElementById("drop");
+            drop.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }""",
+        files,
+    )
+    assert page.evaluate("document.getElementById('document').files.length") == 2
+    assert "2 bestanden, samen beoordeeld als één aanbesteding" in page.locator("#upload-status").inner_text()
+    page.get_by_role("button", name="Controleren").click()
+    page.wait_for_url("**/result/*")
+    assert page.locator("h1").inner_text() == "ISV-toets aanbesteding: 2 bestanden"
+    assert "Oordeel: Voldoet" in page.locator("#verdict").inner_text()
+    assert page.locator("table.files a.name").all_inner_texts() == list(files)
+    page.screenshot(path=str(tmp_path / "tender.png"), full_page=True)
+    assert (tmp_path / "tender.png").stat().st_size > 10_000
+
+    link = page.locator("#el-due_diligence a.quote").first
+    assert (
+        "Bijlage 6 Internationale Sociale Voorwaarden.txt"
+        in page.locator("#el-due_diligence .in-file").first.inner_text()
+    )
+    target = link.get_attribute("href").split("#")[1]
+    link.click()
+    page.wait_for_url("**/file/1*")
+    assert page.locator("h1").inner_text() == "ISV-toets: Bijlage 6 Internationale Sociale Voorwaarden.txt"
+    assert page.evaluate(f"document.getElementById('{target}').matches(':target')")
+    page.locator("#part-of a").click()
+    assert page.locator("h1").inner_text() == "ISV-toets aanbesteding: 2 bestanden"
+    assert all(url.startswith((base_url, "data:")) for url in requests), "nothing is loaded from elsewhere"
+
+
+def test_a_sample_zip_is_one_tender(page, base_url):
+    sample = SAMPLES / "tenders" / "dji-bedrijfskleding-2019.zip"
+    page.goto(base_url + "/?lang=en")
+    page.get_by_label("Document(s)", exact=True).set_input_files(str(sample))
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_url("**/result/*")
+    assert page.locator("h1").inner_text() == f"ISV check of a tender: {sample.name}"
+    assert "The files in this ZIP were judged together as one tender" in page.locator("p.lead").inner_text()
+    assert "Verdict: Compliant" in page.locator("#verdict").inner_text()
+    assert page.locator("table.files tbody tr").count() == 4
+    assert "bijlage-6-internationale-sociale-voorwaarden.docx" in page.locator("#checklist").inner_text()

@@ -67,7 +67,7 @@ def serve(
     max_mb: Annotated[int, typer.Option("--max-mb", help="Largest upload in megabytes.", min=1, max=2048)] = 25,
     rules: RulesOption = None,
 ) -> None:
-    """Start the local web page: upload a document, see the verdict and the evidence, download the memo."""
+    """Start the local web page: upload a document (or a tender's files), see the verdict and the evidence, download the memo."""
     from waitress.server import create_server  # type: ignore[import-untyped]
 
     from ..ruleset.load import RulesError

@@ -5,7 +5,9 @@ The app holds no business logic: a view reads the upload, hands the bytes to `ou
 renders a template from `templates/web/`. Settings are Flask config keys; those of isv-checker start
 with ISV_:
 
-  MAX_CONTENT_LENGTH   largest upload in bytes (25 MB); larger gives a friendly 413 page
+  MAX_CONTENT_LENGTH   largest upload in bytes (25 MB), all files of a tender together; larger gives a
+                       friendly 413 page. Each member of an uploaded ZIP may unpack to as much, all
+                       members together to ARCHIVE_FACTOR times as much (the guards of `batch.sources`)
   ISV_RULES            a rules folder instead of the bundled rules/ (None)
   ISV_RESULT_TTL       seconds a result and its downloads stay available (900)
   ISV_STORE_BYTES      memory all results together may hold (256 MB); the oldest go first
@@ -31,6 +33,7 @@ from .isolation import CheckLimits
 from .results import ResultStore
 
 MB = 1024 * 1024
+ARCHIVE_FACTOR = 10
 TEMPLATES_DIR = DEFAULT_TEMPLATES_DIR / "web"
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 25 * MB,

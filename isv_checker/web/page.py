@@ -116,11 +116,16 @@ def _blocks(result: Result, marks: Highlights, lang: str) -> list[dict[str, Any]
     ]
 
 
+def marks_of(result: Result, lang: str, t: dict[str, str]) -> Highlights:
+    """The marks of a document's page, so another page (a tender's) can link to the same words."""
+    return highlight(result.document.blocks, _tagged(result.report, lang, t))
+
+
 def result_view(result: Result, ruleset: Ruleset, lang: str, t: dict[str, str]) -> dict[str, Any]:
     """Everything the result page shows, in `lang`."""
     report = result.report
     memo = memo_view(report, ruleset, lang)
-    marks = highlight(result.document.blocks, _tagged(report, lang, t))
+    marks = marks_of(result, lang, t)
     downloads = [
         {"output": output, "label": t[f"dl_{output.replace('-', '_')}"], "filename": result.downloads[key].filename}
         for output in OUTPUTS

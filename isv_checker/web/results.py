@@ -1,4 +1,4 @@
-"""Checked documents held in memory for a short while, so the result page can offer its downloads.
+"""Checked documents and tenders held in memory for a short while, so the result page can offer its downloads.
 
 Nothing of an upload is written anywhere that lasts: the file itself is deleted as soon as it has
 been read, and what the result page needs (the document's text, the report and the outputs made
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..document import Document
 from ..report import Report
+from ..tender.report import TenderReport
 
 TOKEN_BYTES = 24
 
@@ -45,6 +46,24 @@ class Result:
         return sum(len(d.data) for d in self.downloads.values()) + 4 * self.document.char_count + 64_000
 
 
+@dataclass(frozen=True)
+class TenderResult:
+    """One checked tender (several files, or a ZIP): the tender's report, and each file's own result,
+    by its place in `report.files`, so each file's page can show its text with the words marked."""
+
+    report: TenderReport
+    files: dict[int, Result]  # by index into report.files; a copy of another file (same_as) has none
+    downloads: dict[str, Download]
+    created: float = field(default_factory=time.time)
+
+    @property
+    def size(self) -> int:
+        return sum(r.size for r in self.files.values()) + sum(len(d.data) for d in self.downloads.values()) + 64_000
+
+
+Stored = Result | TenderResult
+
+
 class ResultStore:
     """Results by token, each for `ttl` seconds, all together at most `max_bytes` (oldest go first)."""
 
@@ -52,10 +71,10 @@ class ResultStore:
         self.ttl = ttl
         self.max_bytes = max_bytes
         self._clock = clock
-        self._items: OrderedDict[str, tuple[float, Result]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, Stored]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def put(self, result: Result) -> str | None:
+    def put(self, result: Stored) -> str | None:
         """Keep `result` and return its token; None when it alone is larger than the whole store."""
         if result.size > self.max_bytes:
             return None
@@ -67,7 +86,7 @@ class ResultStore:
                 self._items.popitem(last=False)
         return token
 
-    def get(self, token: str) -> Result | None:
+    def get(self, token: str) -> Stored | None:
         with self._lock:
             self._expire()
             item = self._items.get(token)

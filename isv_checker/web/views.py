@@ -28,17 +28,21 @@ from flask import (
     url_for,
 )
 from flask.globals import request_ctx
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
+from ..batch.sources import ArchiveLimits
+from ..document import ReadStatus
 from ..readers.formats import ACCEPT
 from ..render.messages import format_number
-from .app import MB, web_state
-from .isolation import check_isolated
+from .app import ARCHIVE_FACTOR, MB, web_state
+from .isolation import check_isolated, check_tender_isolated
 from .messages import DEFAULT_LANG, page_lang, page_messages
-from .outputs import OUTPUTS, display_name, download_key
+from .outputs import OUTPUTS, display_name, download_key, is_zip, tender_name, unique_names
 from .page import result_view
-from .results import Result
+from .results import Result, Stored, TenderResult
+from .tender_page import tender_view
 
 blueprint = Blueprint("web", __name__)
 
@@ -72,7 +76,7 @@ def lang_url(endpoint: str, **values: Any) -> str:
 
 def _switch_url(other: str) -> str:
     lang = None if other == DEFAULT_LANG else other
-    if request.method == "GET" and request.endpoint in ("web.index", "web.rules", "web.result"):
+    if request.method == "GET" and request.endpoint in ("web.index", "web.rules", "web.result", "web.tender_file"):
         return url_for(request.endpoint, **(request.view_args or {}), lang=lang)
     return url_for("web.index", lang=lang)
 
@@ -118,11 +122,14 @@ def index() -> tuple[str, int]:
 
 @blueprint.post("/check")
 def check() -> Any:
-    upload = request.files.get("document")
+    uploads = [u for u in request.files.getlist("document") if u.filename]
     t = page_messages(g.lang, web_state().ruleset.vocabulary)
-    if upload is None or not upload.filename:
+    if not uploads:
         return _upload_page(t["error_no_file"], 400)
-    name = display_name(upload.filename)
+    if len(uploads) > 1 or is_zip(display_name(uploads[0].filename or "")):
+        return _check_tender(uploads)
+    (upload,) = uploads
+    name = display_name(upload.filename or "")
     state = web_state()
     suffix = "".join(c for c in PurePath(name).suffix if c.isalnum() or c == ".")[:10]
     # the upload is written to a folder of its own, read, and the folder removed before the check runs
@@ -133,22 +140,85 @@ def check() -> Any:
     with state.checking:
         result = check_isolated(data, name, state.ruleset, state.rules_dir, state.options, state.limits)
     del data
-    if not result.report.readable:
-        return render_template("unreadable.html.j2", report=result.report, file=name, active="check"), 422
+    return _checked(result, name)
+
+
+def _check_tender(uploads: list[FileStorage]) -> Any:
+    """Several files, or one ZIP: one tender. The files are written to a folder of their own that
+    lives as long as the check (the worker reads them from there) and is removed whatever happens."""
+    state = web_state()
+    names = unique_names([display_name(u.filename or "") for u in uploads])
+    with tempfile.TemporaryDirectory(prefix="isv-tender-", dir=current_app.config["ISV_TEMP_DIR"]) as folder:
+        if len(uploads) == 1:
+            path = Path(folder) / "tender.zip"
+            uploads[0].save(path)
+            name = names[0]
+        else:
+            path = Path(folder) / "tender"
+            path.mkdir()
+            for upload, file_name in zip(uploads, names, strict=True):
+                upload.save(path / file_name)
+            name = tender_name(names)
+        limit = _limit()
+        archive = ArchiveLimits(max_member_bytes=limit, max_archive_bytes=ARCHIVE_FACTOR * limit)
+        with state.checking:
+            result = check_tender_isolated(
+                str(path), name, state.ruleset, state.rules_dir, state.options, state.limits, archive
+            )
+    return _checked(result, name, tender=True)
+
+
+def _checked(result: Stored, name: str, *, tender: bool = False) -> Any:
+    """The result kept and its page shown by a redirect; a file or tender that could not be checked
+    at all gets the page that says why, at once."""
+    state = web_state()
+    if isinstance(result, Result) and not result.report.readable:
+        words: dict[str, str] = {}
+        if tender:
+            t = page_messages(g.lang, state.ruleset.vocabulary)
+            words["heading"] = t["unreadable_tender_title"]
+            if result.report.status is ReadStatus.EMPTY:
+                words["status_text"] = t["status_empty_tender"]
+        return render_template("unreadable.html.j2", report=result.report, file=name, active="check", **words), 422
     token = state.store.put(result)
     if token is None:
-        return _result_page(result, None)
+        return _tender_page(result, None) if isinstance(result, TenderResult) else _result_page(result, None)
     return redirect(lang_url("web.result", token=token), code=303)
 
 
-def _result_page(result: Result, token: str | None) -> str:
+def _expires(token: str | None) -> str:
+    if token is None:
+        return ""
+    seconds = web_state().store.expires_in(token) or 0
+    return time.strftime("%H:%M", time.localtime(time.time() + seconds))
+
+
+def _result_page(result: Result, token: str | None, file: int | None = None, tender: TenderResult | None = None) -> str:
+    """A document's page; `file` and `tender` when it is one file of a checked tender."""
     t = page_messages(g.lang, web_state().ruleset.vocabulary)
     view = result_view(result, web_state().ruleset, g.lang, t)
-    expires = ""
     if token is not None:
-        seconds = web_state().store.expires_in(token) or 0
-        expires = time.strftime("%H:%M", time.localtime(time.time() + seconds))
-    return render_template("result.html.j2", token=token, expires=expires, active="check", **view)
+        for d in view["downloads"]:
+            if file is None:
+                d["url"] = lang_url("web.download", token=token, output=d["output"])
+            else:
+                d["url"] = lang_url("web.file_download", token=token, index=file, output=d["output"])
+    if tender is not None and token is not None:
+        view["annotated_note"] = t["tender_file_downloads"]
+        view["tender"] = {"name": tender.report.tender, "url": lang_url("web.result", token=token)}
+    return render_template("result.html.j2", token=token, expires=_expires(token), active="check", **view)
+
+
+def _tender_page(result: TenderResult, token: str | None) -> str:
+    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+
+    def file_url(index: int, anchor: str | None) -> str | None:
+        if token is None:
+            return None
+        return lang_url("web.tender_file", token=token, index=index) + (f"#{anchor}" if anchor else "")
+
+    view = tender_view(result, web_state().ruleset, g.lang, t, file_url)
+    return render_template("tender.html.j2", token=token, expires=_expires(token), active="check", **view)
 
 
 @blueprint.get("/result/<token>")
@@ -156,7 +226,32 @@ def result(token: str) -> Any:
     found = web_state().store.get(token)
     if found is None:
         return _gone()
+    if isinstance(found, TenderResult):
+        return _tender_page(found, token)
     return _result_page(found, token)
+
+
+@blueprint.get("/result/<token>/file/<int:index>")
+def tender_file(token: str, index: int) -> Any:
+    found = web_state().store.get(token)
+    if found is None:
+        return _gone()
+    if not isinstance(found, TenderResult) or index not in found.files:
+        abort(404)
+    own = found.files[index]
+    if not own.report.readable:
+        abort(404)
+    return _result_page(own, token, index, found)
+
+
+@blueprint.get("/result/<token>/file/<int:index>/<output>")
+def file_download(token: str, index: int, output: str) -> Any:
+    found = web_state().store.get(token)
+    if found is None:
+        return _gone()
+    if not isinstance(found, TenderResult) or index not in found.files:
+        abort(404)
+    return _send(found.files[index], output)
 
 
 @blueprint.get("/result/<token>/<output>")
@@ -166,6 +261,12 @@ def download(token: str, output: str) -> Any:
     found = web_state().store.get(token)
     if found is None:
         return _gone()
+    return _send(found, output)
+
+
+def _send(found: Stored, output: str) -> Any:
+    if output not in OUTPUTS:
+        abort(404)
     item = found.downloads.get(download_key(output, g.lang))
     if item is None:
         abort(404)
