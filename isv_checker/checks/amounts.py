@@ -145,10 +145,36 @@ def find_amounts(text: str) -> list[Amount]:
         if scale:
             value *= _SCALES[scale.rstrip(".").lower()]
         found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
+    found = _ranges(text, found)
     if not _names_euros(text):
         return found
     words = [w for w in _amounts_in_words(text) if not any(a.start < w.end and w.start < a.end for a in found)]
     return sorted([*found, *words], key=lambda a: a.start) if words else found
+
+
+_RANGE_OPEN = re.compile(r"\b(?:tussen|van|between|from)\s+$", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"^\s*(?:en|tot|and|to|-|–)\s*$", re.IGNORECASE)
+
+
+def _ranges(text: str, found: list[Amount]) -> list[Amount]:
+    """"tussen EUR 400.000 en EUR 600.000", "between EUR 1m and EUR 1.5m": one amount, the upper end
+    (the threshold is met by the maximum), as the pattern already gives "€ 1 en 1,5 miljoen"."""
+    out: list[Amount] = []
+    i = 0
+    while i < len(found):
+        low = found[i]
+        high = found[i + 1] if i + 1 < len(found) else None
+        if (
+            high is not None
+            and _RANGE_JOIN.match(text[low.end : high.start])
+            and _RANGE_OPEN.search(text[max(0, low.start - 12) : low.start])
+        ):
+            out.append(Amount(euros=max(low.euros, high.euros), start=low.start, end=high.end, text=text[low.start : high.end]))
+            i += 2
+            continue
+        out.append(low)
+        i += 1
+    return out
 
 
 def _names_euros(text: str) -> bool:
