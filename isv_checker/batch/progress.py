@@ -1,14 +1,24 @@
-"""What a person sees of a batch run: a progress bar on a terminal, a plain line every so often
-otherwise (a log, CI), nothing with --quiet; and the summary at the end."""
+"""What a person sees of a batch run: one line on a terminal, fitted to its width, a plain line every
+so often otherwise (a log, CI), nothing with --quiet; and the summary at the end.
+
+The terminal line puts what an auditor watches first (done/total, files per second, ETA) and fills
+the rest of the width with pages per second and the verdict tally, whole entries only, so a narrow
+terminal loses the tally's tail ("+2 more"), never the count."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console, ConsoleOptions, RenderResult
+
     from .run import BatchSummary
 
 
@@ -29,6 +39,18 @@ class NullProgress:
 
     def close(self) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    """A batch run's progress at one moment, what the terminal line is made of."""
+
+    done: int
+    total: int
+    files_per_s: float
+    pages_per_s: float
+    eta_s: float | None
+    verdicts: tuple[tuple[str, int], ...]  # most frequent first
 
 
 class _Rates:
@@ -66,6 +88,16 @@ class _Rates:
     def verdict_text(self) -> str:
         return ", ".join(f"{v} {n}" for v, n in self.verdicts.most_common())
 
+    def state(self) -> ProgressState:
+        return ProgressState(
+            done=self.done,
+            total=self.total,
+            files_per_s=self.files_per_s(),
+            pages_per_s=self.pages_per_s(),
+            eta_s=self.eta(),
+            verdicts=tuple(self.verdicts.most_common()),
+        )
+
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
@@ -76,6 +108,57 @@ def _duration(seconds: float | None) -> str:
     if seconds >= 60:
         return f"{seconds // 60}m{seconds % 60:02d}s"
     return f"{seconds}s"
+
+
+GAP = "  "
+
+
+def fitted_line(state: ProgressState, width: int) -> str:
+    """The terminal line in at most `width` columns: done/total, rate and ETA always, then pages per
+    second and as many verdicts as fit, whole, with "+N more" (or "+N") for the rest."""
+    s = state
+    percent = 100 * s.done / s.total if s.total else 100
+    head = f"{s.done}/{s.total} ({percent:.0f}%){GAP}{s.files_per_s:.1f} files/s{GAP}ETA {_duration(s.eta_s)}"
+    if len(head) > width:
+        short = f"{s.done}/{s.total} {s.files_per_s:.1f}/s ETA {_duration(s.eta_s)}"
+        return short if len(short) <= width else short[:width]
+    tally = [f"{verdict} {n}" for verdict, n in s.verdicts]
+    pages = f"{s.pages_per_s:.0f} pages/s"
+    candidates = [[pages, ", ".join(tally)], [", ".join(tally)]] if tally else [[pages]]
+    for more in (" more", ""):  # "+3 more", on a narrow terminal "+3"
+        for shown in range(len(tally) - 1, 0, -1):
+            candidates.append([", ".join(tally[:shown]) + f" +{len(tally) - shown}{more}"])
+    for rest in candidates:
+        line = GAP.join([head, *rest])
+        if len(line) <= width:
+            return line
+    return head
+
+
+class _FittedBar:
+    """The line as rich renders it, at the width the terminal has at each refresh (so a resized
+    window is fitted too), with a bar in front when the line leaves room for one."""
+
+    MIN_BAR = 10
+    MAX_BAR = 40
+
+    def __init__(self, state: Callable[[], ProgressState]) -> None:
+        self.state = state
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.progress_bar import ProgressBar
+        from rich.table import Table
+        from rich.text import Text
+
+        state: ProgressState = self.state()
+        text = Text(fitted_line(state, options.max_width), no_wrap=True, overflow="crop")
+        room = options.max_width - len(text) - 1
+        if room < self.MIN_BAR:
+            yield text
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_row(ProgressBar(total=state.total or 1, completed=state.done, width=min(room, self.MAX_BAR)), text)
+        yield grid
 
 
 class LineProgress:
@@ -116,44 +199,35 @@ class LineProgress:
 
 
 class BarProgress:
-    """A rich progress bar on the terminal (standard error)."""
+    """The fitted line, live on the terminal (standard error), refreshed four times a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         self.rates = _Rates()
-        self._bar: Any = None
-        self._task: Any = None
+        self._console = console
+        self._lock = threading.Lock()  # rich refreshes from its own thread
+        self._live: Any = None
+
+    def state(self) -> ProgressState:
+        with self._lock:
+            return self.rates.state()
 
     def start(self, *, total: int, description: str) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.live import Live
 
         self.rates = _Rates()
         self.rates.total = total
-        self._bar = Progress(
-            TextColumn("[bold]batch"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rates]}"),
-            TextColumn("{task.fields[verdicts]}"),
-            console=Console(stderr=True),
-            refresh_per_second=4,
-        )
-        self._bar.start()
-        self._task = self._bar.add_task("batch", total=total, rates="", verdicts="")
+        self._live = Live(_FittedBar(self.state), console=self._console or Console(stderr=True), refresh_per_second=4)
+        self._live.start()
 
     def advance(self, *, kind: str, status: str, verdict: str | None, pages: int) -> None:
-        r = self.rates
-        r.add(kind, verdict, pages)
-        self._bar.update(
-            self._task,
-            completed=r.done,
-            rates=f"{r.files_per_s():.1f} files/s {r.pages_per_s():.0f} pages/s ETA {_duration(r.eta())}",
-            verdicts=r.verdict_text(),
-        )
+        with self._lock:
+            self.rates.add(kind, verdict, pages)
 
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
 
 
 def progress_for(stream: TextIO, *, quiet: bool, interval: float = 10.0) -> Progress:

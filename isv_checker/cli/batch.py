@@ -22,6 +22,7 @@ import typer
 
 from ..document import ReadStatus
 from ..report import Verdict
+from .command import Command
 from .exits import EXIT_INTERRUPTED, EXIT_OK, fail
 from .options import OcrOption, RulesOption, load_rules, unusable_rules
 
@@ -64,7 +65,9 @@ def _filters(
 
 
 def batch(
-    archives: Annotated[list[Path], typer.Argument(help="Files, folders (searched recursively) and ZIP archives.")],
+    archives: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Files, folders (searched recursively) and ZIP archives.")
+    ],
     db: DbOption,
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")
@@ -273,6 +276,6 @@ def export(
 
 def register(app: typer.Typer) -> None:
     """Add `batch`, `results` and `export` to the `isv-check` app."""
-    app.command("batch")(batch)
-    app.command("results")(results)
-    app.command("export")(export)
+    app.command("batch", cls=Command)(batch)
+    app.command("results", cls=Command)(results)
+    app.command("export", cls=Command)(export)

@@ -15,6 +15,7 @@ import typer
 
 from .. import __version__
 from .batch import register as _register_batch
+from .command import Command
 from .exits import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, exit_code_for, fail
 from .options import OcrOption, RulesOption, load_rules
 from .outputs import register as _register_outputs
@@ -50,9 +51,11 @@ def _root(
     """Check Dutch government tender documents for the International Social Conditions (ISV)."""
 
 
-@app.command()
+@app.command(cls=Command)
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are searched recursively).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Files or folders (folders are searched recursively).")
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text: a summary; json: full reports.")
     ] = "text",
@@ -140,11 +143,13 @@ def scan(
     raise typer.Exit(worst)
 
 
-@app.command()
+@app.command(cls=Command)
 def tender(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="One tender each: a folder (searched recursively) or a ZIP of its files."),
+        typer.Argument(
+            metavar="DOSSIER", help="One tender each: a folder (searched recursively) or a ZIP of its files."
+        ),
     ],
     output_format: Annotated[
         OutputFormat,
@@ -194,7 +199,7 @@ def tender(
     raise typer.Exit(worst)
 
 
-@app.command("rules")
+@app.command("rules", cls=Command)
 def list_rules(rules: RulesOption = None) -> None:
     """List every rule with its id and one-line description."""
     ruleset = load_rules(rules)
@@ -219,7 +224,7 @@ def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
     ]
 
 
-@app.command()
+@app.command(cls=Command)
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, e.g. ISV-EL-ACTION-PLAN.")],
     rules: RulesOption = None,

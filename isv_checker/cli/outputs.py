@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from .command import Command
 from .exits import EXIT_OK, exit_code_for, fail
 from .options import LangOption, RulesOption, load_rules
 
@@ -104,7 +105,10 @@ def _checked_tender(path: Path, ruleset: Ruleset) -> TenderReport:
 def memo(
     document: Annotated[
         Path,
-        typer.Argument(help="The tender or contract document to check, or a tender: a folder or ZIP of its files."),
+        typer.Argument(
+            metavar="DOCUMENT",
+            help="The tender or contract document to check, or a tender: a folder or ZIP of its files.",
+        ),
     ],
     output: OutputOption,
     lang: LangOption = "nl",
@@ -158,7 +162,8 @@ def annotate(
     draft: Annotated[
         Path,
         typer.Argument(
-            help="The draft as a Word document (.docx), or a tender (a folder or ZIP of its files); never changed."
+            metavar="DRAFT",
+            help="The draft as a Word document (.docx), or a tender (a folder or ZIP of its files); never changed.",
         ),
     ],
     output: Annotated[
@@ -246,8 +251,10 @@ def sdg_table(
     results: Annotated[
         list[Path],
         typer.Argument(
-            help="Reports written by `isv-check scan --format json` (.json or .jsonl) or a results database;"
-            " tender reports (`isv-check tender --format json`, a database of `batch --tenders`) count tenders."
+            metavar="RESULTS",
+            help="A results database (the SQLite file `batch --db` writes), or JSON or JSON Lines reports"
+            " (.json, .jsonl) of `scan --format json`; tender reports (`tender --format json`, a database of"
+            " `batch --tenders`) count tenders.",
         ),
     ],
     output: OutputOption,
@@ -264,7 +271,12 @@ def sdg_table(
     ] = None,
     rules: RulesOption = None,
 ) -> None:
-    """Write the SDG contribution table for the annual report: .xlsx, .csv, .md, .docx or .html."""
+    """Write the SDG table from a results database or JSON reports.
+
+    The SDG contribution table for the annual report counts what earlier runs wrote: a results database (`isv-check batch --db`) or the JSON and JSON
+    Lines reports of `isv-check scan --format json` and `isv-check tender --format json`; it checks no
+    documents itself. The output's extension sets the format: .xlsx, .csv, .md, .docx or .html.
+    """
     from ..render.templates import TemplateError
     from ..sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format
     from ..sdg.sources import ReportSourceError, iter_reports
@@ -302,6 +314,6 @@ def sdg_table(
 
 def register(app: typer.Typer) -> None:
     """Add the output commands to the `isv-check` app."""
-    app.command("memo")(memo)
-    app.command("annotate")(annotate)
-    app.command("sdg-table")(sdg_table)
+    app.command("memo", cls=Command)(memo)
+    app.command("annotate", cls=Command)(annotate)
+    app.command("sdg-table", cls=Command)(sdg_table)

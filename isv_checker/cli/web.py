@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .command import Command
 from .exits import EXIT_OK, fail
 from .options import RulesOption, unusable_rules
 
@@ -98,4 +99,4 @@ def serve(
 
 def register(app: typer.Typer) -> None:
     """Add `serve` to the `isv-check` app."""
-    app.command("serve")(serve)
+    app.command("serve", cls=Command)(serve)
