@@ -157,7 +157,7 @@ _RANGE_JOIN = re.compile(r"^\s*(?:en|tot|and|to|-|–)\s*$", re.IGNORECASE)
 
 
 def _ranges(text: str, found: list[Amount]) -> list[Amount]:
-    """"tussen EUR 400.000 en EUR 600.000", "between EUR 1m and EUR 1.5m": one amount, the upper end
+    """A range with the currency twice ("tussen EUR 400.000 en EUR 600.000") is one amount, the upper end
     (the threshold is met by the maximum), as the pattern already gives "€ 1 en 1,5 miljoen"."""
     out: list[Amount] = []
     i = 0
@@ -169,7 +169,9 @@ def _ranges(text: str, found: list[Amount]) -> list[Amount]:
             and _RANGE_JOIN.match(text[low.end : high.start])
             and _RANGE_OPEN.search(text[max(0, low.start - 12) : low.start])
         ):
-            out.append(Amount(euros=max(low.euros, high.euros), start=low.start, end=high.end, text=text[low.start : high.end]))
+            out.append(
+                Amount(euros=max(low.euros, high.euros), start=low.start, end=high.end, text=text[low.start : high.end])
+            )
             i += 2
             continue
         out.append(low)
