@@ -18,6 +18,7 @@ from isv_checker.readers.docx import counted_paragraphs
 from isv_checker.render.annotate import (
     AnnotateError,
     _segments,
+    _sentence,
     annotate_docx,
     comment_ranges,
 )
@@ -124,35 +125,41 @@ def test_counted_paragraphs_number_exactly_as_the_reader(path):
 
 
 @pytest.mark.parametrize("name", DRAFTS)
-def test_one_comment_per_finding(name, annotated):
+def test_every_finding_has_its_comment(name, annotated):
     _, report, result = annotated[name]
     clause = report.clause
     found = [e for e in clause.elements if e.found] if clause.present else []
     decoys = {(d.rule, d.evidence.block) for d in report.decoys}
     expected = 1 + (1 + len(found) if clause.present else 0) + len(decoys) + len(advice_elements(report))
-    assert len(result.comments) == expected
+    assert sum(len(c.kinds) for c in result.comments) == expected  # findings on the same words share one comment
     copy = docx.Document(io.BytesIO(result.data))
-    assert len(list(copy.comments)) == expected
+    assert len(list(copy.comments)) == len(result.comments)
     assert {c.author for c in copy.comments} == {"isv-checker"}
-    kinds = [c.kind for c in result.comments]
+    kinds = [kind for c in result.comments for kind in c.kinds]
     assert kinds.count("missing") == len(advice_elements(report))
-    assert kinds[0] == "summary"
+    assert kinds.count("decoy") == len(decoys)
+    assert result.comments[0].kind == "summary"
 
 
 @pytest.mark.parametrize("name", DRAFTS)
 def test_comments_sit_on_the_quoted_words(name, annotated):
     _, report, result = annotated[name]
     ranges = comment_ranges(result.data)
-    quoted = {"clause": report.clause.evidence[:1], "decoy": [d.evidence for d in report.decoys]}
     # evidence in the body is found again word for word; a note says so when it is not (headers, notes)
-    exact = [c for c in result.comments if c.kind in ("clause", "element", "decoy") and "\nLet op:" not in c.text]
-    assert exact and all(c.exact for c in exact), [c.text for c in exact if not c.exact]
-    for comment in exact:
-        quote = comment.text.split("“", 1)[1].rsplit("”", 1)[0]
+    alone = [c for c in result.comments if c.kinds in (("clause",), ("decoy",)) and "\nLet op:" not in c.text]
+    assert alone and all(c.exact for c in alone), [c.text for c in alone if not c.exact]
+    for comment in alone:
+        quote = comment.text.split("\u201c", 1)[1].rsplit("\u201d", 1)[0]
         assert norm(ranges[comment.comment_id]) == norm(quote)
-    if quoted["clause"]:
-        first_clause = next(c for c in result.comments if c.kind == "clause")
-        assert first_clause.paragraph == report.clause.evidence[0].paragraph
+    # a found element's comment covers the sentence that states it, quoted words included
+    for comment in result.comments:
+        if comment.kinds == ("element",) and "\nLet op:" not in comment.text:
+            quote = comment.text.split("\u201c", 1)[1].rsplit("\u201d", 1)[0]
+            covered = norm(ranges[comment.comment_id])
+            assert norm(quote) in covered and len(covered) > len(norm(quote)), (quote, covered)
+    if report.clause.present and report.clause.evidence:
+        clause_comment = next(c for c in result.comments if "clause" in c.kinds)
+        assert clause_comment.paragraph == report.clause.evidence[0].paragraph
 
 
 @pytest.mark.parametrize("name", DRAFTS)
@@ -177,10 +184,11 @@ def test_missing_element_comments_hold_the_model_wording(annotated, ruleset):
     _, report, result = annotated["rws-energie-objecten-2021.docx"]
     assert report.verdict == "missing" or report.clause.present  # the frozen sample had no clause
     wording = {e.model_wording_nl for e in ruleset.elements}
-    missing = [c for c in result.comments if c.kind == "missing"]
-    assert missing
-    for comment in missing:
-        assert comment.text.splitlines()[1] in wording
+    missing = [c for c in result.comments if "missing" in c.kinds]
+    assert len(missing) == 1  # one comment at one place, with the wording of each missing element
+    lines = missing[0].text.splitlines()
+    given = [lines[i + 1] for i, line in enumerate(lines) if line.startswith("Ontbrekend ISV-element:")]
+    assert len(given) == len(advice_elements(report)) and set(given) <= wording
     if not report.clause.present:
         heading = missing[0].paragraph
         word = docx.Document(io.BytesIO(result.data))
@@ -228,17 +236,18 @@ def test_evidence_outside_the_body_goes_on_the_first_paragraph_and_says_where(ru
         _evidence(quote="ISV", paragraph=999, location="par. 999"),
     )
     result = annotate_docx(data, odd, ruleset)
-    decoys = [c for c in result.comments if c.kind == "decoy"]
-    assert [c.exact for c in decoys] == [False] * 4
-    assert "koptekst" in decoys[0].text and decoys[0].paragraph == 1
-    assert "voetnoot" in decoys[1].text and decoys[1].paragraph == 1
-    assert "niet precies teruggevonden" in decoys[2].text and decoys[2].paragraph == 3
-    assert "alinea 999" in decoys[3].text and decoys[3].paragraph == 1
+    # the three that cannot be found in the body join the summary on the first paragraph, each saying why
+    first = result.comments[0]
+    assert first.kind == "summary" and first.kinds.count("decoy") == 3
+    assert first.paragraph == 1 and not first.exact
+    assert "koptekst" in first.text and "voetnoot" in first.text and "alinea 999" in first.text
+    third = next(c for c in result.comments if "niet precies teruggevonden" in c.text)
+    assert "decoy" in third.kinds and third.paragraph == 3 and not third.exact
     ranges = comment_ranges(result.data)
     word = docx.Document(io.BytesIO(data))
     counted = {c.number: c for c in counted_paragraphs(word.element.body, word.styles.element)}
     whole_third = "".join(s.text for s in _segments(counted[3].element))
-    assert ranges[decoys[2].comment_id] == whole_third
+    assert ranges[third.comment_id] == whole_third
 
 
 def test_quote_in_a_text_box_and_in_a_later_paragraph_of_a_table_cell(ruleset):
@@ -277,9 +286,12 @@ def test_quote_across_runs_with_different_formatting(ruleset, tmp_path):
     data = buffer.getvalue()
     report = isv_checker.check_bytes(data, "klein.docx", ruleset=ruleset)
     result = annotate_docx(data, report, ruleset)
-    element = next(c for c in result.comments if c.kind == "element" and "zorgvuldigheid" in c.text.lower())
+    element = next(c for c in result.comments if "element" in c.kinds and "zorgvuldigheid" in c.text.lower())
     assert element.exact
-    assert norm(comment_ranges(result.data)[element.comment_id]) == "gepaste zorgvuldigheid"
+    assert (
+        norm(comment_ranges(result.data)[element.comment_id])
+        == "de opdrachtnemer past gepaste zorgvuldigheid toe in de keten."
+    )
     assert runs_without_comments(result.data) == runs_without_comments(data)
 
 
@@ -357,3 +369,100 @@ def test_annotate_command_errors(output, message, tmp_path, capsys):
     target = draft if output == "same" else tmp_path / output
     assert main(["annotate", str(draft), "-o", str(target)]) == 2
     assert message in capsys.readouterr().err
+
+
+# --- one comment per place (issue 18: 5 of 7 comments piled on "gepaste zorgvuldigheid") ------------
+
+
+def _covered(data: bytes) -> tuple[dict[int, str], list[str]]:
+    """Each comment's covered text by id, and the words that two or more comments cover."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    opened: set[str] = set()
+    piled = []
+    for element in root.iter():
+        if element.tag == W + "commentRangeStart":
+            opened.add(element.get(W + "id"))
+        elif element.tag == W + "commentRangeEnd":
+            opened.discard(element.get(W + "id"))
+        elif element.tag == W + "t" and len(opened) > 1 and (element.text or "").strip():
+            piled.append(element.text)
+    return comment_ranges(data), piled
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.docx")), ids=lambda p: p.name)
+def test_no_two_comments_on_the_same_words(path, tmp_path):
+    out = tmp_path / "copy.docx"
+    assert main(["annotate", str(path), "-o", str(out)]) in (0, 1)
+    ranges, piled = _covered(out.read_bytes())
+    comments = list(docx.Document(str(out)).comments)
+    assert len(ranges) == len(comments)
+    assert not piled
+
+
+def test_no_two_comments_on_the_same_words_in_a_tender(tmp_path):
+    out = tmp_path / "copies"
+    assert main(["annotate", str(SAMPLES / "tenders" / "dji-bedrijfskleding-2019.zip"), "-o", str(out)]) in (0, 1)
+    copies = sorted(out.rglob("*.isv.docx"))
+    assert copies
+    for copy in copies:
+        ranges, piled = _covered(copy.read_bytes())
+        assert len(ranges) == len(list(docx.Document(str(copy)).comments)) and not piled, copy.name
+
+
+def _comments(path: Path) -> list[tuple[str, str]]:
+    """(covered text, comment text) of each comment in a copy, whitespace made single."""
+    ranges = comment_ranges(path.read_bytes())
+    return [(" ".join(ranges[c.comment_id].split()), c.text) for c in docx.Document(str(path)).comments]
+
+
+def test_elements_stated_in_different_sentences_get_their_own_sentence(tmp_path):
+    out = tmp_path / "copy.docx"
+    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    comments = _comments(out)
+    due = [covered for covered, text in comments if "Gepaste zorgvuldigheid (OESO/UNGP)" in text]
+    norms = [covered for covered, text in comments if "Normen (ILO-kernverdragen" in text]
+    report = [covered for covered, text in comments if "Rapportage aan de opdrachtgever." in text.split("\n")[0]]
+    assert due == [
+        "11.1 Leverancier betracht gepaste zorgvuldigheid in de keten van de apparatuur en kabels die hij voor deze "
+        "overeenkomst gebruikt, zoals omschreven in de OESO-richtlijnen voor multinationale ondernemingen en de "
+        "VN-richtlijnen bedrijfsleven en mensenrechten."
+    ]
+    assert norms == due  # stated in the same sentence: one comment names both
+    assert report == [
+        "11.3 Leverancier informeert het CJIB eenmaal per jaar schriftelijk over de stappen die hij heeft gezet."
+    ]
+
+
+def test_missing_elements_go_on_the_heading_of_the_clause(tmp_path):
+    out = tmp_path / "copy.docx"
+    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    missing = [(covered, text) for covered, text in _comments(out) if "Ontbrekend ISV-element" in text]
+    assert len(missing) == 1
+    covered, text = missing[0]
+    assert covered == "Artikel 11 Sociale voorwaarden in de keten"
+    for name in ("Risicoanalyse van de keten", "Plan van aanpak", "Gevolgen bij niet-naleving"):
+        assert f"Ontbrekend ISV-element: {name}." in text
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "sentence"),
+    [
+        ("Eerst dit. Dan gepaste zorgvuldigheid hier. Daarna dat.", "gepaste", "Dan gepaste zorgvuldigheid hier."),
+        ("Zie art. 5 en o.a. De Richtlijn. Verder.", "Richtlijn", "Zie art. 5 en o.a. De Richtlijn."),
+        ("Het plan (bijv. Bijlage 3) volgt. Klaar.", "plan", "Het plan (bijv. Bijlage 3) volgt."),
+        (
+            "Een risicoanalyse uit. Daarin staat het. Slot.",
+            "analyse uit. Daarin",
+            "Een risicoanalyse uit. Daarin staat het.",
+        ),
+        ("Artikel 3\nslot van de zin. Nog een", "slot", "slot van de zin."),
+        ("geen punt aan het eind", "punt", "geen punt aan het eind"),
+        ("versie 2.0. Dan de ISV. Rest", "ISV", "Dan de ISV."),
+        ("Dan de ISV. rest", "ISV", "Dan de ISV. rest"),
+    ],
+)
+def test_the_sentence_of_a_quote(text, quote, sentence):
+    start = text.index(quote)
+    first, last = _sentence(text, start, start + len(quote))
+    assert text[first:last] == sentence

@@ -1,16 +1,18 @@
 """The marked-up copy: the buyer's draft with Word comments on the evidence of the report.
 
-A copy of the DOCX gets a comment on the clause, on each element found, on each decoy set aside, and,
-for each missing element, a comment at the clause (or, without a clause, at the contract conditions)
-that holds the model wording to insert; a first comment on the first paragraph states the verdict.
+A copy of the DOCX gets a comment on the clause's words, on the sentence that states each element found,
+on each decoy set aside, and, for the missing elements, on the heading of the clause (or, without a
+clause, of the contract conditions) with the model wording to insert; a first comment on the first
+paragraph states the verdict. Findings that would cover the same words share one comment (two elements
+stated in one sentence, the missing elements under one heading), so no words carry two comments.
 Nothing else changes: the copy is python-docx's round trip of the original package plus the comments
 part and the comment markers in the body.
 
 Evidence is found again by its paragraph number, counted exactly as the reader counts it
 (`readers.docx.counted_paragraphs`), and by its quoted words inside that paragraph (a table cell's
-block may hold several paragraphs of the cell). Where the quote is found, the run that holds it is
-split so the comment covers just those words; where it is not, the comment covers the paragraph and
-says so. Evidence in headers, footers and notes cannot carry a body comment: it goes on the first
+block may hold several paragraphs of the cell). Where the quote is found, the runs are split so the
+comment covers just those words (or their sentence); where it is not, the comment covers the paragraph
+and says so. Evidence in headers, footers and notes cannot carry a body comment: it goes on the first
 paragraph and names where the words are. The document is never read or judged again.
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import copy
 import io
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -79,13 +83,19 @@ class AnnotateError(Exception):
 
 @dataclass(frozen=True)
 class Placed:
-    """One comment in the copy: what it is about, the paragraph it sits on, and whether it covers the quoted words."""
+    """One comment in the copy: what it is about, the paragraph it sits on, and whether it covers just
+    the words it was meant for. Findings that would cover the same words share one comment, so a
+    comment can be about several (`kinds`, in the order of its text)."""
 
     comment_id: int
-    kind: str  # summary, clause, element, decoy, missing
+    kinds: tuple[str, ...]  # summary, clause, element, decoy, missing
     paragraph: int | None
     exact: bool
     text: str
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0]
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,6 @@ class _Anchor:
     last: Any
     paragraph: int | None
     exact: bool
-    note: str  # why the comment is not on the quoted words, in the comment's language ('' when it is)
 
 
 def _segments(paragraph: Any) -> list[_Segment]:
@@ -221,6 +230,59 @@ def _top_child(paragraph: Any, element: Any) -> Any:
     return node
 
 
+# Words before a full stop that do not end a sentence (lower case, without the stop): "art. 5", "o.a. De".
+_ABBREVIATIONS = frozenset({
+    "art", "artt", "nr", "nrs", "lid", "par", "blz", "p", "pp", "hfdst", "hst", "bijl", "bijv", "bv", "ca",
+    "cf", "dhr", "mevr", "mr", "dr", "drs", "ir", "ing", "incl", "excl", "etc", "jo", "resp", "vgl", "zgn",
+    "e.g", "i.e", "vs", "no", "nos", "para", "sect", "fig",
+})  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*\s+|\s*\n\s*")
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where the sentences of a paragraph's text begin: after a line break, or after a stop followed by
+    a capital or a digit, unless the word before the stop is an abbreviation."""
+    starts = [0]
+    for match in _SENTENCE_END.finditer(text):
+        if match.group()[0] in ".!?":
+            after = text[match.end() : match.end() + 2].lstrip('"“‘([')
+            if not after or not (after[0].isupper() or after[0].isdigit()):
+                continue
+            before = text[: match.start()].split()
+            word = before[-1].lstrip('"“‘([').lower() if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            if "." in word and not word[:1].isdigit():  # o.a., m.b.t., t.a.v.
+                continue
+        starts.append(match.end())
+    return starts
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence, or run of sentences, of `text` that holds text[start:end]: a found
+    element's comment covers the sentence that states it, so elements stated apart sit apart."""
+    starts = _sentence_starts(text)
+    first = max(s for s in starts if s <= start)
+    last = min((s for s in starts if s >= end), default=len(text))
+    while first < start and text[first].isspace():
+        first += 1
+    while last > end and text[last - 1].isspace():
+        last -= 1
+    return first, last
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a comment goes, as characters of a counted paragraph's text (all of it when `start` is
+    None), with why it is not on the quoted words. Spans are worked out before the copy is changed,
+    so that comments landing on the same words can be made one."""
+
+    paragraph: int
+    start: int | None
+    end: int | None
+    note: str = ""
+
+
 class _Locator:
     """Finds where a piece of evidence sits in the copy's body, numbering paragraphs as the reader does."""
 
@@ -244,22 +306,27 @@ class _Locator:
     def text_of(self, number: int) -> str:
         return "".join(s.text for s in _segments(self.paragraphs[number].element))
 
-    def whole(self, number: int, note: str = "") -> _Anchor:
-        """An anchor over the paragraph's runs (over the host paragraph's box for a text-box paragraph)."""
-        element = self.paragraphs[number].element
-        host = _host(element)
-        if host is not element:
-            top = _top_child(host, element)
-            return _Anchor(top, top, number, False, note or self.t["c_text_box"])
-        segments = _segments(element)
-        if not segments:  # text only in math or similar: the markers go inside the paragraph
-            return _Anchor(element, element, number, False, note)
-        return _Anchor(segments[0].top, segments[-1].top, number, False, note)
+    # --- where a comment goes (the copy is not changed) ---
 
-    def first_paragraph(self, note: str = "") -> _Anchor:
+    def place(self, kind: str, evidence: Evidence | None) -> _Span:
+        """The span of a comment: the summary on the first paragraph, a found element on the sentence
+        that states it, missing elements on the heading over the clause, anything else on its words."""
+        if evidence is None:
+            return self.conditions() if kind == "missing" else self.first_paragraph()
+        if kind == "missing":
+            heading = self.heading_over(evidence)
+            if heading is not None:
+                return self.whole(heading)
+        return self.evidence(evidence, sentence=kind == "element")
+
+    def whole(self, number: int, note: str = "") -> _Span:
+        in_box = _host(self.paragraphs[number].element) is not self.paragraphs[number].element
+        return _Span(number, None, None, note or (self.t["c_text_box"] if in_box else ""))
+
+    def first_paragraph(self, note: str = "") -> _Span:
         return self.whole(self.first_number, note)
 
-    def evidence(self, evidence: Evidence) -> _Anchor:
+    def evidence(self, evidence: Evidence, sentence: bool = False) -> _Span:
         if evidence.paragraph is None:
             where = location_label(evidence.location, self.lang)
             return self.first_paragraph(self.t["c_elsewhere"].format(location=where))
@@ -271,14 +338,20 @@ class _Locator:
             return self.whole(number)
         offset = 0
         for candidate in self._cell_paragraphs(number):
-            segments = _segments(self.paragraphs[candidate].element)
-            text = "".join(s.text for s in segments)
+            text = self.text_of(candidate)
             lead = len(text) - len(text.lstrip())
             span = _find(text, evidence.quote, evidence.start - offset + lead)
             if span is not None:
-                return self._exact(candidate, segments, *span)
+                return _Span(candidate, *(_sentence(text, *span) if sentence else span))
             offset += len(text.strip()) + 1
         return self.whole(number, self.t["c_not_located"])
+
+    def heading_over(self, evidence: Evidence) -> int | None:
+        """The heading nearest above the quoted words (the words' own paragraph when it is a heading)."""
+        if evidence.paragraph is None or evidence.paragraph not in self.paragraphs:
+            return None
+        headings = [n for n, c in self.paragraphs.items() if c.heading_level is not None and n <= evidence.paragraph]
+        return max(headings, default=None)
 
     def _cell_paragraphs(self, number: int) -> Iterator[int]:
         """The paragraph and, in a table cell, the cell's later paragraphs (its block joins them)."""
@@ -293,6 +366,56 @@ class _Locator:
                 return
             yield following
             following += 1
+
+    def conditions(self) -> _Span:
+        """Where a missing clause belongs: the contract-conditions heading, else the first paragraph."""
+        headings = [
+            (n, " ".join(self.text_of(n).lower().split()))
+            for n, c in sorted(self.paragraphs.items())
+            if c.heading_level
+        ]
+        for word in CONDITIONS_HEADINGS:
+            for number, text in headings:
+                if word in text:
+                    return self.whole(number)
+        return self.first_paragraph()
+
+    def reach(self, span: _Span) -> tuple[Any, float, float]:
+        """The body paragraph a span's markers go in and the characters they cover there (all of a
+        paragraph that holds a text box, since the box is one piece of it)."""
+        element = self.paragraphs[span.paragraph].element
+        host = _host(element)
+        if host is not element or span.start is None or span.end is None:
+            return host, 0, math.inf
+        return element, span.start, span.end
+
+    def union(self, spans: list[_Span]) -> _Span:
+        """One span over spans whose reaches overlap: the words from the first to the last, or the
+        whole paragraph (the one that holds the others, for a text box and its host)."""
+        first = spans[0]
+        if all(s.paragraph == first.paragraph and s.start is not None and s.end is not None for s in spans):
+            return _Span(first.paragraph, min(s.start or 0 for s in spans), max(s.end or 0 for s in spans))
+        outer = next(
+            (s for s in spans if _host(self.paragraphs[s.paragraph].element) is self.paragraphs[s.paragraph].element),
+            first,
+        )
+        return _Span(outer.paragraph, None, None)
+
+    # --- putting the markers in the copy ---
+
+    def anchor(self, span: _Span) -> _Anchor:
+        """The first and last element of the comment's range, splitting runs so it covers just the span."""
+        element = self.paragraphs[span.paragraph].element
+        host = _host(element)
+        if host is not element:
+            top = _top_child(host, element)
+            return _Anchor(top, top, span.paragraph, False)
+        segments = _segments(element)
+        if span.start is None or span.end is None:
+            if not segments:  # text only in math or similar: the markers go inside the paragraph
+                return _Anchor(element, element, span.paragraph, False)
+            return _Anchor(segments[0].top, segments[-1].top, span.paragraph, False)
+        return self._exact(span.paragraph, segments, span.start, span.end)
 
     def _exact(self, number: int, segments: list[_Segment], start: int, end: int) -> _Anchor:
         bounds = []
@@ -321,20 +444,7 @@ class _Locator:
                     last_el = right
         elif first_seg.top is not first_seg.run and start > bounds[first][0]:
             exact = False
-        return _Anchor(first_el, last_el, number, exact, "")
-
-    def conditions(self) -> _Anchor:
-        """Where a missing clause belongs: the contract-conditions heading, else the first paragraph."""
-        headings = [
-            (n, " ".join(self.text_of(n).lower().split()))
-            for n, c in sorted(self.paragraphs.items())
-            if c.heading_level
-        ]
-        for word in CONDITIONS_HEADINGS:
-            for number, text in headings:
-                if word in text:
-                    return self.whole(number)
-        return self.first_paragraph()
+        return _Anchor(first_el, last_el, number, exact)
 
 
 def _mark(first: Any, last: Any, comment_id: int) -> None:
@@ -423,6 +533,37 @@ def _plan(report: Report, ruleset: Ruleset, lang: str) -> Iterator[tuple[str, Ev
         yield "missing", clause_evidence, t["c_missing_element"].format(name=name, where=where) + "\n" + wording
 
 
+def _merged(
+    locator: _Locator, plan: list[tuple[str, Evidence | None, str]], t: dict[str, str]
+) -> list[tuple[_Span, list[tuple[str, str]]]]:
+    """The planned comments as the copy gets them: those whose words overlap made one comment over all
+    their words (two elements stated in one sentence, the missing elements under one heading), in the
+    order of their first comment. Each text carries the note of where its own words are."""
+    groups: list[tuple[list[_Span], list[tuple[str, str]]]] = []
+    for kind, evidence, text in plan:
+        try:
+            span = locator.place(kind, evidence)
+        except Exception:  # noqa: BLE001 - a comment in a slightly wrong place beats no copy at all
+            span = locator.first_paragraph(t["c_not_located"])
+        entry = (kind, text + ("\n" + span.note if span.note else ""))
+        touching = [g for g in groups if any(_overlap(locator.reach(span), locator.reach(s)) for s in g[0])]
+        if not touching:
+            groups.append(([span], [entry]))
+            continue
+        keep = touching[0]
+        for other in touching[1:]:
+            keep[0].extend(other[0])
+            keep[1].extend(other[1])
+            groups.remove(other)
+        keep[0].append(span)
+        keep[1].append(entry)
+    return [(locator.union(spans), entries) for spans, entries in groups]
+
+
+def _overlap(one: tuple[Any, float, float], other: tuple[Any, float, float]) -> bool:
+    return one[0] is other[0] and one[1] < other[2] and other[1] < one[2]
+
+
 def annotate_docx(
     data: bytes,
     report: Report,
@@ -448,18 +589,18 @@ def annotate_docx(
     t = messages(lang, ruleset.vocabulary)
     locator = _Locator(document, lang, t)
     placed: list[Placed] = []
-    for kind, evidence, text in _plan(report, ruleset, lang):
+    for span, group in _merged(locator, list(_plan(report, ruleset, lang)), t):
         try:
-            if evidence is None:
-                anchor = locator.conditions() if kind == "missing" else locator.first_paragraph()
-            else:
-                anchor = locator.evidence(evidence)
+            anchor = locator.anchor(span)
         except Exception:  # noqa: BLE001 - a comment in a slightly wrong place beats no copy at all
-            anchor = locator.first_paragraph(t["c_not_located"])
-        body = text + ("\n" + anchor.note if anchor.note else "")
+            anchor = locator.anchor(locator.first_paragraph())
+            group = [(kind, text + "\n" + t["c_not_located"]) for kind, text in group]
+        body = "\n\n".join(text for _, text in group)
         comment = document.comments.add_comment(text=body, author=author, initials=initials)
         _mark(anchor.first, anchor.last, comment.comment_id)
-        placed.append(Placed(comment.comment_id, kind, anchor.paragraph, anchor.exact, body))
+        placed.append(
+            Placed(comment.comment_id, tuple(kind for kind, _ in group), anchor.paragraph, anchor.exact, body)
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return Annotated(buffer.getvalue(), tuple(placed))
