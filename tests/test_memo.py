@@ -4,8 +4,11 @@ tables, the view model's sentences and wording, and the `memo` command as a buye
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
+import shutil
+import subprocess
 
 import docx
 import pytest
@@ -281,3 +284,63 @@ def test_memo_command_errors_exit_2_with_a_message(args, message, tmp_path, caps
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+# --- a heading is never alone at the bottom of a page (issue 18: "Wat te doen" left alone) ----------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body(document) -> list:
+    """The body's paragraphs and tables in order, as python-docx objects ('table' for a table)."""
+    paragraphs = {p._p: p for p in document.paragraphs}
+    return [
+        paragraphs[e] if e.tag == W + "p" else "table" for e in document.element.body if e.tag in (W + "p", W + "tbl")
+    ]
+
+
+def _leading(body: list) -> list:
+    """The paragraphs that must stay with the one after them: headings, and the lead-ins to a table, a
+    list or the wording to add."""
+    out = []
+    for before, after in itertools.pairwise(body):
+        if before == "table" or not before.text.strip():
+            continue
+        leads_in = after == "table" or after.style.name in ("Heading 2", "List Bullet")
+        if before.style.name.startswith("Heading") or (before.style.name == "Normal" and leads_in):
+            out.append(before)
+    return out
+
+
+@pytest.mark.parametrize(
+    "draft", ["cjib-glasvezelverbindingen-2024.docx", "dictu-laptops-2025.docx", "rws-energie-objecten-2021.docx"]
+)
+def test_docx_memo_keeps_headings_and_lead_ins_with_what_follows(draft, tmp_path):
+    out = tmp_path / "memo.docx"
+    main(["memo", str(SAMPLES / draft), "-o", str(out)])
+    leading = _leading(_body(docx.Document(str(out))))
+    assert any(p.style.name == "Heading 1" and p.text in ("Wat te doen", "What to do") for p in leading)
+    for paragraph in leading:  # set on the paragraph, not left to a style
+        assert paragraph.paragraph_format.keep_with_next, paragraph.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice to lay out pages")
+def test_docx_memo_page_ends_with_no_heading_or_lead_in(tmp_path):
+    """Laid out by LibreOffice, this memo used to end page 1 with "Wat te doen" and its lead-ins."""
+    out = tmp_path / "memo.docx"
+    main(["memo", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    kept = [" ".join(p.text.split()) for p in _leading(_body(docx.Document(str(out))))]
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "memo.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    for page in [p for p in pages if p.strip()][:-1]:
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        footer = max(i for i, line in enumerate(lines) if line.startswith("Gemaakt door"))
+        last = lines[footer - 1]
+        assert not any(text.endswith(last) for text in kept), last

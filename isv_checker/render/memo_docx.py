@@ -3,6 +3,10 @@
 Real Word headings (Title, Heading 1/2) and tables, so a buyer can edit the memo, paste it into a
 file note, or let Word build a table of contents. No template file: the look is python-docx's default
 document with a few paragraph settings.
+
+Headings, and the sentences that lead into a table, a list or the wording to add, are kept with what
+follows them (keep with next, set on the paragraph itself, not left to the style a reader's Word or
+LibreOffice may have changed), so no heading or lead-in is left alone at the bottom of a page.
 """
 
 from __future__ import annotations
@@ -119,12 +123,22 @@ def add_table(
     return table
 
 
+def _kept(paragraph: Any) -> Any:
+    """The paragraph, kept on the page of the one after it (a heading, or a lead-in to a table or list)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def _heading(document: DocxDocument, text: str, level: int) -> Any:
+    return _kept(document.add_heading(text, level=level))
+
+
 def memo_docx(view: dict[str, Any]) -> bytes:
     """The memo of `memo.memo_view` as the bytes of a .docx file."""
     t = view["t"]
     document = new_document(title=view["title"], language=view["lang"])
     document.add_paragraph(view["title"], style="Title")
-    subtitle = document.add_paragraph(view["subtitle"])
+    subtitle = _kept(document.add_paragraph(view["subtitle"]))
     subtitle.runs[0].font.color.rgb = MUTED
     facts = document.add_table(rows=0, cols=2)
     for fact in view["facts"]:
@@ -136,7 +150,7 @@ def memo_docx(view: dict[str, Any]) -> bytes:
             cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     set_widths(facts, (5.0, 12.0))
 
-    document.add_heading(t["h_verdict"], level=1)
+    _heading(document, t["h_verdict"], level=1)
     verdict = document.add_paragraph()
     label = verdict.add_run(view["verdict_label"] + ". ")
     label.bold = True
@@ -144,7 +158,7 @@ def memo_docx(view: dict[str, Any]) -> bytes:
     verdict.add_run(view["verdict_sentence"])
 
     if view["why"]:
-        document.add_heading(t["h_why"], level=1)
+        _heading(document, t["h_why"], level=1)
         for row in view["why"]:
             item = document.add_paragraph(style="List Bullet")
             item.add_run(f"{row['label']}: ").bold = True
@@ -155,9 +169,9 @@ def memo_docx(view: dict[str, Any]) -> bytes:
                 evidence.font.color.rgb = MUTED
 
     if view["elements"]:
-        document.add_heading(t["h_elements"], level=1)
+        _heading(document, t["h_elements"], level=1)
         if view["elements_note"]:
-            document.add_paragraph(view["elements_note"])
+            _kept(document.add_paragraph(view["elements_note"]))
         add_table(
             document,
             [t["col_element"], t["col_status"], t["col_where"], t["col_quote"]],
@@ -165,9 +179,9 @@ def memo_docx(view: dict[str, Any]) -> bytes:
             (5.4, 2.0, 3.0, 6.6),
         )
 
-    document.add_heading(t["h_decoys"], level=1)
+    _heading(document, t["h_decoys"], level=1)
     if view["decoys"]:
-        document.add_paragraph(t["decoys_intro"])
+        _kept(document.add_paragraph(t["decoys_intro"]))
         rows = []
         for decoy in view["decoys"]:
             places = "; ".join(f"“{p['quote']}” ({p['location']})" for p in decoy["places"])
@@ -179,23 +193,28 @@ def memo_docx(view: dict[str, Any]) -> bytes:
         document.add_paragraph(t["decoys_none"])
 
     actions = view["actions"]
-    document.add_heading(t["h_actions"], level=1)
-    document.add_paragraph(" ".join(p for p in (actions["intro"], actions["then"]) if p))
+    _heading(document, t["h_actions"], level=1)
+    intro = document.add_paragraph(" ".join(p for p in (actions["intro"], actions["then"]) if p))
     if actions["steps"]:
+        _kept(intro)
         if actions["where"]:
-            document.add_paragraph().add_run(actions["where"]).bold = True
+            _kept(document.add_paragraph()).add_run(actions["where"]).bold = True
         if actions["wording_note"]:
-            note = document.add_paragraph(
-                f"{t['model_wording']}: {actions['wording_note']} ({actions['steps'][0]['wording_lang'].upper()})."
+            note = _kept(
+                document.add_paragraph(
+                    f"{t['model_wording']}: {actions['wording_note']} ({actions['steps'][0]['wording_lang'].upper()})."
+                )
             )
             note.runs[0].font.color.rgb = MUTED
         for step in actions["steps"]:
-            document.add_heading(step["name"], level=2)
+            _heading(document, step["name"], level=2)
             document.add_paragraph(step["wording"], style="Quote")
 
     sdg = view["sdg"]
-    document.add_heading(t["h_sdg"], level=1)
-    document.add_paragraph(sdg["intro"])
+    _heading(document, t["h_sdg"], level=1)
+    sdg_intro = document.add_paragraph(sdg["intro"])
+    if sdg["targets"]:
+        _kept(sdg_intro)
     for target in sdg["targets"]:
         item = document.add_paragraph(style="List Bullet")
         item.add_run(target["target"] + " ").bold = True
@@ -209,12 +228,12 @@ def memo_docx(view: dict[str, Any]) -> bytes:
         note.runs[0].font.color.rgb = MUTED
 
     if view.get("files"):
-        document.add_heading(t["tender_files"], level=1)
+        _heading(document, t["tender_files"], level=1)
         for text in view["files"]:
             document.add_paragraph(text, style="List Bullet")
 
     if view["notes"]:
-        document.add_heading(t["h_notes"], level=1)
+        _heading(document, t["h_notes"], level=1)
         for text in view["notes"]:
             document.add_paragraph(text, style="List Bullet")
 
