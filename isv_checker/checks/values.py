@@ -21,12 +21,14 @@ from ..ruleset.load import Ruleset
 from .amounts import Amount, find_amounts, parse_number
 from .evidence import evidence
 from .hits import HitIndex
+from .matching import Hit
 
 ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
 NOT_VALUE_REACH = 40  # a price, penalty or insurance word this close makes an amount something else
 SHARE_REACH = 40  # "5% van de opdrachtwaarde (EUR 180.000)": the share stands just before its amount
 YEARLY_AFTER = 30  # "EUR 120,000 per year, excluding VAT"
 YEARLY_BEFORE = 40  # "de jaarlijkse waarde bedraagt € 80.000"
+YEARLY_BESIDE = 12  # "raamt de jaarlijkse afname ... op EUR 62.500": a yearly word beside the estimate words
 LABELLED = 2.0  # a candidate scored at least this has its estimate words right beside it
 CLOSE = 0.5  # runners-up within this score of the best are reported with it
 CORRECTION = 1.0  # "De juiste geraamde waarde bedraagt ...": a correction outweighs what it corrects
@@ -180,7 +182,7 @@ def _candidates(
             or 0 <= amount.start - h.end <= YEARLY_BEFORE
             and not _broken(text, h.end, amount.start)
             for h in yearly
-        )
+        ) or _yearly_estimate(text, estimates, yearly, amount)
         found.append(
             Candidate(
                 euros=amount.euros,
@@ -192,6 +194,20 @@ def _candidates(
             )
         )
     return found
+
+
+def _yearly_estimate(text: str, estimates: list[Hit], yearly: list[Hit], amount: Amount) -> bool:
+    """Whether the estimate words that introduce `amount` are themselves yearly ("raamt de jaarlijkse
+    afname, inclusief huur en onderhoud, op circa EUR 62.500"): in the amount's sentence, a yearly word
+    stands right beside the estimate words, between them and the amount, however many commas follow."""
+    for e in estimates:
+        if e.end > amount.start or amount.start - e.end > ESTIMATE_REACH or _sentence_break(text, e.end, amount.start):
+            continue
+        for y in yearly:
+            beside = e.end <= y.start <= e.end + YEARLY_BESIDE or e.start - YEARLY_BESIDE <= y.end <= e.start
+            if beside and y.end <= amount.start and not _sentence_break(text, min(e.start, y.start), amount.start):
+                return True
+    return False
 
 
 def _governs(text: str, start: int, end: int, amount: Amount, reach: int) -> bool:
@@ -337,7 +353,7 @@ _MAXIMUM_RE = re.compile(
     re.IGNORECASE,
 )
 _INITIAL_RE = re.compile(
-    rf"\b(?:looptijd|duur|term|period|runs?\s+for|loopt|geldt)\b\W+(?:\w+\W+){{0,5}}?{_NUM}\s+{_UNIT}",
+    rf"\b(?:looptijd|duur|term|periode|period|runs?\s+for|loopt|geldt|aangegaan\s+voor)\b\W+(?:\w+\W+){{0,5}}?{_NUM}\s+{_UNIT}",
     re.IGNORECASE,
 )
 _DURATION_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\b", re.IGNORECASE)
