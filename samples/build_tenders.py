@@ -25,25 +25,15 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_samples import CATEGORIES, ELEMENTS, VERDICTS, SourceError, build, load_sources
+from build_samples import LABEL_KEYS as DOCUMENT_LABEL_KEYS
 
 TENDERS_DIR = Path(__file__).resolve().parent / "tenders"
 SOURCE_DIR = TENDERS_DIR / "source"
 LABELS = "labels.yaml"
 TENDER_KEYS = {"packaging", "subfolders", "raw", "label"}
-LABEL_KEYS = {
-    "authority",
-    "central_government",
-    "categories",
-    "value_eur",
-    "date",
-    "works",
-    "isv_required",
-    "verdict",
-    "clause_present",
-    "elements_present",
-    "clause_files",
-    "note",
-}
+# a tender's label has a document label's facts and clause, not its decoys (each file's own label lists
+# those), and names the files that hold the clause
+LABEL_KEYS = (DOCUMENT_LABEL_KEYS - {"decoys", "annex_elsewhere"}) | {"clause_files"}
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # members get a fixed time, so a rebuild of the same files is the same ZIP
 
 

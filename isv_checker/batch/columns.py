@@ -39,7 +39,6 @@ def _flag(value: bool | None) -> int | None:
 
 def report_columns(report: Report) -> dict[str, Any]:
     """The column values of one report (keys as in COLUMNS)."""
-    applicability, clause = report.applicability, report.clause
     return {
         "status": report.status.value,
         "status_message": report.status_message,
@@ -47,6 +46,14 @@ def report_columns(report: Report) -> dict[str, Any]:
         "format": report.document.format.value,
         "language": report.language,
         "pages": report.pages,
+        **_judged_columns(report),
+    }
+
+
+def _judged_columns(report: Report | TenderReport) -> dict[str, Any]:
+    """The columns of what was judged, the same for a document and a tender."""
+    applicability, clause = report.applicability, report.clause
+    return {
         "isv_required": _flag(applicability.isv_required) if applicability else None,
         "authority": applicability.authority.name if applicability else None,
         "central_government": _flag(applicability.authority.central_government) if applicability else None,
@@ -55,7 +62,7 @@ def report_columns(report: Report) -> dict[str, Any]:
         "document_date": applicability.document_date if applicability else None,
         "categories": json.dumps([c.id for c in report.categories]),
         "clause_present": _flag(clause.present) if clause else None,
-        "clause_location": clause.location if clause else None,
+        "clause_location": clause.location if clause and clause.present else None,
         "elements_missing": json.dumps(
             [e.id for e in clause.elements if not e.found] if clause and clause.present else []
         ),
@@ -89,24 +96,10 @@ TENDER_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 def tender_columns(report: TenderReport) -> dict[str, Any]:
     """The column values of one tender report (keys as in TENDER_COLUMNS)."""
-    applicability, clause = report.applicability, report.clause
     return {
         "verdict": report.verdict,
-        "isv_required": _flag(applicability.isv_required) if applicability else None,
-        "authority": applicability.authority.name if applicability else None,
-        "central_government": _flag(applicability.authority.central_government) if applicability else None,
-        "value_eur": applicability.value_eur.amount if applicability else None,
-        "threshold_eur": applicability.threshold_eur if applicability else None,
-        "document_date": applicability.document_date if applicability else None,
-        "categories": json.dumps([c.id for c in report.categories]),
-        "clause_present": _flag(clause.present) if clause else None,
+        **_judged_columns(report),
         "clause_file": clause_file(report),
-        "clause_location": clause.location if clause and clause.present else None,
-        "elements_missing": json.dumps(
-            [e.id for e in clause.elements if not e.found] if clause and clause.present else []
-        ),
-        "sdg_targets": json.dumps([t.target for t in report.sdg_targets]),
-        "metadata_facts": json.dumps(facts_used(report)),
         "documents": len(report.files),
         "unreadable": len(report.unreadable),
         "unreadable_files": json.dumps([f"{f.file} ({f.status.value})" for f in report.unreadable]),

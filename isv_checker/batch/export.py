@@ -10,7 +10,7 @@ import csv
 import dataclasses
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,23 +31,21 @@ def _cell(name: str, value: Any) -> Any:
 
 
 def export_csv(store: Store, path: Path, filters: Filters | None = None) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in store.rows(filters):
-            writer.writerow([_cell(n, row[n]) for n in EXPORT_COLUMNS])
-            count += 1
-    return count
+    return _write_csv(path, EXPORT_COLUMNS, store.rows(filters))
 
 
 def export_tenders_csv(store: Store, path: Path, filters: Filters | None = None) -> int:
+    return _write_csv(path, TENDER_EXPORT_COLUMNS, store.tender_rows(filters))
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Any]) -> int:
+    """`rows` as CSV with the header `columns`; the number of rows written."""
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(TENDER_EXPORT_COLUMNS)
-        for row in store.tender_rows(filters):
-            writer.writerow([_cell(n, row[n]) for n in TENDER_EXPORT_COLUMNS])
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(n, row[n]) for n in columns])
             count += 1
     return count
 

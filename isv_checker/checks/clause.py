@@ -26,8 +26,8 @@ from .matching import Hit
 
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
-_ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
-ANNEX_REF = re.compile(rf"\b({'|'.join(_ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
+ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
+ANNEX_REF = re.compile(rf"\b({'|'.join(ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
 ANNEX_REACH = 200  # characters between a name of the clause and an annex it is said to be in
 TOC_LINE = re.compile(r"(\.{4,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _TOC_TAIL = 200  # TOC_LINE is searched in a block's last characters: it ends the text, and is short
@@ -159,7 +159,7 @@ def _annex_sections(
     out: list[int] = []
     text = document.blocks[index].text
     lower = text.lower()
-    if not any(word in lower for word in _ANNEX_WORDS):
+    if not any(word in lower for word in ANNEX_WORDS):
         return out  # the common case, told without the pattern
     for m in ANNEX_REF.finditer(text):
         for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
@@ -180,7 +180,7 @@ def _annex_refs(
     out: dict[tuple[str, str], AnnexRef] = {}
     for index in blocks:
         text = document.blocks[index].text
-        if not any(word in text.lower() for word in _ANNEX_WORDS):
+        if not any(word in text.lower() for word in ANNEX_WORDS):
             continue
         refs = list(ANNEX_REF.finditer(text))
         for name in hits.in_block(index, name_rules):

@@ -22,9 +22,10 @@ from ..document import BlockKind
 from ..report import Clause, DecoyResult, ElementResult, Evidence
 from ..ruleset.load import Ruleset
 from ..tender.report import Amendment, with_file
-from .clause import ANNEX_REF, SENTENCE_END, AnnexRef, sentence_of
+from .clause import ANNEX_REF, ANNEX_WORDS, SENTENCE_END, AnnexRef, sentence_of
 from .evidence import evidence
 from .tender_parts import Part
+from .tender_roles import any_of
 
 MAX_ANCHORS = 3
 _NOWHERE = Evidence(block=0, start=0, end=0, quote="", location="")
@@ -165,7 +166,7 @@ def _note_changes(note: Part, ruleset: Ruleset, sections: frozenset[str], clause
     question (a cell or sentence ending in "?") changes nothing."""
     assert note.assessment is not None
     hits, document = note.assessment.hits, note.document
-    deleting = _words(ruleset.tender.deletes)
+    deleting = any_of(ruleset.tender.deletes)
     names = {r.id for r in ruleset.anchors if r.strength == "name"}
     elements = {r.id: r.element for r in ruleset.elements}
     out = _NoteChanges()
@@ -310,7 +311,8 @@ def _absent_annexes(base: Sequence[Part], parts: Sequence[Part]) -> tuple[Absent
     return tuple(out)
 
 
-_ANNEX_WORDS = r"(?:bijlage|annex|appendix|schedule|attachment)"
+# the annex words of a reference, and "attachment", which names a file ("Attachment 6 ISV.pdf")
+_ANNEX_WORDS = "(?:" + "|".join((*ANNEX_WORDS, "attachment")) + ")"
 
 
 def _is_annex(part: Part, ref: AnnexRef) -> bool:
@@ -322,7 +324,3 @@ def _is_annex(part: Part, ref: AnnexRef) -> bool:
         return True
     headings = [b.text for b in part.document.blocks[:20] if b.kind is BlockKind.HEADING][:3]
     return any(pattern.search(h) for h in headings) or bool(pattern.search(part.document.properties.get("title", "")))
-
-
-def _words(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)

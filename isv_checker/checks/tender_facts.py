@@ -9,7 +9,6 @@ category makes the tender one), named by the file of lowest rank that finds each
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -19,6 +18,7 @@ from .applicability import decide, threshold_for
 from .dates import STATED
 from .facts import Facts
 from .tender_parts import Part
+from .tender_roles import any_of
 
 VALUE_TOLERANCE = 0.01  # two values within 1% of each other are the same value, rounded
 CONFLICT_CONFIDENCE = 0.85  # a value less clearly labelled as the estimate does not contradict another
@@ -128,7 +128,7 @@ def _period(ruleset: Ruleset, date: str | None) -> str | None:
 
 def _correcting_note(readable: Sequence[Part], ruleset: Ruleset) -> Part | None:
     """The last note whose value stands in a sentence that corrects it, or None."""
-    words = re.compile(r"\b(" + "|".join(re.escape(w) for w in ruleset.tender.corrects) + r")\b", re.IGNORECASE)
+    words = any_of(ruleset.tender.corrects)
     found: Part | None = None
     for part in sorted((p for p in readable if p.role.amends), key=lambda p: p.order):
         value = part.facts.value

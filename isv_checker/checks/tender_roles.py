@@ -48,6 +48,12 @@ def _title(document: Document | None) -> str:
 
 
 @lru_cache(maxsize=64)
+def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of phrases of rules/tender.yaml (`deletes`, `corrects`): whole words, any case."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted((re.escape(_plain(w).strip()) for w in words), key=len, reverse=True)
     return re.compile(rf"(?<![\w&]){'|'.join(alternatives)}(?![\w&])")

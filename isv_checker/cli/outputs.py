@@ -134,28 +134,25 @@ def memo(
     if template is not None and not template.is_file():
         fail(f"{template}: template not found")
     ruleset = load_rules(rules)
+    judged: Report | TenderReport
     if _is_tender(document):
         from .exits import exit_code_for_tender
 
-        tender = _checked_tender(document, ruleset)
-        try:
-            rendered = render_memo(tender, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
-        except TemplateError as exc:
-            fail(str(exc))
-        write_atomic(output, rendered)
-        typer.echo(f"wrote {output}: {tender.verdict} (tender of {len(tender.files)} files)", err=True)
-        raise typer.Exit(exit_code_for_tender(tender))
-    data = _read(document)
-    if _same_file(document, output):
-        fail(f"{output}: that is the document itself; write the memo to another file")
-    report = _checked(data, document, ruleset)
+        judged = tender = _checked_tender(document, ruleset)
+        code, done = exit_code_for_tender(tender), f"{tender.verdict} (tender of {len(tender.files)} files)"
+    else:
+        data = _read(document)
+        if _same_file(document, output):
+            fail(f"{output}: that is the document itself; write the memo to another file")
+        judged = report = _checked(data, document, ruleset)
+        code, done = exit_code_for(report), str(report.verdict)
     try:
-        rendered = render_memo(report, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
+        rendered = render_memo(judged, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
     except TemplateError as exc:
         fail(str(exc))
     write_atomic(output, rendered)
-    typer.echo(f"wrote {output}: {report.verdict}", err=True)
-    raise typer.Exit(exit_code_for(report))
+    typer.echo(f"wrote {output}: {done}", err=True)
+    raise typer.Exit(code)
 
 
 def annotate(

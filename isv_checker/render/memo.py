@@ -17,7 +17,7 @@ from typing import Any
 
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
-from ..report import Evidence, Report
+from ..report import Applicability, Evidence, Report
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
 from .messages import format_date, format_eur, location_label, messages
@@ -170,6 +170,32 @@ def _sdg_view(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     }
 
 
+def value_text(app: Applicability, t: dict[str, str], lang: str, none: str) -> str:
+    """The value against the threshold in the memo's words; `none` when no value was read."""
+    threshold = format_eur(app.threshold_eur, lang) if app.threshold_eur else None
+    if app.value_eur.amount is None:
+        return none
+    if threshold is None:
+        return t["value_no_threshold"].format(value=format_eur(app.value_eur.amount, lang))
+    compared = app.reason("value")
+    key = "value_below" if compared is not None and compared.code == "value.below" else "value_above"
+    return t[key].format(value=format_eur(app.value_eur.amount, lang), threshold=threshold)
+
+
+def date_text(app: Applicability, t: dict[str, str], lang: str, none: str) -> str:
+    """The date and the threshold period it falls in, in the memo's words; `none` when no date was read."""
+    if app.document_date is None:
+        return none
+    if app.period is None or not app.threshold_eur:
+        return t["date_no_period"].format(date=format_date(app.document_date, lang))
+    return t["date_period"].format(
+        date=format_date(app.document_date, lang),
+        period=app.period,
+        threshold=format_eur(app.threshold_eur, lang),
+        kind=t["threshold_works"] if app.works else t["threshold_central"],
+    )
+
+
 def _why(report: Judged, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
     t = messages(lang, ruleset.vocabulary)
     app = report.applicability
@@ -203,34 +229,14 @@ def _why(report: Judged, ruleset: Ruleset, lang: str) -> list[dict[str, Any]]:
         )
     else:
         rows.append({"label": t["why_authority"], "text": t["authority_unknown"], "evidence": []})
-    threshold = format_eur(app.threshold_eur, lang) if app.threshold_eur else None
-    if app.value_eur.amount is None:
-        value_text = t["value_none"]
-    elif threshold is None:
-        value_text = t["value_no_threshold"].format(value=format_eur(app.value_eur.amount, lang))
-    else:
-        compared = app.reason("value")
-        key = "value_below" if compared is not None and compared.code == "value.below" else "value_above"
-        value_text = t[key].format(value=format_eur(app.value_eur.amount, lang), threshold=threshold)
     rows.append(
         {
             "label": t["why_value"],
-            "text": value_text,
+            "text": value_text(app, t, lang, t["value_none"]),
             "evidence": [evidence_view(e, lang) for e in app.value_eur.evidence[:1]],
         }
     )
-    if app.document_date is None:
-        date_text = t["date_none"]
-    elif app.period is None or threshold is None:
-        date_text = t["date_no_period"].format(date=format_date(app.document_date, lang))
-    else:
-        date_text = t["date_period"].format(
-            date=format_date(app.document_date, lang),
-            period=app.period,
-            threshold=threshold,
-            kind=t["threshold_works"] if app.works else t["threshold_central"],
-        )
-    rows.append({"label": t["why_date"], "text": date_text, "evidence": []})
+    rows.append({"label": t["why_date"], "text": date_text(app, t, lang, t["date_none"]), "evidence": []})
     if app.procedure:
         rule = next((p for p in ruleset.procedures if p.id == app.procedure), None)
         procedure = (rule.name_en if lang == "en" else rule.name_nl) if rule is not None else app.procedure

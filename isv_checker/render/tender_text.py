@@ -4,12 +4,11 @@ element was found (file and place), what the notes of information changed, and e
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 
 from ..checks.reasons import number_word, sentence
-from ..report import Evidence
 from ..ruleset.models import Vocabulary
 from ..tender.report import TenderReport
+from .text import facts_lines, where
 
 _VERDICT_LINES = {
     "compliant": "ISV required; the tender's clause states all {elements} elements",
@@ -19,13 +18,6 @@ _VERDICT_LINES = {
     "needs_review": "the tender's files do not settle it; review by hand",
     "unreadable": "the tender could not be checked",
 }
-
-
-def _where(evidence: Sequence[Evidence]) -> str:
-    if not evidence:
-        return ""
-    first = evidence[0]
-    return f" ({first.file}, {first.location})" if first.file else f" ({first.location})"
 
 
 def tender_lines(report: TenderReport, vocabulary: Vocabulary) -> list[str]:
@@ -39,24 +31,7 @@ def tender_lines(report: TenderReport, vocabulary: Vocabulary) -> list[str]:
         lines.append(f"  passed over: {len(report.passed_over)} hidden, lock or system file(s)")
     app = report.applicability
     if app is not None:
-        cats = (
-            ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories)
-            or f"none of the {number_word(len(vocabulary.categories), 'en')}"
-        )
-        lines.append(f"  categories: {cats}")
-        authority = app.authority
-        if authority.name:
-            kind = "central government" if authority.central_government else "not central government"
-            lines.append(f"  authority: {authority.name} ({kind}){_where(authority.evidence)}")
-        else:
-            lines.append("  authority: not recognised")
-        value = (
-            f"EUR {app.value_eur.amount:,.0f}{_where(app.value_eur.evidence)}"
-            if app.value_eur.amount is not None
-            else "not stated"
-        )
-        threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
-        lines.append(f"  value: {value}{threshold}")
+        lines.extend(facts_lines(app, report.categories, vocabulary))
         for reason in app.explanation:
             if reason.code.startswith("decision."):
                 lines.append(f"  {sentence(reason)}")
@@ -65,7 +40,7 @@ def tender_lines(report: TenderReport, vocabulary: Vocabulary) -> list[str]:
         found = [e for e in clause.elements if e.found]
         lines.append(f"  clause: {clause.location}; {len(found)} of {len(clause.elements)} elements")
         for element in found:
-            lines.append(f"    {element.id}{_where(element.evidence)}")
+            lines.append(f"    {element.id}{where(element.evidence)}")
         missing = [e.id for e in clause.elements if not e.found]
         if missing:
             lines.append(f"  missing elements: {', '.join(missing)}")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..checks.reasons import number_word, sentence
 from ..document import BlockKind
-from ..report import Evidence, Report
+from ..report import Applicability, CategoryResult, Evidence, Report
 from ..ruleset.models import Vocabulary
 
 _KIND_NAMES = {
@@ -29,8 +29,33 @@ _VERDICT_LINES = {
 }
 
 
-def _where(evidence: Sequence[Evidence]) -> str:
-    return f" ({evidence[0].location})" if evidence else ""
+def where(evidence: Sequence[Evidence]) -> str:
+    """The first quote's place, in brackets; with its file in a tender's report."""
+    if not evidence:
+        return ""
+    first = evidence[0]
+    return f" ({first.file}, {first.location})" if first.file else f" ({first.location})"
+
+
+def facts_lines(app: Applicability, categories: Sequence[CategoryResult], vocabulary: Vocabulary) -> list[str]:
+    """The facts that decide whether ISV is mandatory, one line each, for a document or a tender."""
+    cats = ", ".join(f"{c.id}{where(c.evidence)}" for c in categories) or (
+        f"none of the {number_word(len(vocabulary.categories), 'en')}"
+    )
+    lines = [f"  categories: {cats}"]
+    authority = app.authority
+    if authority.name:
+        kind = "central government" if authority.central_government else "not central government"
+        lines.append(f"  authority: {authority.name} ({kind}){where(authority.evidence)}")
+    else:
+        lines.append("  authority: not recognised")
+    if app.value_eur.amount is not None:
+        value = f"EUR {app.value_eur.amount:,.0f}{where(app.value_eur.evidence)}"
+    else:
+        value = "not stated"
+    threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
+    lines.append(f"  value: {value}{threshold}")
+    return lines
 
 
 def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
@@ -49,23 +74,7 @@ def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
         return lines
     app = report.applicability
     if app is not None:
-        cats = (
-            ", ".join(f"{c.id}{_where(c.evidence)}" for c in report.categories)
-            or f"none of the {number_word(len(vocabulary.categories), 'en')}"
-        )
-        lines.append(f"  categories: {cats}")
-        authority = app.authority
-        if authority.name:
-            kind = "central government" if authority.central_government else "not central government"
-            lines.append(f"  authority: {authority.name} ({kind}){_where(authority.evidence)}")
-        else:
-            lines.append("  authority: not recognised")
-        if app.value_eur.amount is not None:
-            value = f"EUR {app.value_eur.amount:,.0f}{_where(app.value_eur.evidence)}"
-        else:
-            value = "not stated"
-        threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
-        lines.append(f"  value: {value}{threshold}")
+        lines.extend(facts_lines(app, report.categories, vocabulary))
         undecided = app.reason("decision")
         if undecided is not None:
             lines.append(f"  {sentence(undecided)}")

@@ -16,9 +16,9 @@ from typing import Any
 
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
-from ..render.memo import TONES, short_quote
+from ..render.memo import TONES, date_text, short_quote, value_text
 from ..render.memo import verdict_sentence as memo_verdict_sentence
-from ..render.messages import format_date, format_eur, location_label
+from ..render.messages import location_label
 from ..report import Evidence, Finding
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
@@ -129,29 +129,9 @@ def _why(report: TenderReport, ruleset: Ruleset, lang: str, t: dict[str, str], p
         )
     else:
         rows.append({"label": t["why_authority"], "text": t["tender_authority_unknown"], "evidence": []})
-    threshold = format_eur(app.threshold_eur, lang) if app.threshold_eur else None
-    value = app.value_eur.amount
-    if value is None:
-        value_text = t["tender_value_none"]
-    elif threshold is None:
-        value_text = t["value_no_threshold"].format(value=format_eur(value, lang))
-    else:
-        compared = app.reason("value")
-        key = "value_below" if compared is not None and compared.code == "value.below" else "value_above"
-        value_text = t[key].format(value=format_eur(value, lang), threshold=threshold)
-    rows.append({"label": t["why_value"], "text": value_text, "evidence": places.places(app.value_eur.evidence, 1)})
-    if app.document_date is None:
-        date_text = t["tender_date_none"]
-    elif app.period is None or threshold is None:
-        date_text = t["date_no_period"].format(date=format_date(app.document_date, lang))
-    else:
-        date_text = t["date_period"].format(
-            date=format_date(app.document_date, lang),
-            period=app.period,
-            threshold=threshold,
-            kind=t["threshold_works"] if app.works else t["threshold_central"],
-        )
-    rows.append({"label": t["why_date"], "text": date_text, "evidence": []})
+    value = value_text(app, t, lang, t["tender_value_none"])
+    rows.append({"label": t["why_value"], "text": value, "evidence": places.places(app.value_eur.evidence, 1)})
+    rows.append({"label": t["why_date"], "text": date_text(app, t, lang, t["tender_date_none"]), "evidence": []})
     if app.procedure:
         rule = next((p for p in ruleset.procedures if p.id == app.procedure), None)
         rows.append({"label": t["why_procedure"], "text": _name(rule, lang) if rule else app.procedure, "evidence": []})
