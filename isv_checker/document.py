@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .notice import Notice
+
 
 class ReadStatus(StrEnum):
     """How reading a file went; every outcome, good or bad, is one of these, never an exception."""
@@ -42,6 +44,7 @@ class DocFormat(StrEnum):
     ODT = "odt"
     DOC = "doc"  # legacy binary Word (97-2003), read through antiword
     RTF = "rtf"  # Rich Text Format, read through catdoc
+    NOTICE = "notice"  # a procurement notice as XML: eForms (UBL) or TED R2.0.9
     UNKNOWN = "unknown"
 
 
@@ -81,6 +84,9 @@ class Block(BaseModel):
     heading_path: tuple[str, ...] = Field(default=(), description="headings this block sits under, outermost first")
     ocr: bool = Field(default=False, description="text came from optical character recognition")
     inserted: bool = Field(default=False, description="text of a tracked insertion not yet accepted")
+    element: str | None = Field(
+        default=None, description="in a notice, the path of the XML element the text is (with `line`, where it starts)"
+    )
 
     def location(self) -> str:
         """A short human label of where the block is, e.g. 'p. 3', 'par. 12, table 2 r3 c1'."""
@@ -91,6 +97,9 @@ class Block(BaseModel):
             parts.append(f"par. {self.paragraph}")
         if self.line is not None:
             parts.append(f"line {self.line}")
+        if self.element is not None:
+            steps = self.element.split("/")
+            parts.append(self.element if len(steps) <= 5 else "…/" + "/".join(steps[-3:]))
         if self.table is not None:
             parts.append(f"table {self.table} r{self.row} c{self.column}")
         if self.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE, BlockKind.TEXT_BOX):
@@ -117,6 +126,7 @@ class Document(BaseModel):
     properties: dict[str, str] = Field(
         default_factory=dict, description="document properties such as title, author, created, modified"
     )
+    notice: Notice | None = Field(default=None, description="a procurement notice's facts as data (format notice)")
 
     @property
     def readable(self) -> bool:

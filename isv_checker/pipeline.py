@@ -206,6 +206,7 @@ def judge_checked_tender(
         findings=judgement.findings + duplicates,
         files=tuple(entries),
         amendments=judgement.amendments,
+        lots=judgement.lots,
         documents=tuple(p.report for p in sorted(ordered, key=lambda p: p.file)),
         passed_over=tuple(sorted(name for name, _ in passed_over)),
     )

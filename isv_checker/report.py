@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .document import Block, DocFormat, Document, ReadStatus
+from .notice import Notice
 
 SCHEMA_ID: Literal["isv-checker/report/1"] = "isv-checker/report/1"
 
@@ -54,6 +55,7 @@ class Evidence(_Record):
     line: int | None = None
     heading_path: tuple[str, ...] = ()
     location: str = Field(description="a short human label, e.g. 'p. 3' or 'par. 12'")
+    element: str | None = Field(default=None, description="in a notice, the full path of the XML element quoted")
     file: str | None = Field(
         default=None,
         description="in a tender report, the file the words are in, relative to the tender; absent in a "
@@ -200,8 +202,25 @@ class Finding(_Record):
     source: Source | None = None
 
 
-Verdict = Literal["compliant", "incomplete", "missing", "not_required", "needs_review", "unreadable"]
+# `required`: ISV is mandatory, and the file is a procurement notice, which never carries the clause
+# itself: the clause is checked in the tender's documents, not missed in the notice.
+Verdict = Literal["compliant", "incomplete", "missing", "required", "not_required", "needs_review", "unreadable"]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+
+class LotResult(_Record):
+    """A lot of a procurement notice: the categories it falls in, and whether ISV applies to it."""
+
+    id: str
+    title: str | None = None
+    cpv: tuple[str, ...] = ()
+    value_eur: float | None = None
+    categories: tuple[str, ...] = Field(default=(), description="ids of the ISV categories the lot falls in")
+    isv_required: bool | None = Field(
+        description="ISV is mandatory for this lot: the procedure needs it and the lot is in a category "
+        "(None: the procedure's answer is undecided)"
+    )
+    evidence: tuple[Evidence, ...] = ()
 
 
 class Judgement(_Record):
@@ -216,6 +235,7 @@ class Judgement(_Record):
     decoys: tuple[DecoyResult, ...] = ()
     sdg_targets: tuple[SdgTarget, ...] = ()
     findings: tuple[Finding, ...] = ()
+    lots: tuple[LotResult, ...] = Field(default=(), description="a procurement notice's lots (when it has several)")
 
 
 class Report(BaseModel):
@@ -238,6 +258,8 @@ class Report(BaseModel):
     decoys: tuple[DecoyResult, ...] = ()
     sdg_targets: tuple[SdgTarget, ...] = ()
     findings: tuple[Finding, ...] = ()
+    lots: tuple[LotResult, ...] = Field(default=(), description="a procurement notice's lots (when it has several)")
+    notice: Notice | None = Field(default=None, description="a procurement notice's facts as read (format notice)")
     blocks: tuple[Block, ...] | None = Field(
         default=None, description="the document's text blocks, only when asked for (they make reports large)"
     )
@@ -268,5 +290,6 @@ def build_report(document: Document, *, include_blocks: bool = False, judgement:
             warnings=document.warnings,
             properties=document.properties,
         ),
+        notice=document.notice,
         blocks=document.blocks if include_blocks else None,
     )

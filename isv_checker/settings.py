@@ -19,6 +19,7 @@ class ReadOptions:
     """
 
     max_bytes: int = 256 * 1024 * 1024
+    max_notice_bytes: int = 16 * 1024 * 1024  # an XML notice; the largest real ones (100 lots) are under 2 MB
     max_pages: int = 10_000
     max_blocks: int = 500_000
     ocr: str = "auto"
@@ -34,7 +35,7 @@ class ReadOptions:
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "never", "always"):
             raise ValueError(f"ocr must be 'auto', 'never' or 'always', not {self.ocr!r}")
-        for name in ("max_bytes", "max_pages", "max_blocks", "ocr_dpi", "ocr_workers"):
+        for name in ("max_bytes", "max_notice_bytes", "max_pages", "max_blocks", "ocr_dpi", "ocr_workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
         if not 50 <= self.ocr_dpi <= 600:

@@ -242,6 +242,9 @@ def test_every_code_reads_in_both_languages():
     samples = {
         "authority.central": {"name": "DICTU", "rule": "ISV-AUTH-AGENCY"},
         "authority.not_central": {"name": "Gemeente Ede"},
+        "authority.foreign": {"name": "Bundesamt für Ausrüstung", "country": "DEU", "legal_type": "cga"},
+        "authority.legal_type_conflict": {"name": "UWV", "legal_type": "cga", "rule": "ISV-NOTICE-LT-CENTRAL"},
+        "authority.vague_legal_type": {"name": "Stichting X", "legal_type": "NATIONAL_AGENCY", "rule": None},
         "categories.found": {"count": 2, "categories": ("energy", "waste")},
         "categories.none": {"known": 10},
         "date.period": {"date": "2024-01-02", "period": "2024-2025"},

@@ -111,6 +111,8 @@ def _reports(tmp_path) -> list[Report]:
         }
     )
     reports.append(check_document(scanned))
+    notices = SAMPLES.parent / "tests" / "fixtures" / "notices"
+    reports.extend(isv_checker.check(path) for path in sorted(notices.glob("*.xml")))
     return reports
 
 

@@ -18,9 +18,9 @@ def test_each_suffix_once_in_lower_case_with_its_dot():
 
 
 def test_the_lists_taken_from_the_table():
-    assert formats.ACCEPT == ".docx,.docm,.dotx,.dotm,.pdf,.odt,.doc,.dot,.rtf,.txt,.text,.md"
+    assert formats.ACCEPT == ".docx,.docm,.dotx,.dotm,.pdf,.odt,.doc,.dot,.rtf,.xml,.txt,.text,.md"
     assert set(formats.FOLDER_SUFFIXES) == {
-        ".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".odt", ".doc", ".dot", ".rtf"
+        ".docx", ".docm", ".dotx", ".dotm", ".pdf", ".txt", ".odt", ".doc", ".dot", ".rtf", ".xml"
     }  # fmt: skip
     assert formats.WORD_SUFFIXES == (".docx", ".docm", ".dotx", ".dotm")
     assert set(formats.DOCUMENT_SUFFIXES) == {
@@ -33,6 +33,7 @@ def test_the_lists_taken_from_the_table():
         ".doc",
         ".dot",
         ".rtf",
+        ".xml",
     }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .store import EXPORT_COLUMNS, TENDER_EXPORT_COLUMNS, Filters, Store
 
-VERDICT_ORDER = ("missing", "incomplete", "needs_review", "compliant", "not_required", "unreadable")
+VERDICT_ORDER = ("missing", "incomplete", "needs_review", "required", "compliant", "not_required", "unreadable")
 _JSON_COLUMNS = {"categories", "elements_missing", "sdg_targets", "metadata_facts", "unreadable_files"}
 
 

@@ -90,7 +90,9 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
     def because(code: str, source: Source | None = None, **params: Param) -> None:
         explanation.append(Reason(code=code, params=params, source=source))
 
-    if authority.central_government is None:
+    if facts.authority_reason is not None:
+        explanation.append(facts.authority_reason)
+    elif authority.central_government is None:
         because("authority.unknown", authority.source)
     elif authority.central_government:
         because("authority.central", authority.source, name=authority.name, rule=authority.rule)

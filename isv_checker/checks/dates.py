@@ -52,13 +52,14 @@ DATE_RE = re.compile(rf"\b(?:{_WORDS}|{_WORDS_EN}|{_ISO}|{_NUMERIC})\b")
 SEARCH_BLOCKS = 40
 
 
-# Where a document's date was read, most trusted first. The first four are the document's own
+# Where a document's date was read, most trusted first. "notice" is a procurement notice's dispatch
+# date (or publication date), an element of its own. The next four are the document's own
 # statement of its date; "text" is a date near the top that no word marks; "forward" is a date the text
 # looks ahead or back to (a start, a deadline, an old contract's end), which is still near the document's
 # own; "metadata" is the file's properties, the last resort: Word templates keep creation dates of years
 # ago, a PDF carries the day it was exported, a file's modification time is the day it was copied.
-ORIGINS = ("labelled", "signed", "header", "title", "text", "forward", "metadata")
-STATED = frozenset({"labelled", "signed", "header", "title"})
+ORIGINS = ("notice", "labelled", "signed", "header", "title", "text", "forward", "metadata")
+STATED = frozenset({"notice", "labelled", "signed", "header", "title"})
 
 _LABEL_RE = re.compile(r"\b(?:datum|date|dated|gedateerd|d\.d\.)\b\W{0,3}$", re.IGNORECASE)
 _SIGNED_RE = re.compile(

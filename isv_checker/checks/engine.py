@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Document
+from ..notice import Notice
 from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Severity, Verdict
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
@@ -17,6 +18,7 @@ from .facts import Facts, GivenFacts, merge
 from .findings import Context, finding
 from .hits import HitIndex
 from .matching import RuleMatcher
+from .notice import absent_clause, lot_results, notice_facts, notice_text_blocks
 from .verdict import sdg_targets, verdict_of
 
 
@@ -54,6 +56,11 @@ def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
 def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None) -> Assessment:
     """`judge` for a readable document, keeping what the judgement was made from."""
     language = document.language or "nl"
+    if document.notice is not None:
+        # only a notice's words (title, descriptions) can name a category; its codes and names are data
+        words = [document.blocks[i] for i in notice_text_blocks(document.notice)]
+        hits = HitIndex.of(rules_matcher(ruleset).run(words, language))
+        return assess_notice(document, document.notice, ruleset, hits, language, given)
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))
     categories = find_categories(document, ruleset, hits, ruleset.subject_sections)
     facts = read_facts(document, ruleset, hits, categories)
@@ -84,6 +91,56 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
         decoys=outcome.decoys,
         sdg_targets=sdg_targets(ruleset, outcome.clause, facts.categories, language),
         findings=elsewhere + verdict_findings(verdict, applicability, outcome.clause, context) + reading + notes,
+    )
+    return Assessment(judgement=judgement, facts=facts, outcome=outcome, hits=hits, language=language)
+
+
+def assess_notice(
+    document: Document,
+    notice: Notice,
+    ruleset: Ruleset,
+    hits: HitIndex,
+    language: str,
+    given: GivenFacts | None = None,
+) -> Assessment:
+    """A procurement notice judged from its facts as data (`checks/notice.py`). It never holds the
+    clause: when ISV is mandatory the verdict is `required`, and a finding says where to check it."""
+    stated = notice_facts(document, notice, ruleset, hits)
+    facts, notes = stated.facts, stated.findings
+    if given is not None:
+        facts, given_notes = merge(facts, given, ruleset)
+        notes += given_notes
+    applicability = decide(ruleset, facts)
+    clause = absent_clause(ruleset)
+    outcome = ClauseOutcome(clause=clause, decoys=(), regions=frozenset())
+    verdict = verdict_of(True, applicability, clause, notice=True)
+    context = Context(explanation=applicability.explanation, elements=clause.elements)
+    lots = lot_results(document, stated.lots, applicability.isv_required) if len(notice.lots) > 1 else ()
+    findings: list[Finding] = [finding("notice.no_clause", "info", {"kind": notice.kind})]
+    if verdict == "needs_review":
+        undecided = applicability.reason("decision")
+        findings.append(
+            finding("verdict.needs_review", "warning", dict(undecided.params) if undecided else {}, context=context)
+        )
+    in_lots = tuple(lot.id for lot in lots if lot.isv_required is not False)
+    if lots and in_lots and applicability.isv_required is not False:
+        findings.append(
+            finding(
+                "notice.lots",
+                "info",
+                {"lots": in_lots, "of": len(lots)},
+                evidence=tuple(e for lot in lots for e in lot.evidence[:1]),
+            )
+        )
+    judgement = Judgement(
+        ruleset=ruleset_ref(ruleset),
+        verdict=verdict,
+        categories=facts.categories,
+        applicability=applicability,
+        clause=clause,
+        sdg_targets=sdg_targets(ruleset, clause, facts.categories, language),
+        findings=(*findings, *notes),
+        lots=lots,
     )
     return Assessment(judgement=judgement, facts=facts, outcome=outcome, hits=hits, language=language)
 

@@ -25,6 +25,7 @@ def evidence(document: Document, block_index: int, start: int, end: int) -> Evid
         line=block.line,
         heading_path=block.heading_path,
         location=block.location(),
+        element=block.element,
     )
 
 

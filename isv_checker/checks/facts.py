@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, replace
 
 from ..document import Block, BlockKind
-from ..report import Authority, CategoryResult, Finding, Param, Source, Value
+from ..report import Authority, CategoryResult, Finding, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from .categories import category_result
 from .findings import finding
@@ -36,6 +36,7 @@ class Facts:
     procedure: str | None
     date_source: Source | None = None
     date_origin: str | None = None
+    authority_reason: Reason | None = None  # why, where the source says more than the name (a notice's legal type)
 
 
 @dataclass(frozen=True, slots=True)

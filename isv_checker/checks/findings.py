@@ -47,6 +47,10 @@ RULES: Mapping[str, str] = {
     "tender.unreadable": "ISV-TENDER",
     "tender.annex_absent": "ISV-TENDER",
     "tender.duplicate": "ISV-TENDER",
+    "notice.no_clause": "ISV-NOTICE",
+    "notice.lots": "ISV-NOTICE",
+    "notice.currency": "ISV-NOTICE",
+    "notice.value_partial": "ISV-NOTICE",
 }
 
 TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -75,6 +79,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tender.unreadable": "{file} could not be read ({status}); what it holds (the clause, facts) was not checked",
         "tender.annex_absent": "{file} says the ISV text is in {annex}, which is not among the tender's files",
         "tender.duplicate": "{file} has the same content as {same_as}; it was read once",
+        "notice.no_clause": "a procurement notice does not carry the ISV clause: check the clause in the tender's "
+        "documents (the contract or its ISV annex), for example with isv-check tender on the notice and the documents",
+        "notice.lots": "ISV applies to lot(s) {lots} of {of}: the lots in an ISV risk category",
+        "notice.currency": "the notice states amounts in {currency}; they are not converted, so the value is not known in euros",
+        "notice.value_partial": "only {lots} of the {of} lots state a value and the notice states no total: their sum, "
+        "EUR {value}, is taken as the value only where it alone reaches every threshold",
     },
     "nl": {
         "read.failed": "het document kon niet worden gecontroleerd: {status}: {detail}",
@@ -101,6 +111,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "tender.unreadable": "{file} kon niet worden gelezen ({status}); wat erin staat (de clausule, feiten) is niet gecontroleerd",
         "tender.annex_absent": "{file} zegt dat de ISV-tekst in {annex} staat, maar die zit niet bij de bestanden van de aanbesteding",
         "tender.duplicate": "{file} heeft dezelfde inhoud als {same_as} en is één keer gelezen",
+        "notice.no_clause": "een aankondiging bevat de ISV-clausule niet: controleer de clausule in de "
+        "aanbestedingsstukken (de overeenkomst of de ISV-bijlage), bijvoorbeeld met isv-check tender op de aankondiging en de stukken",
+        "notice.lots": "de ISV gelden voor perce(e)l(en) {lots} van de {of}: de percelen in een ISV-risicocategorie",
+        "notice.currency": "de aankondiging noemt bedragen in {currency}; die worden niet omgerekend, dus de waarde in euro is niet bekend",
+        "notice.value_partial": "maar {lots} van de {of} percelen noemen een waarde en de aankondiging noemt geen totaal: hun som, "
+        "EUR {value}, telt alleen als waarde waar die alleen al elke drempel haalt",
     },
 }
 

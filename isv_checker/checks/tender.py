@@ -14,9 +14,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..report import Applicability, CategoryResult, Clause, DecoyResult, Finding, Param, Reason, SdgTarget, Verdict
+from ..report import (
+    Applicability,
+    CategoryResult,
+    Clause,
+    DecoyResult,
+    Finding,
+    LotResult,
+    Param,
+    Reason,
+    SdgTarget,
+    Verdict,
+)
 from ..ruleset.load import Ruleset
-from ..tender.report import Amendment
+from ..tender.report import Amendment, with_file
 from .applicability import decide
 from .engine import verdict_findings
 from .facts import GivenFacts, merge
@@ -38,6 +49,7 @@ class TenderJudgement:
     sdg_targets: tuple[SdgTarget, ...]
     findings: tuple[Finding, ...]
     amendments: tuple[Amendment, ...]
+    lots: tuple[LotResult, ...] = ()
 
 
 def judge_tender(parts: Sequence[Part], ruleset: Ruleset, given: GivenFacts | None = None) -> TenderJudgement:
@@ -53,7 +65,11 @@ def judge_tender(parts: Sequence[Part], ruleset: Ruleset, given: GivenFacts | No
     clause = outcome.clause
     unreadable = [p for p in parts if p.assessment is None]
     open_clause = any(p.role.holds_clause for p in unreadable) or bool(outcome.absent_annexes)
-    verdict = verdict_of(True, applicability, clause, clause_open=open_clause)
+    # only notices (which never hold the clause) could be read: the verdict says ISV is required, not missing
+    only_notices = all(p.document.notice is not None for p in parts if p.assessment is not None)
+    verdict = verdict_of(
+        True, applicability, clause, clause_open=open_clause, notice=only_notices and not clause.present
+    )
     if verdict == "compliant" and any(p.role.amends for p in unreadable):
         verdict = "needs_review"  # an unreadable note of information may delete what the others state
     context = Context(explanation=applicability.explanation, elements=clause.elements)
@@ -71,7 +87,24 @@ def judge_tender(parts: Sequence[Part], ruleset: Ruleset, given: GivenFacts | No
         sdg_targets=sdg_targets(ruleset, clause, gathered.facts.categories, language),
         findings=tuple(findings),
         amendments=outcome.amendments,
+        lots=_lots(parts, applicability.isv_required),
     )
+
+
+def _lots(parts: Sequence[Part], required: bool | None) -> tuple[LotResult, ...]:
+    """The lots of the tender's notice read as data (the first, by rank), each ISV's when the tender
+    needs ISV and the lot is in a category."""
+    notices = sorted(
+        (p for p in parts if p.document.notice is not None and p.assessment is not None),
+        key=lambda p: (p.role.rank, p.order),
+    )
+    for part in notices:
+        if part.report.lots:
+            return tuple(
+                with_file(lot, part.file).model_copy(update={"isv_required": required if lot.categories else False})
+                for lot in part.report.lots
+            )
+    return ()
 
 
 # the gathered facts a given fact settles: a conflict between files over them no longer matters

@@ -46,7 +46,11 @@ class Gathered:
 
 
 def gather_facts(parts: Sequence[Part], ruleset: Ruleset) -> Gathered:
-    readable = sorted((p for p in parts if p.assessment is not None), key=lambda p: (p.role.rank, p.order))
+    # a notice read as data before any file of its rank: its facts are the formal record
+    readable = sorted(
+        (p for p in parts if p.assessment is not None),
+        key=lambda p: (p.role.rank, p.document.notice is None, p.order),
+    )
     sources: dict[str, str] = {}
     conflicts: list[tuple[str, Part, Part]] = []
 

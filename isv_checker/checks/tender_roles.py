@@ -15,8 +15,13 @@ TITLE_BLOCKS = 3  # the title is in the first headings; further down a heading n
 
 
 def role_of(name: str, document: Document | None, rules: TenderRules) -> TenderRole:
-    """The first role whose words occur in the file's name (its folders included: "Bijlagen/..."),
-    else in the document's opening headings, else the last role (other)."""
+    """A procurement notice read as data plays the role for notices; any other file the first role
+    whose words occur in its name (its folders included: "Bijlagen/..."), else in the document's opening
+    headings, else the last role (other)."""
+    if document is not None and document.notice is not None:
+        for role in rules.roles:
+            if role.xml_notices:
+                return role
     path = PurePosixPath(name.replace("\\", "/"))
     stem = _plain(" ".join((*path.parts[:-1], path.stem)))
     for text in (stem, _title(document)):

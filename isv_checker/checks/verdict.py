@@ -8,16 +8,23 @@ from ..sdg.links import Conditions, reached
 
 
 def verdict_of(
-    readable: bool, applicability: Applicability | None, clause: Clause | None, clause_open: bool = False
+    readable: bool,
+    applicability: Applicability | None,
+    clause: Clause | None,
+    clause_open: bool = False,
+    notice: bool = False,
 ) -> Verdict:
     """`clause_open`: the clause may be in a file that was not checked (an annex the document names, an
-    unreadable file of the tender), so that a clause missing or incomplete here is not a verdict."""
+    unreadable file of the tender), so that a clause missing or incomplete here is not a verdict.
+    `notice`: a procurement notice, which never carries the clause: mandatory ISV is `required`."""
     if not readable or applicability is None or clause is None:
         return "unreadable"
     if applicability.isv_required is None:
         return "needs_review"
     if not applicability.isv_required:
         return "not_required"
+    if notice:
+        return "required"
     complete = clause.present and all(e.found for e in clause.elements)
     if clause_open and not complete:
         return "needs_review"

@@ -178,20 +178,41 @@ def results(
     authority: AuthorityOption = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Print at most this many rows.")] = None,
     tenders: TendersOption = False,
+    notices: Annotated[
+        bool,
+        typer.Option(
+            "--notices",
+            help="The procedures of `isv-check notices --db` instead of documents, each with the batch results"
+            " that belong to it: which mandatory tenders have been checked, and which not.",
+        ),
+    ] = False,
+    unchecked: Annotated[
+        bool,
+        typer.Option("--unchecked", help="With --notices: only procedures that need ISV (or may) and have no result."),
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
-    """Print the documents (or, with --tenders, the tenders) of a results database as a table, filtered."""
+    """Print the documents (or, with --tenders, the tenders; with --notices, the procedures) of a results
+    database as a table, filtered."""
     from ..batch.store import Store, StoreError
 
     if tenders and status is not None:
         fail(
             "--status filters documents by how reading went; a tender has no reading status (drop --tenders or --status)"
         )
+    if unchecked and not notices:
+        fail("--unchecked goes with --notices")
+    if notices and (tenders or status is not None or verdict is not None):
+        fail("--notices lists procedures; --tenders, --status and --verdict are about checked files")
     filters = _filters(verdict, status, category, authority, rules)
     try:
         store = Store(db, create=False)
     except StoreError as exc:
         fail(str(exc))
+    if notices:
+        with store:
+            _procedure_results(store, filters, limit, unchecked, db)
+        raise typer.Exit(EXIT_OK)
     if tenders:
         with store:
             _tender_results(store, filters, limit, db)
@@ -217,6 +238,43 @@ def _tender_results(store: Any, filters: Filters, limit: int | None, db: Path) -
         typer.echo("  ".join(_cell(name, row[name], width) for name, width in _TENDER_TABLE).rstrip())
     shown = min(total, limit) if limit else total
     typer.echo(f"{shown} of {total} tender(s)" if shown < total else f"{total} tender(s)")
+
+
+def _procedure_results(store: Any, filters: Filters, limit: int | None, unchecked: bool, db: Path) -> None:
+    from ..population.store import procedures_with_checks
+
+    listed = procedures_with_checks(store)
+    if not listed:
+        typer.echo(f"{db} holds no procedures: run `isv-check notices ARCHIVE --db {db}` first", err=True)
+    rows = []
+    for row, checks in listed:
+        if filters.category and filters.category not in row["categories"]:
+            continue
+        if filters.authority and filters.authority.lower() not in (row["buyer"] or "").lower():
+            continue
+        if unchecked and (row["isv_mandatory"] == "no" or checks):
+            continue
+        rows.append((row, checks))
+    widths = (("isv", 9), ("checked", 22), ("first_date", 10), ("categories", 22), ("buyer", 34), ("procedure", 0))
+    typer.echo("  ".join(name.ljust(width) if width else name for name, width in widths).rstrip())
+    for row, checks in rows[:limit]:
+        seen = f"{checks[0].what}: {checks[0].verdict or '-'}" if checks else "not checked"
+        cells = (
+            row["isv_mandatory"],
+            seen,
+            row["first_date"] or "-",
+            ",".join(row["categories"]) or "-",
+            row["buyer"] or "-",
+            row["procedure"],
+        )
+        typer.echo("  ".join(_cell("", c, w) for c, (_, w) in zip(cells, widths, strict=True)).rstrip())
+    mandatory = [(r, c) for r, c in listed if r["isv_mandatory"] == "yes"]
+    done = sum(1 for _, c in mandatory if c)
+    shown = min(len(rows), limit) if limit else len(rows)
+    typer.echo(
+        f"{shown} of {len(rows)} procedure(s); ISV mandatory in {len(mandatory)}, of which {done} checked"
+        f" and {len(mandatory) - done} not"
+    )
 
 
 def _cell(name: str, value: Any, width: int) -> str:

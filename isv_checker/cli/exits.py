@@ -26,7 +26,7 @@ from ..tender.report import TenderReport
 
 EXIT_OK, EXIT_ATTENTION, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-ATTENTION_VERDICTS: frozenset[Verdict] = frozenset({"incomplete", "missing", "needs_review"})
+ATTENTION_VERDICTS: frozenset[Verdict] = frozenset({"incomplete", "missing", "required", "needs_review"})
 # read, but with nothing to check: the document needs a person (another copy, or OCR), not a fix of the call
 ATTENTION_STATUSES = frozenset({ReadStatus.EMPTY, ReadStatus.NEEDS_OCR})
 

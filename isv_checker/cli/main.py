@@ -17,6 +17,7 @@ from .. import __version__
 from .batch import register as _register_batch
 from .command import Command
 from .exits import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, exit_code_for, fail
+from .notices import register as _register_notices
 from .options import OcrOption, RulesOption, load_rules
 from .outputs import register as _register_outputs
 from .web import register as _register_web
@@ -285,6 +286,7 @@ def _open_output(output: Path | None) -> TextIO:
 # after `scan`, `rules` and `explain`, so `--help` lists the everyday command first
 _register_outputs(app)
 _register_batch(app)
+_register_notices(app)
 _register_web(app)
 
 

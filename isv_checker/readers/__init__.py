@@ -113,11 +113,12 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
         status=status,
         message=message,
         pages=extraction.pages,
-        language=detect_language(b.text for b in extraction.blocks),
+        language=extraction.language or detect_language(b.text for b in extraction.blocks),
         blocks=extraction.blocks,
         ocr_pages=extraction.ocr_pages,
         warnings=tuple(warnings) + extraction.warnings,
         properties=extraction.properties,
+        notice=extraction.notice,
     )
 
 

@@ -8,8 +8,10 @@ status, so no exception leaves the reading stage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..document import Block, ReadStatus
+from ..notice import Notice
 
 
 class ReadFailure(Exception):
@@ -28,3 +30,5 @@ class Extraction:
     warnings: tuple[str, ...] = ()
     properties: dict[str, str] = field(default_factory=dict)
     message: str = ""
+    notice: Notice | None = None
+    language: Literal["nl", "en"] | None = None  # when the file states its language (a notice does)

@@ -41,6 +41,7 @@ SUFFIXES = (
     Suffix(".doc", DocFormat.DOC),
     Suffix(".dot", DocFormat.DOC),
     Suffix(".rtf", DocFormat.RTF),
+    Suffix(".xml", DocFormat.NOTICE),
     Suffix(".txt", DocFormat.TEXT),
     Suffix(".text", DocFormat.TEXT, in_folders=False),
     Suffix(".md", DocFormat.TEXT, in_folders=False),
@@ -55,6 +56,7 @@ _READERS = {
     DocFormat.TEXT: (".text", "read_text"),
     DocFormat.DOC: (".legacy", "read_doc"),
     DocFormat.RTF: (".legacy", "read_rtf"),
+    DocFormat.NOTICE: (".notice_xml", "read_notice"),
 }
 
 FOLDER_SUFFIXES = tuple(s.suffix for s in SUFFIXES if s.in_folders)

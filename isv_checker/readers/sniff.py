@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 
 from ..document import DocFormat, ReadStatus
 from .extraction import ReadFailure
 from .formats import DOCUMENT_SUFFIXES, SUFFIXES, WORD_SUFFIXES
+
+# The root elements of the notices isv-checker reads, by local name, and their format.
+NOTICE_ROOTS = {
+    "ContractNotice": "eforms",
+    "ContractAwardNotice": "eforms",
+    "PriorInformationNotice": "eforms",
+    "TED_EXPORT": "ted",
+    "TED_ESENDERS": "ted",
+}
+
+# the first element's name, after an XML declaration, comments and processing instructions
+_ROOT = re.compile(rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)", re.DOTALL)
+
+
+def root_name(data: bytes) -> str | None:
+    """The local name of an XML file's first element (in UTF-8 or ASCII, a BOM allowed), or None."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    found = _ROOT.match(head)
+    return found.group(2).decode("ascii", "replace") if found else None
+
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
@@ -31,6 +54,9 @@ def sniff(data: bytes, name: str) -> DocFormat:
         return _sniff_ole2(data)
     if head.startswith(b"{\\rtf"):
         return DocFormat.RTF
+    xml = _sniff_xml(head, name)
+    if xml is not None:
+        return xml
     if name.lower().endswith(DOCUMENT_SUFFIXES):
         # Text or noise under a document's name is a broken document, not a text file to judge.
         raise ReadFailure(
@@ -38,7 +64,28 @@ def sniff(data: bytes, name: str) -> DocFormat:
         )
     if _looks_like_text(head):
         return DocFormat.TEXT
-    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT, DOC, RTF or text file")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT, DOC, RTF, text or XML notice file")
+
+
+def _sniff_xml(head: bytes, name: str) -> DocFormat | None:
+    """NOTICE for a procurement notice, and for XML whose first element cannot be told from its first
+    bytes (a document type declaration first: the notice reader refuses it with the reason); None for a
+    file that is not XML. Other XML is not a document to judge."""
+    declared = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") or head.startswith(
+        (b"\xff\xfe<", b"\xfe\xff\x00<")
+    )
+    root = root_name(head)
+    if root in NOTICE_ROOTS:
+        return DocFormat.NOTICE
+    if not declared and not name.lower().endswith(".xml"):
+        return None
+    if root is None:
+        return DocFormat.NOTICE
+    raise ReadFailure(
+        ReadStatus.UNSUPPORTED,
+        f"XML that is not a procurement notice (its first element is {root}; isv-checker reads eForms and "
+        "TED R2.0.9 notices)",
+    )
 
 
 def _sniff_ole2(data: bytes) -> DocFormat:

@@ -33,6 +33,7 @@ TONES = {
     "not_required": "ok",
     "incomplete": "warn",
     "needs_review": "warn",
+    "required": "warn",
     "missing": "bad",
     "unreadable": "bad",
 }

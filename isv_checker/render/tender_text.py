@@ -16,6 +16,7 @@ _VERDICT_LINES = {
     "missing": "ISV required, but none of the tender's files holds an ISV clause",
     "not_required": "ISV is not mandatory for this tender",
     "needs_review": "the tender's files do not settle it; review by hand",
+    "required": "ISV is mandatory; the tender's files hold no clause to check (only the notice was given)",
     "unreadable": "the tender could not be checked",
 }
 

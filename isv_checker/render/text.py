@@ -23,6 +23,7 @@ _VERDICT_LINES = {
     "compliant": "ISV required; the clause is present and states all {elements} elements",
     "incomplete": "ISV required; the clause is present but incomplete",
     "missing": "ISV required, but no ISV clause was found",
+    "required": "ISV is mandatory for this procurement; a notice does not hold the clause: check the tender's documents",
     "not_required": "ISV is not mandatory for this document",
     "needs_review": "a fact needed to decide is missing; review by hand",
     "unreadable": "the document could not be checked",
@@ -58,6 +59,33 @@ def facts_lines(app: Applicability, categories: Sequence[CategoryResult], vocabu
     return lines
 
 
+_NOTICE_KINDS = {
+    "prior_information": "prior information notice",
+    "contract": "contract notice",
+    "award": "contract award notice",
+    "modification": "modification notice",
+    "other": "notice",
+}
+
+
+def notice_lines(report: Report) -> list[str]:
+    """A notice's identity and its lots, each lot with its categories and whether ISV applies to it."""
+    notice = report.notice
+    if notice is None:
+        return []
+    number = f" {notice.publication_number}" if notice.publication_number else ""
+    dates = f", sent {notice.dispatch_date}" if notice.dispatch_date else ""
+    procedure = f", procedure {notice.procedure_id}" if notice.procedure_id else ""
+    fmt = "eForms" if notice.format == "eforms" else "TED R2.0.9"
+    lines = [f"  notice: {fmt} {_NOTICE_KINDS[notice.kind]} ({notice.type_code}){number}{dates}{procedure}"]
+    for lot in report.lots:
+        categories = ", ".join(lot.categories) or "no ISV category"
+        isv = {True: "ISV applies", False: "no ISV", None: "ISV undecided"}[lot.isv_required]
+        title = f" {lot.title}" if lot.title else ""
+        lines.append(f"  lot {lot.id}{title}: {categories}; {isv}")
+    return lines
+
+
 def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
     facts = report.document
     lines: list[str] = []
@@ -79,6 +107,7 @@ def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
         if undecided is not None:
             lines.append(f"  {sentence(undecided)}")
     lines.extend(f"  {f.message}" for f in report.findings if f.code == "clause.elsewhere")
+    lines.extend(notice_lines(report))
     clause = report.clause
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]

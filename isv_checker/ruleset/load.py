@@ -24,6 +24,7 @@ from .models import (
     DecoyRule,
     ElementRule,
     Group,
+    NoticeRules,
     OtherRoles,
     ProcedureRule,
     Rule,
@@ -60,6 +61,7 @@ class Ruleset:
     decoys: tuple[DecoyRule, ...]
     sdg: tuple[SdgLink, ...]
     tender: TenderRules
+    notices: NoticeRules
     other_roles: OtherRoles = OtherRoles()
     subject_sections: tuple[str, ...] = ()
     authority_names: tuple[AuthorityName, ...] = ()
@@ -175,6 +177,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
             "decoys",
             "sdg",
             "tender",
+            "notices",
         )
     }
     data = {name: _read_yaml(path) for name, path in files.items()}
@@ -199,6 +202,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         decoys=_records(files["decoys"], data["decoys"], "decoys", DecoyRule),
         sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
         tender=_whole(files["tender"], data["tender"], TenderRules),
+        notices=_whole(files["notices"], data["notices"], NoticeRules),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
         smallest_value=_amount(files["applicability"], data["applicability"], "smallest_value"),
         out_of_scope=(
@@ -224,6 +228,10 @@ def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
             raise RulesError(
                 f"{files['authorities']}: `names:` {entry.name!r} names an unknown authority rule {entry.rule}"
             )
+    if not any(p.id == ruleset.notices.eu_procedure for p in ruleset.procedures):
+        raise RulesError(
+            f"{files['notices']}: `eu_procedure:` {ruleset.notices.eu_procedure} is not a procedure rule of applicability.yaml"
+        )
     periods = sorted(ruleset.thresholds, key=lambda t: t.start)
     for before, after in pairwise(periods):
         if after.start <= before.end:

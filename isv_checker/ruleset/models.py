@@ -273,6 +273,7 @@ class TenderRole(_Strict):
     rank: int = Field(ge=1, description="1 wins: when files disagree on a fact, the file of the lowest rank")
     amends: bool = False
     holds_clause: bool = Field(default=True, description="false: a file that cannot hold the clause (a price form)")
+    xml_notices: bool = Field(default=False, description="procurement notices read as data (XML) play this role")
     name_nl: str
     name_en: str
     words: tuple[str, ...] = Field(description="in the file name or, failing that, the document's title")
@@ -299,3 +300,36 @@ class OtherRoles(_Strict):
 
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+
+
+class LegalTypeRule(_Strict):
+    """What a buyer's legal type in a notice says about being bound by ISV (rules/notices.yaml)."""
+
+    id: str
+    description: str = Field(min_length=8)
+    codes: tuple[str, ...] = Field(min_length=1, description="eForms buyer-legal-type codes, R2.0.9 CA_TYPE values")
+    bound: bool | None
+    by_name: bool = Field(description="the authorities rules decide by the buyer's name (see notices.yaml)")
+    unknown_name: bool | None = Field(default=None, description="for a vague type: a name no rule knows means this")
+
+
+class NoticeRules(_Strict):
+    """How a procurement notice is judged (rules/notices.yaml)."""
+
+    countries: tuple[str, ...] = Field(min_length=1, description="buyer countries ISV binds, as notices write them")
+    legal_types: tuple[LegalTypeRule, ...] = Field(min_length=1)
+    kinds: tuple[str, ...] = Field(description="notice kinds whose legal basis implies the value")
+    eu_legal_bases: tuple[str, ...] = Field(min_length=1)
+    eu_procedure: str = Field(description="the procedure rule (applicability.yaml) a European notice counts as")
+
+    @model_validator(mode="after")
+    def _codes_once(self) -> NoticeRules:
+        codes = [c for rule in self.legal_types for c in rule.codes]
+        repeated = sorted({c for c in codes if codes.count(c) > 1})
+        if repeated:
+            raise ValueError(f"legal type code(s) {', '.join(repeated)} under more than one rule")
+        return self
+
+    def legal_type(self, code: str | None) -> LegalTypeRule | None:
+        wanted = code or "none"
+        return next((r for r in self.legal_types if wanted in r.codes), None)

@@ -23,6 +23,7 @@ from ..report import (
     DecoyResult,
     Evidence,
     Finding,
+    LotResult,
     Report,
     RulesetRef,
     SdgTarget,
@@ -77,6 +78,9 @@ class TenderReport(BaseModel):
     findings: tuple[Finding, ...] = ()
     files: tuple[TenderFile, ...] = Field(description="every file of the dossier, in the order they were judged")
     amendments: tuple[Amendment, ...] = ()
+    lots: tuple[LotResult, ...] = Field(
+        default=(), description="the lots of the tender's notice (read as data), if several"
+    )
     documents: tuple[Report, ...] = Field(description="each file's own report, judged alone, unchanged")
     passed_over: tuple[str, ...] = Field(
         default=(),

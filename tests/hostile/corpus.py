@@ -92,6 +92,7 @@ def build_corpus(
         _bombs,
         _pdf_structure,
         _encrypted,
+        _notices,
     ):
         for name, data, expected in maker(samples, canary, canary_url):
             put(name, data, expected)
@@ -923,3 +924,79 @@ def valid_odt() -> bytes:
 
 
 __all__: list[str] = ["Case", "STATUSES", "build_corpus", "default_samples", "expect", "valid_odt"]
+
+
+# --------------------------------------------------------------------------------------------------
+# procurement notices (XML): the attacks on an XML parser, and notices cut off, oversized or not notices
+
+NOTICE = (Path(__file__).resolve().parent.parent / "fixtures" / "notices" / "eforms-cn-dictu-lots.xml").read_bytes()
+
+
+def _notice_with(prolog: str, body_text: str = "") -> bytes:
+    """The fixture notice with a prolog after the XML declaration and text in its title."""
+    head, rest = NOTICE.split(b"?>", 1)
+    rest = rest.replace(
+        b"Werkplekdiensten DICTU 2025-2029", body_text.encode() or b"Werkplekdiensten DICTU 2025-2029", 1
+    )
+    return head + b"?>" + prolog.encode() + rest
+
+
+def _notices(samples: dict[str, bytes], canary: Path, url: str) -> Made:
+    laughs = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
+    yield (
+        "notice/billion-laughs.xml",
+        _notice_with("<!DOCTYPE ContractNotice [" + "".join(laughs) + "]>", "&lol9;"),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "notice/quadratic-blowup.xml",
+        _notice_with(f'<!DOCTYPE ContractNotice [<!ENTITY big "{"x" * 50_000}">]>', "&big;" * 20_000),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "notice/external-entity-file.xml",
+        _notice_with(f'<!DOCTYPE ContractNotice [<!ENTITY ext SYSTEM "{canary.as_uri()}">]>', "&ext;"),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "notice/external-entity-http.xml",
+        _notice_with(f'<!DOCTYPE ContractNotice [<!ENTITY ext SYSTEM "{url}notice">]>', "&ext;"),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "notice/external-dtd.xml",
+        _notice_with(f'<!DOCTYPE ContractNotice SYSTEM "{url}notice.dtd">'),
+        expect(UNSUPPORTED),
+    )
+    yield (
+        "notice/parameter-entity.xml",
+        _notice_with(f'<!DOCTYPE ContractNotice [<!ENTITY % p SYSTEM "{canary.as_uri()}"> %p;]>'),
+        expect(UNSUPPORTED),
+    )
+    utf16 = _notice_with(f'<!DOCTYPE ContractNotice [<!ENTITY ext SYSTEM "{canary.as_uri()}">]>', "&ext;")
+    utf16 = utf16.replace(b'encoding="UTF-8"', b'encoding="UTF-16"', 1).decode().encode("utf-16")
+    yield "notice/utf16-external-entity.xml", utf16, expect(UNSUPPORTED)
+    xinclude = NOTICE.replace(
+        b"<cbc:UBLVersionID>",
+        f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{canary.as_uri()}" parse="text"/><cbc:UBLVersionID>'.encode(),
+        1,
+    )
+    yield "notice/xinclude.xml", xinclude, expect(OK)
+    for cut in (40, len(NOTICE) // 3, len(NOTICE) - 30):
+        yield f"notice/truncated-at-{cut}.xml", NOTICE[:cut], expect(CORRUPT)
+    yield "notice/not-a-notice.xml", b'<?xml version="1.0"?><invoice><total>12</total></invoice>', expect(UNSUPPORTED)
+    yield "notice/html-named-xml.xml", b"<!doctype html><html><body>ISV</body></html>", expect(UNSUPPORTED)
+    yield (
+        "notice/empty-root.xml",
+        b'<ContractNotice xmlns="urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2"/>',
+        expect(OK, EMPTY),
+    )
+    deep = b"<ContractNotice>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</ContractNotice>"
+    yield "notice/nested-100000-deep.xml", deep, expect(CORRUPT)
+    yield "notice/over-the-size-limit.xml", _notice_with("", "x" * (17 * 1024 * 1024)), expect(TOO_LARGE)
+    lot = NOTICE[NOTICE.index(b"<cac:ProcurementProjectLot>") : NOTICE.index(b"</cac:ProcurementProjectLot>") + 28]
+    many = NOTICE.replace(lot, lot * 3000, 1)
+    yield "notice/3000-lots.xml", many, expect(OK)
+    yield "notice/ted-bit-flipped.xml", flip_bits(NOTICE, 64, random.Random(7)), expect(OK, CORRUPT, UNSUPPORTED, EMPTY)

@@ -1,0 +1,97 @@
+"""Speed of `isv-check notices` on a TED-style bulk package, against a bare lxml parse of the same files.
+
+    python benchmarks/notices_speed.py                    # 10,000 notices (generated, seed 1)
+    python benchmarks/notices_speed.py --count 3000 --runs 3
+
+Generates a bulk package with samples/notices/make_bulk.py (70% eForms, 30% TED R2.0.9, eight
+countries), then in the same run:
+- baseline: one process reads every XML member of the package and parses it with lxml (no entity
+  expansion, no network), nothing else: the floor for any tool that reads notices;
+- the full run: `isv-check notices PACKAGE -o out.jsonl -q` as a whole process (start-up, reading,
+  judging the Dutch notices, grouping into procedures, writing), with its default workers.
+Prints notices/s of each and their ratio (target: the full run at least 0.5 of the baseline) and the
+full run's wall time (target: 10,000 notices in under a minute on 2 cores). Times are the best of
+`--runs`; the machines are shared, so read the ratio, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def baseline(package: Path) -> tuple[int, float]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    started = time.perf_counter()
+    count = 0
+    with tarfile.open(package, "r:*") as archive:
+        for member in archive:
+            if member.isfile() and member.name.lower().endswith(".xml"):
+                handle = archive.extractfile(member)
+                data = handle.read() if handle is not None else b""
+                try:
+                    etree.fromstring(data, parser)
+                except etree.XMLSyntaxError:
+                    pass
+                count += 1
+    return count, time.perf_counter() - started
+
+
+def full_run(package: Path, out: Path, workers: int | None) -> float:
+    command = [sys.executable, "-m", "isv_checker", "notices", str(package), "-o", str(out), "-q"]
+    if workers:
+        command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 2):  # 2: some members are not notices (the junk), as intended
+        raise SystemExit(f"isv-check notices failed ({done.returncode}): {done.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--junk", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None, help="workers of the full run (default: every core)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        package = Path(folder) / "bulk.tar.gz"
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "samples" / "notices" / "make_bulk.py"),
+                *("--count", str(args.count), "--seed", "1", "--junk", str(args.junk), "-o", str(package)),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        bare: list[float] = []
+        full: list[float] = []
+        count = 0
+        for _ in range(args.runs):
+            count, seconds = baseline(package)
+            bare.append(seconds)
+            full.append(full_run(package, Path(folder) / "out.jsonl", args.workers))
+        rows = sum(1 for _ in (Path(folder) / "out.jsonl").open(encoding="utf-8"))
+    base_rate, full_rate = count / min(bare), count / min(full)
+    print(f"package: {count} XML members ({args.count} notices, {args.junk} junk); {rows} procedures written")
+    print(f"baseline, bare lxml parse (1 process):   {base_rate:8.0f} notices/s  ({min(bare):.2f} s)")
+    print(f"isv-check notices (whole process):       {full_rate:8.0f} notices/s  ({min(full):.2f} s)")
+    print(f"ratio full / baseline: {full_rate / base_rate:.2f} (target >= 0.50)")
+    print(f"full run over {count} notices: {min(full):.1f} s (target: 10,000 in under 60 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Judges a procurement notice from its facts as data (docs/notices.md).
+
+A notice states the facts that decide whether ISV is mandatory (the buyer and its legal type, CPV codes
+per lot, the estimated value, the procedure, the dates) in elements, not prose, so they are taken as
+stated: no amount is guessed, no date is inferred. What the elements mean for ISV is rules data
+(`rules/notices.yaml`); the category words still run on the title and the descriptions, lot by lot,
+because buyers often pick a generic CPV code. A notice never carries the clause itself: its verdict is
+`required`, `not_required` or `needs_review`, and the clause is checked in the tender's documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..document import Document
+from ..notice import Amount, Notice, NoticeBuyer, NoticeLot
+from ..report import (
+    Authority,
+    CategoryResult,
+    Clause,
+    ElementResult,
+    Evidence,
+    Finding,
+    LotResult,
+    Param,
+    Reason,
+    Source,
+    Value,
+)
+from ..ruleset.load import Ruleset
+from .categories import ACCEPT, DOMINANCE, PASSING_HIT, SUBJECT_HIT, _outside, category_result, weak_key
+from .evidence import evidence, whole_block
+from .facts import Facts, recognise_authority
+from .findings import finding
+from .hits import HitIndex
+
+
+def notice_text_blocks(notice: Notice) -> tuple[int, ...]:
+    """The blocks of a notice's words: its title and description, each lot's title and description."""
+    found = [notice.where.get("title"), notice.where.get("description")]
+    for lot in notice.lots:
+        found.extend((lot.title_block, lot.description_block))
+    return tuple(sorted({i for i in found if i is not None}))
+
+
+def notice_source(notice: Notice) -> Source:
+    return Source(kind="notice", reference=notice.publication_number or notice.notice_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """Whether a buyer is bound by ISV, by which rule, and the reason code that says why."""
+
+    central: bool | None
+    rule: str | None
+    reason: str  # authority.central / not_central / foreign / legal_type_conflict / vague_legal_type
+
+
+def buyer_bound(buyer: NoticeBuyer, ruleset: Ruleset) -> Bound:
+    """The legal type decides where it is clear; the authorities rules decide by name where it is vague,
+    and a name that contradicts a clear type leaves it undecided."""
+    rules = ruleset.notices
+    if buyer.country is not None and buyer.country.upper() not in rules.countries:
+        return Bound(False, None, "authority.foreign")
+    legal = rules.legal_type(buyer.legal_type)
+    by_name: bool | None = None
+    name_rule: str | None = None
+    if legal is None or legal.by_name:
+        by_name, name_rule = _recognised(buyer.name, ruleset)
+        if by_name is None and buyer.legal_type_text:  # CA_TYPE_OTHER in words: "Zelfstandig bestuursorgaan"
+            by_name, name_rule = _recognised(buyer.legal_type_text, ruleset)
+    if legal is None:  # a code the rules do not list: the name alone
+        return Bound(by_name, name_rule, _reason(by_name))
+    if legal.bound is None:
+        if by_name is not None:
+            return Bound(by_name, name_rule, _reason(by_name))
+        return Bound(legal.unknown_name, legal.id, _reason(legal.unknown_name, vague=True))
+    if by_name is not None and by_name != legal.bound:
+        return Bound(None, legal.id, "authority.legal_type_conflict")
+    return Bound(legal.bound, legal.id, _reason(legal.bound))
+
+
+@lru_cache(maxsize=4096)
+def _recognised(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:
+    """`recognise_authority`, remembered: a bulk package names the same few hundred buyers again and again."""
+    return recognise_authority(name, ruleset)
+
+
+def _reason(central: bool | None, vague: bool = False) -> str:
+    if central is None:
+        return "authority.vague_legal_type" if vague else "authority.unknown"
+    return "authority.central" if central else "authority.not_central"
+
+
+def notice_authority(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Authority, Bound | None]:
+    """The buyer that decides: a bound buyer of a joint procurement binds it; otherwise an undecided
+    one keeps it undecided; otherwise the lead buyer, not bound."""
+    judged = [(buyer, buyer_bound(buyer, ruleset)) for buyer in notice.buyers]
+    if not judged:
+        return Authority(name=None, central_government=None, source=notice_source(notice)), None
+    chosen = next(
+        (pair for pair in judged if pair[1].central),
+        next((pair for pair in judged if pair[1].central is None), judged[0]),
+    )
+    buyer, bound = chosen
+    shown = [whole_block(document, buyer.block)]
+    if buyer.legal_type_block is not None:
+        shown.append(whole_block(document, buyer.legal_type_block))
+    authority = Authority(
+        name=buyer.name,
+        central_government=bound.central,
+        rule=bound.rule,
+        evidence=tuple(shown),
+        source=notice_source(notice),
+    )
+    return authority, bound
+
+
+def _euros(amount: Amount | None) -> float | None:
+    return amount.amount if amount is not None and amount.currency == "EUR" else None
+
+
+def notice_value(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Value, tuple[Finding, ...]]:
+    """The estimated value as the notice states it: the overall estimate, else the lots' estimates
+    added up, else (an award notice) the value awarded. Amounts in another currency are not converted.
+    When only some lots state a value, their sum is a lower bound: taken only where it is at or above
+    every threshold, and so decides whatever the rest add."""
+    source = notice_source(notice)
+    foreign = [a for a in (notice.estimated, notice.awarded, *(lot.estimated for lot in notice.lots)) if a]
+    notes = tuple(
+        finding("notice.currency", "warning", {"currency": a.currency}, evidence=(whole_block(document, a.block),))
+        for a in foreign[:1]
+        if a.currency != "EUR"
+    )
+    for total in (notice.estimated, notice.awarded if not _lot_amounts(notice.lots, "estimated") else None):
+        amount = _euros(total)
+        if total is not None and amount is not None:
+            return Value(
+                amount=amount,
+                evidence=(whole_block(document, total.block),),
+                basis="stated",
+                confidence=1.0,
+                source=source,
+            ), notes
+    for field in ("estimated", "awarded"):
+        amounts = _lot_amounts(notice.lots, field)
+        if amounts and len(amounts) == len(notice.lots):
+            return Value(
+                amount=sum(a.amount for a in amounts),
+                evidence=tuple(whole_block(document, a.block) for a in amounts[:6]),
+                basis="lots_summed" if len(amounts) > 1 else "stated",
+                confidence=1.0,
+                source=source,
+            ), notes
+        if amounts:
+            floor = sum(a.amount for a in amounts)
+            kind = "works" if notice.contract_type == "works" else "central"
+            partial = finding(
+                "notice.value_partial", "info", {"lots": len(amounts), "of": len(notice.lots), "value": floor}
+            )
+            if floor >= max(getattr(t, kind) for t in ruleset.thresholds):
+                shown = tuple(whole_block(document, a.block) for a in amounts[:6])
+                return Value(amount=floor, evidence=shown, basis="lots_summed", confidence=1.0, source=source), (
+                    *notes,
+                    partial,
+                )
+            return Value(amount=None, source=source), (*notes, partial)
+    return Value(amount=None, source=source), notes
+
+
+def _lot_amounts(lots: tuple[NoticeLot, ...], field: str) -> list[Amount]:
+    return [a for lot in lots if (a := getattr(lot, field)) is not None and a.currency == "EUR"]
+
+
+def _categories_of(
+    document: Document,
+    ruleset: Ruleset,
+    hits: HitIndex,
+    title_blocks: set[int],
+    text_blocks: set[int],
+    codes: list[tuple[str, int]],
+) -> tuple[CategoryResult, ...]:
+    """One part's categories (a lot, or the procedure as a whole), as `categories.find_categories`
+    weighs them: CPV codes most; words in the title as the subject; words in a description as the
+    subject only where no CPV code of the part falls in any category (the code chosen was generic).
+    A category of a CPV code the buyer chose stays, however much more the words say of another."""
+    by_code = {rule.id for rule in ruleset.categories for code, _ in codes if code.startswith(tuple(rule.cpv))}
+    strong = title_blocks | (set() if by_code else text_blocks)
+    part_hits = [h for block in sorted(title_blocks | text_blocks) for h in hits.by_block.get(block, ())]
+    if not by_code and not part_hits:
+        return ()
+    groups = {c: g for g in ruleset.groups for c in g.categories}
+    scored: list[tuple[float, bool, CategoryResult]] = []
+    for rule in ruleset.categories:
+        found: list[Evidence] = []
+        score = 0.0
+        for code, block in codes:
+            if code.startswith(tuple(rule.cpv)):
+                score += ACCEPT
+                found.append(whole_block(document, block))
+        passing = 0.0
+        weak = weak_key(rule.id)
+        for hit in part_hits:
+            if hit.rule == rule.id and not _outside(document, hit.block, hit.start, ruleset.out_of_scope):
+                if hit.block in strong:
+                    score += SUBJECT_HIT
+                    found.append(evidence(document, hit.block, hit.start, hit.end))
+                else:
+                    passing += PASSING_HIT
+            elif hit.rule == weak and hit.block in title_blocks:
+                score += SUBJECT_HIT / 2
+                found.append(evidence(document, hit.block, hit.start, hit.end))
+        score += min(passing, ACCEPT - PASSING_HIT)
+        if score >= ACCEPT:
+            shown = tuple(dict.fromkeys(found))[:6]
+            scored.append((score, rule.id in by_code, category_result(rule, groups.get(rule.category), shown)))
+    top = max((score for score, _, _ in scored), default=0.0)
+    return tuple(result for score, coded, result in scored if coded or score >= DOMINANCE * top)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeFacts:
+    facts: Facts
+    lots: tuple[tuple[NoticeLot, tuple[CategoryResult, ...]], ...]
+    bound: Bound | None
+    findings: tuple[Finding, ...]
+
+
+def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: HitIndex) -> NoticeFacts:
+    """The facts the notice states, in the record `applicability.decide` judges from."""
+    where = notice.where
+    procedure_titles = {where["title"]} if "title" in where else set()
+    procedure_texts = {where["description"]} if "description" in where else set()
+    procedure_codes = _codes(document, notice.cpv_blocks)
+    lots: list[tuple[NoticeLot, tuple[CategoryResult, ...]]] = []
+    for lot in notice.lots:
+        titles = {lot.title_block} if lot.title_block is not None else set()
+        texts = {lot.description_block} if lot.description_block is not None else set()
+        codes = list(zip(lot.cpv, lot.cpv_blocks, strict=False))
+        lots.append((lot, _categories_of(document, ruleset, hits, titles, texts, codes)))
+    overall = _categories_of(document, ruleset, hits, procedure_titles, procedure_texts, procedure_codes)
+    categories: dict[str, CategoryResult] = {c.id: c for c in overall}
+    for _, found in lots:
+        for category in found:
+            categories.setdefault(category.id, category)
+    source = notice_source(notice)
+    authority, bound = notice_authority(document, notice, ruleset)
+    value, notes = notice_value(document, notice, ruleset)
+    date = notice.dispatch_date or notice.publication_date
+    date_block = where.get("dispatch_date" if notice.dispatch_date else "publication_date")
+    rules = ruleset.notices
+    european = notice.kind in rules.kinds and (notice.legal_basis or "") in rules.eu_legal_bases
+    facts = Facts(
+        authority=authority,
+        value=value,
+        date=date,
+        categories=tuple(c.model_copy(update={"source": source}) for c in categories.values()),
+        works=notice.contract_type == "works",
+        procedure=rules.eu_procedure if european else None,
+        date_source=source if date_block is not None else None,
+        date_origin="notice" if date else None,
+        authority_reason=_authority_reason(authority, bound, source, notice),
+    )
+    return NoticeFacts(facts=facts, lots=tuple(lots), bound=bound, findings=notes)
+
+
+def _authority_reason(authority: Authority, bound: Bound | None, source: Source, notice: Notice) -> Reason | None:
+    """The reason about the buyer, with what the notice says of it (legal type, country)."""
+    if bound is None:
+        return None
+    buyer = next(b for b in notice.buyers if b.name == authority.name)
+    params: dict[str, Param] = {"name": authority.name, "rule": bound.rule, "legal_type": buyer.legal_type}
+    if bound.reason == "authority.foreign":
+        params["country"] = buyer.country
+    return Reason(code=bound.reason, params=params, source=source)
+
+
+def _codes(document: Document, blocks: tuple[int, ...]) -> list[tuple[str, int]]:
+    """The CPV codes stated in `blocks` (as the reader wrote them: the code first), with their block."""
+    return [(document.blocks[b].text[:8], b) for b in blocks]
+
+
+def lot_results(
+    document: Document,
+    lots: tuple[tuple[NoticeLot, tuple[CategoryResult, ...]], ...],
+    required: bool | None,
+) -> tuple[LotResult, ...]:
+    """Each lot with its categories: a lot in a category is an ISV lot when the procedure needs ISV."""
+    out: list[LotResult] = []
+    for lot, categories in lots:
+        amount = lot.estimated or lot.awarded
+        out.append(
+            LotResult(
+                id=lot.id,
+                title=lot.title,
+                cpv=lot.cpv,
+                value_eur=_euros(amount),
+                categories=tuple(c.id for c in categories),
+                isv_required=required if categories else False,
+                evidence=tuple(e for c in categories for e in c.evidence)[:6],
+            )
+        )
+    return tuple(out)
+
+
+def absent_clause(ruleset: Ruleset) -> Clause:
+    """A notice's clause: not there, with each element not found, as any document without a clause."""
+    return Clause(
+        present=False,
+        location=None,
+        elements=tuple(
+            ElementResult(id=e.element, rule=e.id, name_nl=e.name_nl, name_en=e.name_en, found=False)
+            for e in ruleset.elements
+        ),
+    )

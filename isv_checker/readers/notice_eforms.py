@@ -1,0 +1,247 @@
+"""Reads an eForms notice (UBL 2.3, eForms SDK 1.x) into a `Notice` and its blocks.
+
+The elements are those of the SDK's example notices: the buyer is a `cac:ContractingParty` whose party
+id points into `efac:Organizations` in the extension; the procedure's facts sit in the root's
+`cac:ProcurementProject` and `cac:TenderingProcess`, each lot's in a `cac:ProcurementProjectLot`
+(lot groups, `schemeName="LotsGroup"`, are not lots); award figures in `efac:NoticeResult`.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..document import Block, BlockKind
+from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
+from .notice_xml import BlockMaker, Glance, amount_of, cpv_code, iso_date, local, text_of, unique
+
+NS = {
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "ext": "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2",
+    "efac": "http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1",
+    "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
+    "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
+}
+_EXT = "ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/efext:EformsExtension"
+_ROOT_KINDS: dict[str, NoticeKind] = {
+    "PriorInformationNotice": "prior_information",
+    "ContractNotice": "contract",
+    "ContractAwardNotice": "award",
+}
+
+
+def _kind(root_name: str, type_code: str) -> NoticeKind:
+    """The notice type code list (pin-*, cn-*, can-*, veat, can-modif, subco, ...) over the root's name."""
+    if type_code == "can-modif":
+        return "modification"
+    if type_code.startswith("pin"):
+        return "prior_information"
+    if type_code.startswith("cn") or type_code in ("subco", "qu-sy"):
+        return "contract"
+    if type_code.startswith("can") or type_code == "veat":
+        return "award"
+    return _ROOT_KINDS.get(root_name, "other")
+
+
+def _find(element: etree._Element | None, path: str) -> etree._Element | None:
+    return None if element is None else element.find(path, NS)
+
+
+def _findall(element: etree._Element | None, path: str) -> list[etree._Element]:
+    return [] if element is None else element.findall(path, NS)
+
+
+def _text(element: etree._Element | None, path: str) -> str | None:
+    found = _find(element, path)
+    return text_of(found)
+
+
+def _in_language(elements: list[etree._Element], language: str | None) -> etree._Element | None:
+    """Of an element repeated per language (cbc:Name languageID=...), the notice's own language's."""
+    if not elements:
+        return None
+    return next((e for e in elements if e.get("languageID") == language), elements[0])
+
+
+class _Reader:
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.out = BlockMaker(root)
+        self.where: dict[str, int] = {}
+        self.language = _text(root, "cbc:NoticeLanguageCode")
+        self.extension = _find(root, _EXT)
+
+    def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: object) -> int | None:
+        index = self.out.add(element, text if text is not None else text_of(element), **kw)  # type: ignore[arg-type]
+        if index is not None and fact:
+            self.where.setdefault(fact, index)
+        return index
+
+    def amount(self, element: etree._Element | None, fact: str = "", heading: tuple[str, ...] = ()) -> Amount | None:
+        value = amount_of(element.text if element is not None else None)
+        if element is None or value is None:
+            return None
+        currency = (element.get("currencyID") or "").upper() or "EUR"
+        block = self.put(
+            fact, element, f"{currency} {element.text.strip() if element.text else ''}", heading_path=heading
+        )
+        return Amount(amount=value, currency=currency, block=block or 0)
+
+    def buyers(self) -> tuple[NoticeBuyer, ...]:
+        companies: dict[str, etree._Element] = {}
+        for company in _findall(self.extension, "efac:Organizations/efac:Organization/efac:Company"):
+            ident = _text(company, "cac:PartyIdentification/cbc:ID")
+            if ident:
+                companies[ident] = company
+        out: list[NoticeBuyer] = []
+        for party in _findall(self.root, "cac:ContractingParty"):
+            ident = _text(party, "cac:Party/cac:PartyIdentification/cbc:ID")
+            company = companies.get(ident or "")
+            name_element = _in_language(_findall(company, "cac:PartyName/cbc:Name"), self.language)
+            legal = _find(party, "cac:ContractingPartyType/cbc:PartyTypeCode[@listName='buyer-legal-type']")
+            if name_element is None:
+                continue
+            block = self.put("", name_element, kind=BlockKind.PARAGRAPH, heading_path=("Buyer",))
+            legal_block = self.put("", legal, heading_path=("Buyer",)) if legal is not None else None
+            out.append(
+                NoticeBuyer(
+                    name=text_of(name_element) or "",
+                    legal_type=text_of(legal),
+                    country=_text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
+                    block=block or 0,
+                    legal_type_block=legal_block,
+                )
+            )
+        return tuple(out)
+
+    def lot(self, element: etree._Element) -> NoticeLot | None:
+        ident = _find(element, "cbc:ID")
+        if ident is None or ident.get("schemeName") == "LotsGroup":
+            return None
+        lot_id = text_of(ident) or "?"
+        heading = (f"Lot {lot_id}",)
+        project = _find(element, "cac:ProcurementProject")
+        title_element = _in_language(_findall(project, "cbc:Name"), self.language)
+        title = self.put("", title_element, kind=BlockKind.HEADING, heading_path=heading, level=2)
+        description = self.put(
+            "", _in_language(_findall(project, "cbc:Description"), self.language), heading_path=heading
+        )
+        cpv_elements = [
+            *_findall(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode"),
+            *_findall(project, "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode"),
+        ]
+        cpv_blocks = tuple(b for e in cpv_elements if (b := self.put("", e, heading_path=heading)) is not None)
+        estimated = self.amount(
+            _find(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"), "", heading
+        )
+        if estimated is None:
+            estimated = self.amount(
+                _find(element, "cac:TenderingProcess/cac:FrameworkAgreement/cbc:EstimatedMaximumValueAmount"),
+                "",
+                heading,
+            )
+        codes = [
+            (code, block) for e, block in zip(cpv_elements, cpv_blocks, strict=False) if (code := cpv_code(text_of(e)))
+        ]
+        return NoticeLot(
+            id=lot_id,
+            title=text_of(title_element),
+            cpv=tuple(c for c, _ in codes),
+            estimated=estimated,
+            title_block=title,
+            description_block=description,
+            cpv_blocks=tuple(b for _, b in codes),
+        )
+
+    def read(self) -> tuple[Notice, list[Block]]:
+        root, ext = self.root, self.extension
+        type_code = _text(root, "cbc:NoticeTypeCode") or ""
+        project = _find(root, "cac:ProcurementProject")
+        title_element = _in_language(_findall(project, "cbc:Name"), self.language)
+        self.put("title", title_element, kind=BlockKind.HEADING, level=1)
+        self.put("description", _in_language(_findall(project, "cbc:Description"), self.language))
+        buyers = self.buyers()
+        main = _find(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode")
+        additional = _findall(project, "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode")
+        cpv_blocks = tuple(
+            b
+            for fact, e in [("cpv_main", main), *(("cpv_additional", a) for a in additional)]
+            if cpv_code(text_of(e) if e is not None else None) and (b := self.put(fact, e)) is not None
+        )
+        nature = _find(project, "cbc:ProcurementTypeCode[@listName='contract-nature']")
+        self.put("contract_type", nature)
+        procedure = _find(root, "cac:TenderingProcess/cbc:ProcedureCode")
+        self.put("procedure_type", procedure)
+        basis = _find(root, "cbc:RegulatoryDomain")
+        self.put("legal_basis", basis)
+        issue = _find(root, "cbc:IssueDate")
+        self.put("dispatch_date", issue)
+        publication = _find(ext, "efac:Publication/efbc:PublicationDate")
+        self.put("publication_date", publication)
+        number = _find(ext, "efac:Publication/efbc:NoticePublicationID")
+        self.put("publication_number", number)
+        estimated = self.amount(
+            _find(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"), "estimated"
+        )
+        result = _find(ext, "efac:NoticeResult")
+        awarded = self.amount(_find(result, "cbc:TotalAmount"), "awarded") or self.amount(
+            _find(result, "efbc:OverallMaximumFrameworkContractsAmount"), "awarded"
+        )
+        lots = tuple(lot for e in _findall(root, "cac:ProcurementProjectLot") if (lot := self.lot(e)) is not None)
+        strategic = unique(
+            text_of(e)
+            for e in root.iterfind(".//cac:ProcurementAdditionalType/cbc:ProcurementTypeCode", NS)
+            if e.get("listName") in ("strategic-procurement", "social-objective", "environmental-impact")
+        )
+        kind = _kind(local(root), type_code)
+        nature_text = text_of(nature)
+        notice = Notice(
+            format="eforms",
+            kind=kind,
+            type_code=type_code or local(root),
+            publication_number=text_of(number),
+            procedure_id=_text(root, "cbc:ContractFolderID"),
+            notice_id=_text(root, "cbc:ID"),
+            previous_notice=_text(root, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
+            buyer_reference=_text(project, "cbc:ID"),
+            legal_basis=text_of(basis),
+            buyers=buyers,
+            contract_type=nature_text if nature_text in ("works", "supplies", "services") else None,  # type: ignore[arg-type]
+            procedure_type=text_of(procedure),
+            title=text_of(title_element),
+            cpv_main=cpv_code(text_of(main)),
+            cpv_additional=unique(cpv_code(text_of(e)) for e in additional),
+            cpv_blocks=cpv_blocks,
+            estimated=estimated,
+            awarded=awarded,
+            lots=lots,
+            dispatch_date=iso_date(text_of(issue)),
+            publication_date=iso_date(text_of(publication)),
+            strategic=strategic,
+            language=self.language,
+            where=self.where,
+        )
+        return notice, self.out.blocks
+
+
+def read_eforms(root: etree._Element) -> tuple[Notice, list[Block]]:
+    return _Reader(root).read()
+
+
+def glance_eforms(root: etree._Element) -> Glance:
+    """The buyers' countries and the dates, without reading the rest (`notice_xml.glance`)."""
+    buyers = {
+        _text(party, "cac:Party/cac:PartyIdentification/cbc:ID") for party in _findall(root, "cac:ContractingParty")
+    }
+    extension = _find(root, _EXT)
+    countries = tuple(
+        code
+        for company in _findall(extension, "efac:Organizations/efac:Organization/efac:Company")
+        if _text(company, "cac:PartyIdentification/cbc:ID") in buyers
+        and (code := _text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"))
+    )
+    return Glance(
+        countries=countries,
+        dispatch_date=iso_date(_text(root, "cbc:IssueDate")),
+        publication_date=iso_date(_text(extension, "efac:Publication/efbc:PublicationDate")),
+    )

@@ -1,0 +1,216 @@
+"""Reads a procurement notice (eForms or TED R2.0.9 XML) into a `Document` whose `notice` holds its facts.
+
+Notices come from outside, often in bulk, so the XML is parsed as untrusted input: no DTD is loaded,
+no entity is expanded, nothing is fetched from the network, and a file that declares a document type
+at all is refused unread, because notices never do and entity declarations are how XML attacks (the
+"billion laughs", external entities that read local files) work. A size limit comes first.
+
+The blocks hold the notice's words (title, descriptions, buyer names, codes and amounts as written),
+each with the path and line of its element, so a report quotes a notice as it quotes a document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree
+
+from ..document import Block, BlockKind, ReadStatus
+from ..settings import ReadOptions
+from .extraction import Extraction, ReadFailure
+from .sniff import NOTICE_ROOTS
+
+_DECLARES = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse(data: bytes, options: ReadOptions) -> etree._Element:
+    """The notice's root element, or `ReadFailure` with a status for a file that is not safe or not whole."""
+    if len(data) > options.max_notice_bytes:
+        raise ReadFailure(
+            ReadStatus.TOO_LARGE,
+            f"{len(data):,} bytes is over the {options.max_notice_bytes:,}-byte limit for one notice "
+            "(real notices, even with a hundred lots, are far smaller)",
+        )
+    if _DECLARES.search(data):
+        raise ReadFailure(ReadStatus.UNSUPPORTED, _REFUSED)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReadFailure(ReadStatus.CORRUPT, f"the XML is not well-formed or is cut off ({exc})") from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise ReadFailure(ReadStatus.UNSUPPORTED, _REFUSED)  # a declaration in an encoding the byte check missed
+    return root
+
+
+_REFUSED = (
+    "the XML declares a document type or entities, which procurement notices never do; refused unread "
+    "(entity declarations are how XML attacks work)"
+)
+
+
+def local(element: etree._Element) -> str:
+    return str(etree.QName(element).localname)
+
+
+class BlockMaker:
+    """Collects a notice's blocks in the order they are made, each with its element's path and line."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.blocks: list[Block] = []
+        self.tree = root.getroottree()
+        self.root_name = f"/{_prefixed(root)}"
+        # namespace URI -> the prefix the notice uses for it (the default namespace has none)
+        self.prefixes = {f"{{{uri}}}": f"{prefix}:" if prefix else "" for prefix, uri in root.nsmap.items()}
+
+    def add(
+        self,
+        element: etree._Element | None,
+        text: str | None,
+        kind: BlockKind = BlockKind.PARAGRAPH,
+        heading_path: tuple[str, ...] = (),
+        level: int | None = None,
+    ) -> int | None:
+        """The new block's index, or None when there is no text."""
+        if element is None or text is None:
+            return None
+        words = " ".join(text.split())
+        if not words:
+            return None
+        index = len(self.blocks)
+        self.blocks.append(
+            Block(
+                index=index,
+                kind=kind,
+                text=words,
+                level=level,
+                line=element.sourceline,
+                element=self.path(element),
+                heading_path=heading_path,
+            )
+        )
+        return index
+
+    def path(self, element: etree._Element) -> str:
+        """/Root/prefix:Name[n]/...: prefixes as the notice writes them, [n] where siblings share a name
+        (lxml's own element path, in C, with the namespace URIs put back as prefixes)."""
+        path = self.tree.getelementpath(element)
+        for uri, prefix in self.prefixes.items():
+            path = path.replace(uri, prefix)
+        return f"{self.root_name}/{path}"
+
+
+def _prefixed(element: etree._Element) -> str:
+    return f"{element.prefix}:{local(element)}" if element.prefix else local(element)
+
+
+def text_of(element: etree._Element | None) -> str | None:
+    """All text inside an element (paragraphs of a TED <P> list joined by spaces), or None."""
+    if element is None:
+        return None
+    joined = " ".join(t for t in element.itertext() if isinstance(t, str))
+    return " ".join(joined.split()) or None
+
+
+def iso_date(raw: str | None) -> str | None:
+    """YYYY-MM-DD from '2024-03-05+01:00', '2024-03-05Z', '20240305'; None when it is no date."""
+    if not raw:
+        return None
+    raw = raw.strip()
+    if re.fullmatch(r"\d{8}", raw):
+        return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+    found = re.match(r"(\d{4}-\d{2}-\d{2})", raw)
+    return found.group(1) if found else None
+
+
+def amount_of(raw: str | None) -> float | None:
+    """A decimal as XML writes it ('1234567.89'); tolerates spaces and a decimal comma."""
+    if raw is None:
+        return None
+    cleaned = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
+
+
+def cpv_code(raw: str | None) -> str | None:
+    """The 8 digits of a CPV code ('30213100-6' -> '30213100')."""
+    if not raw:
+        return None
+    found = re.match(r"\s*(\d{8})", raw)
+    return found.group(1) if found else None
+
+
+def unique(codes: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for c in codes if c))
+
+
+def read_notice(data: bytes, options: ReadOptions) -> Extraction:
+    """The reader of format `notice`: parse safely, then read by the root element's format."""
+    root = parse(data, options)
+    fmt = NOTICE_ROOTS.get(local(root))
+    if fmt is None:
+        raise ReadFailure(
+            ReadStatus.UNSUPPORTED,
+            f"XML that is not a procurement notice (its root element is {local(root)}; isv-checker reads "
+            "eForms ContractNotice, ContractAwardNotice and PriorInformationNotice, and TED R2.0.9 notices)",
+        )
+    if fmt == "eforms":
+        from .notice_eforms import read_eforms
+
+        notice, blocks = read_eforms(root)
+    else:
+        from .notice_ted import read_ted
+
+        notice, blocks = read_ted(root)
+    return Extraction(blocks=tuple(blocks), notice=notice, language=_LANGUAGES.get((notice.language or "").upper()))
+
+
+# a notice's own language code (eForms ISO 639-3, TED two letters) where it is one the checker reads
+_LANGUAGES: dict[str, Literal["nl", "en"]] = {"NLD": "nl", "NL": "nl", "ENG": "en", "EN": "en"}
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """What a bulk run needs to know before reading a notice in full: its buyers' countries and dates."""
+
+    countries: tuple[str, ...]
+    dispatch_date: str | None
+    publication_date: str | None
+
+
+def glance(data: bytes, options: ReadOptions) -> Glance | None:
+    """The buyers' countries and the dates of a notice, or None when it is not a notice that parses
+    (reading it in full then says what is wrong). A TED day holds notices of every country; most
+    need only this."""
+    try:
+        root = parse(data, options)
+    except ReadFailure:
+        return None
+    fmt = NOTICE_ROOTS.get(local(root))
+    if fmt == "eforms":
+        from .notice_eforms import glance_eforms
+
+        return glance_eforms(root)
+    if fmt == "ted":
+        from .notice_ted import glance_ted
+
+        return glance_ted(root)
+    return None
