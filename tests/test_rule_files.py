@@ -194,7 +194,8 @@ def test_sdg_links(sdg_links: list[SdgLink]) -> None:
             assert link.category in CATEGORY_IDS and link.element is None, link.id
         else:
             assert link.element is None and link.category is None, link.id
-        assert "\n" not in link.rationale.strip(), f"{link.id}: rationale must be one line"
+        for rationale in (link.rationale_nl, link.rationale_en):
+            assert "\n" not in rationale.strip(), f"{link.id}: rationale must be one line"
     by_category = {(link.category, link.target) for link in sdg_links if link.when == "category"}
     for expected in [
         ("energy", "7.2"),

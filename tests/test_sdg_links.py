@@ -29,7 +29,8 @@ def link(rule: str, target: str, when: str, *, element: str | None = None, categ
         when=when,
         element=element,
         category=category,
-        rationale="made up for the test of the reading of links",
+        rationale_nl="verzonnen voor de test van het lezen van koppelingen",
+        rationale_en="made up for the test of the reading of links",
     )
 
 
@@ -216,3 +217,14 @@ def test_a_complete_clause_reaches_what_the_table_counts(categories: tuple[str, 
     ruleset = cached_ruleset()
     targets = sdg_targets(ruleset, clause(True, ELEMENTS), categories_of(categories), "nl")
     assert [t.target for t in targets] == list(contract_links(categories, True, ruleset))
+
+
+def test_every_link_says_why_in_dutch_and_in_english() -> None:
+    """Regression (issue 18): the Dutch SDG table showed each link's rationale in English, because
+    sdg.yaml held it in English only. Every link now holds both, each its own sentence."""
+    for link in cached_ruleset().sdg:
+        assert link.rationale_nl.strip() and link.rationale_en.strip(), link.id
+        assert link.rationale_nl != link.rationale_en, link.id
+        dutch = set(link.rationale_nl.lower().split())
+        assert dutch & {"de", "het", "een", "van", "en"}, f"{link.id}: rationale_nl reads as Dutch"
+        assert not dutch & {"the", "of", "and", "supply"}, f"{link.id}: rationale_nl holds English words"

@@ -65,7 +65,8 @@ LIVING_WAGE_SDG = {
     "title_en": "Eradicate extreme poverty",
     "when": "element",
     "element": "living_wage",
-    "rationale": "A living wage in the supply chain lifts the workers who make the goods out of extreme poverty.",
+    "rationale_nl": "Een leefbaar loon in de keten tilt de werknemers die de goederen maken uit extreme armoede.",
+    "rationale_en": "A living wage in the supply chain lifts the workers who make the goods out of extreme poverty.",
 }
 FUTURE_TENDER = {
     "id": "ISV-DECOY-LATER-TENDER",

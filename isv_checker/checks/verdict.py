@@ -47,7 +47,7 @@ def sdg_targets(
             target=target,
             goal=link.goal,
             title=link.title_en if language == "en" else link.title_nl,
-            rationale=link.rationale,
+            rationale=link.rationale_en,
             rule=link.id,
         )
         for target, (link, *_) in reached(ruleset.sdg, conditions).items()

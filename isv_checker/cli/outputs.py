@@ -272,7 +272,9 @@ def sdg_table(
 
     The SDG contribution table for the annual report counts what earlier runs wrote: a results database (`isv-check batch --db`) or the JSON and JSON
     Lines reports of `isv-check scan --format json` and `isv-check tender --format json`; it checks no
-    documents itself. The output's extension sets the format: .xlsx, .csv, .md, .docx or .html.
+    documents itself. The output's extension sets the format: .xlsx, .csv, .md, .docx or .html. Every
+    format holds the same tables: categories by SDG targets, per target, per ministry, per year, and
+    the method note, in the language of --lang.
     """
     from ..render.templates import TemplateError
     from ..sdg.outputs import SDG_FORMATS, render_sdg_table, sdg_format

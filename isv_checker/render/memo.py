@@ -158,7 +158,7 @@ def _sdg_view(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
                 "target": target,
                 "goal": link.goal,
                 "title": link.title_en if lang == "en" else link.title_nl,
-                "rationale": link.rationale,
+                "rationale": link.rationale_en,
                 "current": target in current,
             }
         )

@@ -24,6 +24,7 @@ from .models import (
     DecoyRule,
     ElementRule,
     Group,
+    Ministry,
     NoticeRules,
     OtherRoles,
     ProcedureRule,
@@ -65,6 +66,7 @@ class Ruleset:
     other_roles: OtherRoles = OtherRoles()
     subject_sections: tuple[str, ...] = ()
     authority_names: tuple[AuthorityName, ...] = ()
+    ministries: tuple[Ministry, ...] = ()
     out_of_scope: tuple[str, ...] = ()
     smallest_value: int = 0
 
@@ -201,6 +203,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         elements=_records(files["elements"], data["elements"], "elements", ElementRule),
         decoys=_records(files["decoys"], data["decoys"], "decoys", DecoyRule),
         sdg=_records(files["sdg"], data["sdg"], "links", SdgLink),
+        ministries=_records(files["sdg"], data["sdg"], "ministries", Ministry) if "ministries" in data["sdg"] else (),
         tender=_whole(files["tender"], data["tender"], TenderRules),
         notices=_whole(files["notices"], data["notices"], NoticeRules),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
@@ -232,10 +235,28 @@ def _check_consistency(ruleset: Ruleset, files: dict[str, Path]) -> None:
         raise RulesError(
             f"{files['notices']}: `eu_procedure:` {ruleset.notices.eu_procedure} is not a procedure rule of applicability.yaml"
         )
+    _check_ministries(ruleset, files)
     periods = sorted(ruleset.thresholds, key=lambda t: t.start)
     for before, after in pairwise(periods):
         if after.start <= before.end:
             raise RulesError(f"{files['thresholds']}: periods {before.id} and {after.id} overlap")
+
+
+def _check_ministries(ruleset: Ruleset, files: dict[str, Path]) -> None:
+    """Every ministry and authority in sdg.yaml's `ministries:` is a name of the authority names table,
+    and each authority reports under one ministry."""
+    names = {entry.name for entry in ruleset.authority_names}
+    under: dict[str, str] = {}
+    for ministry in ruleset.ministries:
+        for name in (ministry.ministry, *ministry.authorities):
+            if name not in names:
+                raise RulesError(
+                    f"{files['sdg']}: `ministries:` {name!r} is not a `name:` of the `names:` table in {files['authorities']}"
+                )
+        for name in (ministry.ministry, *ministry.authorities):
+            if name in under:
+                raise RulesError(f"{files['sdg']}: `ministries:` {name!r} is listed twice ({under[name]})")
+            under[name] = ministry.ministry
 
 
 def _check_vocabulary(ruleset: Ruleset, files: dict[str, Path]) -> None:

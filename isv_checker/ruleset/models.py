@@ -226,7 +226,8 @@ class SdgLink(_Strict):
     when: Literal["isv_applied", "element", "category"]
     element: str | None = None
     category: str | None = None
-    rationale: str = Field(min_length=20)
+    rationale_nl: str = Field(min_length=20)
+    rationale_en: str = Field(min_length=20)
 
     @model_validator(mode="after")
     def _condition(self) -> SdgLink:
@@ -237,6 +238,14 @@ class SdgLink(_Strict):
         if int(self.target.split(".")[0]) != self.goal:
             raise ValueError(f"{self.id}: target {self.target} is not under goal {self.goal}")
         return self
+
+
+class Ministry(_Strict):
+    """A ministry and the authorities of the Rijk whose contracts it reports: the SDG table's rows per
+    ministry. Names are entries of the authority names table."""
+
+    ministry: str
+    authorities: tuple[str, ...] = ()
 
 
 class RulesetInfo(_Strict):

@@ -2,16 +2,21 @@
 
 Each report counts as one contract. A contract reaches an SDG target through the links in
 `rules/sdg.yaml`, taken as if ISV were fully applied (so a contract with the clause missing still
-shows in the rows of the targets it should reach, under "missing"):
+counts under the targets it should reach, as "missing"):
 
 - `isv_applied` and `element` links: every contract in one of the ten categories, or with a clause;
 - `category` links: only contracts of that category, and only in that category's row.
 
-Rows are per (target, category) with a total per target, and per category with a grand total. A
-contract in two categories is in both category rows but once in every total: totals count distinct
-contracts, never sums of rows. Unreadable reports and reports that need review are not counted;
-with a year, reports of other years and reports without a date are left out (and counted for the
-method note). Reports of identical files (same sha256) count once.
+The table is laid out as the annual report prints it: one row per ISV category (every category of
+the rules, in the order of their groups, so the table keeps its shape from year to year) with a cell
+per SDG target, and rows per ministry and per year. A category row's cell holds the row's contracts
+that reach the target; a category a target is not linked to has no cell there. A contract in two
+categories is in both category rows but once in every total: the total row and its cells count
+distinct contracts, never sums of rows. Per ministry and per year each contract is in exactly one row.
+
+Unreadable reports and reports that need review are not counted; with a year, reports of other years
+and reports without a date are left out (and counted for the method note). Reports of identical
+files (same sha256) count once.
 
 Given tender reports (`isv-check tender --format json`, a results database of `batch --tenders`),
 each tender counts as one contract instead, from its own verdict and facts: the annual report counts
@@ -25,14 +30,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from ..checks.authorities import canonical
 from ..report import Report
 from ..ruleset.load import Ruleset
 from ..ruleset.models import SdgLink
 from ..tender.report import TenderReport
 from .links import Conditions, reached, target_key
 
-NO_CATEGORY = "none"
+NO_CATEGORY = "none"  # the row a contract in none of the categories reaches its targets in
+NO_AUTHORITY = ""  # the ministry row of contracts whose authority was not found
+NO_DATE = ""  # the year row of contracts without a document date
 UNITS = ("documents", "tenders")
 COUNTED = frozenset(("compliant", "incomplete", "missing", "not_required"))
 
@@ -58,6 +67,25 @@ def contract_links(
     }
 
 
+def ministry_of(authority: str | None, ruleset: Ruleset) -> str:
+    """The row of the table per ministry that a contract of `authority` goes in.
+
+    The name is first matched to the authority names table (so "RWS" is Rijkswaterstaat), then to the
+    ministry it reports under (`ministries:` in sdg.yaml). An authority under no ministry keeps its own
+    name; NO_AUTHORITY when the report names none.
+    """
+    if not authority or not authority.strip():
+        return NO_AUTHORITY
+    entry = canonical(authority, ruleset)
+    name = entry.name if entry is not None else " ".join(authority.split())
+    return _ministries(ruleset).get(name, name)
+
+
+@lru_cache(maxsize=4)
+def _ministries(ruleset: Ruleset) -> dict[str, str]:
+    return {name: m.ministry for m in ruleset.ministries for name in (m.ministry, *m.authorities)}
+
+
 @dataclass(frozen=True)
 class Contract:
     """What the table needs of one report."""
@@ -71,10 +99,16 @@ class Contract:
     value_eur: float | None
     date: str | None
     pairs: frozenset[tuple[str, str]]  # (target, category row) pairs
+    authority: str | None = None  # as the report names it
+    ministry: str = NO_AUTHORITY  # ministry_of(authority)
 
     @property
     def targets(self) -> frozenset[str]:
         return frozenset(t for t, _ in self.pairs)
+
+    @property
+    def year(self) -> str:
+        return self.date[:4] if self.date else NO_DATE
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,7 @@ class Counts:
     voluntary: int = 0  # not required, clause present anyway
     value_eur: float = 0.0
     without_value: int = 0
+    complete_value_eur: float = 0.0  # of the contracts counted in `complete`
 
     @property
     def share_complete(self) -> float | None:
@@ -96,23 +131,40 @@ class Counts:
     @classmethod
     def of(cls, contracts: Iterable[Contract]) -> Counts:
         items = list(contracts)
+        complete = [c for c in items if c.required and c.verdict == "compliant"]
         return cls(
             contracts=len(items),
             required=sum(c.required for c in items),
-            complete=sum(c.required and c.verdict == "compliant" for c in items),
+            complete=len(complete),
             incomplete=sum(c.required and c.verdict == "incomplete" for c in items),
             missing=sum(c.required and c.verdict == "missing" for c in items),
             voluntary=sum(not c.required and c.clause_present for c in items),
             value_eur=float(sum(c.value_eur for c in items if c.value_eur is not None)),
             without_value=sum(c.value_eur is None for c in items),
+            complete_value_eur=float(sum(c.value_eur for c in complete if c.value_eur is not None)),
         )
 
 
 @dataclass(frozen=True)
 class Row:
-    target: str | None  # None in the per-category table
-    category: str | None  # a category id, NO_CATEGORY, or None for a total
+    """One row of a table; `key` None is the table's total.
+
+    `key` is a category id (per category), a ministry or an authority's name or
+    NO_AUTHORITY (per ministry), a year or NO_DATE (per year). Only the rows per category and their
+    total have `cells`: per target the row reaches, the row's contracts that reach it.
+    """
+
+    key: str | None
     counts: Counts
+    cells: tuple[tuple[str, Counts], ...] = ()
+
+    @property
+    def total(self) -> bool:
+        return self.key is None
+
+    def cell(self, target: str) -> Counts | None:
+        """The row's contracts that reach `target`; None where the row's category is not linked to it."""
+        return dict(self.cells).get(target)
 
 
 @dataclass(frozen=True)
@@ -143,9 +195,10 @@ class SdgTable:
     ruleset: str
     reports: int
     sources: int
-    targets: tuple[Target, ...]
-    by_target: tuple[Row, ...]
-    by_category: tuple[Row, ...]
+    targets: tuple[Target, ...]  # every target of the rules, in the UN's order
+    by_category: tuple[Row, ...]  # every category, then the total
+    by_ministry: tuple[Row, ...]  # the ministries in the rules' order, other authorities by name, NO_AUTHORITY, total
+    by_year: tuple[Row, ...]  # years in order, NO_DATE, then the total
     total: Counts
     exclusions: Exclusions
     contracts: tuple[Contract, ...] = field(default=(), repr=False)
@@ -174,6 +227,7 @@ def _contract(report: Report | TenderReport, ruleset: Ruleset) -> Contract:
     categories = tuple(dict.fromkeys(c.id for c in report.categories))
     links = contract_links(categories, clause_present, ruleset)
     name, digest, _ = _identity(report)
+    authority = app.authority.name if app is not None else None
     return Contract(
         file=name,
         sha256=digest,
@@ -184,7 +238,39 @@ def _contract(report: Report | TenderReport, ruleset: Ruleset) -> Contract:
         value_eur=app.value_eur.amount if app is not None else None,
         date=app.document_date if app is not None else None,
         pairs=frozenset((target, row) for target, pairs in links.items() for _, row in pairs),
+        authority=authority,
+        ministry=ministry_of(authority, ruleset),
     )
+
+
+def _category_rows(counted: list[Contract], ruleset: Ruleset, targets: Iterable[str]) -> tuple[Row, ...]:
+    """Every category in the order of its group, and the total. A category row has a cell per target
+    the category reaches, counted from the contracts' (target, row) pairs; the total a cell per target,
+    of every contract that reaches it (a contract with a clause but no category too)."""
+    order = dict.fromkeys([c for g in ruleset.groups for c in g.categories] + [c.category for c in ruleset.categories])
+    rows = []
+    for category in order:
+        members = [c for c in counted if category in c.categories]
+        linked = (
+            t for t, pairs in contract_links([category], True, ruleset).items() if any(r == category for _, r in pairs)
+        )
+        cells = tuple((t, Counts.of(c for c in members if (t, category) in c.pairs)) for t in linked)
+        rows.append(Row(category, Counts.of(members), cells))
+    cells = tuple((t, Counts.of(c for c in counted if t in c.targets)) for t in targets)
+    rows.append(Row(None, Counts.of(counted), cells))
+    return tuple(rows)
+
+
+def _rows_by(counted: list[Contract], key: str, first: Iterable[str] = ()) -> tuple[Row, ...]:
+    """One row per value of the contracts' `key` (each contract in one row): the values of `first` in
+    their order, the others by name, the empty value (not known) last; then the total."""
+    values = {getattr(c, key) for c in counted}
+    leading = [v for v in first if v in values]
+    rest = sorted(values - set(leading) - {""}, key=str.casefold)
+    order = leading + rest + ([""] if "" in values else [])
+    rows = [Row(v, Counts.of(c for c in counted if getattr(c, key) == v)) for v in order]
+    rows.append(Row(None, Counts.of(counted)))
+    return tuple(rows)
 
 
 def aggregate(
@@ -234,8 +320,6 @@ def aggregate(
             undated_counted += 1
         counted.append(contract)
 
-    order = {c.category: i for i, c in enumerate(ruleset.categories)}
-    order[NO_CATEGORY] = len(order)
     targets: dict[str, Target] = {}
     for link in sorted(ruleset.sdg, key=lambda link: target_key(link.target)):
         known = targets.get(link.target)
@@ -243,34 +327,16 @@ def aggregate(
             link.target, link.goal, link.title_nl, link.title_en, (*known.links, link) if known else (link,)
         )
 
-    by_target: list[Row] = []
-    for target in targets:
-        members = [c for c in counted if target in c.targets]
-        if not members:
-            continue
-        rows = sorted({row for c in members for t, row in c.pairs if t == target}, key=lambda r: order.get(r, 99))
-        for row in rows:
-            by_target.append(Row(target, row, Counts.of(c for c in members if (target, row) in c.pairs)))
-        by_target.append(Row(target, None, Counts.of(members)))
-
-    by_category: list[Row] = []
-    present = sorted({r for c in counted for r in (c.categories or (NO_CATEGORY,))}, key=lambda r: order.get(r, 99))
-    for category in present:
-        members = [c for c in counted if (category in c.categories) or (category == NO_CATEGORY and not c.categories)]
-        by_category.append(Row(None, category, Counts.of(members)))
-    total = Counts.of(counted)
-    by_category.append(Row(None, None, total))
-
-    used = {t for c in counted for t in c.targets}
     return SdgTable(
         year=year,
         ruleset=f"{ruleset.info.id} {ruleset.info.version}",
         reports=total_reports,
         sources=sources,
-        targets=tuple(t for t in targets.values() if t.target in used),
-        by_target=tuple(by_target),
-        by_category=tuple(by_category),
-        total=total,
+        targets=tuple(targets.values()),
+        by_category=_category_rows(counted, ruleset, targets),
+        by_ministry=_rows_by(counted, "ministry", (m.ministry for m in ruleset.ministries)),
+        by_year=_rows_by(counted, "year"),
+        total=Counts.of(counted),
         exclusions=Exclusions(
             duplicates=duplicates,
             unreadable=tuple(unreadable),
