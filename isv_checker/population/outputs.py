@@ -61,10 +61,12 @@ class Counts:
     def add(self, key: str, answer: str) -> None:
         self.by.setdefault(key, Counter())[answer] += 1
 
+    in_order: bool = False  # by key (years), not by the number of mandatory procedures
+
     def rows(self) -> list[tuple[str, int, int, int, int]]:
-        """(key, procedures, yes, no, undecided), most mandatory first."""
+        """(key, procedures, yes, no, undecided): most mandatory first, or by key."""
         out = [(k, sum(c.values()), c["yes"], c["no"], c["undecided"]) for k, c in self.by.items()]
-        return sorted(out, key=lambda r: (-r[2], -r[1], r[0]))
+        return sorted(out, key=lambda r: r[0] if self.in_order else (-r[2], -r[1], r[0]))
 
 
 @dataclass
@@ -79,7 +81,7 @@ class Summary:
 
 
 def summarise(population: Population, rows: list[dict[str, Any]]) -> Summary:
-    per_category, per_buyer, per_year = Counts(), Counts(), Counts()
+    per_category, per_buyer, per_year = Counts(), Counts(), Counts(in_order=True)
     answers: Counter[str] = Counter()
     for row in rows:
         answer = row["isv_mandatory"]

@@ -131,7 +131,7 @@ def advice_elements(report: Judged) -> list[str]:
     if clause is None or report.verdict in (None, "unreadable", "compliant") or clause_open(report, "en"):
         return []
     missing = [e.id for e in clause.elements if not e.found]
-    if report.verdict in ("missing", "incomplete", "needs_review"):
+    if report.verdict in ("missing", "incomplete", "needs_review", "required"):
         return missing
     return missing if clause.present else []  # not_required: only to complete a clause that is there
 
@@ -146,7 +146,7 @@ def _sdg_view(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
     current = {s.target for s in report.sdg_targets}
     clause = report.clause
     clause_present = bool(clause and clause.present)
-    applies = report.verdict in ("compliant", "incomplete", "missing", "needs_review") or clause_present
+    applies = report.verdict in ("compliant", "incomplete", "missing", "required", "needs_review") or clause_present
     links = contract_links((c.id for c in report.categories), clause_present, ruleset) if applies else {}
     if not links:
         return {"intro": t["sdg_none"], "targets": [], "mixed": False, "note": ""}
@@ -323,6 +323,8 @@ def _actions(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
             t["actions_needs_review"].format(gap=needs_review_gap(report, t, lang)),
             t["actions_needs_review_then"],
         )
+    elif verdict == "required":
+        intro, then = t["actions_required"], ""
     elif verdict == "missing" or clause is None or not clause.present:
         intro, then = t["actions_missing"], ""
     else:
