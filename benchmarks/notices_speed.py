@@ -7,8 +7,10 @@ Generates a bulk package with samples/notices/make_bulk.py (70% eForms, 30% TED 
 countries), then in the same run:
 - baseline: one process reads every XML member of the package and parses it with lxml (no entity
   expansion, no network), nothing else: the floor for any tool that reads notices;
-- the full run: `isv-check notices PACKAGE -o out.jsonl -q` as a whole process (start-up, reading,
-  judging the Dutch notices, grouping into procedures, writing), with its default workers.
+- the full run: `isv-check notices PACKAGE -o out.jsonl -q --country NL` as a whole process (start-up,
+  reading, judging the selected country's notices, grouping into procedures, writing), with its default
+  workers. The generated package is 44% Dutch, far more than a real TED day (the Netherlands publish
+  about 3% of the EU's notices); `--country LU` selects about 3% and measures that case.
 Prints notices/s of each and their ratio (target: the full run at least 0.5 of the baseline) and the
 full run's wall time (target: 10,000 notices in under a minute on 2 cores). Times are the best of
 `--runs`; the machines are shared, so read the ratio, not the seconds.
@@ -46,8 +48,8 @@ def baseline(package: Path) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def full_run(package: Path, out: Path, workers: int | None) -> float:
-    command = [sys.executable, "-m", "isv_checker", "notices", str(package), "-o", str(out), "-q"]
+def full_run(package: Path, out: Path, workers: int | None, country: str) -> float:
+    command = [sys.executable, "-m", "isv_checker", "notices", str(package), "-o", str(out), "-q", "--country", country]
     if workers:
         command += ["--workers", str(workers)]
     started = time.perf_counter()
@@ -64,6 +66,12 @@ def main() -> int:
     parser.add_argument("--junk", type=int, default=20)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=None, help="workers of the full run (default: every core)")
+    parser.add_argument(
+        "--country",
+        default="NL",
+        help="the buyers' country selected (default NL: about 44%% of the generated package, all judged in full;"
+        " LU: about 3%%, like the Netherlands' share of a real TED day)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder) / "bulk.tar.gz"
@@ -82,10 +90,13 @@ def main() -> int:
         for _ in range(args.runs):
             count, seconds = baseline(package)
             bare.append(seconds)
-            full.append(full_run(package, Path(folder) / "out.jsonl", args.workers))
+            full.append(full_run(package, Path(folder) / "out.jsonl", args.workers, args.country))
         rows = sum(1 for _ in (Path(folder) / "out.jsonl").open(encoding="utf-8"))
     base_rate, full_rate = count / min(bare), count / min(full)
-    print(f"package: {count} XML members ({args.count} notices, {args.junk} junk); {rows} procedures written")
+    print(
+        f"package: {count} XML members ({args.count} notices, {args.junk} junk); country {args.country}:"
+        f" {rows} procedures written"
+    )
     print(f"baseline, bare lxml parse (1 process):   {base_rate:8.0f} notices/s  ({min(bare):.2f} s)")
     print(f"isv-check notices (whole process):       {full_rate:8.0f} notices/s  ({min(full):.2f} s)")
     print(f"ratio full / baseline: {full_rate / base_rate:.2f} (target >= 0.50)")

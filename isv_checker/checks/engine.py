@@ -25,8 +25,19 @@ from .verdict import sdg_targets, verdict_of
 @lru_cache(maxsize=4)
 def rules_matcher(ruleset: Ruleset) -> RuleMatcher:
     """Every rule's matcher, built once per ruleset and process (building it costs about 0.1 s)."""
-    extra = [(weak_key(c.id), MatchSpec(terms=c.weak)) for c in ruleset.categories if c.weak]
-    return RuleMatcher([*ruleset.rules(), *extra])
+    return RuleMatcher([*ruleset.rules(), *_weak(ruleset)])
+
+
+@lru_cache(maxsize=4)
+def notice_matcher(ruleset: Ruleset) -> RuleMatcher:
+    """The matcher of what a notice's words are checked for: the categories and the authorities. A
+    rule's hits do not depend on the other rules, so these are the hits `rules_matcher` would give;
+    it builds in a fraction of the time, which a worker judging a bulk package of notices pays once."""
+    return RuleMatcher([*ruleset.categories, *ruleset.authorities, *_weak(ruleset)])
+
+
+def _weak(ruleset: Ruleset) -> list[tuple[str, MatchSpec]]:
+    return [(weak_key(c.id), MatchSpec(terms=c.weak)) for c in ruleset.categories if c.weak]
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,8 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
     language = document.language or "nl"
     if document.notice is not None:
         # only a notice's words (title, descriptions) can name a category; its codes and names are data
-        words = [document.blocks[i] for i in notice_text_blocks(document.notice)]
-        hits = HitIndex.of(rules_matcher(ruleset).run(words, language))
+        words = [document.blocks[i] for i in notice_text_blocks(document, document.notice, ruleset)]
+        hits = HitIndex.of(notice_matcher(ruleset).run(words, language) if words else [])
         return assess_notice(document, document.notice, ruleset, hits, language, given)
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))
     categories = find_categories(document, ruleset, hits, ruleset.subject_sections)

@@ -10,6 +10,7 @@ because buyers often pick a generic CPV code. A notice never carries the clause 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,12 +37,37 @@ from .findings import finding
 from .hits import HitIndex
 
 
-def notice_text_blocks(notice: Notice) -> tuple[int, ...]:
-    """The blocks of a notice's words: its title and description, each lot's title and description."""
+def notice_text_blocks(document: Document, notice: Notice, ruleset: Ruleset | None = None) -> tuple[int, ...]:
+    """The blocks of a notice's words (its title and description, each lot's title and description);
+    with `ruleset`, only those that hold the first word of some category term, as every block where a
+    category rule can match does: the others need no tokenising (most notices' titles name no category)."""
     found = [notice.where.get("title"), notice.where.get("description")]
     for lot in notice.lots:
         found.extend((lot.title_block, lot.description_block))
-    return tuple(sorted({i for i in found if i is not None}))
+    indexes = sorted({i for i in found if i is not None})
+    if ruleset is not None:
+        words = category_words(ruleset)
+        indexes = [i for i in indexes if words.search(document.blocks[i].text.lower())]
+    return tuple(indexes)
+
+
+def category_words(ruleset: Ruleset) -> re.Pattern[str]:
+    """One pattern of the first word of every category term (strong, weak, near groups), lower case:
+    a block in which none occurs cannot match a category rule (spaCy's tokens are pieces of the text)."""
+    return _category_words(ruleset)
+
+
+@lru_cache(maxsize=4)
+def _category_words(ruleset: Ruleset) -> re.Pattern[str]:
+    firsts: set[str] = set()
+    for rule in ruleset.categories:
+        terms = [*rule.match.terms, *rule.weak, *(t for near in rule.match.near for t in near.groups[0])]
+        for term in terms:
+            piece = next((p for p in re.split(r"[^\w]+", term.lower()) if p), "")
+            if not piece:
+                return re.compile("")  # a term of punctuation only: every block may match
+            firsts.add(piece)
+    return re.compile("|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True)))
 
 
 def notice_source(notice: Notice) -> Source:
@@ -84,7 +110,7 @@ def buyer_bound(buyer: NoticeBuyer, ruleset: Ruleset) -> Bound:
 @lru_cache(maxsize=4096)
 def _recognised(name: str, ruleset: Ruleset) -> tuple[bool | None, str | None]:
     """`recognise_authority`, remembered: a bulk package names the same few hundred buyers again and again."""
-    return recognise_authority(name, ruleset)
+    return recognise_authority(name, ruleset, notice=True)
 
 
 def _reason(central: bool | None, vague: bool = False) -> str:

@@ -49,6 +49,7 @@ class _Reader:
     def __init__(self, root: etree._Element) -> None:
         self.root = root
         self.ns = etree.QName(root).namespace or ""
+        self._tags: dict[str, str] = {}
         self.out = BlockMaker(root)
         self.where: dict[str, int] = {}
         section = self.child(root, "FORM_SECTION")
@@ -60,18 +61,22 @@ class _Reader:
         return f"{{{space}}}{name}" if space else name
 
     def child(self, element: etree._Element | None, *path: str) -> etree._Element | None:
-        """The first element down `path` (names in the form's namespace)."""
+        """The first element down `path` (names in the notice's namespace: a form's elements share it)."""
         node = element
         for name in path:
             if node is None:
                 return None
-            node = node.find(self.tag(name, etree.QName(node).namespace or ""))
+            node = node.find(self._tags.get(name) or self._tag(name))
         return node
 
     def children(self, element: etree._Element | None, name: str) -> list[etree._Element]:
         if element is None:
             return []
-        return list(element.findall(self.tag(name, etree.QName(element).namespace or "")))
+        return list(element.findall(self._tags.get(name) or self._tag(name)))
+
+    def _tag(self, name: str) -> str:
+        tag = self._tags[name] = self.tag(name)
+        return tag
 
     def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: object) -> int | None:
         index = self.out.add(element, text if text is not None else text_of(element), **kw)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ each with the path and line of its element, so a report quotes a notice as it qu
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -26,8 +27,40 @@ from .sniff import NOTICE_ROOTS
 _DECLARES = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+class _PerThread(threading.local):
+    """An lxml parser is not safe to share between threads (the web server's); nor is the last tree."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+            collect_ids=False,
+        )
+        self.last: tuple[bytes, etree._Element] | None = None
+
+
+_THREAD = _PerThread()
+
+
 def parse(data: bytes, options: ReadOptions) -> etree._Element:
-    """The notice's root element, or `ReadFailure` with a status for a file that is not safe or not whole."""
+    """The notice's root element, or `ReadFailure` with a status for a file that is not safe or not whole.
+
+    The last tree parsed in this thread is kept for the same bytes object: a bulk run glances at a
+    notice (`glance`) and then reads the ones it selects, and parsing is most of reading."""
+    last = _THREAD.last
+    if last is not None and last[0] is data:
+        return last[1]
+    root = _parse(data, options)
+    _THREAD.last = (data, root)
+    return root
+
+
+def _parse(data: bytes, options: ReadOptions) -> etree._Element:
     if len(data) > options.max_notice_bytes:
         raise ReadFailure(
             ReadStatus.TOO_LARGE,
@@ -36,18 +69,8 @@ def parse(data: bytes, options: ReadOptions) -> etree._Element:
         )
     if _DECLARES.search(data):
         raise ReadFailure(ReadStatus.UNSUPPORTED, _REFUSED)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _THREAD.parser)
     except etree.XMLSyntaxError as exc:
         raise ReadFailure(ReadStatus.CORRUPT, f"the XML is not well-formed or is cut off ({exc})") from None
     tree = root.getroottree()
