@@ -68,7 +68,7 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     best = _best(candidates)
     close = [c for c in candidates if c is not best and c.score >= best.score - CLOSE and c.euros != best.euros]
     runners_up = tuple(sorted({float(c.euros) for c in close}, reverse=True)[:3])
-    lots = _lots(document, candidates, best)
+    lots = _lots(document, tables, candidates, best, ruleset)
     if lots:
         total = sum((c.euros for c in lots), Decimal(0))
         return Value(
@@ -112,20 +112,58 @@ def _best(candidates: list[Candidate]) -> Candidate:
     return max(pool, key=lambda c: (c.score, c.euros))
 
 
-def _lots(document: Document, candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+def _lots(
+    document: Document, tables: _Tables, candidates: list[Candidate], best: Candidate, ruleset: Ruleset
+) -> list[Candidate]:
     """The lot values to add up: amounts in two or more rows of the column whose header holds the
-    estimate words, when the best candidate is one of them and no row is the total."""
+    estimate words, when the best candidate is one of them and no row is the total; with the options'
+    values of those rows where another column holds them (or, where a column's header says the options
+    are included, that column's amounts instead)."""
     if best.column is None:
         return []
-    same = [c for c in candidates if c.column == best.column and not c.yearly]
+    table = best.column[0]
+    columns: dict[tuple[int, int], list[Candidate]] = {}
+    for c in candidates:
+        if c.column is not None and c.column[0] == table and not c.yearly:
+            columns.setdefault(c.column, []).append(c)
+    same = columns.get(best.column, [])
     rows = {document.blocks[c.block].row for c in same}
     if len(rows) < 2 or len(same) != len(rows):
         return []
-    table = best.column[0]
     for block in document.blocks:
         if block.table == table and block.row in rows and _TOTAL_RE.search(block.text):
             return []
-    return sorted(same, key=lambda c: c.block)
+    kinds = {column: _option_kind(document, tables, found[0], ruleset) for column, found in columns.items()}
+    in_rows = {
+        column: found
+        for column, found in columns.items()
+        if {document.blocks[c.block].row for c in found} == rows and len(found) == len(rows)
+    }
+    included = [found for column, found in in_rows.items() if kinds[column] == "included"]
+    if included:
+        return sorted(included[0], key=lambda c: c.block)
+    if kinds[best.column] == "options":  # the best amounts are the options'; the lots' own come first
+        base = [found for column, found in in_rows.items() if kinds[column] is None]
+        if len(base) != 1:
+            return sorted(same, key=lambda c: c.block)
+        same = base[0]
+    extra = [c for column, found in in_rows.items() if kinds[column] == "options" for c in found]
+    return sorted([*same, *extra], key=lambda c: c.block)
+
+
+def _option_kind(document: Document, tables: _Tables, candidate: Candidate, ruleset: Ruleset) -> str | None:
+    """'options' for a column of the options' values, 'included' for one of values with the options
+    included, None for any other (rules/applicability.yaml `option_columns`, `options_included`)."""
+    block = document.blocks[candidate.block]
+    start = tables.run_start[block.index]
+    header = " ".join(document.blocks[i].text for i in tables.header_cells.get((start, block.column or 0), ())).lower()
+    if not ruleset.option_columns or not _words_in(ruleset.option_columns, header):
+        return None
+    return "included" if _words_in(ruleset.options_included, header) else "options"
+
+
+def _words_in(words: tuple[str, ...], text: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
 
 
 _TOTAL_RE = re.compile(r"\b(?:totaal|total|samen|together|som)\b", re.IGNORECASE)

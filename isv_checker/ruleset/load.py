@@ -69,6 +69,8 @@ class Ruleset:
     ministries: tuple[Ministry, ...] = ()
     out_of_scope: tuple[str, ...] = ()
     smallest_value: int = 0
+    option_columns: tuple[str, ...] = ()
+    options_included: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -208,6 +210,8 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         notices=_whole(files["notices"], data["notices"], NoticeRules),
         subject_sections=_words(files["applicability"], data["applicability"], "subject_sections"),
         smallest_value=_amount(files["applicability"], data["applicability"], "smallest_value"),
+        option_columns=_words(files["applicability"], data["applicability"], "option_columns"),
+        options_included=_words(files["applicability"], data["applicability"], "options_included"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")
             if "out_of_scope" in data["applicability"]
