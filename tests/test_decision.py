@@ -260,6 +260,7 @@ def test_every_code_reads_in_both_languages():
         "value.contradicts_procedure": {"value": 120_000.0, "rule": "ISV-PROC-EU"},
         "value.below_but_other_above": {"value": 120_000.0, "threshold": 143_000, "other": 480_000.0},
         "value.below_loosely_labelled": {"value": 120_000.0, "threshold": 143_000},
+        "value.yearly_term_unknown": {"value": 45_000.0, "threshold": 143_000, "other": None},
         "value.procedure_below": {"procedure": "national"},
         "decision.undecided": {"missing": ("authority", "date")},
         "decision.conflict": {

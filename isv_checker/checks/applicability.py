@@ -27,6 +27,8 @@ def _doubt_below(value: Value, threshold: int) -> str | None:
     """Why a value read below the threshold does not settle it, as a reason code, or None."""
     if value.source is not None:
         return None  # given from outside: the formal record
+    if value.basis == "yearly":
+        return "value.yearly_term_unknown"
     if any(other >= threshold for other in value.runners_up):
         return "value.below_but_other_above"
     if value.confidence is not None and value.confidence < SURE:

@@ -32,6 +32,7 @@ YEARLY_BESIDE = 12  # "raamt de jaarlijkse afname ... op EUR 62.500": a yearly w
 LABELLED = 2.0  # a candidate scored at least this has its estimate words right beside it
 CLOSE = 0.5  # runners-up within this score of the best are reported with it
 CORRECTION = 1.0  # "De juiste geraamde waarde bedraagt ...": a correction outweighs what it corrects
+TOTAL = 0.5  # "estimated total contract value (... including all options)": outweighs the initial term's estimate
 
 _CLAUSE_BREAK = re.compile(r"[;:]|[,.](?:\s|$)")
 _PERCENT_RE = re.compile(r"\d\s?%")
@@ -89,6 +90,23 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
                 runners_up=runners_up,
                 confidence=_confidence(best),
             )
+        return Value(  # a year's value and no term: the value is at least this, so it decides only upwards
+            amount=float(best.euros),
+            evidence=(_evidence(document, best),),
+            basis="yearly",
+            runners_up=runners_up,
+            confidence=_confidence(best),
+        )
+    with_vat = _VAT_INCLUDED_RE.match(document.blocks[best.block].text, best.amount.end)
+    if with_vat:
+        rate = Decimal(with_vat.group(1).replace(",", ".")) if with_vat.group(1) else STANDARD_VAT
+        return Value(
+            amount=float((best.euros / (1 + rate / 100)).quantize(Decimal("0.01"))),
+            evidence=(_evidence(document, best),),
+            basis="vat_removed",
+            runners_up=runners_up,
+            confidence=_confidence(best),
+        )
     return Value(
         amount=float(best.euros),
         evidence=(_evidence(document, best),),
@@ -96,6 +114,15 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
         runners_up=runners_up,
         confidence=_confidence(best),
     )
+
+
+# "EUR 169.400 inclusief 21% btw", "€ 1.210.000 (incl. btw)", "EUR 242,000 including VAT": the thresholds
+# are without VAT, so the VAT is taken off (at the rate stated, else the standard Dutch rate)
+STANDARD_VAT = Decimal(21)
+_VAT_INCLUDED_RE = re.compile(
+    r"\s*[,(]?\s*(?:incl\.?|inclusief|inclusive\s+of|including)\s*(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat|b\.t\.w\.)\b",
+    re.IGNORECASE,
+)
 
 
 def _confidence(candidate: Candidate) -> float:
@@ -183,6 +210,7 @@ def _candidates(
     shares += [m.end() for m in _PERCENT_RE.finditer(text)]
     yearly = hits.in_block(block.index, roles.get("yearly", set()))
     corrected = hits.in_block(block.index, roles.get("corrected", set()))
+    totals = hits.in_block(block.index, roles.get("total", set()))
     previous = hits.in_block(block.index, roles.get("previous", set()) | roles.get("part", set()))
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
@@ -203,7 +231,7 @@ def _candidates(
         for hit in not_values:
             if _governs(text, hit.start, hit.end, amount, NOT_VALUE_REACH):
                 score -= 4.0
-        if any(0 <= amount.start - end <= SHARE_REACH and not _broken(text, end, amount.start) for end in shares):
+        if any(_share_of_value(text, end, amount) for end in shares):
             continue  # a share of the value, never the value
         if any(h.end <= amount.start and not _sentence_break(text, h.end, amount.start) for h in previous):
             continue  # the amount of the contract that runs now or ran before, or of one call-off
@@ -212,6 +240,11 @@ def _candidates(
             for h in corrected
         ):
             score += CORRECTION
+        if score > 0 and any(
+            0 <= amount.start - h.end <= ESTIMATE_REACH and not _sentence_break(text, h.end, amount.start)
+            for h in totals
+        ):
+            score += TOTAL
         if score <= 0:
             continue
         per_year = any(
@@ -232,6 +265,27 @@ def _candidates(
             )
         )
     return found
+
+
+# "4% van de opdrachtwaarde van toepassing, zijnde EUR 112.000": the amount restates the share
+_APPOSITION_RE = re.compile(
+    r"[,(]?\s*\b(?:zijnde|namelijk|oftewel|ofwel|te\s+weten|d\.w\.z\.|dat\s+wil\s+zeggen|i\.e\.|that\s+is|being|amounting\s+to)\s*[:(]?\s*$",
+    re.IGNORECASE,
+)
+APPOSITION_REACH = 100
+
+
+def _share_of_value(text: str, end: int, amount: Amount) -> bool:
+    """Whether the share (its words or percentage ending at `end`) governs `amount`: right before it in
+    the same clause, or further in the same sentence when the amount restates it ("..., zijnde EUR ...")."""
+    gap = amount.start - end
+    if 0 <= gap <= SHARE_REACH and not _broken(text, end, amount.start):
+        return True
+    return (
+        0 <= gap <= APPOSITION_REACH
+        and not _sentence_break(text, end, amount.start)
+        and _APPOSITION_RE.search(text, end, amount.start) is not None
+    )
 
 
 def _yearly_estimate(text: str, estimates: list[Hit], yearly: list[Hit], amount: Amount) -> bool:
@@ -384,17 +438,19 @@ _NUMBERS = {
     "twice": 2,
 }
 _NUM = r"(\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+# a number as contracts write it, in figures or words, with the other in brackets: "2 (twee) jaar"
+_NUM_WRITTEN = _NUM + r"(?:\s*\(\s*[\w-]+\s*\))?"
 _UNIT = r"(jaar|jaren|years?|maanden|months?)"
 _MAXIMUM_RE = re.compile(
     rf"\b(?:maximale|totale|gehele|volledige|maximum|total|full|entire|overall)\s+(?:looptijd|duur|term|period)"
-    rf"\W+(?:\w+\W+){{0,4}}?{_NUM}\s+{_UNIT}",
+    rf"\W+(?:\w+\W+){{0,4}}?{_NUM_WRITTEN}\s+{_UNIT}",
     re.IGNORECASE,
 )
 _INITIAL_RE = re.compile(
-    rf"\b(?:looptijd|duur|term|periode|period|runs?\s+for|loopt|geldt|aangegaan\s+voor)\b\W+(?:\w+\W+){{0,5}}?{_NUM}\s+{_UNIT}",
+    rf"\b(?:looptijd|duur|term|periode|period|runs?\s+for|loopt|geldt|aangegaan\s+voor)\b\W+(?:\w+\W+){{0,5}}?{_NUM_WRITTEN}\s+{_UNIT}",
     re.IGNORECASE,
 )
-_DURATION_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\b", re.IGNORECASE)
+_DURATION_RE = re.compile(rf"\b{_NUM_WRITTEN}\s+{_UNIT}\b", re.IGNORECASE)
 _EXTENSION_RE = re.compile(r"\b(?:verleng\w*|extension\w*|extend\w*|renew\w*|optie\w*|option\w*)", re.IGNORECASE)
 # how many times an extension may be used, just before its length: "tweemaal (met) een jaar",
 # "twee keer één jaar", "2 x 1 jaar", "two optional extensions of one year each"
@@ -404,8 +460,26 @@ _TIMES_RE = re.compile(
     rf"(?:ten\s+hoogste\s+|maximaal\s+|telkens\s+|up\s+to\s+)?$",
     re.IGNORECASE,
 )
+# how many times, further back in the extension's sentence: "heeft het recht de Overeenkomst tweemaal te
+# verlengen met een periode van telkens 1 (één) jaar", "may be extended twice by one year"
+_TIMES_WORD_RE = re.compile(
+    r"\b(eenmaal|tweemaal|driemaal|once|twice|(?:\d|twee|drie|vier|two|three|four)\s*(?:x|keer|maal|times))\b",
+    re.IGNORECASE,
+)
 _SENTENCE_RE = re.compile(r"[^.;]+(?:[.;](?=\s|$)|$)")
+_NOTICE_PERIOD_RE = re.compile(r"\s+(?:voor|vóór|voorafgaand|before|prior)\b", re.IGNORECASE)
+_NOTICE_PERIOD_BEFORE_RE = re.compile(
+    r"\b(?:uiterlijk|opzegtermijn\s+van|no\s+later\s+than|at\s+least)\s+$", re.IGNORECASE
+)
 _TIMES_REACH = 50
+
+
+def _times(word: str) -> int:
+    """'tweemaal' -> 2, 'twice' -> 2, '3 x' -> 3, 'twee keer' -> 2."""
+    lower = word.lower()
+    if lower in _NUMBERS:
+        return _NUMBERS[lower]
+    return _number(re.split(r"\s*(?:x|keer|maal|times)", lower)[0].strip())
 
 
 def _number(word: str) -> int:
@@ -439,10 +513,18 @@ def contract_years(document: Document) -> Decimal | None:
             for duration in _DURATION_RE.finditer(text, sentence.start(), sentence.end()):
                 if first and duration.start() < first.end() <= duration.end():
                     continue  # the initial term itself
+                if _NOTICE_PERIOD_RE.match(text, duration.end()) or _NOTICE_PERIOD_BEFORE_RE.search(
+                    text, max(0, duration.start() - 20), duration.start()
+                ):
+                    continue  # "uiterlijk drie maanden voor het verstrijken": when to say so, not how long
                 times = _TIMES_RE.search(
                     text[max(sentence.start(), duration.start() - _TIMES_REACH) : duration.start()]
                 )
                 count = _number(times.group(1)) if times and times.group(1).lower() not in ("een", "one") else 1
+                if not times:
+                    earlier = _TIMES_WORD_RE.search(text, sentence.start(), duration.start())
+                    if earlier:
+                        count = _times(earlier.group(1))
                 options += count * _years(duration.group(1), duration.group(2))
     if initial is None:
         return None

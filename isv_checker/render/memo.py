@@ -83,6 +83,7 @@ DOUBTS = (
     "value.contradicts_procedure",
     "value.below_but_other_above",
     "value.below_loosely_labelled",
+    "value.yearly_term_unknown",
     "value.near_uncertain_date",
 )
 

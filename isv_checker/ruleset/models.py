@@ -205,9 +205,10 @@ class ValueContext(Rule):
     it), an amount per year (`yearly`, beside it), a corrected amount (`corrected`, just before it: the
     correction outweighs what it corrects), the contract that runs now or ran before, or the programme this one is
     part of (`previous`, earlier in the amount's sentence), or a part of this contract that is a contract of its own (`part`:
-    a call-off or an order under a framework, earlier in the amount's sentence)."""
+    a call-off or an order under a framework, earlier in the amount's sentence), or the total over the full term with
+    its options (`total`, earlier in the amount's sentence: it outweighs an estimate of the initial term or a year)."""
 
-    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part"]
+    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part", "total"]
 
 
 class ProcedureRule(Rule):
