@@ -11,8 +11,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..document import Block, BlockKind
-from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
-from .notice_xml import BlockMaker, Glance, amount_of, cpv_code, iso_date, local, text_of, unique
+from ..notice import Notice, NoticeBuyer, NoticeKind, NoticeLot
+from .notice_xml import FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -63,29 +63,12 @@ def _in_language(elements: list[etree._Element], language: str | None) -> etree.
     return next((e for e in elements if e.get("languageID") == language), elements[0])
 
 
-class _Reader:
+class _Reader(FactSheet):
     def __init__(self, root: etree._Element) -> None:
+        super().__init__(root, "currencyID")
         self.root = root
-        self.out = BlockMaker(root)
-        self.where: dict[str, int] = {}
         self.language = _text(root, "cbc:NoticeLanguageCode")
         self.extension = _find(root, _EXT)
-
-    def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: object) -> int | None:
-        index = self.out.add(element, text if text is not None else text_of(element), **kw)  # type: ignore[arg-type]
-        if index is not None and fact:
-            self.where.setdefault(fact, index)
-        return index
-
-    def amount(self, element: etree._Element | None, fact: str = "", heading: tuple[str, ...] = ()) -> Amount | None:
-        value = amount_of(element.text if element is not None else None)
-        if element is None or value is None:
-            return None
-        currency = (element.get("currencyID") or "").upper() or "EUR"
-        block = self.put(
-            fact, element, f"{currency} {element.text.strip() if element.text else ''}", heading_path=heading
-        )
-        return Amount(amount=value, currency=currency, block=block or 0)
 
     def buyers(self) -> tuple[NoticeBuyer, ...]:
         companies: dict[str, etree._Element] = {}

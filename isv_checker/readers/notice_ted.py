@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..document import Block, BlockKind
 from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
-from .notice_xml import BlockMaker, Glance, amount_of, cpv_code, iso_date, local, text_of, unique
+from .notice_xml import FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
 
 # The kind of each standard form (Implementing Regulation 2015/1986): prior information, contract
 # notice, award, modification; corrigenda (F14), buyer profiles (F08) and the rest are "other".
@@ -45,13 +45,12 @@ _SOCIAL_KINDS: dict[str, NoticeKind] = {
 _CONTRACT_TYPES = {"WORKS": "works", "SUPPLIES": "supplies", "SERVICES": "services"}
 
 
-class _Reader:
+class _Reader(FactSheet):
     def __init__(self, root: etree._Element) -> None:
+        super().__init__(root, "CURRENCY")
         self.root = root
         self.ns = etree.QName(root).namespace or ""
         self._tags: dict[str, str] = {}
-        self.out = BlockMaker(root)
-        self.where: dict[str, int] = {}
         section = self.child(root, "FORM_SECTION")
         forms = list(section) if section is not None else []
         self.form = next((f for f in forms if f.get("CATEGORY") == "ORIGINAL"), forms[0] if forms else None)
@@ -77,20 +76,6 @@ class _Reader:
     def _tag(self, name: str) -> str:
         tag = self._tags[name] = self.tag(name)
         return tag
-
-    def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: object) -> int | None:
-        index = self.out.add(element, text if text is not None else text_of(element), **kw)  # type: ignore[arg-type]
-        if index is not None and fact:
-            self.where.setdefault(fact, index)
-        return index
-
-    def amount(self, element: etree._Element | None, fact: str = "", heading: tuple[str, ...] = ()) -> Amount | None:
-        value = amount_of(element.text if element is not None else None)
-        if element is None or value is None:
-            return None
-        currency = (element.get("CURRENCY") or "").upper() or "EUR"
-        block = self.put(fact, element, f"{currency} {(element.text or '').strip()}", heading_path=heading)
-        return Amount(amount=value, currency=currency, block=block or 0)
 
     def cpv(self, element: etree._Element | None) -> etree._Element | None:
         code = self.child(element, "CPV_CODE")

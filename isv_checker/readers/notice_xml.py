@@ -15,11 +15,12 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from lxml import etree
 
 from ..document import Block, BlockKind, ReadStatus
+from ..notice import Amount
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
 from .sniff import NOTICE_ROOTS
@@ -134,6 +135,31 @@ class BlockMaker:
         for uri, prefix in self.prefixes.items():
             path = path.replace(uri, prefix)
         return f"{self.root_name}/{path}"
+
+
+class FactSheet:
+    """What both notice readers build: the blocks, and which block holds each fact (`Notice.where`)."""
+
+    def __init__(self, root: etree._Element, currency_attribute: str) -> None:
+        self.out = BlockMaker(root)
+        self.where: dict[str, int] = {}
+        self.currency_attribute = currency_attribute  # eForms currencyID, TED CURRENCY
+
+    def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: Any) -> int | None:
+        """A block of the element's text (or `text`); its index, kept as `fact`'s first place."""
+        index = self.out.add(element, text if text is not None else text_of(element), **kw)
+        if index is not None and fact:
+            self.where.setdefault(fact, index)
+        return index
+
+    def amount(self, element: etree._Element | None, fact: str = "", heading: tuple[str, ...] = ()) -> Amount | None:
+        """An amount element as an `Amount` (its currency, or EUR where the notice names none), with its block."""
+        value = amount_of(element.text if element is not None else None)
+        if element is None or value is None:
+            return None
+        currency = (element.get(self.currency_attribute) or "").upper() or "EUR"
+        block = self.put(fact, element, f"{currency} {(element.text or '').strip()}", heading_path=heading)
+        return Amount(amount=value, currency=currency, block=block or 0)
 
 
 def _prefixed(element: etree._Element) -> str:
