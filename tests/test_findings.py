@@ -10,8 +10,9 @@ import pytest
 
 import isv_checker
 from isv_checker.checks.facts import GivenFacts
-from isv_checker.checks.findings import RULES, TEXTS, WORDS, finding_text
+from isv_checker.checks.findings import RULES, finding_text
 from isv_checker.document import ReadStatus
+from isv_checker.i18n.catalogue import catalogue
 from isv_checker.pipeline import check_document, check_tender
 from isv_checker.readers import read_path
 from isv_checker.report import Report, Source
@@ -73,18 +74,20 @@ def _conversions(template: str) -> set[tuple[str, str | None]]:
     return {(field, conversion) for _, field, _, conversion in Formatter().parse(template) if field}
 
 
+CODES = {key.removeprefix("finding."): text for key, text in catalogue("en").items() if key.startswith("finding.")}
+
+
 def test_every_code_has_both_languages_with_the_same_placeholders():
-    assert TEXTS["en"].keys() == TEXTS["nl"].keys()
-    assert WORDS["en"].keys() == WORDS["nl"].keys()
-    for code, english in TEXTS["en"].items():
-        assert _conversions(english) == _conversions(TEXTS["nl"][code]), code
-        assert TEXTS["nl"][code] != english or english == "{reasons}", f"{code} is not translated"
+    dutch = catalogue("nl")
+    for code, english in CODES.items():
+        assert _conversions(english) == _conversions(dutch[f"finding.{code}"]), code
+        assert dutch[f"finding.{code}"] != english or english == "{reasons}", f"{code} is not translated"
 
 
 def test_every_code_is_filed_under_a_rule():
     """Only the element findings take their rule from the data (the element's rule)."""
-    assert set(TEXTS["en"]) - set(RULES) == {"element.missing"}
-    assert set(RULES) <= set(TEXTS["en"])
+    assert set(CODES) - set(RULES) == {"element.missing"}
+    assert set(RULES) <= set(CODES)
 
 
 def _reports(tmp_path) -> list[Report]:
@@ -122,14 +125,14 @@ def test_every_finding_renders_in_both_languages_and_its_english_is_its_message(
     for report in reports:
         stored = type(report).model_validate_json(report.model_dump_json(by_alias=True))  # as stored and read back
         for finding, kept in zip(report.findings, stored.findings, strict=True):
-            assert finding.code in TEXTS["en"], finding
+            assert finding.code in CODES, finding
             seen.add(finding.code)
             english = finding_text(finding, "en", report)
             dutch = finding_text(finding, "nl", report)
             assert english == finding.message
             assert dutch and dutch != english and "{" not in dutch
             assert finding_text(kept, "nl", stored) == dutch and finding_text(kept, "en", stored) == english
-    assert seen == set(TEXTS["en"]), f"codes never given on these documents: {set(TEXTS['en']) - seen}"
+    assert seen == set(CODES), f"codes never given on these documents: {set(CODES) - seen}"
 
 
 def test_the_texts_of_given_facts(tmp_path):

@@ -459,7 +459,7 @@ def test_each_language_holds_only_its_own_words(fmt, ruleset):
     """Regression (issue 18): the Dutch table showed the SDG rationales in English. Every phrase that
     differs between the languages (rationales, target titles, categories, groups, the catalogue's
     table phrases) appears only in the output of its own language."""
-    from isv_checker.render.messages import messages
+    from isv_checker.i18n.catalogue import messages
 
     table = aggregate(reports(), ruleset)
     pairs = [(link.rationale_nl, link.rationale_en) for link in ruleset.sdg]

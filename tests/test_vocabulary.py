@@ -12,13 +12,12 @@ import pytest
 import yaml
 
 from isv_checker.checks.matching import RuleMatcher
+from isv_checker.i18n.catalogue import messages
 from isv_checker.pipeline import check_bytes
 from isv_checker.render.annotate import annotate_docx
 from isv_checker.render.memo import memo_view, render_memo
-from isv_checker.render.messages import messages
 from isv_checker.render.text import summary_lines
 from isv_checker.ruleset.load import DEFAULT_RULES_DIR, RulesError, Ruleset, load_ruleset
-from isv_checker.web.messages import page_messages
 
 # spaCy warns (W036) when a rule has no wildcard pattern and its Matcher stays empty; that is expected here.
 pytestmark = pytest.mark.filterwarnings("ignore:\\[W036\\]:UserWarning")
@@ -230,9 +229,7 @@ def test_messages_count_what_the_ruleset_declares(extended, report, lang, words)
 
 
 def test_the_web_page_and_the_sdg_table_count_what_the_ruleset_declares(extended):
-    assert (
-        page_messages("nl", extended.vocabulary)["h_checklist"] == "Checklist: de zeven elementen van de ISV-clausule"
-    )
+    assert messages("nl", extended.vocabulary)["h_checklist"] == "Checklist: de zeven elementen van de ISV-clausule"
     assert "outside the eleven categories" in messages("en", extended.vocabulary)["m_population"]
     assert "buiten de elf risicocategorieën" in messages("nl", extended.vocabulary)["m_outside"]
 

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 import isv_checker
 from isv_checker.document import Block, BlockKind
+from isv_checker.i18n.catalogue import messages
 from isv_checker.render.annotate import comment_ranges
-from isv_checker.render.messages import messages
 from isv_checker.report import Evidence, Report
 from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.settings import ReadOptions

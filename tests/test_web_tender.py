@@ -12,8 +12,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from isv_checker.i18n.catalogue import messages
 from isv_checker.pipeline import check_tender
-from isv_checker.render.messages import messages
 from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.tender.report import TenderReport
 from isv_checker.web import create_app

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
-from ..render.messages import Lang
+from ..i18n.languages import Lang
 from .exits import fail
 
 if TYPE_CHECKING:

@@ -29,6 +29,8 @@ from typing import Any
 from lxml import etree
 
 from ..document import DocFormat
+from ..i18n.catalogue import messages
+from ..i18n.notation import location_label
 from ..readers.wordml import (
     ALTERNATE_CONTENT,
     INLINE_SKIP,
@@ -49,7 +51,6 @@ from ..readers.wordml import (
 from ..report import Evidence, Report
 from ..ruleset.load import Ruleset
 from .memo import advice_elements, short_quote, verdict_sentence, wording_language
-from .messages import location_label, messages
 
 AUTHOR = "isv-checker"
 INITIALS = "ISV"

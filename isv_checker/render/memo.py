@@ -17,10 +17,11 @@ from typing import Any
 
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
+from ..i18n.catalogue import messages
+from ..i18n.notation import format_date, format_eur, location_label
 from ..report import Applicability, Evidence, Report
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
-from .messages import format_date, format_eur, location_label, messages
 from .templates import render_template
 
 QUOTE_CHARS = 160

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..checks.reasons import number_word, sentence
+from ..checks.reasons import sentence
+from ..i18n.notation import number_word
 from ..ruleset.models import Vocabulary
 from ..tender.report import TenderReport
 from .text import facts_lines, where

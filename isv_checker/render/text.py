@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..checks.reasons import number_word, sentence
+from ..checks.reasons import sentence
 from ..document import BlockKind
+from ..i18n.notation import number_word
 from ..report import Applicability, CategoryResult, Evidence, Report
 from ..ruleset.models import Vocabulary
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..render.messages import format_number, format_share, messages
+from ..i18n.catalogue import messages
+from ..i18n.notation import format_number, format_share
 from ..ruleset.load import Ruleset
 from .table import NO_AUTHORITY, NO_DATE, Counts, Row, SdgTable
 

@@ -9,6 +9,7 @@ with ISV_:
                        friendly 413 page. Each member of an uploaded ZIP may unpack to as much, all
                        members together to ARCHIVE_FACTOR times as much (the guards of `batch.sources`)
   ISV_RULES            a rules folder instead of the bundled rules/ (None)
+  ISV_LANG             the pages' language unless `?lang=` asks for another: "nl" (the default) or "en"
   ISV_RESULT_TTL       seconds a result and its downloads stay available (900)
   ISV_STORE_BYTES      memory all results together may hold (256 MB); the oldest go first
   ISV_TEMP_DIR         where the temporary folder of an upload is made (None: the system's)
@@ -38,6 +39,7 @@ TEMPLATES_DIR = DEFAULT_TEMPLATES_DIR / "web"
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 25 * MB,
     "ISV_RULES": None,
+    "ISV_LANG": "nl",
     "ISV_RESULT_TTL": 15 * 60,
     "ISV_STORE_BYTES": 256 * MB,
     "ISV_TEMP_DIR": None,

@@ -17,12 +17,12 @@ from pathlib import PurePath
 
 from ..batch.sources import ArchiveLimits
 from ..document import DocFormat
+from ..i18n.languages import LANGUAGES
 from ..pipeline import check_document, check_dossier_files, judge_checked_tender
 from ..readers import read_bytes
 from ..render.annotate import AnnotateError, annotate_docx
 from ..render.json import report_json
 from ..render.memo import render_memo
-from ..render.messages import LANGUAGES
 from ..ruleset.load import Ruleset
 from ..settings import ReadOptions
 from ..tender.dossier import read_dossier

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..document import BlockKind
+from ..i18n.notation import location_label
 from ..render.memo import memo_view, short_quote
-from ..render.messages import location_label
 from ..report import Evidence, Report
 from ..ruleset.load import Ruleset
 from .highlight import Highlights, Tagged, highlight

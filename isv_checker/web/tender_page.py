@@ -6,7 +6,7 @@ each quote here carries its file and links to the marked words on that file's ow
 own findings (files that disagree, notes of information that amend the clause, files that could not be
 read, annexes that are not there) are grouped by what they mean; and each file's own verdict follows
 as a short list, each linking to its page. The sentences are the memo's where they fit a tender
-(`render.messages`), and the tender's own where a file-by-file sentence would mislead.
+(`render.memo`), and the tender's own where a file-by-file sentence would mislead.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
+from ..i18n.notation import location_label
 from ..render.memo import TONES, date_text, short_quote, value_text
 from ..render.memo import verdict_sentence as memo_verdict_sentence
-from ..render.messages import location_label
 from ..report import Evidence, Finding
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport

@@ -1,6 +1,7 @@
 """The pages: upload, result, downloads, rules, and friendly error pages. Each view is a few lines.
 
-Every page is in Dutch unless `?lang=en`; links keep the language. Responses are never cached and
+Every page is in the app's language (`ISV_LANG`, Dutch unless `serve --lang` or the locale says
+otherwise) unless `?lang=` asks for the other; links keep the language. Responses are never cached and
 carry a strict Content-Security-Policy: the page loads nothing from anywhere, and its one small
 script and its style carry a nonce.
 """
@@ -34,11 +35,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from .. import __version__
 from ..batch.sources import ArchiveLimits
 from ..document import ReadStatus
+from ..i18n.catalogue import messages
+from ..i18n.languages import LANGUAGES
+from ..i18n.notation import format_number
 from ..readers.formats import ACCEPT
-from ..render.messages import format_number
 from .app import ARCHIVE_FACTOR, MB, web_state
 from .isolation import check_isolated, check_tender_isolated
-from .messages import DEFAULT_LANG, page_lang, page_messages
 from .outputs import OUTPUTS, display_name, download_key, is_zip, tender_name, unique_names
 from .page import result_view
 from .results import Result, Stored, TenderResult
@@ -50,6 +52,15 @@ CSP = (
     "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+def _default_lang() -> str:
+    return str(current_app.config["ISV_LANG"])
+
+
+def page_lang(value: str | None) -> str:
+    """The page language from a `?lang=` value: one of the languages there are, else the app's."""
+    return value if value in LANGUAGES else _default_lang()
 
 
 @blueprint.before_app_request
@@ -69,13 +80,13 @@ def _headers(response: Response) -> Response:
 
 
 def lang_url(endpoint: str, **values: Any) -> str:
-    """url_for that keeps the page's language (Dutch, the default, needs no parameter)."""
-    lang = g.get("lang", DEFAULT_LANG)
-    return url_for(endpoint, **values, lang=None if lang == DEFAULT_LANG else lang)
+    """url_for that keeps the page's language (the app's own needs no parameter)."""
+    lang = g.get("lang", _default_lang())
+    return url_for(endpoint, **values, lang=None if lang == _default_lang() else lang)
 
 
 def _switch_url(other: str) -> str:
-    lang = None if other == DEFAULT_LANG else other
+    lang = None if other == _default_lang() else other
     if request.method == "GET" and request.endpoint in ("web.index", "web.rules", "web.result", "web.tender_file"):
         return url_for(request.endpoint, **(request.view_args or {}), lang=lang)
     return url_for("web.index", lang=lang)
@@ -86,14 +97,14 @@ def _limit() -> int:
 
 
 def _megabytes(size: int) -> str:
-    return format_number(size / MB, g.get("lang", DEFAULT_LANG), 0 if size % MB == 0 else 1)
+    return format_number(size / MB, g.get("lang", _default_lang()), 0 if size % MB == 0 else 1)
 
 
 @blueprint.app_context_processor
 def _page_context() -> dict[str, Any]:
-    lang = g.get("lang", DEFAULT_LANG)
+    lang = g.get("lang", _default_lang())
     state = web_state()
-    t = page_messages(lang, state.ruleset.vocabulary)
+    t = messages(lang, state.ruleset.vocabulary)
     limit = _limit()
     info = state.ruleset.info
     return {
@@ -123,7 +134,7 @@ def index() -> tuple[str, int]:
 @blueprint.post("/check")
 def check() -> Any:
     uploads = [u for u in request.files.getlist("document") if u.filename]
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
     if not uploads:
         return _upload_page(t["error_no_file"], 400)
     if len(uploads) > 1 or is_zip(display_name(uploads[0].filename or "")):
@@ -175,7 +186,7 @@ def _checked(result: Stored, name: str, *, tender: bool = False) -> Any:
     if isinstance(result, Result) and not result.report.readable:
         words: dict[str, str] = {}
         if tender:
-            t = page_messages(g.lang, state.ruleset.vocabulary)
+            t = messages(g.lang, state.ruleset.vocabulary)
             words["heading"] = t["unreadable_tender_title"]
             if result.report.status is ReadStatus.EMPTY:
                 words["status_text"] = t["status_empty_tender"]
@@ -195,7 +206,7 @@ def _expires(token: str | None) -> str:
 
 def _result_page(result: Result, token: str | None, file: int | None = None, tender: TenderResult | None = None) -> str:
     """A document's page; `file` and `tender` when it is one file of a checked tender."""
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
     view = result_view(result, web_state().ruleset, g.lang, t)
     if token is not None:
         for d in view["downloads"]:
@@ -210,7 +221,7 @@ def _result_page(result: Result, token: str | None, file: int | None = None, ten
 
 
 def _tender_page(result: TenderResult, token: str | None) -> str:
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
 
     def file_url(index: int, anchor: str | None) -> str | None:
         if token is None:
@@ -278,7 +289,7 @@ def _send(found: Stored, output: str) -> Any:
 @blueprint.post("/result/<token>/delete")
 def delete(token: str) -> Any:
     web_state().store.delete(token)
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
     return render_template("message.html.j2", title=t["deleted"], text="", upload=True, active="check")
 
 
@@ -300,7 +311,7 @@ def rules() -> str:
 
 
 def _gone() -> tuple[str, int]:
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
     minutes = round(web_state().store.ttl / 60)
     return render_template(
         "message.html.j2", title=t["gone_title"], text=t["gone_text"].format(minutes=minutes), upload=False
@@ -319,7 +330,7 @@ def _error_page(error: HTTPException) -> Any:
         return Response(f"{error.code} {error.name}\n", error.code or 400, mimetype="text/plain")
     if "lang" not in g:
         g.lang = page_lang(request.args.get("lang"))
-    t = page_messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, web_state().ruleset.vocabulary)
     if isinstance(error, RequestEntityTooLarge):
         message = t["error_too_large"].format(mb=_megabytes(_limit()))
         return render_template("upload.html.j2", error=message, error_title=t["too_large_title"], active="check"), 413
