@@ -107,6 +107,22 @@ class Block(BaseModel):
         return ", ".join(parts) or f"block {self.index}"
 
 
+MessageParam = str | int | float | None
+
+
+class ReadMessage(BaseModel):
+    """What reading says about a file, as a code and its parameters, so that every output says it in
+    its own language (the catalogue's `read.<code>`, rendered by `i18n.reading`). `because` holds the
+    messages that give its reasons, said after it ("...: reason; reason"). `Document.message` and
+    `warnings` keep the English text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(description="e.g. 'empty_file', 'pdf_encrypted'; the catalogue's key is 'read.<code>'")
+    params: dict[str, MessageParam] = Field(default_factory=dict)
+    because: tuple[ReadMessage, ...] = ()
+
+
 class Document(BaseModel):
     """A read file: its identity, how reading went, and its blocks in reading order."""
 
@@ -118,11 +134,17 @@ class Document(BaseModel):
     format: DocFormat
     status: ReadStatus
     message: str = Field(default="", description="what a person should know about how reading went")
+    coded_message: ReadMessage | None = Field(
+        default=None, description="`message` as a code with parameters, for every language"
+    )
     pages: int | None = Field(default=None, description="page count for PDFs; None where the format has no pages")
     language: Literal["nl", "en"] | None = None
     blocks: tuple[Block, ...] = ()
     ocr_pages: tuple[int, ...] = Field(default=(), description="pages whose text came from OCR")
     warnings: tuple[str, ...] = ()
+    coded_warnings: tuple[ReadMessage, ...] = Field(
+        default=(), description="`warnings` as codes with parameters, for every language"
+    )
     properties: dict[str, str] = Field(
         default_factory=dict, description="document properties such as title, author, created, modified"
     )

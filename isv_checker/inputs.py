@@ -14,24 +14,26 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .document import ReadMessage
 from .readers.formats import not_a_document, passed_over
 
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
     """`files`: every file to report on, in walk order; `not_documents`: those of them not to be read,
-    with why; `skipped`: what was passed over, with why; `missing`: named paths that do not exist."""
+    with why; `skipped`: what was passed over, with the code of why (`formats.passed_over`);
+    `missing`: named paths that do not exist."""
 
     files: tuple[Path, ...]
     skipped: tuple[tuple[Path, str], ...] = field(default=())
-    not_documents: dict[Path, str] = field(default_factory=dict)
+    not_documents: dict[Path, ReadMessage] = field(default_factory=dict)
     missing: tuple[str, ...] = field(default=())
 
 
 def expand(paths: list[str] | list[Path]) -> Inputs:
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
-    not_documents: dict[Path, str] = {}
+    not_documents: dict[Path, ReadMessage] = {}
     missing: list[str] = []
     seen: set[Path] = set()
 
@@ -48,7 +50,7 @@ def expand(paths: list[str] | list[Path]) -> Inputs:
         if p.is_dir():
             for root, dirs, names in os.walk(p, followlinks=False):
                 for hidden in sorted(d for d in dirs if d.startswith(".")):
-                    skipped.append((Path(root) / hidden, "a hidden folder"))
+                    skipped.append((Path(root) / hidden, "hidden_folder"))
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     child = Path(root) / name

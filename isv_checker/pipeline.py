@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .checks.facts import GivenFacts
 from .checks.findings import finding
-from .document import Document, ReadStatus
+from .document import Document, ReadMessage, ReadStatus
 from .readers import read_bytes, read_path
 from .report import Report, build_report
 from .ruleset.load import Ruleset, cached_ruleset
@@ -60,11 +60,18 @@ def check_document(
     try:
         judgement = judge(document, rules, given)
     except Exception as exc:  # noqa: BLE001 - a bug in the rules stage must not end a scan of many files
-        status = ReadStatus.TOO_LARGE if isinstance(exc, MemoryError) else ReadStatus.ERROR
-        message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
-        document = document.model_copy(update={"status": status, "message": message})
+        document = _failed_check(document, exc)
         judgement = judge(document, rules, given)  # an unreadable document: verdict `unreadable` with the message
     return build_report(document, include_blocks=include_blocks, judgement=judgement)
+
+
+def _failed_check(document: Document, exc: Exception) -> Document:
+    """The document whose check raised `exc`: its status says so, as a reader's failure would."""
+    from .i18n.reading import english
+
+    status = ReadStatus.TOO_LARGE if isinstance(exc, MemoryError) else ReadStatus.ERROR
+    said = ReadMessage(code="check_failed", params={"error": f"{type(exc).__name__}: {exc}"})
+    return document.model_copy(update={"status": status, "message": english(said), "coded_message": said})
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +140,7 @@ def check_tender_file(
         try:
             assessment = assess(document, rules, given)
         except Exception as exc:  # noqa: BLE001 - as in check_document: one file's failure is its status
-            status = ReadStatus.TOO_LARGE if isinstance(exc, MemoryError) else ReadStatus.ERROR
-            message = f"isv-checker failed checking the document ({type(exc).__name__}: {exc})"
-            document = document.model_copy(update={"status": status, "message": message})
+            document = _failed_check(document, exc)
         else:
             report = build_report(document, judgement=assessment.judgement)
             return CheckedFile(name=name, document=document, report=report, assessment=assessment)

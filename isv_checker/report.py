@@ -11,7 +11,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
-from .document import Block, DocFormat, Document, ReadStatus
+from .document import Block, DocFormat, Document, ReadMessage, ReadStatus
 from .notice import Notice
 
 SCHEMA_ID: Literal["isv-checker/report/1"] = "isv-checker/report/1"
@@ -36,6 +36,9 @@ class DocumentFacts(BaseModel):
     characters: int
     ocr_pages: tuple[int, ...]
     warnings: tuple[str, ...]
+    coded_warnings: tuple[ReadMessage, ...] = Field(
+        default=(), description="`warnings` as codes with parameters, for every language"
+    )
     properties: dict[str, str]
 
 
@@ -76,7 +79,7 @@ Param = str | int | float | bool | None | tuple[str, ...]
 
 class Reason(_Record):
     """One step of a decision as a code with its parameters, so that every output renders it in its
-    own language and nothing parses prose back. Codes are listed in `checks/reasons.py`."""
+    own language and nothing parses prose back. Their texts are the catalogue's `reason.<code>` (i18n/)."""
 
     code: str = Field(description="e.g. 'authority.central', 'value.below', 'decision.undecided'")
     params: dict[str, Param] = Field(default_factory=dict)
@@ -249,6 +252,9 @@ class Report(BaseModel):
     sha256: str | None
     status: ReadStatus
     status_message: str
+    coded_status_message: ReadMessage | None = Field(
+        default=None, description="`status_message` as a code with parameters, for every language"
+    )
     language: Literal["nl", "en"] | None
     pages: int | None
     document: DocumentFacts
@@ -280,6 +286,7 @@ def build_report(document: Document, *, include_blocks: bool = False, judgement:
         sha256=document.sha256,
         status=document.status,
         status_message=document.message,
+        coded_status_message=document.coded_message,
         language=document.language,
         pages=document.pages,
         document=DocumentFacts(
@@ -290,6 +297,7 @@ def build_report(document: Document, *, include_blocks: bool = False, judgement:
             characters=document.char_count,
             ocr_pages=document.ocr_pages,
             warnings=document.warnings,
+            coded_warnings=document.coded_warnings,
             properties=document.properties,
         ),
         notice=document.notice,

@@ -61,7 +61,7 @@ def test_folder_walk_takes_documents_and_archives_and_skips_the_rest(tmp_path):
         assert found == [plan, str(tmp_path / "a" / "x.txt"), f"{tmp_path / 'pack.zip'}!in/y.txt"]
         refusal = _by_source(sources)[plan].refused
         assert refusal is not None and refusal.status is ReadStatus.UNSUPPORTED and ".xlsx" in refusal.message
-        assert sources.skipped == [(str(tmp_path / "a" / ".hidden.pdf"), "a hidden file")]
+        assert sources.skipped == [(str(tmp_path / "a" / ".hidden.pdf"), "hidden_file")]
         assert _by_source(sources)[f"{tmp_path / 'pack.zip'}!in/y.txt"].load() == b"tekst"
 
 

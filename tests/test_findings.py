@@ -156,7 +156,10 @@ def test_the_texts_of_given_facts(tmp_path):
     unread = isv_checker.check(broken, given=GivenFacts(source=Source(kind="notice"), authority="X"))
     failed, unchecked = unread.findings
     assert failed.message == f"the document could not be checked: {unread.status.value}: {unread.status_message}"
-    assert finding_text(failed, "nl", unread).startswith(f"het document kon niet worden gecontroleerd: {unread.status}")
+    assert finding_text(failed, "nl", unread) == (  # issue 18: no raw status, no English reader message
+        "het document kon niet worden gecontroleerd: beschadigd: de PDF is beschadigd of onvolledig en kan niet"
+        " worden geopend"
+    )
     assert unchecked.message == "notice matched this file, but it could not be checked"
     assert (
         finding_text(unchecked, "nl", unread)

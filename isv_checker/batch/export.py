@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..i18n.reading import code_text
 from .store import EXPORT_COLUMNS, TENDER_EXPORT_COLUMNS, Filters, Store
 
 VERDICT_ORDER = ("missing", "incomplete", "needs_review", "required", "compliant", "not_required", "unreadable")
@@ -107,7 +108,7 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
         passed_over = run.get("passed_over", [])
         put("passed over (hidden, lock or system files; no row)", len(passed_over))
         for source, why in passed_over:
-            put(f"  {why}", source)
+            put(f"  {code_text(why, 'en')}", source)
         if run.get("outside_tenders"):
             put("files in no tender (directly in an archive; document rows only)", run["outside_tenders"])
         unmatched = run.get("metadata_unmatched", [])

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from ..i18n.reading import code_text
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -248,7 +250,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
         "verdict: " + (", ".join(f"{k} {v}" for k, v in s.verdicts.most_common()) or "-"),
     ]
     if s.passed_over:
-        reasons = Counter(why for _, why in s.passed_over)
+        reasons = Counter(code_text(why, "en") for _, why in s.passed_over)
         lines.append(
             f"passed over, not counted in: {s.other_files} file(s): "
             + "; ".join(f"{n} {why}" for why, n in reasons.most_common())

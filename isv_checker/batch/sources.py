@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
+from ..i18n.reading import english
 from ..readers.formats import not_a_document, passed_over
 
 ARCHIVE_SUFFIXES = (".zip",)
@@ -78,7 +79,7 @@ class Sources:
     """The items of a run and what was passed over; close it to release open archives."""
 
     items: list[Item] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, the code of why: formats.passed_over)
     _archives: list[zipfile.ZipFile] = field(default_factory=list, repr=False)
 
     def close(self) -> None:
@@ -116,7 +117,7 @@ def collect(paths: list[str] | list[Path], limits: ArchiveLimits | None = None) 
 def _walk(root: Path, sources: Sources) -> Iterator[Path]:
     for folder, dirs, names in os.walk(root, followlinks=False):
         for hidden in sorted(d for d in dirs if d.startswith(".")):
-            sources.skipped.append((str(Path(folder) / hidden), "a hidden folder"))
+            sources.skipped.append((str(Path(folder) / hidden), "hidden_folder"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             child = Path(folder) / name
@@ -128,7 +129,12 @@ def _walk(root: Path, sources: Sources) -> Iterator[Path]:
 
 
 def _add_file(
-    path: Path, sources: Sources, limits: ArchiveLimits, seen: set[str], other: str | None = None, named: bool = False
+    path: Path,
+    sources: Sources,
+    limits: ArchiveLimits,
+    seen: set[str],
+    other: ReadMessage | None = None,
+    named: bool = False,
 ) -> None:
     """Add a file; `other` says why a file found in a folder is not a document (it is refused, unread)."""
     source = os.path.abspath(path)
@@ -136,7 +142,7 @@ def _add_file(
         return
     seen.add(source)
     if other is not None:
-        sources.items.append(_refused(source, path.name, _size(path), ReadStatus.UNSUPPORTED, other))
+        sources.items.append(_refused(source, path.name, _size(path), ReadStatus.UNSUPPORTED, english(other)))
         return
     if path.name.lower().endswith(ARCHIVE_SUFFIXES):
         _add_archive(path, source, sources, limits)
@@ -242,16 +248,17 @@ def _add_members(archive: zipfile.ZipFile, prefix: str, sources: Sources, limits
         base = PurePosixPath(name.replace("\\", "/")).name
         lower = base.lower()
         if name.startswith("__MACOSX/"):
-            sources.skipped.append((source, "an operating system file"))
+            sources.skipped.append((source, "system_file"))
             continue
         why = passed_over(base)
         if why is None and _in_hidden_folder(name):
-            why = "in a hidden folder"
+            why = "in_hidden_folder"
         if why is not None:
             sources.skipped.append((source, why))
             continue
         is_archive = lower.endswith(ARCHIVE_SUFFIXES)
-        other = not_a_document(base, archives=True)
+        not_document = not_a_document(base, archives=True)
+        other = english(not_document) if not_document is not None else None
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             other = "a symbolic link inside the archive (not followed)"
 

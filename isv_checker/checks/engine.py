@@ -84,6 +84,7 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
         explanation=applicability.explanation,
         elements=outcome.clause.elements,
         status_message=document.message,
+        coded_status_message=document.coded_message,
         ocr_pages=document.ocr_pages,
     )
     reading = (finding("read.ocr", "info", context=context),) if document.ocr_pages else ()
@@ -158,7 +159,7 @@ def assess_notice(
 
 def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:
     """The judgement of a document that could not be read, or whose check failed: `unreadable`, with why."""
-    context = Context(status_message=document.message)
+    context = Context(status_message=document.message, coded_status_message=document.coded_message)
     findings = [finding("read.failed", "error", {"status": document.status.value}, context=context)]
     if given is not None:
         findings.append(finding("metadata.unchecked", "info", source=given.source))

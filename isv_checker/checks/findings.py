@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..document import page_ranges
+from ..document import ReadMessage, page_ranges
 from ..i18n.catalogue import catalogue, placeholders
 from ..i18n.notation import amount
+from ..i18n.reading import message_text
 from ..report import ElementResult, Evidence, Finding, Param, Reason, Report, Severity, Source
 from ..tender.report import TenderReport
 from .reasons import sentence
@@ -64,6 +65,7 @@ class Context:
     explanation: tuple[Reason, ...] = ()
     elements: tuple[ElementResult, ...] = ()
     status_message: str = ""
+    coded_status_message: ReadMessage | None = None
     ocr_pages: tuple[int, ...] = ()
 
     @classmethod
@@ -78,6 +80,7 @@ class Context:
             explanation=report.applicability.explanation if report.applicability else (),
             elements=report.clause.elements if report.clause else (),
             status_message=report.status_message,
+            coded_status_message=report.coded_status_message,
             ocr_pages=report.document.ocr_pages,
         )
 
@@ -129,12 +132,13 @@ def _text(
     if "origin" in fields and source is not None:
         shown["origin"] = source.reference or words[f"param.source.{source.kind}"]
     if "detail" in fields:
-        shown["detail"] = context.status_message
+        shown["detail"] = message_text(context.status_message, context.coded_status_message, lang)
     if "pages" in fields:
         shown["pages"] = page_ranges(context.ocr_pages)
     if "reasons" in fields:
         shown["reasons"] = "; ".join(sentence(reason, lang) for reason in context.explanation)
-    return template.format(**shown)
+    text = template.format(**shown)
+    return text.removesuffix(": ") if shown.get("detail") == "" else text
 
 
 def _shown(name: str, value: Param, params: Mapping[str, Param], lang: str, context: Context) -> str:
@@ -151,6 +155,8 @@ def _shown(name: str, value: Param, params: Mapping[str, Param], lang: str, cont
         return words["param.categories.none"]
     if name == "fact" and isinstance(value, str):
         return words[f"param.fact.{value}"]
+    if name == "status" and isinstance(value, str):
+        return words.get(f"status.{value}", value)
     if name == "element":
         element = {e.id: e for e in context.elements}[str(value)]
         return element.name_en if lang == "en" else element.name_nl

@@ -78,6 +78,7 @@ def scan(
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
     from ..document import ReadStatus
+    from ..i18n.reading import code_text, english
     from ..inputs import expand
     from ..pipeline import check, check_document
     from ..readers import not_read
@@ -115,12 +116,12 @@ def scan(
             elif why is None:
                 sink.write("\n".join(summary_lines(report, ruleset.vocabulary)) + "\n")
             elif list_skipped:  # files of other types: counted below, named one per line on request
-                sink.write(f"{path}: not read, unsupported ({why})\n")
+                sink.write(f"{path}: not read, unsupported ({english(why)})\n")
             sink.flush()
         if not quiet and output_format == "text":
             if list_skipped:
-                for path, why in inputs.skipped:
-                    sink.write(f"{path}: skipped ({why})\n")
+                for path, code in inputs.skipped:
+                    sink.write(f"{path}: skipped ({code_text(code, 'en')})\n")
             unread = len(inputs.not_documents)
             sink.write(f"{len(inputs.files) - unread} document(s) checked")
             if unread:
@@ -129,7 +130,7 @@ def scan(
                 hint = "" if list_skipped else "; --list-skipped names them"
                 sink.write(f", {unread} other file(s) not read, of types isv-checker does not read ({shown}{hint})")
             if inputs.skipped:
-                reasons = Counter(why for _, why in inputs.skipped)
+                reasons = Counter(code_text(code, "en") for _, code in inputs.skipped)
                 detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
                 hint = "" if list_skipped else " (--list-skipped lists them)"
                 sink.write(f", {len(inputs.skipped)} skipped: {detail}{hint}")

@@ -12,7 +12,8 @@ import os
 import stat
 from pathlib import Path
 
-from ..document import DocFormat, Document, ReadStatus, page_ranges
+from ..document import DocFormat, Document, MessageParam, ReadMessage, ReadStatus, page_ranges
+from ..i18n.reading import english
 from ..language import detect_language
 from ..settings import ReadOptions
 from .extraction import Extraction, ReadFailure
@@ -31,22 +32,22 @@ def read_path(path: str | os.PathLike[str], options: ReadOptions | None = None) 
     try:
         info = p.stat()
     except OSError as exc:
-        return _failed(name, fmt, ReadStatus.ERROR, f"cannot open the file: {exc.strerror or exc}")
+        return _failed(name, fmt, ReadStatus.ERROR, _said("cannot_open", error=exc.strerror or str(exc)))
     size = info.st_size
     if stat.S_ISDIR(info.st_mode):
-        return _failed(name, fmt, ReadStatus.UNSUPPORTED, "a folder, not a file", size=None)
+        return _failed(name, fmt, ReadStatus.UNSUPPORTED, _said("folder"), size=None)
     if not stat.S_ISREG(info.st_mode):
         # A named pipe would block the read for ever, a device such as /dev/zero never ends.
-        return _failed(name, fmt, ReadStatus.UNSUPPORTED, "not a regular file (a pipe, device or socket)", size=None)
+        return _failed(name, fmt, ReadStatus.UNSUPPORTED, _said("not_regular"), size=None)
     if size > options.max_bytes:
         return _failed(
-            name, fmt, ReadStatus.TOO_LARGE, f"{size:,} bytes is over the {options.max_bytes:,}-byte limit", size=size
+            name, fmt, ReadStatus.TOO_LARGE, _said("over_size", size=size, limit=options.max_bytes), size=size
         )
     try:
         with open(p, "rb") as handle:
             data = handle.read(options.max_bytes + 1)  # the file may grow between stat and read
     except OSError as exc:
-        return _failed(name, fmt, ReadStatus.ERROR, f"cannot read the file: {exc.strerror or exc}", size=size)
+        return _failed(name, fmt, ReadStatus.ERROR, _said("cannot_read", error=exc.strerror or str(exc)), size=size)
     return read_bytes(data, name, options)
 
 
@@ -61,68 +62,67 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
             name,
             by_name,
             ReadStatus.TOO_LARGE,
-            f"{size:,} bytes is over the {options.max_bytes:,}-byte limit",
+            _said("over_size", size=size, limit=options.max_bytes),
             size=size,
             sha256=sha256,
         )
     if size == 0:
-        return _failed(name, by_name, ReadStatus.EMPTY, "the file is empty (0 bytes)", size=0, sha256=sha256)
+        return _failed(name, by_name, ReadStatus.EMPTY, _said("empty_file"), size=0, sha256=sha256)
     try:
         fmt = sniff(data, name)
     except ReadFailure as failure:
-        return _failed(name, by_name, failure.status, failure.message, size=size, sha256=sha256)
+        return _failed(name, by_name, failure.status, failure.said, size=size, sha256=sha256)
     except Exception as exc:  # noqa: BLE001 - as for the readers below: a status, never an exception
         return _failed(
             name,
             by_name,
             ReadStatus.ERROR,
-            f"isv-checker failed telling the file's format ({type(exc).__name__}: {exc})",
+            _said("sniff_failed", error=f"{type(exc).__name__}: {exc}"),
             size=size,
             sha256=sha256,
         )
-    warnings: list[str] = []
+    warnings: list[ReadMessage] = []
     if by_name not in (DocFormat.UNKNOWN, fmt):
-        warnings.append(
-            f"the name says {by_name.value.upper()} but the content is {fmt.value.upper()}; read as {fmt.value.upper()}"
-        )
+        warnings.append(_said("name_mismatch", named=by_name.value.upper(), content=fmt.value.upper()))
     try:
         extraction = _reader_for(fmt)(data, options)
     except ReadFailure as failure:
-        return _failed(name, fmt, failure.status, failure.message, size=size, sha256=sha256, warnings=tuple(warnings))
+        return _failed(name, fmt, failure.status, failure.said, size=size, sha256=sha256, warnings=tuple(warnings))
     except MemoryError:
-        return _failed(name, fmt, ReadStatus.TOO_LARGE, "ran out of memory reading the file", size=size, sha256=sha256)
+        return _failed(name, fmt, ReadStatus.TOO_LARGE, _said("out_of_memory"), size=size, sha256=sha256)
     except RecursionError:
-        return _failed(
-            name, fmt, ReadStatus.CORRUPT, "the file's structure nests too deeply to read", size=size, sha256=sha256
-        )
+        return _failed(name, fmt, ReadStatus.CORRUPT, _said("nests_too_deeply"), size=size, sha256=sha256)
     except Exception as exc:  # noqa: BLE001 - the contract is: no exception leaves the reading stage
         return _failed(
             name,
             fmt,
             ReadStatus.ERROR,
-            f"isv-checker failed reading the file ({type(exc).__name__}: {exc})",
+            _said("reader_failed", error=f"{type(exc).__name__}: {exc}"),
             size=size,
             sha256=sha256,
         )
     status, message = _status_of(extraction, options)
+    warned = (*warnings, *extraction.warnings)
     return Document(
         path=name,
         sha256=sha256,
         size=size,
         format=fmt,
         status=status,
-        message=message,
+        message=english(message) if message is not None else "",
+        coded_message=message,
         pages=extraction.pages,
         language=extraction.language or detect_language(b.text for b in extraction.blocks),
         blocks=extraction.blocks,
         ocr_pages=extraction.ocr_pages,
-        warnings=tuple(warnings) + extraction.warnings,
+        warnings=tuple(english(w) for w in warned),
+        coded_warnings=warned,
         properties=extraction.properties,
         notice=extraction.notice,
     )
 
 
-def not_read(path: str | os.PathLike[str], status: ReadStatus, message: str) -> Document:
+def not_read(path: str | os.PathLike[str], status: ReadStatus, message: ReadMessage) -> Document:
     """The `Document` of a file left unread on purpose (a file of no document type found in a folder):
     its name, size and why, so it is reported like any other file."""
     name = str(path)
@@ -133,20 +133,19 @@ def not_read(path: str | os.PathLike[str], status: ReadStatus, message: str) -> 
     return _failed(name, format_from_name(name), status, message, size=size)
 
 
-def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus, str]:
+def _said(code: str, **params: MessageParam) -> ReadMessage:
+    return ReadMessage(code=code, params=params)
+
+
+def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus, ReadMessage | None]:
     if extraction.needs_ocr_pages:
-        pages = page_ranges(extraction.needs_ocr_pages)
-        return ReadStatus.NEEDS_OCR, (
-            f"page(s) {pages} have no text layer and need OCR, which is not available: "
-            f"{extraction.message or 'install Tesseract (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-nld)'}"
-        )
+        why = extraction.message or _said("ocr_install")
+        needs = ReadMessage(code="needs_ocr", params={"pages": page_ranges(extraction.needs_ocr_pages)}, because=(why,))
+        return ReadStatus.NEEDS_OCR, needs
     if not extraction.blocks:
-        return ReadStatus.EMPTY, extraction.message or "the document contains no text"
+        return ReadStatus.EMPTY, extraction.message or _said("no_text")
     if extraction.ocr_pages:
-        return (
-            ReadStatus.OCR,
-            f"text of page(s) {page_ranges(extraction.ocr_pages)} was read by OCR; check quotes against the scan",
-        )
+        return ReadStatus.OCR, _said("read_by_ocr", pages=page_ranges(extraction.ocr_pages))
     return ReadStatus.OK, extraction.message
 
 
@@ -154,13 +153,23 @@ def _failed(
     name: str,
     fmt: DocFormat,
     status: ReadStatus,
-    message: str,
+    message: ReadMessage,
     *,
     size: int | None = None,
     sha256: str | None = None,
-    warnings: tuple[str, ...] = (),
+    warnings: tuple[ReadMessage, ...] = (),
 ) -> Document:
-    return Document(path=name, sha256=sha256, size=size, format=fmt, status=status, message=message, warnings=warnings)
+    return Document(
+        path=name,
+        sha256=sha256,
+        size=size,
+        format=fmt,
+        status=status,
+        message=english(message),
+        coded_message=message,
+        warnings=tuple(english(w) for w in warnings),
+        coded_warnings=warnings,
+    )
 
 
 __all__ = ["Extraction", "ReadFailure", "not_read", "read_bytes", "read_path"]

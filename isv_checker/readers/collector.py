@@ -91,7 +91,7 @@ class BlockCollector:
             return
         self.emitted += 1
         if self.emitted > self.max_blocks:
-            raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {self.max_blocks} text blocks")
+            raise ReadFailure(ReadStatus.TOO_LARGE, "too_many_blocks", limit=self.max_blocks)
         self.out.append(Spec(kind, text, level, label, paragraph, table, row, column, inserted))
 
     def paragraph(

@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from ..document import BlockKind, ReadStatus
+from ..document import BlockKind, ReadMessage, ReadStatus
 from ..settings import ReadOptions
 from .collector import BlockCollector, InlineText
 from .docx_numbering import Numbering, Style, Styles, read_ppr_numbering
@@ -78,7 +78,7 @@ class _Relation(NamedTuple):
     target: str  # the part name inside the package
 
 
-def _relations(package: OfficePackage, part: str, warnings: list[str]) -> dict[str, _Relation]:
+def _relations(package: OfficePackage, part: str, warnings: list[ReadMessage]) -> dict[str, _Relation]:
     """The part's relationships by id; none (with a warning) if its .rels part is damaged."""
     folder, base = posixpath.split(part)
     root = package.optional_xml(posixpath.join(folder, "_rels", base + ".rels"), warnings)
@@ -357,14 +357,14 @@ _CORE_PROPERTIES = {
 def read_docx(data: bytes, options: ReadOptions) -> Extraction:
     """Read a DOCX package's bytes; ReadFailure for damaged or oversized packages."""
     package = OfficePackage(data)
-    warnings: list[str] = []
+    warnings: list[ReadMessage] = []
     package_rels = _relations(package, "", warnings)
     main = next((r.target for r in package_rels.values() if r.kind == "officeDocument"), "word/document.xml")
     if not package.has(main):
         main = "word/document.xml"
     body = package.xml(main).find(W + "body")
     if body is None:
-        raise ReadFailure(ReadStatus.CORRUPT, f"{main} has no document body")
+        raise ReadFailure(ReadStatus.CORRUPT, "no_body", part=main)
     rels = _relations(package, main, warnings)
 
     def part(kind: str) -> etree._Element | None:
@@ -375,11 +375,11 @@ def read_docx(data: bytes, options: ReadOptions) -> Extraction:
     walker = _Walker(styles, Numbering(numbering, styles), options.max_blocks)
     walker.block(body)
     if True in walker.fields:
-        warnings.append("a field code in the body never ends; read again without hiding field instructions")
+        warnings.append(ReadMessage(code="field_never_ends"))
         walker = _Walker(styles, Numbering(numbering, styles), options.max_blocks, honour_fields=False)
         walker.block(body)
     if walker.alt_chunks:
-        warnings.append(f"{walker.alt_chunks} embedded document(s) (altChunk) were not read")
+        warnings.append(ReadMessage(code="alt_chunks", params={"count": walker.alt_chunks}))
     walker.collect.end_body()
     settings = part("settings")
     for kind, name in _header_footer_parts(walker.sections, rels, settings):

@@ -10,15 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..document import Block, ReadStatus
+from ..document import Block, MessageParam, ReadMessage, ReadStatus
+from ..i18n.reading import english
 from ..notice import Notice
 
 
 class ReadFailure(Exception):
-    def __init__(self, status: ReadStatus, message: str) -> None:
-        super().__init__(message)
+    """A file a reader cannot read: its status and why, as the catalogue's `read.<code>` with its
+    parameters (`said`); `message` is the English text."""
+
+    def __init__(self, status: ReadStatus, code: str, /, **params: MessageParam) -> None:
+        self.said = ReadMessage(code=code, params=params)
         self.status = status
-        self.message = message
+        self.message = english(self.said)
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +32,8 @@ class Extraction:
     pages: int | None = None
     ocr_pages: tuple[int, ...] = ()
     needs_ocr_pages: tuple[int, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[ReadMessage, ...] = ()
     properties: dict[str, str] = field(default_factory=dict)
-    message: str = ""
+    message: ReadMessage | None = None
     notice: Notice | None = None
     language: Literal["nl", "en"] | None = None  # when the file states its language (a notice does)

@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..document import DocFormat
+from ..document import DocFormat, ReadMessage
 from ..settings import ReadOptions
 from .extraction import Extraction
 
@@ -78,29 +78,32 @@ lock files (`~$name.docx`) they are passed over, not reported as documents."""
 
 
 def passed_over(name: str) -> str | None:
-    """Why a file found in a folder or archive is left out of a run, or None when it gets a result.
+    """Why a file found in a folder or archive is left out of a run, as the code of its words (the
+    catalogue's `read.<code>`: "lock_file" is "an Office lock file"), or None when it gets a result.
 
     `name` is the file's own name, without its folder."""
     if name.startswith("~$"):
-        return "an Office lock file"
+        return "lock_file"
     if name.lower() in SYSTEM_FILES:
-        return "an operating system file"
+        return "system_file"
     if name.startswith("."):
-        return "a hidden file"
+        return "hidden_file"
     return None
 
 
-def not_a_document(name: str, *, archives: bool = False) -> str | None:
+def not_a_document(name: str, *, archives: bool = False) -> ReadMessage | None:
     """Why a file found in a folder or archive is not read (it is recorded as `unsupported`), or None
     for a document type (and, with `archives`, for a ZIP archive, which a batch opens)."""
     lower = name.lower()
     if lower.endswith(FOLDER_SUFFIXES) or (archives and lower.endswith(".zip")):
         return None
     if lower.endswith(".zip"):
-        return "a ZIP archive; unpack it, or pass it to `isv-check batch`, which opens archives"
+        return ReadMessage(code="zip_in_folder")
     suffix = "." + lower.rsplit(".", 1)[-1] if "." in lower.strip(".") else ""
-    what = f"a {suffix} file" if suffix else "a file without a suffix"
-    return f"{what}, not a document type (isv-checker reads {', '.join(_FOLDER_TYPES)})"
+    types = ", ".join(_FOLDER_TYPES)
+    if not suffix:
+        return ReadMessage(code="no_suffix", params={"types": types})
+    return ReadMessage(code="other_type", params={"suffix": suffix, "types": types})
 
 
 # one suffix per format, as a person names them: .docx, .pdf, .odt, .doc, .rtf, .txt

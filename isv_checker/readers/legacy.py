@@ -39,11 +39,11 @@ class Converter:
     program: str
     options: tuple[str, ...]  # before the file's path
     package: str  # the Debian/Ubuntu package that holds the program
-    what: str  # the kind of file, for messages
+    missing: str  # the code of the message that says it is not installed
 
 
-ANTIWORD = Converter("antiword", ("-w", "0", "-m", "UTF-8.txt"), "antiword", "a legacy Word file (.doc)")
-CATDOC = Converter("catdoc", ("-w", "-d", "utf-8"), "catdoc", "an RTF file")
+ANTIWORD = Converter("antiword", ("-w", "0", "-m", "UTF-8.txt"), "antiword", "converter_missing_doc")
+CATDOC = Converter("catdoc", ("-w", "-d", "utf-8"), "catdoc", "converter_missing_rtf")
 
 
 def read_doc(data: bytes, options: ReadOptions) -> Extraction:
@@ -54,17 +54,12 @@ def read_rtf(data: bytes, options: ReadOptions) -> Extraction:
     return convert(data, options, CATDOC)
 
 
-def install_hint(converter: Converter) -> str:
-    return (
-        f"{converter.what} is read with {converter.program}, which is not installed; "
-        f"install it (Debian/Ubuntu: apt-get install {converter.package}) or save the file as .docx or PDF"
-    )
-
-
 def convert(data: bytes, options: ReadOptions, converter: Converter) -> Extraction:
     command = shutil.which(converter.program)
     if command is None:
-        raise ReadFailure(ReadStatus.UNSUPPORTED, install_hint(converter))
+        raise ReadFailure(
+            ReadStatus.UNSUPPORTED, converter.missing, program=converter.program, package=converter.package
+        )
     with tempfile.TemporaryDirectory(prefix="isv-legacy-") as folder:
         path = Path(folder) / "document"
         path.write_bytes(data)
@@ -80,16 +75,20 @@ def convert(data: bytes, options: ReadOptions, converter: Converter) -> Extracti
         except subprocess.TimeoutExpired:
             raise ReadFailure(
                 ReadStatus.TIMEOUT,
-                f"{converter.program} took longer than {options.converter_timeout:g} s and was stopped",
+                "converter_timeout",
+                program=converter.program,
+                seconds=float(options.converter_timeout),
             ) from None
         except OSError as exc:
-            raise ReadFailure(ReadStatus.ERROR, f"{converter.program} could not be started ({exc})") from None
+            raise ReadFailure(
+                ReadStatus.ERROR, "converter_not_started", program=converter.program, error=str(exc)
+            ) from None
         if result.returncode != 0:
             raise _failure(converter, result.stderr.decode("utf-8", errors="replace").replace(str(path), "the file"))
     text = read_text(result.stdout, options)
     return Extraction(
         blocks=_by_paragraph(text.blocks, result.stdout),
-        warnings=tuple(w for w in text.warnings if not w.startswith("decoded as")),
+        warnings=tuple(w for w in text.warnings if w.code != "decoded_as"),
         properties={"converter": converter.program},
     )
 
@@ -98,8 +97,8 @@ def _failure(converter: Converter, stderr: str) -> ReadFailure:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     reason = lines[-1] if lines else "no reason given"
     if "crypt" in stderr.lower() or "password" in stderr.lower():
-        return ReadFailure(ReadStatus.ENCRYPTED, f"the document is password-protected ({converter.program}: {reason})")
-    return ReadFailure(ReadStatus.CORRUPT, f"{converter.program} could not read the file: {reason}")
+        return ReadFailure(ReadStatus.ENCRYPTED, "converter_password", program=converter.program, reason=reason)
+    return ReadFailure(ReadStatus.CORRUPT, "converter_failed", program=converter.program, reason=reason)
 
 
 def _by_paragraph(blocks: tuple[Block, ...], output: bytes) -> tuple[Block, ...]:

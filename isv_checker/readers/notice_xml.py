@@ -63,27 +63,17 @@ def parse(data: bytes, options: ReadOptions) -> etree._Element:
 
 def _parse(data: bytes, options: ReadOptions) -> etree._Element:
     if len(data) > options.max_notice_bytes:
-        raise ReadFailure(
-            ReadStatus.TOO_LARGE,
-            f"{len(data):,} bytes is over the {options.max_notice_bytes:,}-byte limit for one notice "
-            "(real notices, even with a hundred lots, are far smaller)",
-        )
+        raise ReadFailure(ReadStatus.TOO_LARGE, "notice_over_size", size=len(data), limit=options.max_notice_bytes)
     if _DECLARES.search(data):
-        raise ReadFailure(ReadStatus.UNSUPPORTED, _REFUSED)
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "xml_declarations")
     try:
         root = etree.fromstring(data, _THREAD.parser)
     except etree.XMLSyntaxError as exc:
-        raise ReadFailure(ReadStatus.CORRUPT, f"the XML is not well-formed or is cut off ({exc})") from None
+        raise ReadFailure(ReadStatus.CORRUPT, "xml_not_well_formed", error=str(exc)) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ReadFailure(ReadStatus.UNSUPPORTED, _REFUSED)  # a declaration in an encoding the byte check missed
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "xml_declarations")  # in an encoding the byte check missed
     return root
-
-
-_REFUSED = (
-    "the XML declares a document type or entities, which procurement notices never do; refused unread "
-    "(entity declarations are how XML attacks work)"
-)
 
 
 def local(element: etree._Element) -> str:
@@ -216,11 +206,7 @@ def read_notice(data: bytes, options: ReadOptions) -> Extraction:
     root = parse(data, options)
     fmt = NOTICE_ROOTS.get(local(root))
     if fmt is None:
-        raise ReadFailure(
-            ReadStatus.UNSUPPORTED,
-            f"XML that is not a procurement notice (its root element is {local(root)}; isv-checker reads "
-            "eForms ContractNotice, ContractAwardNotice and PriorInformationNotice, and TED R2.0.9 notices)",
-        )
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "xml_unknown_notice", root=local(root))
     if fmt == "eforms":
         from .notice_eforms import read_eforms
 

@@ -28,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..document import MessageParam, ReadMessage
 from ..parent_death import die_with_parent
 from .layout import Line
 
@@ -36,18 +37,17 @@ if TYPE_CHECKING:
 
     from ..settings import ReadOptions
 
-INSTALL_HINT = "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-nld"
 MAX_RENDER_PIXELS = 64_000_000  # an A0 page at 200 dpi is 62 million pixels
 LOW_CONFIDENCE = 60.0  # mean word confidence (0-100) below which OCR text is flagged as unreliable
 _LIST_LANGS_TIMEOUT = 30.0
 
 
 class OcrUnavailable(Exception):
-    """Tesseract cannot be used at all; `message` says what to install."""
+    """Tesseract cannot be used at all; `said` says what to install."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, **params: MessageParam) -> None:
+        self.said = ReadMessage(code=code, params=params)
+        super().__init__(code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Engine:
 
     command: str
     languages: str
-    warning: str = ""
+    warning: ReadMessage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,35 +66,32 @@ class OcrPage:
     page: int
     lines: tuple[Line, ...] = ()
     confidence: float | None = None
-    error: str = ""
+    error: ReadMessage | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.error
+        return self.error is None
 
 
 def find_engine(tesseract_cmd: str, languages: str) -> Engine:
     """Resolve the Tesseract program and the languages to ask it for, or raise `OcrUnavailable`."""
     command = shutil.which(tesseract_cmd)
     if command is None:
-        raise OcrUnavailable(f"the Tesseract OCR program ({tesseract_cmd}) was not found; {INSTALL_HINT}")
+        raise OcrUnavailable("tesseract_missing", program=tesseract_cmd)
     installed = installed_languages(command)
     if installed is None:
-        raise OcrUnavailable(f"Tesseract ({command}) does not run or cannot list its languages; {INSTALL_HINT}")
+        raise OcrUnavailable("tesseract_broken", program=command)
     wanted = [code for code in languages.split("+") if code]
     usable = [code for code in wanted if code in installed]
     missing = [code for code in wanted if code not in installed]
     packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
     if not usable:
-        raise OcrUnavailable(
-            f"Tesseract has no language data for {'+'.join(wanted) or '(none requested)'}; "
-            f"install it: apt-get install {packages}"
-        )
-    warning = ""
+        raise OcrUnavailable("tesseract_no_language", languages="+".join(wanted) or "-", packages=packages)
+    warning = None
     if missing:
-        warning = (
-            f"Tesseract has no language data for {', '.join(missing)}; OCR used {'+'.join(usable)} only "
-            f"(install it: apt-get install {packages})"
+        warning = ReadMessage(
+            code="tesseract_some_languages",
+            params={"missing": ", ".join(missing), "used": "+".join(usable), "packages": packages},
         )
     return Engine(command=command, languages="+".join(usable), warning=warning)
 
@@ -133,7 +130,7 @@ def ocr_pdf_pages(
     pending: list[tuple[int, Future[OcrPage]]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tesseract") as pool:
         for number, image, dpi in _rendered(pdf, pages, options.ocr_dpi):
-            if isinstance(image, str):
+            if isinstance(image, ReadMessage):
                 results[number] = OcrPage(page=number, error=image)
                 continue
             pending.append(
@@ -147,8 +144,10 @@ def ocr_pdf_pages(
     return results
 
 
-def _rendered(pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int) -> Iterator[tuple[int, bytes | str, int]]:
-    """Yield (page, PGM image bytes, dpi rendered at), or (page, error text, dpi) for a page pdfium
+def _rendered(
+    pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int
+) -> Iterator[tuple[int, bytes | ReadMessage, int]]:
+    """Yield (page, PGM image bytes, dpi rendered at), or (page, what went wrong, dpi) for a page pdfium
     cannot render. A page too large for `dpi` within MAX_RENDER_PIXELS is rendered at a lower dpi: a
     tiny PDF may declare a page of 5 by 5 metres, which at 200 dpi is a bitmap of 1.6 GB."""
     import pypdfium2 as pdfium
@@ -165,15 +164,19 @@ def _rendered(pdf: pdfium.PdfDocument, pages: Sequence[int], dpi: int) -> Iterat
             bitmap = page.render(scale=used / 72, grayscale=True)
             buffer = io.BytesIO()
             bitmap.to_pil().save(buffer, format="PPM")
-            image: bytes | str = buffer.getvalue()
+            image: bytes | ReadMessage = buffer.getvalue()
         except (pdfium.PdfiumError, OSError, ValueError, OverflowError, MemoryError) as exc:
-            image = f"page {number} could not be rendered for OCR ({exc})"
+            image = ReadMessage(code="ocr_render_failed", params={"page": number, "error": str(exc)})
         finally:
             if bitmap is not None:
                 bitmap.close()
             if page is not None:
                 page.close()
         yield number, image, used
+
+
+def _said(code: str, **params: MessageParam) -> ReadMessage:
+    return ReadMessage(code=code, params=params)
 
 
 def recognise(image: bytes, page: int, engine: Engine, *, dpi: int, timeout: float) -> OcrPage:
@@ -190,13 +193,13 @@ def recognise(image: bytes, page: int, engine: Engine, *, dpi: int, timeout: flo
             preexec_fn=die_with_parent,  # a killed worker must not leave Tesseract running
         )
     except subprocess.TimeoutExpired:
-        return OcrPage(page=page, error=f"OCR of page {page} took longer than {timeout:g} s and was stopped")
+        return OcrPage(page=page, error=_said("ocr_page_timeout", page=page, seconds=float(timeout)))
     except OSError as exc:
-        return OcrPage(page=page, error=f"OCR of page {page} failed: Tesseract could not be started ({exc})")
+        return OcrPage(page=page, error=_said("ocr_not_started", page=page, error=str(exc)))
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit code {result.returncode}"
-        return OcrPage(page=page, error=f"OCR of page {page} failed: {reason}")
+        return OcrPage(page=page, error=_said("ocr_page_failed", page=page, reason=reason))
     lines, confidence = parse_tsv(result.stdout.decode("utf-8", errors="replace"), dpi=dpi)
     return OcrPage(page=page, lines=lines, confidence=confidence)
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from ..document import BlockKind, ReadStatus
+from ..document import BlockKind, ReadMessage, ReadStatus
 from ..settings import ReadOptions
 from .collector import BlockCollector, InlineText
 from .extraction import Extraction, ReadFailure
@@ -313,12 +313,12 @@ def read_odt(data: bytes, options: ReadOptions) -> Extraction:
     """Read an ODT package's bytes; ReadFailure for encrypted, damaged or oversized packages."""
     package = OfficePackage(data, allow_dtd=True)
     if package.has("META-INF/manifest.xml") and b"encryption-data" in package.read("META-INF/manifest.xml"):
-        raise ReadFailure(ReadStatus.ENCRYPTED, "the document is password-protected; save an unprotected copy")
+        raise ReadFailure(ReadStatus.ENCRYPTED, "password_protected")
     content = package.xml("content.xml")
     text = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if text is None:
-        raise ReadFailure(ReadStatus.CORRUPT, "content.xml has no text body; is it a text document?")
-    warnings: list[str] = []
+        raise ReadFailure(ReadStatus.CORRUPT, "odt_no_text")
+    warnings: list[ReadMessage] = []
     styles = package.optional_xml("styles.xml", warnings)
     insertions = {
         region.get(_TEXT + "id", "")

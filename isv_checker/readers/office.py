@@ -9,7 +9,7 @@ import zlib
 
 from lxml import etree
 
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
 from .extraction import ReadFailure
 
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
@@ -47,27 +47,19 @@ class OfficePackage:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
+            raise ReadFailure(ReadStatus.CORRUPT, "damaged_zip", error=str(exc)) from None
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise ReadFailure(
-                    ReadStatus.ENCRYPTED,
-                    "the package is password-protected (its ZIP members are encrypted); save an unprotected copy",
-                )
+                raise ReadFailure(ReadStatus.ENCRYPTED, "encrypted_package")
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_CHECKED_ABOVE and ratio > MAX_COMPRESSION_RATIO:
                 raise ReadFailure(
-                    ReadStatus.TOO_LARGE,
-                    f"package member {info.filename} unpacks to {info.file_size:,} bytes, {ratio:,.0f} times its "
-                    "packed size: a zip bomb, not read",
+                    ReadStatus.TOO_LARGE, "zip_bomb", member=info.filename, size=info.file_size, ratio=round(ratio)
                 )
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise ReadFailure(
-                ReadStatus.TOO_LARGE,
-                f"the package unpacks to {total:,} bytes, over the {MAX_UNCOMPRESSED_BYTES:,}-byte limit",
-            )
+            raise ReadFailure(ReadStatus.TOO_LARGE, "package_over_size", size=total, limit=MAX_UNCOMPRESSED_BYTES)
         self._infos = {info.filename.lower(): info for info in infos}
         self._allow_dtd = allow_dtd
         self._parser = etree.XMLParser(
@@ -91,15 +83,15 @@ class OfficePackage:
         """
         info = self._infos.get(name.lower())
         if info is None:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package has no {name} part")
+            raise ReadFailure(ReadStatus.CORRUPT, "part_missing", part=name)
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(info.file_size)
         except _INFLATE_ERRORS as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is damaged ({exc})") from None
+            raise ReadFailure(ReadStatus.CORRUPT, "part_damaged", part=name, error=str(exc)) from None
         return data
 
-    def optional_xml(self, name: str | None, warnings: list[str]) -> etree._Element | None:
+    def optional_xml(self, name: str | None, warnings: list[ReadMessage]) -> etree._Element | None:
         """A part the text does not hinge on: None when it is absent, and when damaged None with a
         warning instead of failing the read."""
         if name is None or not self.has(name):
@@ -107,7 +99,7 @@ class OfficePackage:
         try:
             return self.xml(name)
         except ReadFailure as failure:
-            warnings.append(f"{failure.message}; skipped")
+            warnings.append(ReadMessage(code="part_skipped", because=(failure.said,)))
             return None
 
     def xml(self, name: str) -> etree._Element:
@@ -119,12 +111,9 @@ class OfficePackage:
         try:
             root = etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError as exc:
-            raise ReadFailure(ReadStatus.CORRUPT, f"the package part {name} is not well-formed XML ({exc})") from None
+            raise ReadFailure(ReadStatus.CORRUPT, "part_not_xml", part=name, error=str(exc)) from None
         if not self._allow_dtd and root.getroottree().docinfo.doctype:
-            raise ReadFailure(
-                ReadStatus.CORRUPT,
-                f"the package part {name} carries a DOCTYPE declaration, which Office documents never have; not read",
-            )
+            raise ReadFailure(ReadStatus.CORRUPT, "part_doctype", part=name)
         return root
 
 

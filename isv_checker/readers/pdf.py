@@ -42,7 +42,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..document import Block, BlockKind, ReadStatus
+from ..document import Block, BlockKind, MessageParam, ReadMessage, ReadStatus
 from ..settings import ReadOptions
 from . import pdfium_calls
 from .aligned_tables import AlignedTable, Piece, PlacedLine, find_tables
@@ -94,19 +94,17 @@ def read_pdf(data: bytes, options: ReadOptions) -> Extraction:
     try:
         count = len(document)
         if count > options.max_pages:
-            raise ReadFailure(
-                ReadStatus.TOO_LARGE, f"the PDF has {count:,} pages, over the {options.max_pages:,}-page limit"
-            )
+            raise ReadFailure(ReadStatus.TOO_LARGE, "pdf_too_many_pages", count=count, limit=options.max_pages)
         properties = _properties(document)
         if count == 0:
-            return Extraction(blocks=(), pages=0, properties=properties, message="the PDF has no pages")
+            return Extraction(blocks=(), pages=0, properties=properties, message=ReadMessage(code="pdf_no_pages"))
         pages = _read_text_layer(document, count, options)
         unreadable = [p.number for p in pages if p.error]
         if len(unreadable) == count:
-            raise ReadFailure(ReadStatus.CORRUPT, "the PDF is damaged: none of its pages can be read")
-        warnings: list[str] = []
+            raise ReadFailure(ReadStatus.CORRUPT, "pdf_no_page_readable")
+        warnings: list[ReadMessage] = []
         if unreadable:
-            warnings.append(f"page(s) {_listing(unreadable)} could not be read and were skipped (damaged PDF)")
+            warnings.append(_said("pdf_pages_skipped", pages=_listing(unreadable)))
         ocr_pages, needs_ocr, message = _run_ocr(document, pages, options, warnings)
     finally:
         document.close()
@@ -132,13 +130,10 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     if not raw:
         error = pdfium_c.FPDF_GetLastError()
         if error == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ReadFailure(
-                ReadStatus.ENCRYPTED,
-                "the PDF is password-protected; its text cannot be read without the password (ask for an unprotected copy)",
-            )
+            raise ReadFailure(ReadStatus.ENCRYPTED, "pdf_password")
         if error == pdfium_c.FPDF_ERR_SECURITY:
-            raise ReadFailure(ReadStatus.ENCRYPTED, "the PDF is encrypted with a security scheme that cannot be opened")
-        raise ReadFailure(ReadStatus.CORRUPT, "the PDF is damaged or incomplete and cannot be opened")
+            raise ReadFailure(ReadStatus.ENCRYPTED, "pdf_security")
+        raise ReadFailure(ReadStatus.CORRUPT, "pdf_damaged")
     # pdfium does not copy `data`: the caller keeps it referenced until the document is closed.
     return pdfium.PdfDocument(raw)
 
@@ -541,9 +536,9 @@ def _has_images(raw_page: pdfium_c.FPDF_PAGE) -> bool:
 
 
 def _run_ocr(
-    document: pdfium.PdfDocument, pages: list[_Page], options: ReadOptions, warnings: list[str]
-) -> tuple[list[int], list[int], str]:
-    """OCR what needs it; returns (OCR'd pages, pages still needing OCR, message for the latter)."""
+    document: pdfium.PdfDocument, pages: list[_Page], options: ReadOptions, warnings: list[ReadMessage]
+) -> tuple[list[int], list[int], ReadMessage | None]:
+    """OCR what needs it; returns (OCR'd pages, pages still needing OCR, why they still need it)."""
     min_chars = options.min_text_chars_per_page
 
     def scanned(page: _Page) -> bool:
@@ -554,27 +549,27 @@ def _run_ocr(
     else:
         candidates = [p for p in pages if not p.error and scanned(p)]
     if not candidates:
-        return [], [], ""
+        return [], [], None
 
     def without_text(group: list[_Page]) -> list[int]:
         return [p.number for p in group if scanned(p)]
 
-    def text_kept(group: list[_Page], why: str) -> None:
+    def text_kept(group: list[_Page], code: str) -> None:
         kept = [p.number for p in group if not scanned(p)]
         if kept:
-            warnings.append(f"page(s) {_listing(kept)} were not OCR'd ({why}); their text layer was used")
+            warnings.append(_said(code, pages=_listing(kept), limit=options.ocr_max_pages))
 
     if options.ocr == "never":
-        return [], without_text(candidates), "OCR is switched off (ocr='never')"
+        return [], without_text(candidates), _said("ocr_off")
 
     from .ocr import LOW_CONFIDENCE, OcrUnavailable, find_engine, ocr_pdf_pages
 
     try:
         engine = find_engine(options.tesseract_cmd, options.ocr_languages)
     except OcrUnavailable as exc:
-        text_kept(candidates, "OCR is not available")
-        return [], without_text(candidates), exc.message
-    if engine.warning:
+        text_kept(candidates, "ocr_kept_unavailable")
+        return [], without_text(candidates), exc.said
+    if engine.warning is not None:
         warnings.append(engine.warning)
 
     todo, over = candidates[: options.ocr_max_pages], candidates[options.ocr_max_pages :]
@@ -584,7 +579,7 @@ def _run_ocr(
     low: list[str] = []
     for page in todo:
         result = results[page.number]
-        if not result.ok:
+        if result.error is not None:
             warnings.append(result.error)
             failed.append(page)
             continue
@@ -594,19 +589,22 @@ def _run_ocr(
         if result.confidence is not None and result.confidence < LOW_CONFIDENCE:
             low.append(f"{page.number} ({result.confidence:.0f}%)")
     if low:
-        warnings.append(f"OCR confidence is low on page(s) {', '.join(low)}; the text may be unreliable")
-    messages: list[str] = []
+        warnings.append(_said("ocr_low_confidence", pages=", ".join(low)))
+    reasons: list[ReadMessage] = []
     needs = without_text(failed)
     if needs:
-        messages.append(f"OCR failed on page(s) {_listing(needs)} (see the warnings)")
-    text_kept(failed, "OCR failed")
+        reasons.append(_said("ocr_failed_pages", pages=_listing(needs)))
+    text_kept(failed, "ocr_kept_failed")
     if over:
         needs += without_text(over)
-        limit = f"OCR is limited to {options.ocr_max_pages} page(s) per file (ocr_max_pages)"
         if without_text(over):
-            messages.append(limit)
-        text_kept(over, limit)
-    return done, sorted(needs), "; ".join(messages)
+            reasons.append(_said("ocr_page_limit", limit=options.ocr_max_pages))
+        text_kept(over, "ocr_kept_limit")
+    return (
+        done,
+        sorted(needs),
+        ReadMessage(code="joined", because=tuple(reasons)) if len(reasons) > 1 else next(iter(reasons), None),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -706,7 +704,7 @@ def _build(pages: list[_Page], options: ReadOptions) -> tuple[Block, ...]:
         _body(page, body, entries, tables)
         entries.extend(_Entry(BlockKind.FOOTER, text, page.number, page.ocr) for text in footers)
         if len(entries) > options.max_blocks:
-            raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {options.max_blocks:,} text blocks")
+            raise ReadFailure(ReadStatus.TOO_LARGE, "too_many_blocks", limit=options.max_blocks)
     builder = BlockBuilder()
     for entry in _join_across_pages(entries):
         builder.add(
@@ -851,5 +849,10 @@ def _join_across_pages(entries: list[_Entry]) -> list[_Entry]:
 
 
 def _listing(pages: list[int]) -> str:
+    """Page numbers as every language writes them: '1, 2, 3' and, past the first ten, '(+5)'."""
     shown = ", ".join(str(p) for p in pages[:_PAGES_LISTED])
-    return shown + (f" and {len(pages) - _PAGES_LISTED} more" if len(pages) > _PAGES_LISTED else "")
+    return shown + (f" (+{len(pages) - _PAGES_LISTED})" if len(pages) > _PAGES_LISTED else "")
+
+
+def _said(code: str, **params: MessageParam) -> ReadMessage:
+    return ReadMessage(code=code, params=params)

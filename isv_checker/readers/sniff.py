@@ -59,12 +59,10 @@ def sniff(data: bytes, name: str) -> DocFormat:
         return xml
     if name.lower().endswith(DOCUMENT_SUFFIXES):
         # Text or noise under a document's name is a broken document, not a text file to judge.
-        raise ReadFailure(
-            ReadStatus.CORRUPT, f"the file does not contain a valid {name.rsplit('.', 1)[-1].upper()} document"
-        )
+        raise ReadFailure(ReadStatus.CORRUPT, "not_valid_document", kind=name.rsplit(".", 1)[-1].upper())
     if _looks_like_text(head):
         return DocFormat.TEXT
-    raise ReadFailure(ReadStatus.UNSUPPORTED, "not a DOCX, PDF, ODT, DOC, RTF, text or XML notice file")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "unknown_format")
 
 
 def _sniff_xml(head: bytes, name: str) -> DocFormat | None:
@@ -81,26 +79,20 @@ def _sniff_xml(head: bytes, name: str) -> DocFormat | None:
         return None
     if root is None:
         return DocFormat.NOTICE
-    raise ReadFailure(
-        ReadStatus.UNSUPPORTED,
-        f"XML that is not a procurement notice (its first element is {root}; isv-checker reads eForms and "
-        "TED R2.0.9 notices)",
-    )
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "xml_not_notice", root=root)
 
 
 def _sniff_ole2(data: bytes) -> DocFormat:
     """A legacy Office file: the streams its directory names tell Word from Excel and PowerPoint."""
     if _stream("EncryptionInfo") in data:
-        raise ReadFailure(ReadStatus.ENCRYPTED, "the document is password-protected; save an unprotected copy")
+        raise ReadFailure(ReadStatus.ENCRYPTED, "password_protected")
     if _stream("WordDocument") in data:
         return DocFormat.DOC
     if _stream("Workbook") in data or _stream("Book") in data:
-        raise ReadFailure(ReadStatus.UNSUPPORTED, "a legacy Excel workbook (.xls), not a Word document")
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "legacy_excel")
     if _stream("PowerPoint Document") in data:
-        raise ReadFailure(ReadStatus.UNSUPPORTED, "a legacy PowerPoint presentation (.ppt), not a Word document")
-    raise ReadFailure(
-        ReadStatus.UNSUPPORTED, "a legacy binary Office file that is not a Word document; save it as .docx or PDF"
-    )
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "legacy_powerpoint")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "legacy_office")
 
 
 def _stream(name: str) -> bytes:
@@ -117,13 +109,13 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
                 return DocFormat.DOCX
             if "[Content_Types].xml" in names:
                 if any(n.startswith("xl/") for n in names):
-                    raise ReadFailure(ReadStatus.UNSUPPORTED, "an Excel workbook, not a Word document")
+                    raise ReadFailure(ReadStatus.UNSUPPORTED, "excel")
                 if any(n.startswith("ppt/") for n in names):
-                    raise ReadFailure(ReadStatus.UNSUPPORTED, "a PowerPoint presentation, not a Word document")
+                    raise ReadFailure(ReadStatus.UNSUPPORTED, "powerpoint")
                 content_types = _head(archive, "[Content_Types].xml", 1024 * 1024)
                 if any(main in content_types for main in _WORD_MAIN):
                     return DocFormat.DOCX  # the main part under another name (word/document2.xml)
-                raise ReadFailure(ReadStatus.CORRUPT, "the Word package has no main document part (word/document.xml)")
+                raise ReadFailure(ReadStatus.CORRUPT, "no_main_part")
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -133,14 +125,12 @@ def _sniff_zip(data: bytes, name: str) -> DocFormat:
         ValueError,
         OSError,
     ) as exc:
-        raise ReadFailure(ReadStatus.CORRUPT, f"the file is a damaged ZIP package ({exc})") from None
+        raise ReadFailure(ReadStatus.CORRUPT, "damaged_zip", error=str(exc)) from None
     except RuntimeError as exc:  # zipfile's word for an encrypted member (after NotImplementedError, a subclass)
-        raise ReadFailure(
-            ReadStatus.ENCRYPTED, f"the package is password-protected (an encrypted ZIP: {exc})"
-        ) from None
+        raise ReadFailure(ReadStatus.ENCRYPTED, "encrypted_zip", error=str(exc)) from None
     if name.lower().endswith(WORD_SUFFIXES):
-        raise ReadFailure(ReadStatus.CORRUPT, "the file is a ZIP archive but not a Word document")
-    raise ReadFailure(ReadStatus.UNSUPPORTED, "a ZIP archive; unpack it or pass it to a batch run")
+        raise ReadFailure(ReadStatus.CORRUPT, "zip_not_word")
+    raise ReadFailure(ReadStatus.UNSUPPORTED, "zip_archive")
 
 
 def _head(archive: zipfile.ZipFile, member: str, size: int) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import BlockKind, ReadStatus
+from ..document import BlockKind, ReadMessage, ReadStatus
 from ..settings import ReadOptions
 from .builder import BlockBuilder
 from .extraction import Extraction, ReadFailure
@@ -35,9 +35,9 @@ def read_text(data: bytes, options: ReadOptions) -> Extraction:
     try:
         text, encoding = decode_text(data)
     except UnicodeDecodeError as exc:
-        raise ReadFailure(ReadStatus.CORRUPT, f"the text could not be decoded ({exc.reason})") from None
+        raise ReadFailure(ReadStatus.CORRUPT, "undecodable", reason=exc.reason) from None
     if "\x00" in text:
-        raise ReadFailure(ReadStatus.UNSUPPORTED, "the file holds binary data, not text")
+        raise ReadFailure(ReadStatus.UNSUPPORTED, "binary")
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [Line(text=t.replace("\f", " "), number=n) for n, t in enumerate(raw_lines, start=1)]
     builder = BlockBuilder()
@@ -50,8 +50,8 @@ def read_text(data: bytes, options: ReadOptions) -> Extraction:
             for segment in segment_lines(run):
                 builder.add(segment.kind, segment.text, level=segment.level, label=segment.label, line=segment.line)
         if len(builder) >= options.max_blocks:
-            raise ReadFailure(ReadStatus.TOO_LARGE, f"more than {options.max_blocks} text blocks")
-    warnings = () if encoding.startswith("utf") else (f"decoded as {encoding}",)
+            raise ReadFailure(ReadStatus.TOO_LARGE, "too_many_blocks", limit=options.max_blocks)
+    warnings = () if encoding.startswith("utf") else (ReadMessage(code="decoded_as", params={"encoding": encoding}),)
     return Extraction(blocks=builder.blocks, warnings=warnings, properties={"encoding": encoding})
 
 
