@@ -125,7 +125,7 @@ def test_docx_memo_in_english(ruleset):
             "rws-bedrijfskleding-2024",
             "De ISV zijn verplicht voor deze aanbesteding en de clausule is aanwezig en volledig",
         ),
-        ("dictu-laptops-2025", "de clausule is aanwezig maar onvolledig: 3 van de zes elementen ontbreken."),
+        ("dictu-laptops-2025", "de clausule is aanwezig maar onvolledig: drie van de zes elementen ontbreken."),
         (
             "rws-energie-objecten-2021",
             "De ISV zijn verplicht voor deze aanbesteding, maar er is geen ISV-clausule gevonden.",

@@ -193,16 +193,23 @@ def test_rules_page_lists_every_rule(client):
 @pytest.mark.parametrize(
     ("data", "name", "status", "words"),
     [
-        (b"hello, this is no PDF", "offerte.pdf", "corrupt", "beschadigd"),
-        ((FIXTURES / "pdf" / "encrypted.pdf").read_bytes(), "encrypted.pdf", "encrypted", "wachtwoord"),
-        (b"", "leeg.txt", "empty", "geen tekst"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud.xls", "unsupported", "ODT, DOC, RTF"),
+        (b"hello, this is no PDF", "offerte.pdf", "beschadigd", "geen geldig PDF-document"),
+        ((FIXTURES / "pdf" / "encrypted.pdf").read_bytes(), "encrypted.pdf", "beveiligd", "wachtwoord"),
+        (b"", "leeg.txt", "leeg", "Melding van de lezer: het bestand is leeg (0 bytes)"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "oud.xls",
+            "niet ondersteund",
+            "oud binair Office-bestand",
+        ),
     ],
 )
 def test_bad_file_gives_a_clear_page(client, data, name, status, words):
+    """The status by its Dutch name and the reader's message in Dutch (issue 18: "Melding van de lezer:
+    the file is empty (0 bytes)", "(corrupt)")."""
     response = post(client, data, name)
     assert response.status_code == 422
-    text = response.get_data(as_text=True)
+    text = html.unescape(response.get_data(as_text=True))
     assert f"({status})" in text and words in text
     assert "Traceback" not in text
     assert tree(response).xpath("//input[@type='file']"), "the form to try another file is there"
@@ -419,7 +426,7 @@ def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir)
         response = post(client, data, "dictu-laptops-2025.docx")
         assert response.status_code == 422
         text = response.get_data(as_text=True)
-        assert "(timeout)" in text and "duurde te lang" in text and "0.01 s" in text
+        assert "(time-out)" in text and "duurde te lang" in text and "0,01 s" in text
     # the same page, with the default limit again, checks the next upload
     state = app.extensions["isv_checker"]
     app.extensions["isv_checker"] = dataclasses.replace(state, limits=CheckLimits())
@@ -469,5 +476,5 @@ def test_a_failure_inside_the_checker_goes_to_the_log_not_the_page(monkeypatch, 
     response = post(client, b"tekst", "a.txt")
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert "(error)" in text and "Er ging iets mis" in text and "secret internals" not in text
+    assert "(fout)" in text and "Er ging iets mis" in text and "secret internals" not in text
     assert "secret internals" in caplog.text

@@ -184,10 +184,10 @@ def test_what_the_files_show_together(client, folder, group, words):
 def test_an_unreadable_file_is_listed_with_its_status(client):
     files = {**TWO_FILES, "Bijlage 7 contract.pdf": b"no pdf at all"}
     page = tree(client.get(post_files(client, files).headers["Location"]))
-    assert "Bijlage 7 contract.pdf kon niet worden gelezen (corrupt)" in page.xpath(
+    assert "Bijlage 7 contract.pdf kon niet worden gelezen (beschadigd)" in page.xpath(
         "string(//h3[@id='f-unreadable']/..)"
     )
-    assert "(corrupt)" in file_rows(page)["Bijlage 7 contract.pdf"]
+    assert "(beschadigd)" in file_rows(page)["Bijlage 7 contract.pdf"]
     assert not page.xpath("//table[@class='files']//a[text()='Bijlage 7 contract.pdf']")
 
 
@@ -207,8 +207,8 @@ def test_zip_guards_and_the_size_limit(temp_dir):
     data = zipped({**TWO_FILES, "bijlage-9.txt": big, "../buiten.txt": b"weg"})
     page = tree(client.get(post_files(client, {"dossier.zip": data}).headers["Location"]))
     rows = file_rows(page)
-    assert "(too_large)" in rows["bijlage-9.txt"]
-    assert "(corrupt)" in rows["../buiten.txt"]  # a member whose name leaves the archive is refused
+    assert "(te groot)" in rows["bijlage-9.txt"]
+    assert "(beschadigd)" in rows["../buiten.txt"]  # a member whose name leaves the archive is refused
     assert "Oordeel: Voldoet" in page.xpath("string(//*[@id='verdict'])")
     too_much = post_files(client, {"a.txt": b"x" * 40_000, "b.txt": b"y" * 40_000})
     assert too_much.status_code == 413 and list(temp_dir.iterdir()) == []
@@ -226,7 +226,7 @@ def test_a_tender_that_takes_too_long_is_stopped(temp_dir):
     response = post_files(client, TWO_FILES)
     assert response.status_code == 422
     text = response.get_data(as_text=True)
-    assert "Deze aanbesteding kon niet worden gecontroleerd" in text and "(timeout)" in text
+    assert "Deze aanbesteding kon niet worden gecontroleerd" in text and "(time-out)" in text
 
 
 def test_a_tender_leaves_no_file_behind_and_can_be_deleted(client, temp_dir):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, run_task
 
@@ -86,7 +86,7 @@ class DaskRunner:
                         yield Failure(
                             task.key,
                             ReadStatus.TIMEOUT,
-                            f"checking it took longer than the {self.timeout:g} s limit; the Dask task was cancelled",
+                            ReadMessage(code="dask_timeout", params={"seconds": float(self.timeout)}),
                             now - started,
                         )
 
@@ -98,7 +98,7 @@ class DaskRunner:
             return Failure(
                 task.key,
                 ReadStatus.TOO_LARGE,
-                "checking it needed more memory than a Dask worker may use",
+                ReadMessage(code="dask_memory"),
                 time.monotonic() - started,
             )
         except Exception as exc:  # noqa: BLE001 - the file's row records the failure; the run goes on

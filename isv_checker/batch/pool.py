@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
 from ..parent_death import die_with
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
@@ -99,7 +99,7 @@ def _worker_main(
             outcome = Failure(
                 task.key,
                 ReadStatus.TOO_LARGE,
-                f"checking it needed more than the {memory_mb} MB a worker may use",
+                ReadMessage(code="worker_memory", params={"mb": memory_mb}),
                 time.perf_counter() - started,
             )
         except BaseException as exc:  # noqa: BLE001 - the worker reports whatever ended the task
@@ -201,17 +201,14 @@ class LocalPoolRunner:
         self.replaced += 1
         self._spawn()
 
-    def _death_outcome(self, worker: _Worker) -> tuple[ReadStatus, str]:
+    def _death_outcome(self, worker: _Worker) -> tuple[ReadStatus, ReadMessage | str]:
         """How a worker's death mid-file is recorded. Under a memory cap, an abort is the cap: pdfium
         is built without exceptions, so an allocation the cap refuses ends in std::terminate, i.e.
         SIGABRT (measured: a PDF inflating to 1 GB aborts under a 1,024 MB cap and reads `ok` with
         2.1 GB and no cap); Python's own allocations raise MemoryError instead. Any other death is
         `error`, with the signal."""
         if self.memory_mb and worker.process.exitcode == -signal.SIGABRT:
-            return ReadStatus.TOO_LARGE, (
-                f"checking it needed more than the {self.memory_mb} MB a worker may use "
-                "(the worker was aborted when an allocation failed)"
-            )
+            return ReadStatus.TOO_LARGE, ReadMessage(code="worker_aborted", params={"mb": self.memory_mb})
         return ReadStatus.ERROR, self._death_message(worker)
 
     def _death_message(self, worker: _Worker, who: str = "the worker checking it") -> str:
@@ -327,7 +324,7 @@ class LocalPoolRunner:
                 yield Failure(
                     task.key,
                     ReadStatus.TIMEOUT,
-                    f"checking it took longer than the {self.timeout:g} s limit; the worker was stopped",
+                    ReadMessage(code="worker_timeout", params={"seconds": float(self.timeout)}),
                     now - worker.started,
                 )
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
 from .task import Task, TaskResult, TaskSettings, run_task
 
 TaskFunction = Callable[[Task], TaskResult]
@@ -25,11 +25,13 @@ TaskFunction = Callable[[Task], TaskResult]
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A task that gave no result: `status` is timeout, too_large or error; `message` says why."""
+    """A task that gave no result: `status` is timeout, too_large or error; `message` says why, with a
+    code where the runner knows why (a time or memory limit), as English text where it does not (an
+    exception's own words)."""
 
     key: int
     status: ReadStatus
-    message: str
+    message: ReadMessage | str
     seconds: float
 
 

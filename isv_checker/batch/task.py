@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks.facts import GivenFacts
-from ..document import DocFormat, Document, ReadStatus
+from ..document import DocFormat, Document, ReadMessage, ReadStatus
+from ..i18n.reading import english
 from ..report import Report, RulesetRef, build_report
 
 
@@ -76,7 +77,7 @@ def run_task(task: Task) -> TaskResult:
         report = failure_report(
             task.source,
             ReadStatus.TOO_LARGE,
-            "reading it needed more memory than a worker may use",
+            ReadMessage(code="worker_read_memory"),
             data=task.data,
             ruleset=ruleset_ref(task.settings.rules_dir),
         )
@@ -142,7 +143,7 @@ def ruleset_ref(rules_dir: str | None) -> RulesetRef | None:
 def failure_report(
     source: str,
     status: ReadStatus,
-    message: str,
+    message: ReadMessage | str,
     *,
     data: bytes | None = None,
     sha256: str | None = None,
@@ -157,13 +158,14 @@ def failure_report(
 def failure_document(
     source: str,
     status: ReadStatus,
-    message: str,
+    message: ReadMessage | str,
     *,
     data: bytes | None = None,
     sha256: str | None = None,
     size: int | None = None,
 ) -> Document:
-    """The `Document` of a file that was never read: its name, hash, size and why, without text."""
+    """The `Document` of a file that was never read: its name, hash, size and why (with a code where
+    there is one, English text where there is none), without text."""
     import hashlib
 
     from ..readers.sniff import format_from_name
@@ -175,7 +177,17 @@ def failure_document(
         fmt = format_from_name(name)
     except Exception:  # noqa: BLE001 - an unknown name is an unknown format
         fmt = DocFormat.UNKNOWN
-    return Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
+    if isinstance(message, str):
+        return Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
+    return Document(
+        path=source,
+        sha256=sha256,
+        size=size,
+        format=fmt,
+        status=status,
+        message=english(message),
+        coded_message=message,
+    )
 
 
 def unjudged_report(document: Document, ruleset: RulesetRef | None) -> Report:

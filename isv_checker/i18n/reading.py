@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..document import MessageParam, ReadMessage
 from .catalogue import catalogue
 from .notation import format_number, format_seconds
@@ -19,6 +21,13 @@ def reading_text(message: ReadMessage, lang: str) -> str:
 
 def english(message: ReadMessage) -> str:
     return reading_text(message, "en")
+
+
+def message_texts(messages: Sequence[str], coded: Sequence[ReadMessage], lang: str) -> list[str]:
+    """Several messages (a document's warnings) in `lang`, as `message_text` says one."""
+    if coded:
+        return [reading_text(message, lang) for message in coded]
+    return list(messages) if lang == "en" else []
 
 
 def code_text(code: str, lang: str) -> str:

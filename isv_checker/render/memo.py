@@ -18,7 +18,8 @@ from typing import Any
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
 from ..i18n.catalogue import messages
-from ..i18n.notation import format_date, format_eur, location_label
+from ..i18n.notation import format_date, format_eur, location_label, number_word
+from ..i18n.reading import message_texts
 from ..report import Applicability, Evidence, Report
 from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
@@ -115,14 +116,19 @@ def verdict_sentence(report: Judged, ruleset: Ruleset, lang: str) -> str:
     found = sum(e.found for e in elements)
     if verdict == "incomplete":
         missing = len(elements) - found
-        return t["sentence_incomplete_one"] if missing == 1 else t["sentence_incomplete"].format(missing=missing)
+        if missing == 1:
+            return t["sentence_incomplete_one"]
+        if found == 0:
+            return t["sentence_incomplete_all"]
+        return t["sentence_incomplete"].format(missing=number_word(missing, lang))
     if verdict == "not_required" and clause is not None and clause.present:
         return t["sentence_not_required_clause"].format(found=found)
     if verdict == "needs_review":
         return t["sentence_needs_review"].format(gap=needs_review_gap(report, t, lang))
     if verdict == "unreadable":
-        status = report.status.value if isinstance(report, Report) else "unreadable"
-        return t["sentence_unreadable"].format(status=status)
+        if isinstance(report, TenderReport):
+            return t["tender_sentence_unreadable"]
+        return t["sentence_unreadable"].format(status=t[f"status.{report.status.value}"])
     return t[f"sentence_{verdict}"]
 
 
@@ -160,7 +166,7 @@ def _sdg_view(report: Judged, ruleset: Ruleset, lang: str) -> dict[str, Any]:
                 "target": target,
                 "goal": link.goal,
                 "title": link.title_en if lang == "en" else link.title_nl,
-                "rationale": link.rationale_en,
+                "rationale": link.rationale_en if lang == "en" else link.rationale_nl,
                 "current": target in current,
             }
         )
@@ -404,7 +410,7 @@ def memo_view(
         ]
         roles = {r.id: (r.name_en if lang == "en" else r.name_nl) for r in ruleset.tender.roles}
         for entry in report.files:
-            own = t[f"verdict_{entry.verdict}"] if entry.verdict else entry.status.value
+            own = t[f"verdict_{entry.verdict}"] if entry.verdict else t[f"status.{entry.status.value}"]
             files.append(
                 t["tender_file_line"].format(file=entry.file, role=roles.get(entry.role, entry.role), verdict=own)
             )
@@ -412,7 +418,8 @@ def memo_view(
         title = f"{t['memo_title']}: {report.document.properties.get('title') or name}"
         if report.document.ocr_pages:
             notes.append(t["note_ocr"])
-        notes += [t["note_warning"].format(warning=w) for w in report.document.warnings]
+        warnings = message_texts(report.document.warnings, report.document.coded_warnings, lang)
+        notes += [t["note_warning"].format(warning=w) for w in warnings]
     clause = report.clause
     return {
         "lang": lang,

@@ -29,7 +29,7 @@ from ..batch.pool import LocalPoolRunner
 from ..batch.runner import Failure, RunnerError, TaskFunction
 from ..batch.sources import ArchiveLimits
 from ..batch.task import Task, TaskSettings, failure_document, unjudged_report
-from ..document import ReadStatus
+from ..document import ReadMessage, ReadStatus
 from ..report import RulesetRef
 from ..ruleset.load import Ruleset, cached_ruleset
 from ..settings import ReadOptions
@@ -51,8 +51,8 @@ class CheckLimits:
 
 
 # What the page says when the checker itself failed; the worker's exception text goes to the log.
-CHECKER_FAILED = "isv-checker failed checking this file; the server's log says why"
-EMPTY_TENDER = "there are no files in this tender"
+CHECKER_FAILED = ReadMessage(code="checker_failed")
+EMPTY_TENDER = ReadMessage(code="empty_tender")
 
 
 def check_in_worker(task: Task, *, options: ReadOptions) -> Result:
@@ -144,7 +144,7 @@ def _run_isolated(
     (outcome,) = outcomes
     if not isinstance(outcome, Failure):
         return cast(Stored, outcome)
-    message = outcome.message
+    message: ReadMessage | str = outcome.message
     if outcome.status is ReadStatus.ERROR:
         # an exception inside the checker, or a worker that died: its text is for the operator
         _log.error("checking %s failed in its worker: %s", name, message)
@@ -152,7 +152,7 @@ def _run_isolated(
     return failed_result(task.data, name, ruleset, outcome.status, message)
 
 
-def failed_result(data: bytes, name: str, ruleset: Ruleset, status: ReadStatus, message: str) -> Result:
+def failed_result(data: bytes, name: str, ruleset: Ruleset, status: ReadStatus, message: ReadMessage | str) -> Result:
     document = failure_document(name, status, message, data=data)
     report = unjudged_report(document, RulesetRef(id=ruleset.info.id, version=ruleset.info.version))
     return Result(document, report, {}, {})

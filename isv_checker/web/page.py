@@ -134,7 +134,7 @@ def result_view(result: Result, ruleset: Ruleset, lang: str, t: dict[str, str]) 
     if "annotated-docx" in result.notes:
         annotated_note = t["dl_annotated_failed"].format(reason=result.notes["annotated-docx"])
     elif report.readable and report.document.format.value != "docx":
-        annotated_note = t["dl_annotated_not_docx"].format(format=report.document.format.value.upper())
+        annotated_note = t["dl_annotated_not_docx"].format(file_kind=t[f"format.{report.document.format.value}"])
     else:
         annotated_note = ""
     return {

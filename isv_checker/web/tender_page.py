@@ -258,7 +258,7 @@ def _files(
             verdict = t[f"verdict_{entry.verdict}"]
             tone = TONES.get(entry.verdict, "warn")
         else:
-            verdict = f"{t['verdict_unreadable']} ({entry.status.value})"
+            verdict = f"{t['verdict_unreadable']} ({t[f'status.{entry.status.value}']})"
             tone = "bad"
             notes.append(t.get(f"status_{entry.status.value}", t["status_error"]))
         url = file_url(index, None) if own is not None and own.report.readable else None

@@ -38,6 +38,7 @@ from ..document import ReadStatus
 from ..i18n.catalogue import messages
 from ..i18n.languages import LANGUAGES
 from ..i18n.notation import format_number
+from ..i18n.reading import message_text
 from ..readers.formats import ACCEPT
 from .app import ARCHIVE_FACTOR, MB, web_state
 from .isolation import check_isolated, check_tender_isolated
@@ -190,7 +191,11 @@ def _checked(result: Stored, name: str, *, tender: bool = False) -> Any:
             words["heading"] = t["unreadable_tender_title"]
             if result.report.status is ReadStatus.EMPTY:
                 words["status_text"] = t["status_empty_tender"]
-        return render_template("unreadable.html.j2", report=result.report, file=name, active="check", **words), 422
+        report = result.report
+        detail = message_text(report.status_message, report.coded_status_message, g.lang)
+        return render_template(
+            "unreadable.html.j2", report=report, file=name, detail=detail, active="check", **words
+        ), 422
     token = state.store.put(result)
     if token is None:
         return _tender_page(result, None) if isinstance(result, TenderResult) else _result_page(result, None)
