@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -8,6 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+
+# A command's language, without --lang, is the locale's (i18n/languages.py). The tests run in an English
+# locale, so they read the same on a Dutch machine; tests of the default set the locale themselves.
+for _name in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture

@@ -418,7 +418,7 @@ def _comments(path: Path) -> list[tuple[str, str]]:
 
 def test_elements_stated_in_different_sentences_get_their_own_sentence(tmp_path):
     out = tmp_path / "copy.docx"
-    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out), "--lang", "nl"])
     comments = _comments(out)
     due = [covered for covered, text in comments if "Gepaste zorgvuldigheid (OESO/UNGP)" in text]
     norms = [covered for covered, text in comments if "Normen (ILO-kernverdragen" in text]
@@ -436,7 +436,7 @@ def test_elements_stated_in_different_sentences_get_their_own_sentence(tmp_path)
 
 def test_missing_elements_go_on_the_heading_of_the_clause(tmp_path):
     out = tmp_path / "copy.docx"
-    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    main(["annotate", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out), "--lang", "nl"])
     missing = [(covered, text) for covered, text in _comments(out) if "Ontbrekend ISV-element" in text]
     assert len(missing) == 1
     covered, text = missing[0]

@@ -218,7 +218,7 @@ def test_memo_command_writes_each_format_and_exits_like_scan(tmp_path, capsys):
     sample = SAMPLES / "rws-bedrijfskleding-2024.docx"
     expected = 1 if isv_checker.check(sample).verdict in ("incomplete", "missing", "needs_review") else 0
     for name in ("memo.md", "memo.html", "memo.docx"):
-        assert main(["memo", str(sample), "-o", str(tmp_path / name)]) == expected
+        assert main(["memo", str(sample), "-o", str(tmp_path / name), "--lang", "nl"]) == expected
     assert (tmp_path / "memo.md").read_text(encoding="utf-8").startswith("# ISV-toets: ")
     assert "Datum memo" in (tmp_path / "memo.md").read_text(encoding="utf-8")
     docx.Document(str(tmp_path / "memo.docx"))
@@ -231,7 +231,18 @@ def test_memo_command_uses_a_user_template(tmp_path):
     template = tmp_path / "mine.md.j2"
     template.write_text("{{ t.h_verdict }}: {{ verdict_label }} ({{ file }})\n", encoding="utf-8")
     out = tmp_path / "memo.md"
-    main(["memo", str(SAMPLES / "rws-bedrijfskleding-2024.docx"), "-o", str(out), "--template", str(template)])
+    main(
+        [
+            "memo",
+            str(SAMPLES / "rws-bedrijfskleding-2024.docx"),
+            "-o",
+            str(out),
+            "--template",
+            str(template),
+            "--lang",
+            "nl",
+        ]
+    )
     assert out.read_text(encoding="utf-8").startswith("Oordeel: ")
     assert out.read_text(encoding="utf-8").rstrip().endswith("(rws-bedrijfskleding-2024.docx)")
 
@@ -328,7 +339,7 @@ def test_docx_memo_keeps_headings_and_lead_ins_with_what_follows(draft, tmp_path
 def test_docx_memo_page_ends_with_no_heading_or_lead_in(tmp_path):
     """Laid out by LibreOffice, this memo used to end page 1 with "Wat te doen" and its lead-ins."""
     out = tmp_path / "memo.docx"
-    main(["memo", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out)])
+    main(["memo", str(SAMPLES / "cjib-glasvezelverbindingen-2024.docx"), "-o", str(out), "--lang", "nl"])
     kept = [" ".join(p.text.split()) for p in _leading(_body(docx.Document(str(out))))]
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],

@@ -527,12 +527,15 @@ def test_sdg_table_command(tmp_path, capsys, ruleset):
     results = tmp_path / "results.jsonl"
     results.write_text("\n".join(json.dumps(r) for r in hand_set()) + "\n", encoding="utf-8")
     for fmt in ("md", "csv", "html", "docx", "xlsx"):
-        assert main(["sdg-table", str(results), "--year", "2026", "-o", str(tmp_path / f"table.{fmt}")]) == 0
+        assert (
+            main(["sdg-table", str(results), "--year", "2026", "-o", str(tmp_path / f"table.{fmt}"), "--lang", "nl"])
+            == 0
+        )
     expected = render_sdg_table(aggregate(reports(), ruleset, year=2026), ruleset, "md")
     assert (tmp_path / "table.md").read_bytes() == expected
     assert main(["sdg-table", str(results), "-o", str(tmp_path / "table.en.md"), "--lang", "en"]) == 0
     assert (tmp_path / "table.en.md").read_text(encoding="utf-8").startswith("# Contribution of ISV to the SDGs")
-    assert "5 contract(s) counted" in capsys.readouterr().err
+    assert "5 contract(en) geteld" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ TENDERS = SAMPLES / "tenders"
 
 def test_the_memo_of_a_tender_speaks_of_the_tender_and_names_the_files(tmp_path, capsys):
     out = tmp_path / "memo.md"
-    assert main(["memo", str(TENDERS / "rws-catering-2023"), "-o", str(out)]) == 1
+    assert main(["memo", str(TENDERS / "rws-catering-2023"), "-o", str(out), "--lang", "nl"]) == 1
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ISV-toets aanbesteding: rws-catering-2023")
     assert "**Bestanden:** 4 bestand(en)" in text
@@ -37,7 +37,7 @@ def test_the_memo_of_a_tender_in_english_and_as_docx(tmp_path):
 
 def test_annotate_a_tender_comments_the_word_file_that_holds_the_clause(tmp_path):
     out = tmp_path / "copies"
-    assert main(["annotate", str(TENDERS / "dji-bedrijfskleding-2019.zip"), "-o", str(out)]) == 0
+    assert main(["annotate", str(TENDERS / "dji-bedrijfskleding-2019.zip"), "-o", str(out), "--lang", "nl"]) == 0
     copies = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.docx"))
     assert copies == ["Bijlagen/bijlage-6-internationale-sociale-voorwaarden.isv.docx"]
     comments = comment_ranges((out / copies[0]).read_bytes())
@@ -47,7 +47,7 @@ def test_annotate_a_tender_comments_the_word_file_that_holds_the_clause(tmp_path
 
 def test_annotate_a_tender_without_a_clause_comments_where_the_wording_belongs(tmp_path):
     out = tmp_path / "copies"
-    assert main(["annotate", str(TENDERS / "cjib-dataverbindingen-2026"), "-o", str(out)]) == 1
+    assert main(["annotate", str(TENDERS / "cjib-dataverbindingen-2026"), "-o", str(out), "--lang", "nl"]) == 1
     copies = sorted(p.name for p in out.rglob("*.docx"))
     assert copies == ["aanbestedingsleidraad-dataverbindingen-cjib-2026.isv.docx"]
     texts = _comment_texts(out / copies[0])
@@ -61,13 +61,28 @@ def test_annotate_a_tender_needs_a_folder(tmp_path, capsys):
 
 def test_a_document_whose_isv_text_is_in_an_annex_it_lacks_gets_no_wording_to_paste(tmp_path):
     memo = tmp_path / "memo.md"
-    assert main(["memo", str(SAMPLES / "ilt-gunningsbeslissing-kleding-scan-2024.docx"), "-o", str(memo)]) == 1
+    assert (
+        main(["memo", str(SAMPLES / "ilt-gunningsbeslissing-kleding-scan-2024.docx"), "-o", str(memo), "--lang", "nl"])
+        == 1
+    )
     text = memo.read_text(encoding="utf-8")
     assert "De ISV zijn verplicht, maar of de clausule compleet is, valt hier niet te beoordelen" in text
     assert "Bijlage 4" in text and "Voeg nog geen tekst toe" in text
     assert "> Opdrachtnemer" not in text  # no model paragraphs
     copy = tmp_path / "copy.docx"
-    assert main(["annotate", str(SAMPLES / "ilt-gunningsbeslissing-kleding-scan-2024.docx"), "-o", str(copy)]) == 1
+    assert (
+        main(
+            [
+                "annotate",
+                str(SAMPLES / "ilt-gunningsbeslissing-kleding-scan-2024.docx"),
+                "-o",
+                str(copy),
+                "--lang",
+                "nl",
+            ]
+        )
+        == 1
+    )
     texts = _comment_texts(copy)
     assert any("Bijlage 4" in t for t in texts)
     assert not any("Opdrachtnemer past gepaste zorgvuldigheid" in t for t in texts)

@@ -18,7 +18,7 @@ from .batch import register as _register_batch
 from .command import Command
 from .exits import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, exit_code_for, fail
 from .notices import register as _register_notices
-from .options import OcrOption, RulesOption, load_rules
+from .options import LangOption, OcrOption, RulesOption, load_rules, output_lang
 from .outputs import register as _register_outputs
 from .web import register as _register_web
 
@@ -74,11 +74,13 @@ def scan(
             "lock or system files (passed over).",
         ),
     ] = False,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
     from ..document import ReadStatus
-    from ..i18n.reading import code_text, english
+    from ..i18n.catalogue import messages
+    from ..i18n.reading import code_text, reading_text
     from ..inputs import expand
     from ..pipeline import check, check_document
     from ..readers import not_read
@@ -87,14 +89,14 @@ def scan(
     from ..settings import ReadOptions
 
     ruleset = load_rules(rules)
+    language = output_lang(lang)
+    t = messages(language, ruleset.vocabulary)
     inputs = expand(paths)
     for name in inputs.missing:  # a usage error, said at once; the other paths are still checked
-        typer.echo(f"isv-check: no such file or folder: {name}", err=True)
+        typer.echo(f"isv-check: {t['cli.no_such_path'].format(path=name)}", err=True)
     if not inputs.files and not inputs.missing:
-        fail(
-            "no documents found in the given paths"
-            + (f" ({len(inputs.skipped)} hidden or system file(s) passed over)" if inputs.skipped else "")
-        )
+        passed = t["cli.no_documents_passed_over"].format(n=len(inputs.skipped)) if inputs.skipped else ""
+        fail(t["cli.no_documents"] + passed)
     options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
     worst = EXIT_ERROR if inputs.missing else EXIT_OK
@@ -114,34 +116,36 @@ def scan(
             if output_format == "json":
                 sink.write(report_json(report, indent=None if several else 2) + "\n")
             elif why is None:
-                sink.write("\n".join(summary_lines(report, ruleset.vocabulary)) + "\n")
+                sink.write("\n".join(summary_lines(report, ruleset.vocabulary, language)) + "\n")
             elif list_skipped:  # files of other types: counted below, named one per line on request
-                sink.write(f"{path}: not read, unsupported ({english(why)})\n")
+                status = t[f"status.{ReadStatus.UNSUPPORTED.value}"]
+                said = reading_text(why, language)
+                sink.write(t["summary.not_read"].format(path=path, status=status, why=said) + "\n")
             sink.flush()
         if not quiet and output_format == "text":
             if list_skipped:
                 for path, code in inputs.skipped:
-                    sink.write(f"{path}: skipped ({code_text(code, 'en')})\n")
+                    sink.write(t["summary.skipped_file"].format(path=path, why=code_text(code, language)) + "\n")
             unread = len(inputs.not_documents)
-            sink.write(f"{len(inputs.files) - unread} document(s) checked")
+            sink.write(t["summary.checked"].format(n=len(inputs.files) - unread))
             if unread:
-                kinds = Counter(p.suffix.lower() or "(no suffix)" for p in inputs.not_documents)
+                kinds = Counter(p.suffix.lower() or t["summary.no_suffix"] for p in inputs.not_documents)
                 shown = ", ".join(f"{n} {suffix}" for suffix, n in kinds.most_common())
-                hint = "" if list_skipped else "; --list-skipped names them"
-                sink.write(f", {unread} other file(s) not read, of types isv-checker does not read ({shown}{hint})")
+                hint = "" if list_skipped else t["summary.other_files_hint"]
+                sink.write(t["summary.other_files"].format(n=unread, kinds=shown, hint=hint))
             if inputs.skipped:
-                reasons = Counter(code_text(code, "en") for _, code in inputs.skipped)
+                reasons = Counter(code_text(code, language) for _, code in inputs.skipped)
                 detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
-                hint = "" if list_skipped else " (--list-skipped lists them)"
-                sink.write(f", {len(inputs.skipped)} skipped: {detail}{hint}")
+                hint = "" if list_skipped else t["summary.skipped_hint"]
+                sink.write(t["summary.skipped"].format(n=len(inputs.skipped), detail=detail, hint=hint))
             if inputs.missing:
-                sink.write(f", {len(inputs.missing)} path(s) not found")
+                sink.write(t["summary.paths_missing"].format(n=len(inputs.missing)))
             sink.write("\n")
     finally:
         if sink is not sys.stdout:
             sink.close()
     if output is not None and not quiet:
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(t["cli.wrote"].format(path=output), err=True)
     raise typer.Exit(worst)
 
 
@@ -162,10 +166,12 @@ def tender(
     ] = None,
     ocr: OcrOption = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Check tenders: one verdict per tender dossier, its facts and its clause gathered across its files
     (notice, guidelines, annexes, contract, notes of information), with each file's own verdict."""
+    from ..i18n.catalogue import messages
     from ..pipeline import check_tender
     from ..render.tender_text import tender_lines
     from ..settings import ReadOptions
@@ -173,6 +179,7 @@ def tender(
     from .exits import exit_code_for_tender
 
     ruleset = load_rules(rules)
+    language = output_lang(lang)
     options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
     worst = EXIT_OK
@@ -191,13 +198,13 @@ def tender(
             if output_format == "json":
                 sink.write(report.model_dump_json(by_alias=True, indent=None if several else 2) + "\n")
             else:
-                sink.write("\n".join(tender_lines(report, ruleset.vocabulary)) + "\n")
+                sink.write("\n".join(tender_lines(report, ruleset.vocabulary, language)) + "\n")
             sink.flush()
     finally:
         if sink is not sys.stdout:
             sink.close()
     if output is not None and not quiet:
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(messages(language, ruleset.vocabulary)["cli.wrote"].format(path=output), err=True)
     raise typer.Exit(worst)
 
 

@@ -1,7 +1,8 @@
 """Flags that several commands take, declared once so each reads and behaves the same everywhere.
 
-A choice list is the library's own type (the message catalogue's `Lang`), not a copy of it; a
-broken `--rules` folder stops every command with the same words (`unusable_rules`).
+A choice list is the library's own type (the catalogue's `Lang`), not a copy of it; `--lang` left out
+is the locale's language (`output_lang`); a broken `--rules` folder stops every command with the same
+words (`unusable_rules`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
-from ..i18n.languages import Lang
+from ..i18n.languages import Lang, environment_lang
 from .exits import fail
 
 if TYPE_CHECKING:
@@ -23,7 +24,19 @@ RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")
 ]
 OcrOption = Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the output: nl (default) or en.")]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of what is printed or written: nl or en (default: the locale's, from LC_ALL, LC_MESSAGES"
+        " or LANG; nl_NL and other nl locales give nl, any other en).",
+    ),
+]
+
+
+def output_lang(lang: Lang | None) -> Lang:
+    """`--lang`, or the locale's language when it is left out."""
+    return lang if lang is not None else environment_lang()
 
 
 def load_rules(folder: Path | None) -> Ruleset:

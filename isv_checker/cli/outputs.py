@@ -22,7 +22,7 @@ import typer
 
 from .command import Command
 from .exits import EXIT_OK, exit_code_for, fail
-from .options import LangOption, RulesOption, load_rules
+from .options import LangOption, RulesOption, load_rules, output_lang
 
 if TYPE_CHECKING:
     from ..report import Report
@@ -63,13 +63,25 @@ def _check_input(path: Path) -> None:
         fail(f"{path}: a folder; give one document")
 
 
-def _checked(data: bytes, path: Path, ruleset: Ruleset) -> Report:
+def _checked(data: bytes, path: Path, ruleset: Ruleset, lang: str) -> Report:
+    from ..i18n.catalogue import catalogue
+    from ..i18n.reading import message_text
     from ..pipeline import check_bytes
 
     report = check_bytes(data, str(path), ruleset=ruleset)
     if not report.readable:
-        fail(f"{path}: cannot be checked: {report.status.value}: {report.status_message}", exit_code_for(report))
+        t = catalogue(lang)
+        detail = message_text(report.status_message, report.coded_status_message, lang)
+        status = t[f"status.{report.status.value}"]
+        said = t["cli.cannot_check"].format(path=path, status=status, detail=detail)
+        fail(said.removesuffix(": "), exit_code_for(report))
     return report
+
+
+def _said(lang: str, key: str, **params: object) -> str:
+    from ..i18n.catalogue import catalogue
+
+    return catalogue(lang)[key].format(**params)
 
 
 def _read(path: Path) -> bytes:
@@ -111,7 +123,7 @@ def memo(
         ),
     ],
     output: OutputOption,
-    lang: LangOption = "nl",
+    lang: LangOption = None,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -134,24 +146,29 @@ def memo(
     if template is not None and not template.is_file():
         fail(f"{template}: template not found")
     ruleset = load_rules(rules)
+    language = output_lang(lang)
     judged: Report | TenderReport
     if _is_tender(document):
         from .exits import exit_code_for_tender
 
         judged = tender = _checked_tender(document, ruleset)
-        code, done = exit_code_for_tender(tender), f"{tender.verdict} (tender of {len(tender.files)} files)"
+        verdict = _said(language, f"verdict_word.{tender.verdict}")
+        code, done = (
+            exit_code_for_tender(tender),
+            _said(language, "cli.tender_of", verdict=verdict, n=len(tender.files)),
+        )
     else:
         data = _read(document)
         if _same_file(document, output):
             fail(f"{output}: that is the document itself; write the memo to another file")
-        judged = report = _checked(data, document, ruleset)
-        code, done = exit_code_for(report), str(report.verdict)
+        judged = report = _checked(data, document, ruleset, language)
+        code, done = exit_code_for(report), _said(language, f"verdict_word.{report.verdict}")
     try:
-        rendered = render_memo(judged, ruleset, fmt, lang, template=template, memo_date=dt.date.today())
+        rendered = render_memo(judged, ruleset, fmt, language, template=template, memo_date=dt.date.today())
     except TemplateError as exc:
         fail(str(exc))
     write_atomic(output, rendered)
-    typer.echo(f"wrote {output}: {done}", err=True)
+    typer.echo(_said(language, "cli.wrote_what", path=output, what=done), err=True)
     raise typer.Exit(code)
 
 
@@ -172,7 +189,7 @@ def annotate(
             "that holds the clause (or of the one where the wording to add belongs).",
         ),
     ],
-    lang: LangOption = "nl",
+    lang: LangOption = None,
     rules: RulesOption = None,
     author: Annotated[str, typer.Option("--author", help="The author name the comments carry.")] = "isv-checker",
 ) -> None:
@@ -182,8 +199,9 @@ def annotate(
     from ..readers.sniff import format_from_name, sniff
     from ..render.annotate import AnnotateError, annotate_docx
 
+    language = output_lang(lang)
     if _is_tender(draft):
-        _annotate_tender(draft, output, lang, rules, author)
+        _annotate_tender(draft, output, language, rules, author)
     if output.suffix.lower() != ".docx":
         fail(f"{output}: the marked-up copy is a Word document; give an output name ending in .docx")
     data = _read(draft)
@@ -200,13 +218,15 @@ def annotate(
     if _same_file(draft, output):
         fail(f"{output}: that is the draft itself; the original is never changed, write the copy to another file")
     ruleset = load_rules(rules)
-    report = _checked(data, draft, ruleset)
+    report = _checked(data, draft, ruleset, language)
     try:
-        annotated = annotate_docx(data, report, ruleset, lang, author=author)
+        annotated = annotate_docx(data, report, ruleset, language, author=author)
     except AnnotateError as exc:
         fail(f"{draft}: {exc}")
     write_atomic(output, annotated.data)
-    typer.echo(f"wrote {output}: {report.verdict}, {len(annotated.comments)} comment(s)", err=True)
+    verdict = _said(language, f"verdict_word.{report.verdict}")
+    done = _said(language, "cli.comments", verdict=verdict, n=len(annotated.comments))
+    typer.echo(_said(language, "cli.wrote_what", path=output, what=done), err=True)
     raise typer.Exit(exit_code_for(report))
 
 
@@ -239,8 +259,10 @@ def _annotate_tender(tender_path: Path, output: Path, lang: str, rules: Path | N
         except (AnnotateError, KeyError) as exc:
             fail(f"{tender_path}: {name}: {exc}")
         write_atomic(target, annotated.data)
-        typer.echo(f"wrote {target}: {len(annotated.comments)} comment(s)", err=True)
-    typer.echo(f"{tender_path}: {tender.verdict} (tender of {len(tender.files)} files)", err=True)
+        done = _said(lang, "cli.comments_only", n=len(annotated.comments))
+        typer.echo(_said(lang, "cli.wrote_what", path=target, what=done), err=True)
+    verdict = _said(lang, f"verdict_word.{tender.verdict}")
+    typer.echo(f"{tender_path}: {_said(lang, 'cli.tender_of', verdict=verdict, n=len(tender.files))}", err=True)
     raise typer.Exit(exit_code_for_tender(tender))
 
 
@@ -258,7 +280,7 @@ def sdg_table(
     year: Annotated[
         int | None, typer.Option("--year", help="Count only reports whose document date is in this year.")
     ] = None,
-    lang: LangOption = "nl",
+    lang: LangOption = None,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -295,6 +317,7 @@ def sdg_table(
     for path in results:
         _check_input(path)
     ruleset = load_rules(rules)
+    language = output_lang(lang)
     try:
         table = aggregate(
             (report for path in results for report in iter_reports(path)), ruleset, year=year, sources=len(results)
@@ -302,12 +325,12 @@ def sdg_table(
     except (ReportSourceError, MixedResults) as exc:
         fail(str(exc))
     try:
-        rendered = render_sdg_table(table, ruleset, fmt, lang, template=template)
+        rendered = render_sdg_table(table, ruleset, fmt, language, template=template)
     except TemplateError as exc:
         fail(str(exc))
     write_atomic(output, rendered)
-    unit = "tender(s)" if table.unit == "tenders" else "contract(s)"
-    typer.echo(f"wrote {output}: {table.total.contracts} {unit} counted", err=True)
+    counted = _said(language, f"cli.counted_{table.unit}", n=table.total.contracts)
+    typer.echo(_said(language, "cli.wrote_what", path=output, what=counted), err=True)
     raise typer.Exit(EXIT_OK)
 
 

@@ -1,138 +1,142 @@
-"""The short human summary `isv-check scan` prints: the verdict and why, in a few lines per document."""
+"""The short human summary `isv-check scan` prints: the verdict and why, in a few lines per document,
+in the language asked for. Categories, elements and decoys are named by their ids, the vocabulary
+that `results --category`, `explain` and the JSON report use; every word around them is the
+catalogue's (`summary.` keys)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..checks.findings import finding_text
 from ..checks.reasons import sentence
-from ..document import BlockKind
-from ..i18n.notation import number_word
+from ..i18n.catalogue import catalogue, messages
+from ..i18n.notation import format_eur, location_label
+from ..i18n.reading import message_text, message_texts
 from ..report import Applicability, CategoryResult, Evidence, Report
 from ..ruleset.models import Vocabulary
 
-_KIND_NAMES = {
-    BlockKind.HEADING.value: "headings",
-    BlockKind.PARAGRAPH.value: "paragraphs",
-    BlockKind.LIST_ITEM.value: "list items",
-    BlockKind.TABLE_CELL.value: "table cells",
-    BlockKind.HEADER.value: "header lines",
-    BlockKind.FOOTER.value: "footer lines",
-    BlockKind.FOOTNOTE.value: "notes",
-    BlockKind.TEXT_BOX.value: "text boxes",
-}
-_VERDICT_LINES = {
-    "compliant": "ISV required; the clause is present and states all {elements} elements",
-    "incomplete": "ISV required; the clause is present but incomplete",
-    "missing": "ISV required, but no ISV clause was found",
-    "required": "ISV is mandatory for this procurement; a notice does not hold the clause: check the tender's documents",
-    "not_required": "ISV is not mandatory for this document",
-    "needs_review": "a fact needed to decide is missing; review by hand",
-    "unreadable": "the document could not be checked",
-}
+
+def place(location: str, lang: str) -> str:
+    """A location label as the report has it in English ('table 1 r2 c1'), in its words otherwise."""
+    return location if lang == "en" else location_label(location, lang)
 
 
-def where(evidence: Sequence[Evidence]) -> str:
+def where(evidence: Sequence[Evidence], lang: str = "en") -> str:
     """The first quote's place, in brackets; with its file in a tender's report."""
     if not evidence:
         return ""
     first = evidence[0]
-    return f" ({first.file}, {first.location})" if first.file else f" ({first.location})"
+    shown = place(first.location, lang)
+    return f" ({first.file}, {shown})" if first.file else f" ({shown})"
 
 
-def facts_lines(app: Applicability, categories: Sequence[CategoryResult], vocabulary: Vocabulary) -> list[str]:
+def facts_lines(
+    app: Applicability, categories: Sequence[CategoryResult], vocabulary: Vocabulary, lang: str = "en"
+) -> list[str]:
     """The facts that decide whether ISV is mandatory, one line each, for a document or a tender."""
-    cats = ", ".join(f"{c.id}{where(c.evidence)}" for c in categories) or (
-        f"none of the {number_word(len(vocabulary.categories), 'en')}"
-    )
-    lines = [f"  categories: {cats}"]
+    t = messages(lang, vocabulary)
+    cats = ", ".join(f"{c.id}{where(c.evidence, lang)}" for c in categories) or t["summary.no_category"]
+    lines = [t["summary.categories"].format(categories=cats)]
     authority = app.authority
     if authority.name:
-        kind = "central government" if authority.central_government else "not central government"
-        lines.append(f"  authority: {authority.name} ({kind}){where(authority.evidence)}")
+        kind = t["param.central.yes"] if authority.central_government else t["param.central.no"]
+        lines.append(
+            t["summary.authority"].format(name=authority.name, kind=kind, where=where(authority.evidence, lang))
+        )
     else:
-        lines.append("  authority: not recognised")
+        lines.append(t["summary.authority_unknown"])
     if app.value_eur.amount is not None:
-        value = f"EUR {app.value_eur.amount:,.0f}{where(app.value_eur.evidence)}"
+        value = format_eur(app.value_eur.amount, lang) + where(app.value_eur.evidence, lang)
     else:
-        value = "not stated"
-    threshold = f"; threshold EUR {app.threshold_eur:,} ({app.period})" if app.threshold_eur else ""
-    lines.append(f"  value: {value}{threshold}")
+        value = t["summary.value_none"]
+    threshold = ""
+    if app.threshold_eur:
+        threshold = t["summary.threshold"].format(threshold=format_eur(app.threshold_eur, lang), period=app.period)
+    lines.append(t["summary.value"].format(value=value, threshold=threshold))
     return lines
 
 
-_NOTICE_KINDS = {
-    "prior_information": "prior information notice",
-    "contract": "contract notice",
-    "award": "contract award notice",
-    "modification": "modification notice",
-    "other": "notice",
-}
+_NOTICE_FORMATS = {"eforms": "eForms", "ted": "TED R2.0.9"}
 
 
-def notice_lines(report: Report) -> list[str]:
+def notice_lines(report: Report, lang: str = "en") -> list[str]:
     """A notice's identity and its lots, each lot with its categories and whether ISV applies to it."""
     notice = report.notice
     if notice is None:
         return []
+    t = catalogue(lang)
     number = f" {notice.publication_number}" if notice.publication_number else ""
-    dates = f", sent {notice.dispatch_date}" if notice.dispatch_date else ""
-    procedure = f", procedure {notice.procedure_id}" if notice.procedure_id else ""
-    fmt = "eForms" if notice.format == "eforms" else "TED R2.0.9"
-    lines = [f"  notice: {fmt} {_NOTICE_KINDS[notice.kind]} ({notice.type_code}){number}{dates}{procedure}"]
+    dates = t["summary.notice_sent"].format(date=notice.dispatch_date) if notice.dispatch_date else ""
+    procedure = t["summary.notice_procedure"].format(procedure=notice.procedure_id) if notice.procedure_id else ""
+    fmt = _NOTICE_FORMATS.get(notice.format, "TED R2.0.9")
+    lines = [
+        t["summary.notice"].format(
+            format=fmt,
+            kind=t[f"summary.notice_kind.{notice.kind}"],
+            type_code=notice.type_code,
+            number=number,
+            sent=dates,
+            procedure=procedure,
+        )
+    ]
     for lot in report.lots:
-        categories = ", ".join(lot.categories) or "no ISV category"
-        isv = {True: "ISV applies", False: "no ISV", None: "ISV undecided"}[lot.isv_required]
+        categories = ", ".join(lot.categories) or t["summary.lot_no_category"]
+        isv = t[{True: "summary.lot_isv", False: "summary.lot_no_isv", None: "summary.lot_undecided"}[lot.isv_required]]
         title = f" {lot.title}" if lot.title else ""
-        lines.append(f"  lot {lot.id}{title}: {categories}; {isv}")
+        lines.append(t["summary.lot"].format(lot=lot.id, title=title, categories=categories, isv=isv))
     return lines
 
 
-def summary_lines(report: Report, vocabulary: Vocabulary) -> list[str]:
+def summary_lines(report: Report, vocabulary: Vocabulary, lang: str = "en") -> list[str]:
+    t = messages(lang, vocabulary)
     facts = report.document
     lines: list[str] = []
+    status = t[f"status.{report.status.value}"]
     if report.verdict:
-        verdict_line = _VERDICT_LINES[report.verdict].format(elements=number_word(len(vocabulary.elements), "en"))
+        key = f"summary.verdict.{report.verdict}"
         if report.verdict == "needs_review" and report.applicability and report.applicability.isv_required:
-            verdict_line = "ISV required, but the clause cannot be judged from this document alone; review by hand"
-        lines.append(f"{report.file}: {report.verdict.upper()}: {verdict_line}")
+            key = "summary.verdict.clause_open"
+        lines.append(f"{report.file}: {t[f'verdict_tag.{report.verdict}']}: {t[key]}")
     else:
-        lines.append(f"{report.file}: {report.status.value}")
+        lines.append(f"{report.file}: {status}")
+    warnings = message_texts(facts.warnings, facts.coded_warnings, lang)
     if not report.readable:
-        lines.append(f"  {report.status.value}: {report.status_message}")
-        lines.extend(f"  warning: {w}" for w in facts.warnings)
+        detail = message_text(report.status_message, report.coded_status_message, lang)
+        lines.append(f"  {status}: {detail}" if detail else f"  {status}")
+        lines.extend(t["summary.warning"].format(warning=w) for w in warnings)
         return lines
     app = report.applicability
     if app is not None:
-        lines.extend(facts_lines(app, report.categories, vocabulary))
+        lines.extend(facts_lines(app, report.categories, vocabulary, lang))
         undecided = app.reason("decision")
         if undecided is not None:
-            lines.append(f"  {sentence(undecided)}")
-    lines.extend(f"  {f.message}" for f in report.findings if f.code == "clause.elsewhere")
-    lines.extend(notice_lines(report))
+            lines.append(f"  {sentence(undecided, lang)}")
+    lines.extend(f"  {finding_text(f, lang, report)}" for f in report.findings if f.code == "clause.elsewhere")
+    lines.extend(notice_lines(report, lang))
     clause = report.clause
     if clause is not None and clause.present:
         found = [e for e in clause.elements if e.found]
-        lines.append(f"  clause: {clause.location}; {len(found)} of {len(clause.elements)} elements")
+        lines.append(
+            t["summary.clause"].format(
+                location=place(clause.location or "", lang), found=len(found), total=len(clause.elements)
+            )
+        )
         missing = [e.id for e in clause.elements if not e.found]
         if missing:
-            lines.append(f"  missing elements: {', '.join(missing)}")
+            lines.append(t["summary.missing_elements"].format(elements=", ".join(missing)))
     if report.decoys:
         seen: dict[str, str] = {}
         for decoy in report.decoys:
-            seen.setdefault(decoy.decoy, decoy.evidence.location)
-        lines.append("  set aside: " + ", ".join(f"{d} ({where})" for d, where in seen.items()))
+            seen.setdefault(decoy.decoy, place(decoy.evidence.location, lang))
+        lines.append(t["summary.set_aside"].format(decoys=", ".join(f"{d} ({w})" for d, w in seen.items())))
     parts = [facts.format.value]
     if report.pages is not None:
-        parts.append(f"{report.pages} page{'s' if report.pages != 1 else ''}")
-    parts.append({"nl": "Dutch", "en": "English", None: "language unknown"}[report.language])
-    parts.append(f"{facts.block_count} blocks")
-    lines.append(f"  read: {report.status.value}, {', '.join(parts)}")
-    if report.status_message:
-        lines.append(f"  {report.status_message}")
-    lines.extend(f"  warning: {w}" for w in facts.warnings)
+        parts.append(t["summary.pages.one" if report.pages == 1 else "summary.pages"].format(n=report.pages))
+    parts.append(t[f"summary.language.{report.language or 'unknown'}"])
+    parts.append(t["summary.blocks"].format(n=facts.block_count))
+    lines.append(t["summary.read"].format(status=status, parts=", ".join(parts)))
+    detail = message_text(report.status_message, report.coded_status_message, lang)
+    if detail:
+        lines.append(f"  {detail}")
+    lines.extend(t["summary.warning"].format(warning=w) for w in warnings)
     return lines
-
-
-def block_kinds_line(report: Report) -> str:
-    kinds = sorted(report.document.block_kinds.items(), key=lambda kv: -kv[1])
-    return ", ".join(f"{count} {_KIND_NAMES.get(kind, kind)}" for kind, count in kinds)
