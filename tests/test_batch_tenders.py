@@ -335,8 +335,8 @@ def test_sdg_table_counts_tenders_and_says_so(judged, tmp_path, capsys):
         )
     reports.write_text(out.getvalue(), encoding="utf-8")
     csv_table = tmp_path / "sdg.csv"
-    assert main(["sdg-table", str(reports), "-o", str(csv_table)]) == 0
-    assert "wrote" in capsys.readouterr().err
+    assert main(["sdg-table", str(reports), "-o", str(csv_table), "--lang", "nl"]) == 0
+    assert "geschreven" in capsys.readouterr().err
     header = csv_table.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert "Aanbestedingen" in header and "Contracten" not in header
 

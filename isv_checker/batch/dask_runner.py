@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..document import ReadMessage, ReadStatus
+from ..i18n.catalogue import catalogue
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, run_task
 
@@ -42,7 +43,10 @@ class DaskRunner:
         else:
             self.client = scheduler
             self._own_client = False
-        self.description = f"Dask cluster at {self.client.scheduler.address}"
+        self.description = self.describe("en")
+
+    def describe(self, lang: str) -> str:
+        return catalogue(lang)["batch.runner_dask"].format(address=self.client.scheduler.address)
 
     def _slots(self) -> int:
         threads = sum(self.client.nthreads().values()) or 1

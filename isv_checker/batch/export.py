@@ -2,7 +2,8 @@
 verdict and, when the database holds tenders, a `tenders` sheet), CSV (one row per document, the key
 columns) and JSON Lines (the full reports, one per line, readable by every tool that reads isv-check
 reports). With `tenders`, CSV and JSON Lines hold the tenders instead: one row of key columns, or one
-tender report (`isv-checker/tender/1`), per tender."""
+tender report (`isv-checker/tender/1`), per tender. The summary sheet is for a person, in the language
+asked for (`export.` keys); the sheets of rows keep their column names and ids, which programs read."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..i18n.catalogue import catalogue
 from ..i18n.reading import code_text
 from .store import EXPORT_COLUMNS, TENDER_EXPORT_COLUMNS, Filters, Store
 
@@ -72,8 +74,10 @@ def export_jsonl(store: Store, path: Path, filters: Filters | None = None) -> in
     return count
 
 
-def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int:
+def export_xlsx(store: Store, path: Path, filters: Filters | None = None, lang: str = "en") -> int:
     import xlsxwriter
+
+    t = catalogue(lang)
 
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
@@ -93,44 +97,44 @@ def export_xlsx(store: Store, path: Path, filters: Filters | None = None) -> int
         line += 1
 
     by_tender_verdict = dict(store.tender_counts(filters))
-    put("isv-check batch results", fmt=bold)
-    put("database", str(store.path))
-    put("documents", total)
+    put(t["export.title"], fmt=bold)
+    put(t["export.database"], str(store.path))
+    put(t["export.documents"], total)
     if by_tender_verdict:
-        put("tenders (see the tenders sheet)", sum(by_tender_verdict.values()))
+        put(t["export.tenders"], sum(by_tender_verdict.values()))
     runs = store.runs()
     if runs:
         last = runs[-1]
-        put("ruleset", f"{last['ruleset_id']} {last['ruleset_version']}")
-        put("last run started", last["started_at"])
-        put("last run finished", last["finished_at"] or "(interrupted)")
+        put(t["export.ruleset"], f"{last['ruleset_id']} {last['ruleset_version']}")
+        put(t["export.started"], last["started_at"])
+        put(t["export.finished"], last["finished_at"] or t["export.interrupted"])
         run = json.loads(last["summary"] or "{}")
         passed_over = run.get("passed_over", [])
-        put("passed over (hidden, lock or system files; no row)", len(passed_over))
+        put(t["export.passed_over"], len(passed_over))
         for source, why in passed_over:
-            put(f"  {code_text(why, 'en')}", source)
+            put(f"  {code_text(why, lang)}", source)
         if run.get("outside_tenders"):
-            put("files in no tender (directly in an archive; document rows only)", run["outside_tenders"])
+            put(t["export.outside_tenders"], run["outside_tenders"])
         unmatched = run.get("metadata_unmatched", [])
         if run.get("metadata_rows"):
-            put("metadata rows matching no file", len(unmatched))
+            put(t["export.metadata_unmatched"], len(unmatched))
             for row in unmatched:
                 put("", row)
     line += 1
-    put("verdict", fmt=bold)
+    put(t["export.verdict"], fmt=bold)
     for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:
         if verdict in by_verdict:
-            put(str(verdict), by_verdict[verdict])
+            put(t.get(f"verdict_word.{verdict}", str(verdict)), by_verdict[verdict])
     line += 1
-    put("reading status", fmt=bold)
+    put(t["export.status"], fmt=bold)
     for status, n in by_status.items():
-        put(str(status), n)
+        put(t.get(f"status.{status}", str(status)), n)
     if by_tender_verdict:
         line += 1
-        put("tender verdict", fmt=bold)
+        put(t["export.tender_verdict"], fmt=bold)
         for verdict in [*VERDICT_ORDER, *(v for v in by_tender_verdict if v not in VERDICT_ORDER)]:
             if verdict in by_tender_verdict:
-                put(str(verdict), by_tender_verdict[verdict])
+                put(t.get(f"verdict_word.{verdict}", str(verdict)), by_tender_verdict[verdict])
 
     widths = {"source": 60, "status_message": 40, "authority": 30, "report": 20, "sha256": 20, "clause_location": 30}
     for verdict in [*VERDICT_ORDER, *(v for v in by_verdict if v not in VERDICT_ORDER)]:
@@ -189,9 +193,10 @@ def export(
     filters: Filters | None = None,
     *,
     tenders: bool = False,
+    lang: str = "en",
 ) -> int:
     """Write the database's rows to `output`, in the format its suffix names; returns the row count
-    (tenders for a CSV or JSON Lines export of tenders, else documents)."""
+    (tenders for a CSV or JSON Lines export of tenders, else documents). `lang`: the summary sheet's."""
     out = Path(output)
     exporter = (TENDER_EXPORTERS if tenders else EXPORTERS).get(out.suffix.lower())
     if exporter is None:
@@ -201,4 +206,6 @@ def export(
             raise ExportError(
                 f"{db_path} holds no tenders: run `isv-check batch --tenders` to judge each folder or ZIP as one"
             )
+        if exporter is export_xlsx:
+            return export_xlsx(store, out, filters, lang)
         return exporter(store, out, filters)

@@ -34,6 +34,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..document import ReadMessage, ReadStatus
+from ..i18n.catalogue import catalogue
 from ..parent_death import die_with
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
@@ -167,7 +168,7 @@ class LocalPoolRunner:
         self.memory_mb = memory_mb if memory_mb and memory_mb > 0 else None
         self.settings = settings or TaskSettings()
         self.task_function = task_function
-        self.description = f"{workers} local worker process{'es' if workers > 1 else ''}"
+        self.description = self.describe("en")
         self._context = _context()
         self._pool: list[_Worker] = []
         self._start_failures = 0
@@ -223,6 +224,10 @@ class LocalPoolRunner:
                 why += f" (it may have run out of memory; the cap is {self.memory_mb} MB)"
             return why
         return f"{who} exited unexpectedly (exit code {code})"
+
+    def describe(self, lang: str) -> str:
+        key = "batch.runner_local.one" if self.workers == 1 else "batch.runner_local"
+        return catalogue(lang)[key].format(n=self.workers)
 
     # ----------------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@ so often otherwise (a log, CI), nothing with --quiet; and the summary at the end
 
 The terminal line puts what an auditor watches first (done/total, files per second, ETA) and fills
 the rest of the width with pages per second and the verdict tally, whole entries only, so a narrow
-terminal loses the tally's tail ("+2 more"), never the count."""
+terminal loses the tally's tail ("+2 more"), never the count. Every word is the catalogue's (`batch.`),
+in the language the progress was made with."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from ..i18n.catalogue import catalogue
+from ..i18n.notation import format_decimal
 from ..i18n.reading import code_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from rich.console import Console, ConsoleOptions, RenderResult
 
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 
 
 class Progress(Protocol):
+    lang: str
+
     def start(self, *, total: int, description: str) -> None: ...
 
     def advance(self, *, kind: str, status: str, verdict: str | None, pages: int) -> None: ...
@@ -33,6 +38,8 @@ class Progress(Protocol):
 
 
 class NullProgress:
+    lang = "en"
+
     def start(self, *, total: int, description: str) -> None:
         pass
 
@@ -87,8 +94,8 @@ class _Rates:
             return None
         return (self.total - self.done) * elapsed / self.done
 
-    def verdict_text(self) -> str:
-        return ", ".join(f"{v} {n}" for v, n in self.verdicts.most_common())
+    def verdict_text(self, lang: str) -> str:
+        return tally(self.verdicts.most_common(), "verdict_word", lang)
 
     def state(self) -> ProgressState:
         return ProgressState(
@@ -115,21 +122,36 @@ def _duration(seconds: float | None) -> str:
 GAP = "  "
 
 
-def fitted_line(state: ProgressState, width: int) -> str:
+def tally(counts: Iterable[tuple[str, int]], kind: str, lang: str) -> str:
+    """Counts of verdicts or statuses as 'compliant 3, missing 1' in the words of `lang` (`kind`:
+    the catalogue's family of their names, `verdict_word` or `status`); '-' for none."""
+    words = catalogue(lang)
+    return ", ".join(f"{words.get(f'{kind}.{key}', key)} {n}" for key, n in counts) or "-"
+
+
+def fitted_line(state: ProgressState, width: int, lang: str = "en") -> str:
     """The terminal line in at most `width` columns: done/total, rate and ETA always, then pages per
     second and as many verdicts as fit, whole, with "+N more" (or "+N") for the rest."""
     s = state
+    t = catalogue(lang)
     percent = 100 * s.done / s.total if s.total else 100
-    head = f"{s.done}/{s.total} ({percent:.0f}%){GAP}{s.files_per_s:.1f} files/s{GAP}ETA {_duration(s.eta_s)}"
+    rate, eta = format_decimal(s.files_per_s, lang, 1), _duration(s.eta_s)
+    head = GAP.join(
+        (
+            f"{s.done}/{s.total} ({percent:.0f}%)",
+            t["batch.files_per_s"].format(rate=rate),
+            t["batch.eta"].format(eta=eta),
+        )
+    )
     if len(head) > width:
-        short = f"{s.done}/{s.total} {s.files_per_s:.1f}/s ETA {_duration(s.eta_s)}"
+        short = t["batch.short"].format(done=s.done, total=s.total, rate=rate, eta=eta)
         return short if len(short) <= width else short[:width]
-    tally = [f"{verdict} {n}" for verdict, n in s.verdicts]
-    pages = f"{s.pages_per_s:.0f} pages/s"
-    candidates = [[pages, ", ".join(tally)], [", ".join(tally)]] if tally else [[pages]]
-    for more in (" more", ""):  # "+3 more", on a narrow terminal "+3"
-        for shown in range(len(tally) - 1, 0, -1):
-            candidates.append([", ".join(tally[:shown]) + f" +{len(tally) - shown}{more}"])
+    tallied = [tally([(verdict, n)], "verdict_word", lang) for verdict, n in s.verdicts]
+    pages = t["batch.pages_per_s"].format(rate=format_decimal(s.pages_per_s, lang))
+    candidates = [[pages, ", ".join(tallied)], [", ".join(tallied)]] if tallied else [[pages]]
+    for more in ("batch.more", "batch.more_short"):  # "+3 more", on a narrow terminal "+3"
+        for shown in range(len(tallied) - 1, 0, -1):
+            candidates.append([", ".join(tallied[:shown]) + " " + t[more].format(n=len(tallied) - shown)])
     for rest in candidates:
         line = GAP.join([head, *rest])
         if len(line) <= width:
@@ -144,8 +166,9 @@ class _FittedBar:
     MIN_BAR = 10
     MAX_BAR = 40
 
-    def __init__(self, state: Callable[[], ProgressState]) -> None:
+    def __init__(self, state: Callable[[], ProgressState], lang: str = "en") -> None:
         self.state = state
+        self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.progress_bar import ProgressBar
@@ -153,7 +176,7 @@ class _FittedBar:
         from rich.text import Text
 
         state: ProgressState = self.state()
-        text = Text(fitted_line(state, options.max_width), no_wrap=True, overflow="crop")
+        text = Text(fitted_line(state, options.max_width, self.lang), no_wrap=True, overflow="crop")
         room = options.max_width - len(text) - 1
         if room < self.MIN_BAR:
             yield text
@@ -166,9 +189,10 @@ class _FittedBar:
 class LineProgress:
     """A plain line to `stream` every `interval` seconds and at the end."""
 
-    def __init__(self, stream: TextIO | None = None, interval: float = 10.0) -> None:
+    def __init__(self, stream: TextIO | None = None, interval: float = 10.0, lang: str = "en") -> None:
         self.stream = stream or sys.stderr
         self.interval = interval
+        self.lang = lang
         self.rates = _Rates()
         self._last = 0.0
 
@@ -176,7 +200,7 @@ class LineProgress:
         self.rates = _Rates()
         self.rates.total = total
         self._last = time.monotonic()
-        self._print(f"isv-check batch: {total} file(s), {description}")
+        self._print(catalogue(self.lang)["batch.start"].format(total=total, runner=description))
 
     def advance(self, *, kind: str, status: str, verdict: str | None, pages: int) -> None:
         self.rates.add(kind, verdict, pages)
@@ -185,10 +209,18 @@ class LineProgress:
 
     def _line(self) -> None:
         r = self.rates
+        t = catalogue(self.lang)
         percent = 100 * r.done / r.total if r.total else 100
         self._print(
-            f"isv-check batch: {r.done}/{r.total} files ({percent:.0f}%), {r.files_per_s():.1f} files/s, "
-            f"{r.pages_per_s():.0f} pages/s, ETA {_duration(r.eta())}; {r.verdict_text()}"
+            t["batch.line"].format(
+                done=r.done,
+                total=r.total,
+                percent=f"{percent:.0f}",
+                rate=t["batch.files_per_s"].format(rate=format_decimal(r.files_per_s(), self.lang, 1)),
+                pages=t["batch.pages_per_s"].format(rate=format_decimal(r.pages_per_s(), self.lang)),
+                eta=t["batch.eta"].format(eta=_duration(r.eta())),
+                verdicts=r.verdict_text(self.lang),
+            )
         )
         self._last = time.monotonic()
 
@@ -203,7 +235,8 @@ class LineProgress:
 class BarProgress:
     """The fitted line, live on the terminal (standard error), refreshed four times a second."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, lang: str = "en") -> None:
+        self.lang = lang
         self.rates = _Rates()
         self._console = console
         self._lock = threading.Lock()  # rich refreshes from its own thread
@@ -219,7 +252,9 @@ class BarProgress:
 
         self.rates = _Rates()
         self.rates.total = total
-        self._live = Live(_FittedBar(self.state), console=self._console or Console(stderr=True), refresh_per_second=4)
+        self._live = Live(
+            _FittedBar(self.state, self.lang), console=self._console or Console(stderr=True), refresh_per_second=4
+        )
         self._live.start()
 
     def advance(self, *, kind: str, status: str, verdict: str | None, pages: int) -> None:
@@ -232,55 +267,66 @@ class BarProgress:
             self._live = None
 
 
-def progress_for(stream: TextIO, *, quiet: bool, interval: float = 10.0) -> Progress:
+def progress_for(stream: TextIO, *, quiet: bool, interval: float = 10.0, lang: str = "en") -> Progress:
     """The bar on a terminal, plain lines when `stream` is not one, nothing when quiet."""
     if quiet:
         return NullProgress()
     if stream.isatty():
-        return BarProgress()
-    return LineProgress(stream, interval)
+        return BarProgress(lang=lang)
+    return LineProgress(stream, interval, lang)
 
 
-def summary_lines(summary: BatchSummary) -> list[str]:
+def summary_lines(summary: BatchSummary, lang: str = "en") -> list[str]:
     s = summary
+    t = catalogue(lang)
     lines = [
-        f"{s.files_in} file(s) in, {s.accounted} accounted for: {s.checked} checked, {s.skipped} already done, "
-        f"{s.copied} copied (same content), {s.refused} refused",
-        "status:  " + (", ".join(f"{k} {v}" for k, v in s.statuses.most_common()) or "-"),
-        "verdict: " + (", ".join(f"{k} {v}" for k, v in s.verdicts.most_common()) or "-"),
+        t["batch.summary_in"].format(
+            files_in=s.files_in,
+            accounted=s.accounted,
+            checked=s.checked,
+            skipped=s.skipped,
+            copied=s.copied,
+            refused=s.refused,
+        ),
+        t["batch.summary_status"].format(counts=tally(s.statuses.most_common(), "status", lang)),
+        t["batch.summary_verdict"].format(counts=tally(s.verdicts.most_common(), "verdict_word", lang)),
     ]
     if s.passed_over:
-        reasons = Counter(code_text(why, "en") for _, why in s.passed_over)
-        lines.append(
-            f"passed over, not counted in: {s.other_files} file(s): "
-            + "; ".join(f"{n} {why}" for why, n in reasons.most_common())
-        )
+        reasons = Counter(code_text(why, lang) for _, why in s.passed_over)
+        detail = "; ".join(f"{n} {why}" for why, n in reasons.most_common())
+        lines.append(t["batch.summary_passed_over"].format(n=s.other_files, reasons=detail))
     if s.tenders:
+        failed = t["batch.summary_tenders_failed"].format(n=s.tenders_failed) if s.tenders_failed else ""
         lines.append(
-            f"{s.tenders_in} tender(s): {s.tenders_judged} judged, {s.tenders_skipped} already done"
-            + (f", {s.tenders_failed} failed (see their rows)" if s.tenders_failed else "")
-        )
-        lines.append("tender verdict: " + (", ".join(f"{k} {v}" for k, v in s.tender_verdicts.most_common()) or "-"))
-        if s.outside_tenders:
-            lines.append(
-                f"{s.outside_tenders} file(s) directly in an archive, in no top-level folder or ZIP: "
-                "checked as documents, in no tender"
+            t["batch.summary_tenders"].format(
+                n=s.tenders_in, judged=s.tenders_judged, skipped=s.tenders_skipped, failed=failed
             )
+        )
+        counts = tally(s.tender_verdicts.most_common(), "verdict_word", lang)
+        lines.append(t["batch.summary_tender_verdict"].format(counts=counts))
+        if s.outside_tenders:
+            lines.append(t["batch.summary_outside"].format(n=s.outside_tenders))
     if s.metadata_rows:
-        named = "a file or tender" if s.tenders else "a file"
+        named = t["batch.metadata_file_or_tender" if s.tenders else "batch.metadata_file"]
+        matched = s.metadata_rows - len(s.metadata_unmatched)
+        unmatched = len(s.metadata_unmatched)
         lines.append(
-            f"metadata: {s.metadata_rows} row(s), {s.metadata_rows - len(s.metadata_unmatched)} matched {named}, "
-            f"{len(s.metadata_unmatched)} matched none"
+            t["batch.summary_metadata"].format(rows=s.metadata_rows, matched=matched, named=named, unmatched=unmatched)
         )
     if s.checked:
         lines.append(
-            f"{s.pages} page(s) in {s.elapsed:.1f} s ({s.pages / s.elapsed if s.elapsed else 0:.0f} pages/s) on {s.runner}; "
-            f"peak worker memory {s.peak_rss_mb:.0f} MB"
+            t["batch.summary_pages"].format(
+                pages=s.pages,
+                seconds=format_decimal(s.elapsed, lang, 1),
+                rate=format_decimal(s.pages / s.elapsed if s.elapsed else 0, lang),
+                runner=s.runner_in.get(lang, s.runner),
+                mb=format_decimal(s.peak_rss_mb, lang),
+            )
         )
     if s.slowest:
-        lines.append("slowest:")
-        lines.extend(f"  {seconds:7.1f} s  {source}" for seconds, source in s.slowest)
+        lines.append(t["batch.summary_slowest"])
+        lines.extend(f"  {format_decimal(seconds, lang, 1):>7} s  {source}" for seconds, source in s.slowest)
     if s.files_in != s.accounted:
-        lines.append(f"WARNING: {s.files_in - s.accounted} file(s) not accounted for")
-    lines.append(f"ruleset {s.ruleset}; run {s.run_id}")
+        lines.append(t["batch.summary_unaccounted"].format(n=s.files_in - s.accounted))
+    lines.append(t["batch.summary_ruleset"].format(ruleset=s.ruleset, run=s.run_id))
     return lines

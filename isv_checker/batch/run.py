@@ -32,6 +32,7 @@ from typing import Any
 
 from ..checks.facts import GivenFacts
 from ..document import ReadStatus
+from ..i18n.languages import LANGUAGES
 from ..report import RulesetRef
 from .metadata import MetadataTable
 from .progress import NullProgress, Progress
@@ -80,7 +81,8 @@ class BatchSummary:
     peak_rss_mb: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     run_id: int = 0
-    runner: str = ""
+    runner: str = ""  # in English, as the database records it
+    runner_in: dict[str, str] = field(default_factory=dict)  # in each language, for the summary
     ruleset: str = ""
     tenders: bool = False
     tenders_in: int = 0
@@ -190,6 +192,7 @@ def run_batch(
                 task_function=task_function,
             )
         summary.runner = runner.description
+        summary.runner_in = {lang: runner.describe(lang) for lang in LANGUAGES}
         summary.run_id = store.begin_run(
             ruleset_id=ref.id,
             ruleset_version=ref.version,
@@ -309,7 +312,7 @@ def run_batch(
                 pending[key] = _Pending(item, sha256, len(data), facts_key)
                 yield Task(key=key, source=item.source, data=data, settings=settings, metadata=facts)
 
-        progress.start(total=summary.files_in, description=runner.description)
+        progress.start(total=summary.files_in, description=runner.describe(progress.lang))
         for tender in book.complete() if book is not None else ():
             judge(tender)
         try:

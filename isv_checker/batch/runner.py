@@ -39,7 +39,11 @@ Outcome = TaskResult | Failure
 
 
 class Runner(Protocol):
-    description: str
+    description: str  # in English, as the results database records it
+
+    def describe(self, lang: str) -> str:
+        """What runs the files ('2 local worker processes') in the words of `lang`."""
+        ...
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]: ...
 

@@ -24,7 +24,7 @@ from ..document import ReadStatus
 from ..report import Verdict
 from .command import Command
 from .exits import EXIT_INTERRUPTED, EXIT_OK, fail
-from .options import OcrOption, RulesOption, load_rules, unusable_rules
+from .options import LangOption, OcrOption, RulesOption, load_rules, output_lang, unusable_rules
 
 if TYPE_CHECKING:
     from ..batch.store import Filters
@@ -110,6 +110,7 @@ def batch(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
     from ..batch.metadata import MetadataError, load_metadata
@@ -117,6 +118,7 @@ def batch(
     from ..batch.run import BatchOptions, run_batch
     from ..batch.runner import RunnerError
     from ..batch.store import StoreError
+    from ..i18n.catalogue import catalogue
     from ..ruleset.load import RulesError
 
     table = None
@@ -135,7 +137,9 @@ def batch(
         retry_failed=retry_failed,
         tenders=tenders,
     )
-    progress = progress_for(sys.stderr, quiet=quiet)
+    language = output_lang(lang)
+    t = catalogue(language)
+    progress = progress_for(sys.stderr, quiet=quiet, lang=language)
     try:
         summary = run_batch(archives, db, options, metadata=table, progress=progress)
     except RulesError as exc:
@@ -145,11 +149,12 @@ def batch(
     except KeyboardInterrupt:
         fail("interrupted; the results written so far are kept, run the same command again to resume", EXIT_INTERRUPTED)
     if not quiet:
+        unmatched = t["batch.metadata_unmatched_tenders" if tenders else "batch.metadata_unmatched"]
         for row in summary.metadata_unmatched:
-            typer.echo(f"warning: metadata row {row} matches no file{' or tender' if tenders else ''}", err=True)
-        for line in summary_lines(summary):
+            typer.echo(unmatched.format(row=row), err=True)
+        for line in summary_lines(summary, language):
             typer.echo(line, err=True)
-        typer.echo(f"results in {db}", err=True)
+        typer.echo(t["batch.results_in"].format(db=db), err=True)
     raise typer.Exit(EXIT_OK)
 
 
@@ -190,11 +195,14 @@ def results(
         bool,
         typer.Option("--unchecked", help="With --notices: only procedures that need ISV (or may) and have no result."),
     ] = False,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Print the documents (or, with --tenders, the tenders; with --notices, the procedures) of a results
-    database as a table, filtered."""
+    database as a table, filtered. The columns are named in the language of --lang; the verdicts and
+    statuses in them are the ids --verdict and --status take."""
     from ..batch.store import Store, StoreError
+    from ..i18n.catalogue import catalogue
 
     if tenders and status is not None:
         fail(
@@ -209,43 +217,57 @@ def results(
         store = Store(db, create=False)
     except StoreError as exc:
         fail(str(exc))
+    language = output_lang(lang)
     if notices:
         with store:
-            _procedure_results(store, filters, limit, unchecked, db)
+            _procedure_results(store, filters, limit, unchecked, db, language)
         raise typer.Exit(EXIT_OK)
     if tenders:
         with store:
-            _tender_results(store, filters, limit, db)
+            _tender_results(store, filters, limit, db, language)
         raise typer.Exit(EXIT_OK)
+    t = catalogue(language)
     with store:
         total = store.count(filters)
-        typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TABLE).rstrip())
+        typer.echo(_header(_TABLE, language))
         for row in store.rows(filters, limit=limit):
-            typer.echo("  ".join(_cell(name, row[name], width) for name, width in _TABLE).rstrip())
+            typer.echo("  ".join(_cell(name, row[name], width, language) for name, width in _TABLE).rstrip())
         shown = min(total, limit) if limit else total
-        typer.echo(f"{shown} of {total} document(s)" if shown < total else f"{total} document(s)")
+        counted = t["results.documents"].format(n=total)
+        typer.echo(t["results.shown_of"].format(shown=shown, of=counted) if shown < total else counted)
     raise typer.Exit(EXIT_OK)
 
 
-def _tender_results(store: Any, filters: Filters, limit: int | None, db: Path) -> None:
+def _header(columns: tuple[tuple[str, int], ...], lang: str) -> str:
+    from ..i18n.catalogue import catalogue
+
+    t = catalogue(lang)
+    return "  ".join(t[f"results.col.{name}"].ljust(width) for name, width in columns).rstrip()
+
+
+def _tender_results(store: Any, filters: Filters, limit: int | None, db: Path, lang: str) -> None:
+    from ..i18n.catalogue import catalogue
+
+    t = catalogue(lang)
     total = store.tender_count(filters)
     if not total and not store.tender_count():
-        typer.echo(
-            f"{db} holds no tenders: run `isv-check batch --tenders` to judge each folder or ZIP as one", err=True
-        )
-    typer.echo("  ".join(name.ljust(width) if width else name for name, width in _TENDER_TABLE).rstrip())
+        typer.echo(t["results.no_tenders"].format(db=db), err=True)
+    typer.echo(_header(_TENDER_TABLE, lang))
     for row in store.tender_rows(filters, limit=limit):
-        typer.echo("  ".join(_cell(name, row[name], width) for name, width in _TENDER_TABLE).rstrip())
+        typer.echo("  ".join(_cell(name, row[name], width, lang) for name, width in _TENDER_TABLE).rstrip())
     shown = min(total, limit) if limit else total
-    typer.echo(f"{shown} of {total} tender(s)" if shown < total else f"{total} tender(s)")
+    counted = t["results.tenders"].format(n=total)
+    typer.echo(t["results.shown_of"].format(shown=shown, of=counted) if shown < total else counted)
 
 
-def _procedure_results(store: Any, filters: Filters, limit: int | None, unchecked: bool, db: Path) -> None:
+def _procedure_results(store: Any, filters: Filters, limit: int | None, unchecked: bool, db: Path, lang: str) -> None:
+    from ..i18n.catalogue import catalogue
     from ..population.store import procedures_with_checks
 
+    t = catalogue(lang)
     listed = procedures_with_checks(store)
     if not listed:
-        typer.echo(f"{db} holds no procedures: run `isv-check notices ARCHIVE --db {db}` first", err=True)
+        typer.echo(t["results.no_procedures"].format(db=db), err=True)
     rows = []
     for row, checks in listed:
         if filters.category and filters.category not in row["categories"]:
@@ -256,38 +278,45 @@ def _procedure_results(store: Any, filters: Filters, limit: int | None, unchecke
             continue
         rows.append((row, checks))
     widths = (("isv", 9), ("checked", 22), ("first_date", 10), ("categories", 22), ("buyer", 34), ("procedure", 0))
-    typer.echo("  ".join(name.ljust(width) if width else name for name, width in widths).rstrip())
+    typer.echo(_header(widths, lang))
     for row, checks in rows[:limit]:
-        seen = f"{checks[0].what}: {checks[0].verdict or '-'}" if checks else "not checked"
+        seen = f"{checks[0].what}: {checks[0].verdict or '-'}" if checks else t["results.not_checked"]
         cells = (
-            row["isv_mandatory"],
+            t[f"results.isv.{row['isv_mandatory']}"],
             seen,
             row["first_date"] or "-",
             ",".join(row["categories"]) or "-",
             row["buyer"] or "-",
             row["procedure"],
         )
-        typer.echo("  ".join(_cell("", c, w) for c, (_, w) in zip(cells, widths, strict=True)).rstrip())
+        typer.echo("  ".join(_cell("", c, w, lang) for c, (_, w) in zip(cells, widths, strict=True)).rstrip())
     mandatory = [(r, c) for r, c in listed if r["isv_mandatory"] == "yes"]
     done = sum(1 for _, c in mandatory if c)
     shown = min(len(rows), limit) if limit else len(rows)
     typer.echo(
-        f"{shown} of {len(rows)} procedure(s); ISV mandatory in {len(mandatory)}, of which {done} checked"
-        f" and {len(mandatory) - done} not"
+        t["results.procedures"].format(
+            shown=shown, n=len(rows), mandatory=len(mandatory), done=done, undone=len(mandatory) - done
+        )
     )
 
 
-def _cell(name: str, value: Any, width: int) -> str:
+def _cell(name: str, value: Any, width: int, lang: str = "en") -> str:
     import json
+
+    from ..i18n.notation import format_number
 
     if value is None:
         text = "-"
     elif name == "categories":
         text = ",".join(json.loads(value)) or "-"
     elif name == "value_eur":
-        text = f"{value:,.0f}"
+        text = format_number(value, lang)
     else:
         text = str(value)
+    return _fit(text, width)
+
+
+def _fit(text: str, width: int) -> str:
     if not width:
         return text
     return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
@@ -310,25 +339,31 @@ def export(
             " An XLSX export always has a tenders sheet when the database holds tenders.",
         ),
     ] = False,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
-    """Export a results database: XLSX (a summary, a sheet per verdict, a tenders sheet), CSV or JSON Lines."""
+    """Export a results database: XLSX (a summary, a sheet per verdict, a tenders sheet), CSV or JSON Lines.
+    The XLSX summary sheet is in the language of --lang; the rows keep their column names and ids."""
     from ..batch.export import ExportError
     from ..batch.export import export as write_export
     from ..batch.store import StoreError
+    from ..i18n.catalogue import catalogue
 
     if tenders and status is not None:
         fail(
             "--status filters documents by how reading went; a tender has no reading status (drop --tenders or --status)"
         )
     try:
-        count = write_export(db, output, _filters(verdict, status, category, authority, rules), tenders=tenders)
+        language = output_lang(lang)
+        filters = _filters(verdict, status, category, authority, rules)
+        count = write_export(db, output, filters, tenders=tenders, lang=language)
     except (StoreError, ExportError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    unit = "tender(s)" if tenders and output.suffix.lower() != ".xlsx" else "document(s)"
-    typer.echo(f"wrote {count} {unit} to {output}", err=True)
+    unit = "results.tenders" if tenders and output.suffix.lower() != ".xlsx" else "results.documents"
+    t = catalogue(language)
+    typer.echo(t["results.wrote"].format(what=t[unit].format(n=count), path=output), err=True)
     raise typer.Exit(EXIT_OK)
 
 

@@ -209,14 +209,23 @@ def tender(
 
 
 @app.command("rules", cls=Command)
-def list_rules(rules: RulesOption = None) -> None:
-    """List every rule with its id and one-line description."""
+def list_rules(lang: LangOption = None, rules: RulesOption = None) -> None:
+    """List every rule with its id and one-line description (the descriptions are English, as the rule
+    files hold them)."""
+    from ..i18n.catalogue import catalogue
+
     ruleset = load_rules(rules)
+    t = catalogue(output_lang(lang))
+    info = ruleset.info
     typer.echo(
-        f"ruleset {ruleset.info.id} {ruleset.info.version} (effective {ruleset.info.effective}) from {ruleset.directory}"
+        t["rules.header"].format(
+            id=info.id, version=info.version, effective=info.effective, directory=ruleset.directory
+        )
     )
+    if t["rules_lang_note"]:
+        typer.echo(t["rules_lang_note"])
     for kind, group in _rule_groups(ruleset):
-        typer.echo(f"\n{kind}:")
+        typer.echo(f"\n{t[f'rules.group.{kind}']}:")
         for rule in group:
             typer.echo(f"  {rule.id:<32} {rule.description}")
 
@@ -224,11 +233,11 @@ def list_rules(rules: RulesOption = None) -> None:
 def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
     return [
         ("categories", ruleset.categories),
-        ("contracting authorities", ruleset.authorities),
-        ("contract value", ruleset.value_contexts),
+        ("authorities", ruleset.authorities),
+        ("value", ruleset.value_contexts),
         ("procedures", ruleset.procedures),
-        ("clause anchors", ruleset.anchors),
-        ("clause elements", ruleset.elements),
+        ("anchors", ruleset.anchors),
+        ("elements", ruleset.elements),
         ("decoys", ruleset.decoys),
     ]
 
@@ -236,17 +245,20 @@ def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
 @app.command(cls=Command)
 def explain(
     rule_id: Annotated[str, typer.Argument(metavar="RULE_ID", help="A rule id, e.g. ISV-EL-ACTION-PLAN.")],
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Show what a rule matches, with a passing and a failing example from its own YAML."""
     from ..checks.matching import RuleMatcher
+    from ..i18n.catalogue import catalogue
 
     ruleset = load_rules(rules)
+    t = catalogue(output_lang(lang))
     rule = ruleset.rule(rule_id)
     if rule is None:
         known = [r.id for r in ruleset.rules() if rule_id.upper().split("-")[1:2] == r.id.split("-")[1:2]]
-        hint = f"; rules of that kind: {', '.join(known)}" if known else "; `isv-check rules` lists them"
-        fail(f"no rule {rule_id!r}{hint}")
+        hint = t["rules.kind_hint"].format(rules=", ".join(known)) if known else t["rules.list_hint"]
+        fail(t["rules.no_rule"].format(rule=repr(rule_id), hint=hint))
     typer.echo(f"{rule.id}: {rule.description}")
     for field in ("category", "element", "decoy", "effect", "strength", "role", "central_government"):
         if hasattr(rule, field):
@@ -257,17 +269,20 @@ def explain(
             typer.echo(f"  {field}: {', '.join(value) if isinstance(value, tuple) else str(value).lower()}")
     spec = rule.match
     if spec.terms:
-        typer.echo(f"  matches any of: {', '.join(spec.terms)}")
+        typer.echo(t["rules.terms"].format(terms=", ".join(spec.terms)))
     for near in spec.near:
         groups = " + ".join("(" + " | ".join(g) + ")" for g in near.groups)
-        typer.echo(f"  or, within {near.window} words of each other: {groups}")
+        typer.echo(t["rules.near"].format(window=near.window, groups=groups))
     if spec.unless:
-        typer.echo(f"  unless the same passage says: {', '.join(spec.unless)}")
+        typer.echo(t["rules.unless"].format(terms=", ".join(spec.unless)))
     if getattr(rule, "cpv", None):
-        typer.echo(f"  CPV code prefixes: {', '.join(rule.cpv)}")  # type: ignore[attr-defined]
+        typer.echo(t["rules.cpv"].format(prefixes=", ".join(rule.cpv)))  # type: ignore[attr-defined]
     matcher = RuleMatcher([rule])
-    for label, examples in (("matches", rule.examples.match), ("does not match", rule.examples.no_match)):
-        typer.echo(f"  example that {label}:")
+    for label, examples in (
+        ("rules.example_match", rule.examples.match),
+        ("rules.example_no_match", rule.examples.no_match),
+    ):
+        typer.echo(t[label])
         for text in examples[:2]:
             spans = matcher.matches(text, rule.id, "en" if _looks_english(text) else "nl")
             marked = text

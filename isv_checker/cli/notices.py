@@ -10,6 +10,7 @@ import typer
 
 from .command import Command
 from .exits import EXIT_ERROR, EXIT_OK, fail
+from .options import LangOption, output_lang
 
 
 def _date(value: str | None, option: str) -> str | None:
@@ -62,9 +63,11 @@ def notices(
         int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Which procedures needed ISV: every notice of an archive, one row per procedure, with the counts
     per category, buyer and year."""
+    from ..i18n.catalogue import catalogue
     from ..population.outputs import FORMATS, summarise, summary_lines, write_rows
     from ..population.procedures import as_dict
     from ..population.run import Selection, country_codes, run_population
@@ -76,9 +79,11 @@ def notices(
     wanted = country or ["NL"]
     countries = frozenset() if any(c.lower() == "all" for c in wanted) else country_codes(wanted)
     selection = Selection(countries=countries, start=_date(start, "--from"), end=_date(end, "--to"))
+    language = output_lang(lang)
+    t = catalogue(language)
     missing = [p for p in paths if not p.exists()]
     for path in missing:
-        typer.echo(f"{path}: no such file or folder", err=True)
+        typer.echo(t["cli.no_such_path"].format(path=path), err=True)
     population = run_population([p for p in paths if p.exists()], selection, workers=workers)
     rows = [procedure.row() for procedure in population.procedures]
     summary = summarise(population, rows)
@@ -87,29 +92,35 @@ def notices(
     if db is not None:
         _store(db, rows)
     if not quiet:
-        for line in summary_lines(summary):
+        for line in summary_lines(summary, lang=language):
             typer.echo(line)
         if output is None:
-            _mandatory(rows)
+            _mandatory(rows, language)
         else:
-            typer.echo(f"\nwrote {len(rows)} procedure(s) to {output}")
+            typer.echo("\n" + t["notices.wrote"].format(n=len(rows), path=output))
     for item in population.unreadable[:20]:
         typer.echo(f"{item.file}: {item.status}: {item.status_message}", err=True)
     if len(population.unreadable) > 20:
-        typer.echo(f"... and {len(population.unreadable) - 20} more unreadable (all in the XLSX output)", err=True)
+        typer.echo(t["notices.more_unreadable"].format(n=len(population.unreadable) - 20), err=True)
     raise typer.Exit(EXIT_ERROR if missing or population.unreadable else EXIT_OK)
 
 
-def _mandatory(rows: list[dict[str, Any]]) -> None:
+def _mandatory(rows: list[dict[str, Any]], lang: str) -> None:
+    from ..i18n.catalogue import catalogue
+    from ..i18n.notation import format_eur
+
+    t = catalogue(lang)
     shown = [r for r in rows if r["isv_mandatory"] != "no"]
     if not shown:
         return
-    typer.echo("\nprocedures for which ISV is mandatory (yes) or undecided:")
+    typer.echo("\n" + t["notices.mandatory"])
     for row in shown:
-        value = f"EUR {row['estimated_value_eur']:,.0f}" if row["estimated_value_eur"] is not None else "no value"
-        lots = f", lots {', '.join(row['isv_lots'])}" if row["isv_lots"] and row["lots"] > 1 else ""
+        amount = row["estimated_value_eur"]
+        value = format_eur(amount, lang) if amount is not None else t["notices.no_value"]
+        lots = t["notices.lots"].format(lots=", ".join(row["isv_lots"])) if row["isv_lots"] and row["lots"] > 1 else ""
+        answer = t[f"results.isv.{row['isv_mandatory']}"]
         typer.echo(
-            f"  {row['isv_mandatory']:<9} {row['first_date'] or '-':<10}  {row['procedure']}  {row['buyer']}: "
+            f"  {answer:<9} {row['first_date'] or '-':<10}  {row['procedure']}  {row['buyer']}: "
             f"{', '.join(row['categories'])}{lots}; {value}"
         )
 

@@ -16,7 +16,7 @@ import typer
 
 from .command import Command
 from .exits import EXIT_OK, fail
-from .options import RulesOption, unusable_rules
+from .options import LangOption, RulesOption, output_lang, unusable_rules
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 THREADS = 4
@@ -46,12 +46,16 @@ def _bound_port(server: Any, asked: int) -> int:
     return int(listening[0][1]) if listening else asked
 
 
-def web_config(host: str, max_mb: int, rules: Path | None) -> dict[str, Any]:
+def web_config(host: str, max_mb: int, rules: Path | None, lang: str = "nl") -> dict[str, Any]:
     """The Flask config for `serve`'s options. On 127.0.0.1 or localhost only those host names are
     answered, so a web site cannot reach the page through a DNS name that points here."""
     from ..web.app import MB
 
-    config: dict[str, Any] = {"MAX_CONTENT_LENGTH": max_mb * MB, "ISV_RULES": str(rules) if rules is not None else None}
+    config: dict[str, Any] = {
+        "MAX_CONTENT_LENGTH": max_mb * MB,
+        "ISV_RULES": str(rules) if rules is not None else None,
+        "ISV_LANG": lang,
+    }
     if host in LOOPBACK_NAMES:
         config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
     return config
@@ -66,16 +70,22 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).", min=0, max=65535)] = 8765,
     max_mb: Annotated[int, typer.Option("--max-mb", help="Largest upload in megabytes.", min=1, max=2048)] = 25,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
-    """Start the local web page: upload a document (or a tender's files), see the verdict and the evidence, download the memo."""
+    """Start the local web page: upload a document (or a tender's files), see the verdict and the evidence, download the memo.
+
+    The page opens in the language of --lang (default: the locale's); its switch shows the other."""
     from waitress.server import create_server  # type: ignore[import-untyped]
 
+    from ..i18n.catalogue import catalogue
     from ..ruleset.load import RulesError
     from ..web import create_app
 
+    language = output_lang(lang)
+    t = catalogue(language)
     try:
-        app = create_app(web_config(host, max_mb, rules))
+        app = create_app(web_config(host, max_mb, rules, language))
     except RulesError as exc:
         unusable_rules(exc)
     limit = app.config["MAX_CONTENT_LENGTH"]
@@ -87,12 +97,9 @@ def serve(
     except (OSError, ValueError) as exc:
         fail(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}")
     url = _url(host, _bound_port(server, port))
-    typer.echo(f"isv-check serve: open {url} in your browser; Ctrl+C stops it.", err=True)
+    typer.echo(t["serve.open"].format(url=url), err=True)
     if not _is_loopback(host):
-        typer.echo(
-            f"isv-check serve: warning: listening on {host}, so other machines on the network can use this page; it has no login.",
-            err=True,
-        )
+        typer.echo(t["serve.not_loopback"].format(host=host), err=True)
     server.run()  # returns after Ctrl+C, having closed its sockets
     raise typer.Exit(EXIT_OK)
 

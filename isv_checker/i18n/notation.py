@@ -24,6 +24,12 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     return text
 
 
+def format_decimal(value: float, lang: str, decimals: int = 0) -> str:
+    """A measurement without thousands separators, as a log line shows it: '1234.5' / '1234,5'."""
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def amount(value: float, lang: str) -> str:
     """Whole euros with the thousands separator of `lang` (1,200,000; 1.200.000)."""
     return format_number(round(value), lang)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n.catalogue import catalogue
 from .run import Population
 
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
@@ -101,29 +102,33 @@ def summarise(population: Population, rows: list[dict[str, Any]]) -> Summary:
     )
 
 
-def summary_lines(summary: Summary, *, buyers: int = 15) -> Iterator[str]:
+def summary_lines(summary: Summary, *, buyers: int = 15, lang: str = "en") -> Iterator[str]:
+    """The counts as `isv-check notices` prints them, in the words of `lang` (the catalogue's `notices.`)."""
+    t = catalogue(lang)
     counted = summary.counted
-    yield (
-        f"notices read: {summary.notices} (judged {counted['judged']}, other countries {counted['country']}, "
-        f"outside the dates {counted['dates']}, unreadable {counted['unreadable']})"
+    yield t["notices.read"].format(
+        n=summary.notices,
+        judged=counted["judged"],
+        country=counted["country"],
+        dates=counted["dates"],
+        unreadable=counted["unreadable"],
     )
     answers = summary.answers
-    yield (
-        f"procedures: {summary.procedures}; ISV mandatory: yes {answers['yes']}, no {answers['no']}, "
-        f"undecided {answers['undecided']}"
+    yield t["notices.procedures"].format(
+        n=summary.procedures, yes=answers["yes"], no=answers["no"], undecided=answers["undecided"]
     )
     for title, counts, limit in (
-        ("per category", summary.per_category, None),
-        ("per year", summary.per_year, None),
-        ("per buyer", summary.per_buyer, buyers),
+        ("notices.per_category", summary.per_category, None),
+        ("notices.per_year", summary.per_year, None),
+        ("notices.per_buyer", summary.per_buyer, buyers),
     ):
         yield ""
-        yield f"{title}: procedures, ISV mandatory yes / no / undecided"
+        yield t["notices.table"].format(per=t[title])
         rows = counts.rows()
         for key, total, yes, no, undecided in rows[:limit]:
             yield f"  {key:<48} {total:>6} {yes:>6} {no:>6} {undecided:>6}"
         if limit is not None and len(rows) > limit:
-            yield f"  ... and {len(rows) - limit} more (all in the XLSX output)"
+            yield t["notices.more"].format(n=len(rows) - limit)
 
 
 def write_rows(rows: list[dict[str, Any]], summary: Summary, path: Path, unreadable: Iterable[dict[str, Any]]) -> None:

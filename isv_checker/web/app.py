@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from ..i18n.languages import LANGUAGES
 from ..render.templates import DEFAULT_TEMPLATES_DIR
 from ..ruleset.load import Ruleset, cached_ruleset, load_ruleset
 from ..settings import ReadOptions
@@ -73,6 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.config["DEBUG"] = False  # never a traceback page, whatever the config says
+    if app.config["ISV_LANG"] not in LANGUAGES:
+        raise ValueError(f"ISV_LANG {app.config['ISV_LANG']!r}: choose one of {', '.join(LANGUAGES)}")
     rules = app.config["ISV_RULES"]
     app.extensions["isv_checker"] = WebState(
         ruleset=load_ruleset(rules) if rules is not None else cached_ruleset(),
