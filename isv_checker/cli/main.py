@@ -198,7 +198,7 @@ def tender(
             if output_format == "json":
                 sink.write(report.model_dump_json(by_alias=True, indent=None if several else 2) + "\n")
             else:
-                sink.write("\n".join(tender_lines(report, ruleset.vocabulary, language)) + "\n")
+                sink.write("\n".join(tender_lines(report, ruleset, language)) + "\n")
             sink.flush()
     finally:
         if sink is not sys.stdout:

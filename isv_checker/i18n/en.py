@@ -758,6 +758,7 @@ CATALOGUE: dict[str, str] = {
     "notices.per_category": "per category",
     "notices.per_year": "per year",
     "notices.per_buyer": "per buyer",
+    "notices.no_category": "(none)",
     "notices.table": "{per}: procedures, ISV mandatory yes / no / undecided",
     "notices.more": "  ... and {n} more (all in the XLSX output)",
     "notices.wrote": "wrote {n} procedure(s) to {path}",
@@ -786,4 +787,17 @@ CATALOGUE: dict[str, str] = {
     # `isv-check serve` (`serve.`)
     "serve.open": "isv-check serve: open {url} in your browser; Ctrl+C stops it.",
     "serve.not_loopback": "isv-check serve: warning: listening on {host}, so other machines on the network can use this page; it has no login.",
+    # file formats by name, as the summaries print them (in English their ids)
+    "format_name.docx": "docx",
+    "format_name.pdf": "pdf",
+    "format_name.text": "text",
+    "format_name.odt": "odt",
+    "format_name.doc": "doc",
+    "format_name.rtf": "rtf",
+    "format_name.notice": "notice",
+    "format_name.unknown": "unknown",
+    # the marked-up copy that cannot be made (`annotate.`)
+    "annotate.not_docx": "the marked-up copy needs the Word (.docx) version of the draft; this is {file_kind}",
+    "annotate.cannot_open": "python-docx cannot open this Word package ({error}); save it as a plain .docx",
+    "annotate.no_paragraph": "the document body has no paragraph with text to put comments on",
 }

@@ -665,7 +665,7 @@ CATALOGUE: dict[str, str] = {
     "tender_summary.files_unreadable": "; {n} onleesbaar",
     "tender_summary.passed_over": "  overgeslagen: {n} verborgen, vergrendelings- of systeembestand(en)",
     "tender_summary.file": "  - {file} [{role}{more}]: {verdict} op zichzelf",
-    "tender_summary.note": ", nota {n}",
+    "tender_summary.note": ", nr. {n}",
     "tender_summary.same_as": ", zelfde inhoud als {file}",
     # what the commands say beside their output (`cli.`)
     "cli.no_such_path": "bestand of map bestaat niet: {path}",
@@ -758,6 +758,7 @@ CATALOGUE: dict[str, str] = {
     "notices.per_category": "per categorie",
     "notices.per_year": "per jaar",
     "notices.per_buyer": "per aanbestedende dienst",
+    "notices.no_category": "(geen)",
     "notices.table": "{per}: procedures, ISV verplicht ja / nee / onbeslist",
     "notices.more": "  ... en nog {n} (allemaal in de XLSX-uitvoer)",
     "notices.wrote": "{n} procedure(s) geschreven naar {path}",
@@ -786,4 +787,17 @@ CATALOGUE: dict[str, str] = {
     # `isv-check serve` (`serve.`)
     "serve.open": "isv-check serve: open {url} in uw browser; Ctrl+C stopt het.",
     "serve.not_loopback": "isv-check serve: waarschuwing: luistert op {host}, dus andere computers in het netwerk kunnen deze pagina gebruiken; er is geen inlog.",
+    # file formats by name, as the summaries print them (in English their ids)
+    "format_name.docx": "docx",
+    "format_name.pdf": "pdf",
+    "format_name.text": "tekst",
+    "format_name.odt": "odt",
+    "format_name.doc": "doc",
+    "format_name.rtf": "rtf",
+    "format_name.notice": "aankondiging",
+    "format_name.unknown": "onbekend",
+    # the marked-up copy that cannot be made (`annotate.`)
+    "annotate.not_docx": "de kopie met opmerkingen heeft de Word-versie (.docx) van het concept nodig; dit is {file_kind}",
+    "annotate.cannot_open": "python-docx kan dit Word-pakket niet openen ({error}); sla het op als gewone .docx",
+    "annotate.no_paragraph": "de tekst van het document heeft geen alinea om opmerkingen bij te zetten",
 }

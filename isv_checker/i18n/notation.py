@@ -32,7 +32,7 @@ def format_decimal(value: float, lang: str, decimals: int = 0) -> str:
 
 def amount(value: float, lang: str) -> str:
     """Whole euros with the thousands separator of `lang` (1,200,000; 1.200.000)."""
-    return format_number(round(value), lang)
+    return format_number(value, lang)  # not round(): a digit run read as an amount may be infinite
 
 
 def format_eur(value: float | None, lang: str) -> str:

@@ -21,6 +21,8 @@ from typing import Any
 from ..i18n.catalogue import catalogue
 from .run import Population
 
+NO_CATEGORY = "(none)"  # the key that counts procedures in no ISV category
+
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 ANSWERS = ("yes", "no", "undecided")
 # the columns of CSV and XLSX, in order; lists are joined with " | "
@@ -87,7 +89,7 @@ def summarise(population: Population, rows: list[dict[str, Any]]) -> Summary:
     for row in rows:
         answer = row["isv_mandatory"]
         answers[answer] += 1
-        for category in row["categories"] or ["(none)"]:
+        for category in row["categories"] or [NO_CATEGORY]:
             per_category.add(category, answer)
         per_buyer.add(row["buyer"] or "(unknown)", answer)
         per_year.add(str(row["year"] or "(no date)"), answer)
@@ -126,7 +128,8 @@ def summary_lines(summary: Summary, *, buyers: int = 15, lang: str = "en") -> It
         yield t["notices.table"].format(per=t[title])
         rows = counts.rows()
         for key, total, yes, no, undecided in rows[:limit]:
-            yield f"  {key:<48} {total:>6} {yes:>6} {no:>6} {undecided:>6}"
+            shown = t["notices.no_category"] if key == NO_CATEGORY else key
+            yield f"  {shown:<48} {total:>6} {yes:>6} {no:>6} {undecided:>6}"
         if limit is not None and len(rows) > limit:
             yield t["notices.more"].format(n=len(rows) - limit)
 

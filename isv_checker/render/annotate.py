@@ -301,7 +301,7 @@ class _Locator:
             c.number: c for c in counted_paragraphs(document.element.body, document.styles.element, numbering)
         }
         if not self.paragraphs:
-            raise AnnotateError("the document body has no paragraph with text to put comments on")
+            raise AnnotateError(t["annotate.no_paragraph"])
         self.first_number = min(self.paragraphs)
 
     def text_of(self, number: int) -> str:
@@ -575,19 +575,15 @@ def annotate_docx(
     initials: str = INITIALS,
 ) -> Annotated:
     """A marked-up copy of the DOCX `data`, whose report is `report`; `data` itself is not touched."""
+    t = messages(lang, ruleset.vocabulary)
     if report.document.format is not DocFormat.DOCX:
-        raise AnnotateError(
-            f"the marked-up copy needs the Word (.docx) version of the draft; this is {report.document.format.value.upper()}"
-        )
+        raise AnnotateError(t["annotate.not_docx"].format(file_kind=t[f"format.{report.document.format.value}"]))
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for packages it refuses
-        raise AnnotateError(
-            f"python-docx cannot open this Word package ({type(exc).__name__}: {exc}); save it as a plain .docx"
-        ) from None
-    t = messages(lang, ruleset.vocabulary)
+        raise AnnotateError(t["annotate.cannot_open"].format(error=f"{type(exc).__name__}: {exc}")) from None
     locator = _Locator(document, lang, t)
     placed: list[Placed] = []
     for span, group in _merged(locator, list(_plan(report, ruleset, lang)), t):

@@ -9,17 +9,19 @@ from collections import Counter
 from ..checks.findings import finding_text
 from ..checks.reasons import sentence
 from ..i18n.catalogue import messages
-from ..ruleset.models import Vocabulary
+from ..ruleset.load import Ruleset
 from ..tender.report import TenderReport
-from .text import facts_lines, place, where
+from .text import facts_lines, named, place, where
 
 
-def tender_lines(report: TenderReport, vocabulary: Vocabulary, lang: str = "en") -> list[str]:
+def tender_lines(report: TenderReport, ruleset: Ruleset, lang: str = "en") -> list[str]:
+    vocabulary = ruleset.vocabulary
     t = messages(lang, vocabulary)
+    role_names = {r.id: named(r.id, r.name_nl, lang) for r in ruleset.tender.roles}
     lines = [f"{report.tender}: {t[f'verdict_tag.{report.verdict}']}: {t[f'tender_summary.verdict.{report.verdict}']}"]
     roles = Counter(f.role for f in report.files)
     unreadable = len(report.unreadable)
-    detail = ", ".join(f"{role} {n}" for role, n in roles.most_common())
+    detail = ", ".join(f"{role_names.get(role, role)} {n}" for role, n in roles.most_common())
     lines.append(
         t["tender_summary.files"].format(
             n=len(report.files),
@@ -44,8 +46,8 @@ def tender_lines(report: TenderReport, vocabulary: Vocabulary, lang: str = "en")
             )
         )
         for element in found:
-            lines.append(f"    {element.id}{where(element.evidence, lang)}")
-        missing = [e.id for e in clause.elements if not e.found]
+            lines.append(f"    {named(element.id, element.name_nl, lang)}{where(element.evidence, lang)}")
+        missing = [named(e.id, e.name_nl, lang) for e in clause.elements if not e.found]
         if missing:
             lines.append(t["summary.missing_elements"].format(elements=", ".join(missing)))
     for found_item in report.findings:
@@ -64,7 +66,10 @@ def tender_lines(report: TenderReport, vocabulary: Vocabulary, lang: str = "en")
         status = "" if entry.status.readable else f", {t[f'status.{entry.status.value}']}"
         lines.append(
             t["tender_summary.file"].format(
-                file=entry.file, role=entry.role, more=f"{order}{status}{extra}", verdict=own
+                file=entry.file,
+                role=role_names.get(entry.role, entry.role),
+                more=f"{order}{status}{extra}",
+                verdict=own,
             )
         )
     return lines

@@ -1,7 +1,8 @@
 """The short human summary `isv-check scan` prints: the verdict and why, in a few lines per document,
-in the language asked for. Categories, elements and decoys are named by their ids, the vocabulary
-that `results --category`, `explain` and the JSON report use; every word around them is the
-catalogue's (`summary.` keys)."""
+in the language asked for; every word is the catalogue's (`summary.` keys). In English, categories,
+elements and formats are named by their ids, as the summary always has (the README and scripts read
+them); in Dutch by their Dutch names from the rules and the catalogue. Decoys keep their ids: the rules
+give them a reason, no name."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from ..i18n.notation import format_eur, location_label
 from ..i18n.reading import message_text, message_texts
 from ..report import Applicability, CategoryResult, Evidence, Report
 from ..ruleset.models import Vocabulary
+
+
+def named(ident: str, name: str, lang: str) -> str:
+    """An id of the rules' vocabulary as the summary shows it: itself in English, else its name."""
+    return ident if lang == "en" else name
 
 
 def place(location: str, lang: str) -> str:
@@ -35,7 +41,8 @@ def facts_lines(
 ) -> list[str]:
     """The facts that decide whether ISV is mandatory, one line each, for a document or a tender."""
     t = messages(lang, vocabulary)
-    cats = ", ".join(f"{c.id}{where(c.evidence, lang)}" for c in categories) or t["summary.no_category"]
+    cats = ", ".join(f"{named(c.id, c.name_nl, lang)}{where(c.evidence, lang)}" for c in categories)
+    cats = cats or t["summary.no_category"]
     lines = [t["summary.categories"].format(categories=cats)]
     authority = app.authority
     if authority.name:
@@ -79,8 +86,9 @@ def notice_lines(report: Report, lang: str = "en") -> list[str]:
             procedure=procedure,
         )
     ]
+    names = {c.id: named(c.id, c.name_nl, lang) for c in report.categories}
     for lot in report.lots:
-        categories = ", ".join(lot.categories) or t["summary.lot_no_category"]
+        categories = ", ".join(names.get(c, c) for c in lot.categories) or t["summary.lot_no_category"]
         isv = t[{True: "summary.lot_isv", False: "summary.lot_no_isv", None: "summary.lot_undecided"}[lot.isv_required]]
         title = f" {lot.title}" if lot.title else ""
         lines.append(t["summary.lot"].format(lot=lot.id, title=title, categories=categories, isv=isv))
@@ -121,7 +129,7 @@ def summary_lines(report: Report, vocabulary: Vocabulary, lang: str = "en") -> l
                 location=place(clause.location or "", lang), found=len(found), total=len(clause.elements)
             )
         )
-        missing = [e.id for e in clause.elements if not e.found]
+        missing = [named(e.id, e.name_nl, lang) for e in clause.elements if not e.found]
         if missing:
             lines.append(t["summary.missing_elements"].format(elements=", ".join(missing)))
     if report.decoys:
@@ -129,7 +137,7 @@ def summary_lines(report: Report, vocabulary: Vocabulary, lang: str = "en") -> l
         for decoy in report.decoys:
             seen.setdefault(decoy.decoy, place(decoy.evidence.location, lang))
         lines.append(t["summary.set_aside"].format(decoys=", ".join(f"{d} ({w})" for d, w in seen.items())))
-    parts = [facts.format.value]
+    parts = [t[f"format_name.{facts.format.value}"]]
     if report.pages is not None:
         parts.append(t["summary.pages.one" if report.pages == 1 else "summary.pages"].format(n=report.pages))
     parts.append(t[f"summary.language.{report.language or 'unknown'}"])

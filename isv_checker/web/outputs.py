@@ -97,7 +97,7 @@ def check_upload(data: bytes, name: str, ruleset: Ruleset, options: ReadOptions 
         try:
             annotated = annotate_docx(data, report, ruleset, lang)
         except AnnotateError as exc:
-            notes["annotated-docx"] = str(exc)
+            notes[download_key("annotated-docx", lang)] = str(exc)  # in the page's language
             continue
         downloads[download_key("annotated-docx", lang)] = Download(
             f"{stem}-isv-annotated.docx", DOCX_TYPE, annotated.data

@@ -131,8 +131,9 @@ def result_view(result: Result, ruleset: Ruleset, lang: str, t: dict[str, str]) 
         for output in OUTPUTS
         if (key := download_key(output, lang)) in result.downloads
     ]
-    if "annotated-docx" in result.notes:
-        annotated_note = t["dl_annotated_failed"].format(reason=result.notes["annotated-docx"])
+    failed = result.notes.get(download_key("annotated-docx", lang))
+    if failed is not None:
+        annotated_note = t["dl_annotated_failed"].format(reason=failed)
     elif report.readable and report.document.format.value != "docx":
         annotated_note = t["dl_annotated_not_docx"].format(file_kind=t[f"format.{report.document.format.value}"])
     else:
