@@ -222,7 +222,7 @@ def _post(client, data: bytes, name: str):
 def test_web_pages_in_dutch(folder):
     client = create_app().test_client()
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("~$") or path.suffix in (".png", ".xml") or path.name == NONE_OF_SIX:
+        if path.name.startswith("~$") or path.suffix == ".png" or path.name == NONE_OF_SIX:
             continue
         response = _post(client, path.read_bytes(), path.name)
         assert_dutch(_html_text(response.get_data(as_text=True)), f"the web page of {path.name}")

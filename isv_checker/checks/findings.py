@@ -2,14 +2,15 @@
 
 Every `Finding` is made by `finding` here, which writes its English `message` from the code's text in
 the catalogue (`finding.<code>`, in `i18n/`), so a message is never prose of its own and every
-finding renders in any language from its code, parameters and source (`finding_text`). A code names what the finding is about before the dot
-('metadata.cpv'), as the reasons' codes in `reasons.py` do; the rule id a finding is filed under is the
-code's own (`RULES`) except for the element findings, which name the data rule of the element.
+finding renders in any language from its code, parameters and source (`finding_text`). A code names
+what the finding is about before the dot ('metadata.cpv'), as the reasons' codes do; the rule id a
+finding is filed under is the code's own (`RULES`) except for the element findings, which name the
+data rule of the element.
 
 Parameters hold raw values (euros as numbers, ids and names as strings, booleans, None for "not
 stated"). Some texts quote the rest of the report instead of copying it into their parameters: the
-applicability's reasons, the names of the clause's elements, the reader's status message and the pages
-read by OCR; `Context` carries those.
+applicability's reasons, the names of the clause's elements, the reader's status message (by its code
+where it has one) and the pages read by OCR; `Context` carries those.
 """
 
 from __future__ import annotations

@@ -8,11 +8,13 @@ placeholders (a test holds them equal). A key says where its text is used:
   these names stay as they are;
 - `finding.<code>`, `reason.<code>`: the texts of the findings' and reasons' codes
   (`checks/findings.py`, `checks/reasons.py`); `param.<name>.<value>` the words a parameter is
-  shown in; `read.<code>`: what a reader says about a file (`document.ReadMessage`);
-- `status.<status>`, `verdict_tag.<verdict>`, `format.<format>`: the names of reading statuses,
-  verdicts and file formats where a person reads them;
-- `summary.`, `tender_summary.`, `batch.`, `results.`, `export.`, `notices.`, `rules.`, `cli.`: what
-  the commands print;
+  shown in; `read.<code>`: what reading says about a file (`document.ReadMessage`, `i18n/reading.py`);
+- `status.<status>`, `verdict_tag.<verdict>`, `verdict_word.<verdict>`, `severity.<severity>`,
+  `format.<format>`, `format_name.<format>`: reading statuses, verdicts, severities and file formats
+  where a person reads them (in English the statuses, verdict words and format names are the ids, as
+  the JSON report and the filters have them);
+- `summary.`, `tender_summary.`, `batch.`, `results.`, `export.`, `notices.`, `rules.`, `annotate.`,
+  `serve.`, `cli.`: what the commands print;
 - `number.<n>`, `month.<n>`, `location.<kind>`: how a language writes counts, months and places
   (`notation.py`).
 
