@@ -629,7 +629,6 @@ CATALOGUE: dict[str, str] = {
     "summary.notice_kind.modification": "modification notice",
     "summary.notice_kind.other": "notice",
     "summary.lot": "  lot {lot}{title}: {categories}; {isv}",
-    "summary.lot_no_category": "no ISV category",
     "summary.lot_isv": "ISV applies",
     "summary.lot_no_isv": "no ISV",
     "summary.lot_undecided": "ISV undecided",

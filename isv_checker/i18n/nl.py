@@ -629,7 +629,6 @@ CATALOGUE: dict[str, str] = {
     "summary.notice_kind.modification": "aankondiging van een wijziging",
     "summary.notice_kind.other": "aankondiging",
     "summary.lot": "  perceel {lot}{title}: {categories}; {isv}",
-    "summary.lot_no_category": "geen ISV-categorie",
     "summary.lot_isv": "ISV van toepassing",
     "summary.lot_no_isv": "geen ISV",
     "summary.lot_undecided": "ISV onbeslist",

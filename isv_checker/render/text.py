@@ -88,7 +88,7 @@ def notice_lines(report: Report, lang: str = "en") -> list[str]:
     ]
     names = {c.id: named(c.id, c.name_nl, lang) for c in report.categories}
     for lot in report.lots:
-        categories = ", ".join(names.get(c, c) for c in lot.categories) or t["summary.lot_no_category"]
+        categories = ", ".join(names.get(c, c) for c in lot.categories) or t["no_category_row"]
         isv = t[{True: "summary.lot_isv", False: "summary.lot_no_isv", None: "summary.lot_undecided"}[lot.isv_required]]
         title = f" {lot.title}" if lot.title else ""
         lines.append(t["summary.lot"].format(lot=lot.id, title=title, categories=categories, isv=isv))
