@@ -161,6 +161,7 @@ def test_two_files_dropped_at_once_are_one_tender(page, base_url, tmp_path):
     assert "2 bestanden, samen beoordeeld als één aanbesteding" in page.locator("#upload-status").inner_text()
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url("**/result/*")
+    page.locator("#verdict").wait_for()  # the check's page shows its progress, then its result
     assert page.locator("h1").inner_text() == "ISV-toets aanbesteding: 2 bestanden"
     assert "Oordeel: Voldoet" in page.locator("#verdict").inner_text()
     assert page.locator("table.files a.name").all_inner_texts() == list(files)
@@ -188,6 +189,7 @@ def test_a_sample_zip_is_one_tender(page, base_url):
     page.get_by_label("Document(s)", exact=True).set_input_files(str(sample))
     page.get_by_role("button", name="Check").click()
     page.wait_for_url("**/result/*")
+    page.locator("#verdict").wait_for()
     assert page.locator("h1").inner_text() == f"ISV check of a tender: {sample.name}"
     assert "The files in this ZIP were judged together as one tender" in page.locator("p.lead").inner_text()
     assert "Verdict: Compliant" in page.locator("#verdict").inner_text()
