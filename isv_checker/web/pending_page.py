@@ -46,7 +46,7 @@ def pending_view(status: JobStatus, t: dict[str, str]) -> dict[str, Any]:
         start = status.start_in or 0.0
         when = t["when_shortly"] if start < SHORTLY else t["when_in"].format(duration=estimate_text(start, t))
         time_text = t["state_queued_start"].format(elapsed=duration_text(status.elapsed), when=when)
-        if (progress is not None and progress.long) or (status.remaining or 0) > 60:
+        if status.long:
             note = t["long_note"]
     elif status.state is JobState.RUNNING:
         phase = progress.phase if progress is not None else Phase.STARTING

@@ -81,6 +81,7 @@ class JobStatus:
     name: str
     kind: UploadKind
     files: int | None
+    long: bool = False  # in the long lane (`fairness`)
     position: int | None = None  # 1 = next to start
     waiting: int = 0  # checks waiting in all
     start_in: float | None = None  # seconds, estimated
@@ -223,6 +224,7 @@ class CheckScheduler:
                 "name": job.upload.name,
                 "kind": job.upload.kind,
                 "files": job.upload.files,
+                "long": job.long,
             }
             if job.state is JobState.QUEUED:
                 queue = order(self._waiting(), self._running_records(), now)
