@@ -395,6 +395,25 @@ def test_serve_binds_loopback_and_prints_the_address(monkeypatch, serve_app):
     assert server.app.config["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
     assert server.app.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
     assert not server.app.debug
+    assert server.kwargs["clear_untrusted_proxy_headers"] is True, "no proxy: X-Forwarded-For is nobody's word"
+    assert "2 worker(s)" in result.output or "worker(s) and one more for quick checks" in result.output
+
+
+def test_serve_for_a_team_behind_a_proxy(monkeypatch, serve_app):
+    made = []
+    monkeypatch.setattr(
+        "waitress.server.create_server", lambda app, **kw: made.append(_FakeServer(app, **kw)) or made[-1]
+    )
+    args = ["serve", "--host", "0.0.0.0", "--workers", "3", "--memory-mb", "4096", "--proxies", "1"]
+    result = CliRunner().invoke(serve_app, [*args, "--queue-limit", "7", "--client-limit", "2", "--log-file-names"])
+    assert result.exit_code == 0, result.output
+    config = made[0].app.config
+    assert made[0].kwargs["clear_untrusted_proxy_headers"] is False, "the app reads the proxy's X-Forwarded-For"
+    assert config["ISV_PROXIES"] == 1 and config["TRUSTED_HOSTS"] is None
+    # 4096 MB hold one worker at 2048 MB and the one more for quick checks
+    assert (config["ISV_WORKERS"], config["ISV_CHECK_MEMORY_MB"]) == (1, 2048)
+    assert (config["ISV_QUEUE_LIMIT"], config["ISV_CLIENT_LIMIT"], config["ISV_LOG_FILE_NAMES"]) == (7, 2, True)
+    assert "1 worker(s) and one more for quick checks, each at most 2048 MB" in result.output
 
 
 def test_serve_warns_when_reachable_from_the_network(monkeypatch, serve_app):

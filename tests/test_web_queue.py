@@ -315,6 +315,16 @@ def test_the_result_lives_its_time_from_when_it_is_ready(gate, tmp_path):
     assert client.get(posted.headers["Location"]).status_code == 404
 
 
+def test_a_result_too_large_to_keep_is_shown_once(gate, tmp_path):
+    app, client = make(tmp_path, ISV_STORE_BYTES=1000)
+    gate.release("groot.txt")
+    posted = post(client, TEXT, "groot.txt")
+    page = finished(client, posted)
+    assert page.status_code == 200 and "De uitslag past niet in het geheugen" in page.get_data(as_text=True)
+    assert tree(page).xpath("//*[@id='verdict']") and not tree(page).xpath("//ul[@class='downloads']")
+    assert client.get(posted.headers["Location"]).status_code == 404, "and then it is gone"
+
+
 def test_health(gate, tmp_path):
     app, client = make(tmp_path)
     response = client.get("/health")
@@ -327,6 +337,8 @@ def test_health(gate, tmp_path):
         "workers": 1,
         "workers_alive": 0,
         "queue_limit": 50,
+        "results": 0,
+        "results_mb": 0.0,
     }
     post(client, TEXT, "a.txt")
     post(client, TEXT, "b.txt", **as_client("10.0.4.1"))
@@ -418,6 +430,24 @@ def test_the_progress_a_worker_writes(tmp_path):
     quick_only = ProgressReport(tmp_path / "quick", may_turn_long=False)
     with pytest.raises(TurnedLong), quick_only.watching():
         read_bytes(scan_of(6, tmp_path / "six.pdf").read_bytes(), "six.pdf")
+
+
+def test_the_progress_of_a_tender_counts_its_files(tmp_path):
+    from isv_checker.ruleset.load import cached_ruleset
+    from isv_checker.web.outputs import check_tender_upload
+
+    from .test_tender import ANNEX, GUIDELINES
+
+    tender = tmp_path / "tender"
+    tender.mkdir()
+    (tender / "leidraad.txt").write_text(GUIDELINES.format(value="EUR 900.000"), encoding="utf-8")
+    (tender / "bijlage.txt").write_text(ANNEX, encoding="utf-8")
+    report = ProgressReport(tmp_path)
+    with report.watching():
+        result = check_tender_upload(tender, "2 bestanden", cached_ruleset(), progress=report)
+    assert result.report.verdict == "compliant"
+    final = read_progress(tmp_path)
+    assert (final.files_read, final.phase, final.ocr_total) == (2, Phase.CHECKING, 0)
 
 
 @pytest.mark.ocr

@@ -83,6 +83,7 @@ def web_config(
     client_limit: int = 10,
     proxies: int = 0,
     log_file_names: bool = False,
+    keep_minutes: float = 15,
 ) -> dict[str, Any]:
     """The Flask config for `serve`'s options. On 127.0.0.1 or localhost, and with no proxy in front,
     only those host names are answered, so a web site cannot reach the page through a DNS name that
@@ -104,6 +105,7 @@ def web_config(
         "ISV_CLIENT_LIMIT": client_limit,
         "ISV_PROXIES": proxies,
         "ISV_LOG_FILE_NAMES": log_file_names,
+        "ISV_RESULT_TTL": keep_minutes * 60,
         "ISV_WARM_UP": True,
     }
     if host in LOOPBACK_NAMES and not proxies:
@@ -173,6 +175,12 @@ def serve(
     log_file_names: Annotated[
         bool, typer.Option("--log-file-names", help="Put uploaded files' names in the access log (off: never).")
     ] = False,
+    keep_minutes: Annotated[
+        float,
+        typer.Option(
+            "--keep-minutes", help="Minutes a result and its downloads stay available once the check is done.", min=1
+        ),
+    ] = 15,
     grace: Annotated[
         float,
         typer.Option("--grace", help="Seconds running checks get to finish on SIGTERM before they are stopped.", min=0),
@@ -200,6 +208,7 @@ def serve(
         client_limit=client_limit,
         proxies=proxies,
         log_file_names=log_file_names,
+        keep_minutes=keep_minutes,
     )
     try:
         app = create_app(config)
@@ -207,9 +216,15 @@ def serve(
         unusable_rules(exc)
     limit = app.config["MAX_CONTENT_LENGTH"]
     try:
-        # waitress refuses far larger bodies itself; up to twice the limit the app answers with its own page
+        # waitress refuses far larger bodies itself; up to twice the limit the app answers with its own page.
+        # It drops X-Forwarded-* headers unless told otherwise; behind a proxy the app reads them (ProxyFix).
         server = create_server(
-            app, host=host, port=port, threads=THREADS, max_request_body_size=2 * limit + 1024 * 1024
+            app,
+            host=host,
+            port=port,
+            threads=THREADS,
+            max_request_body_size=2 * limit + 1024 * 1024,
+            clear_untrusted_proxy_headers=not proxies,
         )
     except (OSError, ValueError) as exc:
         fail(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}")

@@ -109,6 +109,12 @@ class ResultStore:
             self._expire()
             return len(self._items)
 
+    def used(self) -> int:
+        """Roughly the memory the kept results hold, in bytes."""
+        with self._lock:
+            self._expire()
+            return self._used()
+
     def _used(self) -> int:
         return sum(result.size for _, result in self._items.values())
 

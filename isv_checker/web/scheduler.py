@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from .estimates import Rates, start_in
 from .fairness import Lane, Refused, Running, Waiting, lane_of_upload, order, refusal, starts
-from .progress import Progress, read_progress
+from .progress import PROGRESS_FILE, Progress, read_progress
 from .results import TOKEN_BYTES, Stored
 
 _log = logging.getLogger(__name__)
@@ -404,6 +405,7 @@ class CheckScheduler:
                 self._running.remove(job)
                 job.lane, job.extra, job.state, job.started = Lane.LONG, False, JobState.QUEUED, None
                 job.requeued += 1
+                (Path(job.upload.folder) / PROGRESS_FILE).unlink(missing_ok=True)  # its worker has ended
                 self._queued.append(job)
                 self._cond.notify_all()
                 return

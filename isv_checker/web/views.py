@@ -337,11 +337,14 @@ def progress(token: str) -> Any:
 
 @blueprint.get("/health")
 def health() -> Any:
-    """For the operator and a load balancer: ready or not, checks waiting and running, workers alive."""
+    """For the operator and a load balancer: ready or not, checks waiting and running, workers alive,
+    and the results kept (their number and roughly their memory)."""
     state = web_state()
     report = state.scheduler.health()
     ready = report["status"] == "ready" and state.ready.is_set()
     report["ready"] = ready
+    report["results"] = len(state.store)
+    report["results_mb"] = round(state.store.used() / MB, 1)
     if report["status"] == "ready" and not ready:
         report["status"] = "starting"
     return jsonify(report), 200 if ready else 503
