@@ -155,7 +155,7 @@ def serve(
             "--memory-mb",
             help="Memory all workers together may use, in MB; fewer workers run if they do not fit at 2048 MB each "
             "(default: three quarters of the machine's memory).",
-            min=256,
+            min=1024,
         ),
     ] = None,
     queue_limit: Annotated[
