@@ -84,7 +84,7 @@ class Server:
     def __init__(self, workers: int, temp: Path) -> None:
         env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "isv_checker", "serve", "--host", "127.0.0.1", "--port", "0"]
+            [sys.executable, "-m", "isv_checker", "serve", "--lang", "en", "--host", "127.0.0.1", "--port", "0"]
             + ["--workers", str(workers), "--proxies", "1", "--grace", "5", "--keep-minutes", "1"],
             stderr=subprocess.PIPE,
             text=True,

@@ -552,7 +552,7 @@ def test_sigterm_stops_running_checks_and_leaves_no_ocr_behind(tmp_path):
     scan = scan_of(20, tmp_path / "scan.pdf").read_bytes()
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "isv_checker", "serve", "--port", "0", "--workers", "1", "--grace", "1"],
+        [sys.executable, "-m", "isv_checker", "serve", "--lang", "en", "--port", "0", "--workers", "1", "--grace", "1"],
         stderr=subprocess.PIPE,
         text=True,
         env=env,
