@@ -143,9 +143,20 @@ def gate(monkeypatch):
         event.set()
 
 
-def make(tmp_path, **config):
-    app = create_app({"ISV_TEMP_DIR": str(tmp_path), "ISV_WORKERS": 1, **config})
-    return app, app.test_client()
+@pytest.fixture
+def make():
+    """Makes an app with one worker and its test client; at the end of the test its checks are
+    stopped, so none ends (and writes to the log) after the test."""
+    apps = []
+
+    def made(tmp_path, **config):
+        app = create_app({"ISV_TEMP_DIR": str(tmp_path), "ISV_WORKERS": 1, **config})
+        apps.append(app)
+        return app, app.test_client()
+
+    yield made
+    for app in apps:
+        app.extensions["isv_checker"].scheduler.close()
 
 
 def wait_until(condition, within: float = 10.0):
@@ -163,7 +174,7 @@ def state_of(client, location: str) -> dict:
     return client.get(progress_url(location)).get_json()
 
 
-def test_an_upload_is_answered_at_once_and_its_page_fills_in(gate, tmp_path):
+def test_an_upload_is_answered_at_once_and_its_page_fills_in(make, gate, tmp_path):
     app, client = make(tmp_path)
     started = time.monotonic()
     posted = post(client, TEXT, "concept.txt")
@@ -189,7 +200,7 @@ def test_an_upload_is_answered_at_once_and_its_page_fills_in(gate, tmp_path):
     assert list(tmp_path.iterdir()) == [], "the upload is gone once it is checked"
 
 
-def test_queue_position_and_a_quick_draft_before_a_long_upload(gate, tmp_path):
+def test_queue_position_and_a_quick_draft_before_a_long_upload(make, gate, tmp_path):
     """One worker, busy; a long upload and then a short draft wait: the draft is next."""
     app, client = make(tmp_path)
     post(client, TEXT, "first.txt", **as_client("10.0.0.1"))
@@ -215,7 +226,7 @@ def test_queue_position_and_a_quick_draft_before_a_long_upload(gate, tmp_path):
     wait_done(client, scan)
 
 
-def test_a_draft_passes_a_long_check_in_a_worker_more(gate, tmp_path):
+def test_a_draft_passes_a_long_check_in_a_worker_more(make, gate, tmp_path):
     app, client = make(tmp_path)
     scan = post(client, BIG, "scan.txt").headers["Location"]
     wait_until(lambda: gate.started == ["scan.txt"])
@@ -230,7 +241,7 @@ def test_a_draft_passes_a_long_check_in_a_worker_more(gate, tmp_path):
     wait_done(client, scan)
 
 
-def test_a_check_that_turns_long_in_the_worker_more_goes_back_to_the_queue(gate, tmp_path):
+def test_a_check_that_turns_long_in_the_worker_more_goes_back_to_the_queue(make, gate, tmp_path):
     app, client = make(tmp_path)
     post(client, BIG, "scan.txt")
     wait_until(lambda: gate.started == ["scan.txt"])
@@ -246,7 +257,7 @@ def test_a_check_that_turns_long_in_the_worker_more_goes_back_to_the_queue(gate,
     assert tree(client.get(turned)).xpath("//*[@id='verdict']")
 
 
-def test_a_full_queue_says_when_to_try_again(gate, tmp_path):
+def test_a_full_queue_says_when_to_try_again(make, gate, tmp_path):
     app, client = make(tmp_path, ISV_QUEUE_LIMIT=2, ISV_CLIENT_LIMIT=5)
     assert post(client, TEXT, "t0.txt", **as_client("10.0.1.0")).status_code == 303
     wait_until(lambda: len(gate.started) == 1)
@@ -266,7 +277,7 @@ def test_a_full_queue_says_when_to_try_again(gate, tmp_path):
         gate.release(f"t{i}.txt")
 
 
-def test_one_client_cannot_fill_the_queue(gate, tmp_path):
+def test_one_client_cannot_fill_the_queue(make, gate, tmp_path):
     app, client = make(tmp_path, ISV_QUEUE_LIMIT=10, ISV_CLIENT_LIMIT=2)
     for i in range(2):
         assert post(client, TEXT, f"a{i}.txt", **as_client("10.0.2.1")).status_code == 303
@@ -278,7 +289,7 @@ def test_one_client_cannot_fill_the_queue(gate, tmp_path):
         gate.release(name)
 
 
-def test_clients_behind_a_reverse_proxy_are_told_apart(gate, tmp_path):
+def test_clients_behind_a_reverse_proxy_are_told_apart(make, gate, tmp_path):
     app, client = make(tmp_path, ISV_CLIENT_LIMIT=1, ISV_PROXIES=1)
     headers = {"X-Forwarded-For": "192.0.2.7", "X-Forwarded-Host": "isv.example.org"}
     assert post(client, TEXT, "a.txt", headers=headers).status_code == 303
@@ -288,7 +299,7 @@ def test_clients_behind_a_reverse_proxy_are_told_apart(gate, tmp_path):
         gate.release(name)
 
 
-def test_a_waiting_or_running_check_can_be_cancelled(gate, tmp_path):
+def test_a_waiting_or_running_check_can_be_cancelled(make, gate, tmp_path):
     app, client = make(tmp_path)
     running = post(client, TEXT, "running.txt").headers["Location"]
     waiting = post(client, TEXT, "waiting.txt", **as_client("10.0.3.1")).headers["Location"]
@@ -304,7 +315,7 @@ def test_a_waiting_or_running_check_can_be_cancelled(gate, tmp_path):
     assert gate.started == ["running.txt"], "the cancelled waiting check never ran"
 
 
-def test_the_result_lives_its_time_from_when_it_is_ready(gate, tmp_path):
+def test_the_result_lives_its_time_from_when_it_is_ready(make, gate, tmp_path):
     """Waiting in the queue does not eat into the result's 15 minutes (here: 1 second)."""
     app, client = make(tmp_path, ISV_RESULT_TTL=1)
     posted = post(client, TEXT, "slow.txt")
@@ -315,7 +326,7 @@ def test_the_result_lives_its_time_from_when_it_is_ready(gate, tmp_path):
     assert client.get(posted.headers["Location"]).status_code == 404
 
 
-def test_a_result_too_large_to_keep_is_shown_once(gate, tmp_path):
+def test_a_result_too_large_to_keep_is_shown_once(make, gate, tmp_path):
     app, client = make(tmp_path, ISV_STORE_BYTES=1000)
     gate.release("groot.txt")
     posted = post(client, TEXT, "groot.txt")
@@ -325,7 +336,7 @@ def test_a_result_too_large_to_keep_is_shown_once(gate, tmp_path):
     assert client.get(posted.headers["Location"]).status_code == 404, "and then it is gone"
 
 
-def test_health(gate, tmp_path):
+def test_health(make, gate, tmp_path):
     app, client = make(tmp_path)
     response = client.get("/health")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -351,7 +362,7 @@ def test_health(gate, tmp_path):
     assert refused.status_code == 503 and "wordt afgesloten" in refused.get_data(as_text=True)
 
 
-def test_the_access_log_names_no_file_and_no_token(gate, tmp_path, caplog):
+def test_the_access_log_names_no_file_and_no_token(make, gate, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger=ACCESS_LOG)
     app, client = make(tmp_path)
     posted = post(client, TEXT, "Aanbesteding geheim project.txt")
@@ -369,7 +380,7 @@ def test_the_access_log_names_no_file_and_no_token(gate, tmp_path, caplog):
     assert gate.calls[0]["label"] == check["job"]
 
 
-def test_the_access_log_names_files_when_the_operator_asks(gate, tmp_path, caplog):
+def test_the_access_log_names_files_when_the_operator_asks(make, gate, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger=ACCESS_LOG)
     app, client = make(tmp_path, ISV_LOG_FILE_NAMES=True)
     gate.release("bestek.txt")
@@ -452,7 +463,7 @@ def test_the_progress_of_a_tender_counts_its_files(tmp_path):
 
 @pytest.mark.ocr
 @pytest.mark.slow
-def test_a_scan_shows_its_pages_while_a_draft_is_answered_first(tmp_path):
+def test_a_scan_shows_its_pages_while_a_draft_is_answered_first(make, tmp_path):
     """Real workers, one of them: a 5-page scan is checked (OCR, long, at a lower priority), and a
     draft uploaded after it is answered first, in the worker more; the scan's page shows its pages."""
     import shutil
