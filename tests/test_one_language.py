@@ -25,6 +25,7 @@ from isv_checker.i18n.languages import LANGUAGES, environment_lang
 from isv_checker.web import create_app
 
 from .conftest import SAMPLES
+from .web_pages import finished, post
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TENDERS = SAMPLES / "tenders"
@@ -214,9 +215,8 @@ def test_memo_of_a_tender_in_dutch(tmp_path):
 
 
 def _post(client, data: bytes, name: str):
-    return client.post(
-        "/check", data={"document": (io.BytesIO(data), name)}, content_type="multipart/form-data", follow_redirects=True
-    )
+    """The page a buyer ends on: the upload's check followed until its result (or why there is none)."""
+    return finished(client, post(client, data, name))
 
 
 def test_web_pages_in_dutch(folder):

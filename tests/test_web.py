@@ -1,5 +1,6 @@
 """The local web page through Flask's test client: uploads of each kind, every download, bad and
-oversized files, the language switch, results that expire or were deleted, and the `serve` command."""
+oversized files, the language switch, results that expire or were deleted, and the `serve` command.
+The queue, progress and limits of a team's server are in tests/test_web_queue.py."""
 
 from __future__ import annotations
 
@@ -30,15 +31,11 @@ from isv_checker.web.outputs import display_name
 from isv_checker.web.results import Download, Result, ResultStore
 
 from .conftest import SAMPLES
+from .web_pages import finished, post, wait_done
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCX_SAMPLE = "rws-bedrijfskleding-2024.docx"
 UPLOADS = [DOCX_SAMPLE, "dictu-laptops-2025.pdf", "cjib-printwerk-2022.txt"]
-
-
-def post(client, data: bytes, name: str, lang: str | None = None):
-    url = "/check" + (f"?lang={lang}" if lang else "")
-    return client.post(url, data={"document": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
 def tree(response):
@@ -68,6 +65,7 @@ def checked(client):
         data = (SAMPLES / name).read_bytes()
         response = post(client, data, name)
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        wait_done(client, response.headers["Location"])
         out[name] = (response.headers["Location"], isv_checker.check_bytes(data, name))
     return out
 
@@ -207,7 +205,7 @@ def test_rules_page_lists_every_rule(client):
 def test_bad_file_gives_a_clear_page(client, data, name, status, words):
     """The status by its Dutch name and the reader's message in Dutch (issue 18: "Melding van de lezer:
     the file is empty (0 bytes)", "(corrupt)")."""
-    response = post(client, data, name)
+    response = finished(client, post(client, data, name))
     assert response.status_code == 422
     text = html.unescape(response.get_data(as_text=True))
     assert f"({status})" in text and words in text
@@ -217,7 +215,8 @@ def test_bad_file_gives_a_clear_page(client, data, name, status, words):
 
 def test_scan_without_ocr_says_so():
     app = create_app({"ISV_READ_OPTIONS": ReadOptions(ocr="never")})
-    response = post(app.test_client(), (FIXTURES / "pdf" / "scanned_nl.pdf").read_bytes(), "scan.pdf", lang="en")
+    client = app.test_client()
+    response = finished(client, post(client, (FIXTURES / "pdf" / "scanned_nl.pdf").read_bytes(), "scan.pdf", lang="en"))
     assert response.status_code == 422
     assert "Tesseract" in response.get_data(as_text=True)
 
@@ -241,17 +240,15 @@ def test_oversize_file_gives_a_friendly_413(temp_dir):
 
 def test_markup_in_the_document_and_its_name_is_shown_as_text(client):
     text = "<script>alert(1)</script> De opdrachtnemer past gepaste zorgvuldigheid toe <b>in de keten</b>.\n"
-    response = post(client, text.encode(), '<img src=x onerror="alert(1)">.txt')
-    assert response.status_code == 303
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = finished(client, post(client, text.encode(), '<img src=x onerror="alert(1)">.txt')).get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x" in page
     assert "<b>in de keten</b>" not in page
 
 
 def test_upload_leaves_no_file_behind(client, checked, temp_dir):
-    post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
-    post(client, b"broken", "broken.docx")
+    finished(client, post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt"))
+    finished(client, post(client, b"broken", "broken.docx"))
     assert list(temp_dir.iterdir()) == []
 
 
@@ -274,28 +271,29 @@ def test_expired_result_is_gone():
     client = app.test_client()
     response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
     location = response.headers["Location"]
-    assert client.get(location).status_code == 404
+    assert finished(client, response).status_code == 404
     assert client.get(location + "/report-json").status_code == 404
 
 
 def test_delete_now(client):
     response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
     location = response.headers["Location"]
-    assert client.get(location).status_code == 200
+    assert finished(client, response).status_code == 200
     deleted = client.post(location + "/delete")
     assert deleted.status_code == 200 and "verwijderd" in deleted.get_data(as_text=True)
     assert client.get(location).status_code == 404
 
 
-def test_an_unexpected_failure_shows_no_traceback(monkeypatch, client):
+def test_an_unexpected_failure_shows_no_traceback(monkeypatch, client, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("isv_checker.web.views.check_isolated", broken)
-    response = post(client, b"tekst", "a.txt")
+    monkeypatch.setattr("isv_checker.web.isolation.run_check", broken)
+    response = finished(client, post(client, b"tekst", "a.txt"))
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "Er ging iets mis" in text and "secret internals" not in text and "Traceback" not in text
+    assert "secret internals" in caplog.text, "what failed is in the server's log"
 
 
 def test_untrusted_host_is_refused():
@@ -397,6 +395,25 @@ def test_serve_binds_loopback_and_prints_the_address(monkeypatch, serve_app):
     assert server.app.config["MAX_CONTENT_LENGTH"] == 5 * 1024 * 1024
     assert server.app.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
     assert not server.app.debug
+    assert server.kwargs["clear_untrusted_proxy_headers"] is True, "no proxy: X-Forwarded-For is nobody's word"
+    assert "worker(s)" in result.output, "it says how many workers check uploads"
+
+
+def test_serve_for_a_team_behind_a_proxy(monkeypatch, serve_app):
+    made = []
+    monkeypatch.setattr(
+        "waitress.server.create_server", lambda app, **kw: made.append(_FakeServer(app, **kw)) or made[-1]
+    )
+    args = ["serve", "--lang", "en", "--host", "0.0.0.0", "--workers", "3", "--memory-mb", "4096", "--proxies", "1"]
+    result = CliRunner().invoke(serve_app, [*args, "--queue-limit", "7", "--client-limit", "2", "--log-file-names"])
+    assert result.exit_code == 0, result.output
+    config = made[0].app.config
+    assert made[0].kwargs["clear_untrusted_proxy_headers"] is False, "the app reads the proxy's X-Forwarded-For"
+    assert config["ISV_PROXIES"] == 1 and config["TRUSTED_HOSTS"] is None
+    # 4096 MB hold one worker at 2048 MB and the one more for quick checks
+    assert (config["ISV_WORKERS"], config["ISV_CHECK_MEMORY_MB"]) == (1, 2048)
+    assert (config["ISV_QUEUE_LIMIT"], config["ISV_CLIENT_LIMIT"], config["ISV_LOG_FILE_NAMES"]) == (7, 2, True)
+    assert "1 worker(s) and one more for quick checks, each at most 2048 MB" in result.output
 
 
 def test_serve_warns_when_reachable_from_the_network(monkeypatch, serve_app):
@@ -418,20 +435,21 @@ def test_serve_reports_a_busy_port_and_bad_rules(monkeypatch, serve_app, tmp_pat
 
 def test_an_upload_that_takes_too_long_is_stopped_and_the_page_goes_on(temp_dir):
     """Each upload is checked in a worker process with a time limit: past it the worker is killed,
-    the buyer sees the file could not be checked in time, and the lock is free for the next one."""
+    the buyer sees the file could not be checked in time, and the next check gets a fresh worker."""
     app = create_app({"ISV_TEMP_DIR": str(temp_dir), "ISV_CHECK_TIMEOUT": 0.01})
     client = app.test_client()
     data = (SAMPLES / "dictu-laptops-2025.docx").read_bytes()  # reading, checking and six downloads
     for _ in range(2):
-        response = post(client, data, "dictu-laptops-2025.docx")
+        response = finished(client, post(client, data, "dictu-laptops-2025.docx"))
         assert response.status_code == 422
         text = response.get_data(as_text=True)
         assert "(time-out)" in text and "duurde te lang" in text and "0,01 s" in text
     # the same page, with the default limit again, checks the next upload
     state = app.extensions["isv_checker"]
-    app.extensions["isv_checker"] = dataclasses.replace(state, limits=CheckLimits())
-    response = post(client, data, "dictu-laptops-2025.docx")
-    assert response.status_code == 303 and client.get(response.headers["Location"]).status_code == 200
+    app.extensions["isv_checker"] = dataclasses.replace(
+        state, setup=dataclasses.replace(state.setup, limits=CheckLimits())
+    )
+    assert finished(client, post(client, data, "dictu-laptops-2025.docx")).status_code == 200
 
 
 def test_uploads_are_checked_outside_the_server_process(monkeypatch, client):
@@ -444,8 +462,7 @@ def test_uploads_are_checked_outside_the_server_process(monkeypatch, client):
     monkeypatch.setattr("isv_checker.web.outputs.check_upload", broken)
     monkeypatch.setattr("isv_checker.web.isolation.check_upload", broken)
     response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
-    assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 200
+    assert finished(client, response).status_code == 200
 
 
 def test_when_workers_cannot_start_uploads_are_checked_in_the_server(monkeypatch, client, caplog):
@@ -458,8 +475,7 @@ def test_when_workers_cannot_start_uploads_are_checked_in_the_server(monkeypatch
 
     monkeypatch.setattr("isv_checker.batch.pool.LocalPoolRunner.run", cannot_start)
     response = post(client, (SAMPLES / "cjib-printwerk-2022.txt").read_bytes(), "cjib-printwerk-2022.txt")
-    assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 200
+    assert finished(client, response).status_code == 200
     assert "without a time limit" in caplog.text
 
 
@@ -473,7 +489,7 @@ def test_a_failure_inside_the_checker_goes_to_the_log_not_the_page(monkeypatch, 
         yield Failure(0, ReadStatus.ERROR, "RuntimeError: secret internals at /srv/isv/config.yml", 0.1)
 
     monkeypatch.setattr("isv_checker.batch.pool.LocalPoolRunner.run", failing)
-    response = post(client, b"tekst", "a.txt")
+    response = finished(client, post(client, b"tekst", "a.txt"))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "(fout)" in text and "Er ging iets mis" in text and "secret internals" not in text

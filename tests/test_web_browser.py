@@ -161,6 +161,7 @@ def test_two_files_dropped_at_once_are_one_tender(page, base_url, tmp_path):
     assert "2 bestanden, samen beoordeeld als één aanbesteding" in page.locator("#upload-status").inner_text()
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url("**/result/*")
+    page.locator("#verdict").wait_for()  # the check's page shows its progress, then its result
     assert page.locator("h1").inner_text() == "ISV-toets aanbesteding: 2 bestanden"
     assert "Oordeel: Voldoet" in page.locator("#verdict").inner_text()
     assert page.locator("table.files a.name").all_inner_texts() == list(files)
@@ -188,8 +189,72 @@ def test_a_sample_zip_is_one_tender(page, base_url):
     page.get_by_label("Document(s)", exact=True).set_input_files(str(sample))
     page.get_by_role("button", name="Check").click()
     page.wait_for_url("**/result/*")
+    page.locator("#verdict").wait_for()
     assert page.locator("h1").inner_text() == f"ISV check of a tender: {sample.name}"
     assert "The files in this ZIP were judged together as one tender" in page.locator("p.lead").inner_text()
     assert "Verdict: Compliant" in page.locator("#verdict").inner_text()
     assert page.locator("table.files tbody tr").count() == 4
     assert "bijlage-6-internationale-sociale-voorwaarden.docx" in page.locator("#checklist").inner_text()
+
+
+@pytest.fixture(scope="module")
+def team_url(tmp_path_factory):
+    """The page as a team's server with one worker, so the second buyer's file needs the worker more."""
+    from werkzeug.serving import make_server
+
+    app = create_app({"ISV_TEMP_DIR": str(tmp_path_factory.mktemp("team")), "ISV_WORKERS": 1})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["isv_checker"].scheduler.close()
+
+
+@pytest.mark.ocr
+def test_a_buyer_with_a_scan_sees_progress_while_another_buyers_draft_is_answered_first(browser, team_url, tmp_path):
+    """Buyer A uploads a scan of five pages: the page answers at once and shows how far the reading
+    is (pages of pages, text recognition) and the time. Buyer B uploads a short draft meanwhile and
+    gets the verdict first; A's page goes on by itself and shows the verdict when it is there."""
+    import shutil
+
+    from .test_web_queue import scan_of
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed")
+    scan = scan_of(5, tmp_path / "scan-5-paginas.pdf")
+    a_context = browser.new_context(viewport={"width": 1200, "height": 900})
+    b_context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        a, b = a_context.new_page(), b_context.new_page()
+        requests: list[str] = []
+        a.on("request", lambda request: requests.append(request.url))
+        a.goto(team_url + "/")
+        a.get_by_label("Document(en)", exact=True).set_input_files(str(scan))
+        a.get_by_role("button", name="Controleren").click()
+        a.wait_for_url("**/result/*")
+        assert a.locator("h1").inner_text() == "Bezig met controleren: scan-5-paginas.pdf"
+        detail = a.locator("#progress-detail")
+        # the page updates itself (the page's CSP allows no eval, so no wait_for_function here)
+        sync_api.expect(detail).to_contain_text("met tekstherkenning", timeout=60_000)
+        assert "van 5 pagina's gelezen" in detail.inner_text()
+        assert a.locator("#progress-bar").get_attribute("max") == "5"
+        assert a.locator("#progress-time").inner_text().startswith("Bezig sinds ")
+        a.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
+
+        b.goto(team_url + "/")
+        b.get_by_label("Document(en)", exact=True).set_input_files(str(SAMPLES / "cjib-printwerk-2022.txt"))
+        b.get_by_role("button", name="Controleren").click()
+        b.wait_for_url("**/result/*")
+        assert "Oordeel: Voldoet" in b.locator("#verdict").inner_text()
+        assert a.locator("#verdict").count() == 0, "B's draft is answered while A's scan is still being read"
+        assert "pagina's gelezen" in detail.inner_text()
+
+        a.locator("#verdict").wait_for(timeout=120_000)  # the page loads the result by itself
+        assert a.locator("h1").inner_text() == "ISV-toets: scan-5-paginas.pdf"
+        assert "met OCR gelezen" in a.locator("main").inner_text()
+        assert all(url.startswith((team_url, "data:")) for url in requests), "nothing is loaded from elsewhere"
+    finally:
+        a_context.close()
+        b_context.close()

@@ -20,6 +20,7 @@ from isv_checker.web import create_app
 
 from .conftest import SAMPLES
 from .test_tender import ANNEX, GUIDELINES
+from .web_pages import finished, post_files, wait_done
 
 TENDERS = SAMPLES / "tenders"
 LABELS = messages("nl", cached_ruleset().vocabulary)
@@ -27,12 +28,6 @@ TWO_FILES = {
     "Aanbestedingsleidraad bedrijfskleding.txt": GUIDELINES.format(value="EUR 900.000").encode(),
     "Bijlage 6 Internationale Sociale Voorwaarden.txt": ANNEX.encode(),
 }
-
-
-def post_files(client, files: dict[str, bytes], lang: str | None = None):
-    url = "/check" + (f"?lang={lang}" if lang else "")
-    uploads = [(io.BytesIO(data), name) for name, data in files.items()]
-    return client.post(url, data={"document": uploads}, content_type="multipart/form-data")
 
 
 def tree(response):
@@ -67,6 +62,7 @@ def client(temp_dir):
 def two_files(client):
     response = post_files(client, TWO_FILES)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    wait_done(client, response.headers["Location"])
     return response.headers["Location"]
 
 
@@ -148,9 +144,7 @@ def test_the_tender_page_in_english(client, two_files):
 )
 def test_a_sample_zip_is_one_tender(client, name):
     data = (TENDERS / name).read_bytes()
-    response = post_files(client, {name: data})
-    assert response.status_code == 303
-    page = tree(client.get(response.headers["Location"]))
+    page = tree(finished(client, post_files(client, {name: data})))
     expected = check_tender(TENDERS / name)
     assert page.xpath("string(//h1)") == f"ISV-toets aanbesteding: {name}"
     assert "De bestanden in deze ZIP zijn samen beoordeeld" in page.xpath("string(//p[@class='lead'])")
@@ -168,8 +162,7 @@ def test_a_sample_zip_is_one_tender(client, name):
 )
 def test_what_the_files_show_together(client, folder, group, words):
     files = {p.name: p.read_bytes() for p in sorted((TENDERS / folder).iterdir())}
-    response = post_files(client, files)
-    page = tree(client.get(response.headers["Location"]))
+    page = tree(finished(client, post_files(client, files)))
     expected = check_tender(TENDERS / folder)
     assert LABELS[f"verdict_{expected.verdict}"] in page.xpath("string(//*[@id='verdict'])")
     section = page.xpath(f"//h3[@id='f-{group}']/following-sibling::ul[1]")[0]
@@ -183,7 +176,7 @@ def test_what_the_files_show_together(client, folder, group, words):
 
 def test_an_unreadable_file_is_listed_with_its_status(client):
     files = {**TWO_FILES, "Bijlage 7 contract.pdf": b"no pdf at all"}
-    page = tree(client.get(post_files(client, files).headers["Location"]))
+    page = tree(finished(client, post_files(client, files)))
     assert "Bijlage 7 contract.pdf kon niet worden gelezen (beschadigd)" in page.xpath(
         "string(//h3[@id='f-unreadable']/..)"
     )
@@ -195,7 +188,7 @@ def test_the_same_name_twice_is_kept_twice(client):
     files = [(io.BytesIO(GUIDELINES.format(value="EUR 900.000").encode()), "leidraad.txt")]
     files.append((io.BytesIO(ANNEX.encode()), "leidraad.txt"))
     response = client.post("/check", data={"document": files}, content_type="multipart/form-data")
-    page = tree(client.get(response.headers["Location"]))
+    page = tree(finished(client, response))
     assert list(file_rows(page)) == ["leidraad (2).txt", "leidraad.txt"]
 
 
@@ -205,7 +198,7 @@ def test_zip_guards_and_the_size_limit(temp_dir):
     client = create_app({"ISV_TEMP_DIR": str(temp_dir), "MAX_CONTENT_LENGTH": 64 * 1024}).test_client()
     big = ("Bijlage 9 tekst. " * 6000).encode()  # 102 KB, compresses to far under the limit
     data = zipped({**TWO_FILES, "bijlage-9.txt": big, "../buiten.txt": b"weg"})
-    page = tree(client.get(post_files(client, {"dossier.zip": data}).headers["Location"]))
+    page = tree(finished(client, post_files(client, {"dossier.zip": data})))
     rows = file_rows(page)
     assert "(te groot)" in rows["bijlage-9.txt"]
     assert "(beschadigd)" in rows["../buiten.txt"]  # a member whose name leaves the archive is refused
@@ -215,7 +208,7 @@ def test_zip_guards_and_the_size_limit(temp_dir):
 
 
 def test_an_empty_zip_says_so(client):
-    response = post_files(client, {"leeg.zip": zipped({})})
+    response = finished(client, post_files(client, {"leeg.zip": zipped({})}))
     assert response.status_code == 422
     text = tree(response).text_content()
     assert "Deze aanbesteding kon niet worden gecontroleerd" in text and "Er zitten geen bestanden in" in text
@@ -223,14 +216,16 @@ def test_an_empty_zip_says_so(client):
 
 def test_a_tender_that_takes_too_long_is_stopped(temp_dir):
     client = create_app({"ISV_TEMP_DIR": str(temp_dir), "ISV_CHECK_TIMEOUT": 0.01}).test_client()
-    response = post_files(client, TWO_FILES)
+    response = finished(client, post_files(client, TWO_FILES))
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Deze aanbesteding kon niet worden gecontroleerd" in text and "(time-out)" in text
 
 
 def test_a_tender_leaves_no_file_behind_and_can_be_deleted(client, temp_dir):
-    location = post_files(client, TWO_FILES).headers["Location"]
+    posted = post_files(client, TWO_FILES)
+    location = posted.headers["Location"]
+    finished(client, posted)
     assert list(temp_dir.iterdir()) == []
     assert client.post(location + "/delete").status_code == 200
     assert client.get(location).status_code == 404
@@ -247,7 +242,7 @@ def test_the_tender_page_loads_nothing_from_elsewhere(client, two_files):
 
 def test_a_single_file_keeps_the_document_page(client):
     data = (SAMPLES / "cjib-printwerk-2022.txt").read_bytes()
-    page = tree(client.get(post_files(client, {"cjib-printwerk-2022.txt": data}).headers["Location"]))
+    page = tree(finished(client, post_files(client, {"cjib-printwerk-2022.txt": data})))
     assert page.xpath("string(//h1)") == "ISV-toets: cjib-printwerk-2022.txt"
     assert not page.xpath("//*[@id='part-of'] | //table[@class='files']")
     assert page.xpath("//div[@class='doc']")
@@ -257,7 +252,7 @@ def test_a_clause_that_cannot_be_judged_gets_no_wording_to_paste(client):
     """An annex the guidelines point at is not among the files: as the memo, the page gives no model
     wording (it may well be in that annex) but says to check again with it."""
     files = {p.name: p.read_bytes() for p in sorted((TENDERS / "defensie-afvalinzameling-2017").iterdir())}
-    page = tree(client.get(post_files(client, files).headers["Location"]))
+    page = tree(finished(client, post_files(client, files)))
     actions = page.xpath("string(//section[@aria-labelledby='h-actions'])")
     assert "Voeg nog geen tekst toe" in actions and not page.xpath("//details[@class='step']")
     assert "Bijlage 6" in page.xpath("string(//*[@id='verdict'])")

@@ -26,6 +26,7 @@ from ..render.memo import render_memo
 from ..ruleset.load import Ruleset
 from ..settings import ReadOptions
 from ..tender.dossier import read_dossier
+from .progress import ProgressReport
 from .results import Download, Result, TenderResult
 
 ZIP_SUFFIX = ".zip"
@@ -72,9 +73,19 @@ def download_key(output: str, lang: str) -> str:
     return f"{output}:{lang}" if output in PER_LANGUAGE else output
 
 
-def check_upload(data: bytes, name: str, ruleset: Ruleset, options: ReadOptions | None = None) -> Result:
-    """Read and judge an upload and make its downloads (none for a document that could not be read)."""
+def check_upload(
+    data: bytes,
+    name: str,
+    ruleset: Ruleset,
+    options: ReadOptions | None = None,
+    progress: ProgressReport | None = None,
+) -> Result:
+    """Read and judge an upload and make its downloads (none for a document that could not be read);
+    `progress` hears when the reading is done."""
     document = read_bytes(data, name, options)
+    if progress is not None:
+        progress.file_read(document)
+        progress.checking()
     report = check_document(document, ruleset=ruleset)
     downloads: dict[str, Download] = {}
     notes: dict[str, str] = {}
@@ -116,10 +127,13 @@ def check_tender_upload(
     ruleset: Ruleset,
     options: ReadOptions | None = None,
     limits: ArchiveLimits | None = None,
+    progress: ProgressReport | None = None,
 ) -> TenderResult:
     """Read and judge the tender at `path` (the folder of the uploaded files, or the uploaded ZIP) and
     keep each file's text and own report for its page. Raises `EmptyTender` when it holds no files."""
     dossier = read_dossier(path, options, limits)
+    if progress is not None:
+        progress.checking()
     files = check_dossier_files(dossier, ruleset=ruleset)
     report = judge_checked_tender(name, files, ruleset=ruleset, passed_over=dossier.passed_over)
     own = {r.file: r for r in report.documents}

@@ -1,9 +1,10 @@
 """Checked documents and tenders held in memory for a short while, so the result page can offer its downloads.
 
-Nothing of an upload is written anywhere that lasts: the file itself is deleted as soon as it has
-been read, and what the result page needs (the document's text, the report and the outputs made
-from it) stays in this process's memory under a random token until it expires (15 minutes by
-default), the user deletes it, or newer results need the room. A token that is unknown or expired
+Nothing of an upload is written anywhere that lasts: the file itself, in a temporary folder while
+it waits and is checked, is deleted as soon as its check is done, and what the result page needs
+(the document's text, the report and the outputs made from it) stays in this process's memory under
+a random token until it expires (15 minutes after the check was done, by default), the user deletes
+it, or newer results need the room. A token that is unknown or expired
 gives nothing, the same way.
 """
 
@@ -74,11 +75,12 @@ class ResultStore:
         self._items: OrderedDict[str, tuple[float, Stored]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def put(self, result: Stored) -> str | None:
-        """Keep `result` and return its token; None when it alone is larger than the whole store."""
+    def put(self, result: Stored, token: str | None = None) -> str | None:
+        """Keep `result` under `token` (a new one if None) for `ttl` seconds from now, and return the
+        token; None when it alone is larger than the whole store."""
         if result.size > self.max_bytes:
             return None
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+        token = token or secrets.token_urlsafe(TOKEN_BYTES)
         with self._lock:
             self._expire()
             self._items[token] = (self._clock() + self.ttl, result)
@@ -106,6 +108,12 @@ class ResultStore:
         with self._lock:
             self._expire()
             return len(self._items)
+
+    def used(self) -> int:
+        """Roughly the memory the kept results hold, in bytes."""
+        with self._lock:
+            self._expire()
+            return self._used()
 
     def _used(self) -> int:
         return sum(result.size for _, result in self._items.values())

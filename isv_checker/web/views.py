@@ -1,9 +1,11 @@
-"""The pages: upload, result, downloads, rules, and friendly error pages. Each view is a few lines.
+"""The pages: upload, a check's progress and result, downloads, rules, health, and friendly error
+pages. Each view is a few lines.
 
 Every page is in the app's language (`ISV_LANG`, Dutch unless `serve --lang` or the locale says
 otherwise) unless `?lang=` asks for the other; links keep the language. Responses are never cached and
 carry a strict Content-Security-Policy: the page loads nothing from anywhere, and its one small
-script and its style carry a nonce.
+script and its style carry a nonce; only the page of a check under way may also ask this server
+for that check's progress (`connect-src 'self'`). Every request gets a line in the access log.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -33,18 +37,20 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
-from ..batch.sources import ArchiveLimits
 from ..document import ReadStatus
 from ..i18n.catalogue import messages
 from ..i18n.languages import LANGUAGES
 from ..i18n.notation import format_number
 from ..i18n.reading import message_text
 from ..readers.formats import ACCEPT
-from .app import ARCHIVE_FACTOR, MB, web_state
-from .isolation import check_isolated, check_tender_isolated
+from .access_log import log_refused, log_request
+from .app import MB, web_state
+from .fairness import Refused
 from .outputs import OUTPUTS, display_name, download_key, is_zip, tender_name, unique_names
 from .page import result_view
+from .pending_page import estimate_text, pending_view
 from .results import Result, Stored, TenderResult
+from .scheduler import JobState, JobStatus, Upload, UploadKind, job_id, remove_folder
 from .tender_page import tender_view
 
 blueprint = Blueprint("web", __name__)
@@ -53,6 +59,8 @@ CSP = (
     "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+CONNECT_SELF = "; connect-src 'self'"
+REFRESH_SECONDS = 3  # how often a check's page refreshes itself without JavaScript
 
 
 def _default_lang() -> str:
@@ -68,15 +76,26 @@ def page_lang(value: str | None) -> str:
 def _language() -> None:
     g.lang = page_lang(request.args.get("lang"))
     g.nonce = secrets.token_urlsafe(16)
+    g.started = time.perf_counter()
 
 
 @blueprint.after_app_request
 def _headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CSP.format(nonce=g.get("nonce", "none"))
+    policy = CSP.format(nonce=g.get("nonce", "none")) + (CONNECT_SELF if g.get("connect") else "")
+    response.headers["Content-Security-Policy"] = policy
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
+    log_request(
+        client=request.remote_addr,
+        method=request.method,
+        route=request.url_rule.rule if request.url_rule is not None else "-",
+        status=response.status_code,
+        seconds=time.perf_counter() - g.get("started", time.perf_counter()),
+        size=response.content_length,
+        job=g.get("job"),
+    )
     return response
 
 
@@ -134,72 +153,112 @@ def index() -> tuple[str, int]:
 
 @blueprint.post("/check")
 def check() -> Any:
+    """Take an upload at once: its files go to a folder of their own, the scheduler queues its check,
+    and the answer is the check's page, which fills in when the check is done. A full queue, or a
+    client with as many checks as one may have, gets a page that says when to try again."""
+    state = web_state()
+    client = request.remote_addr or "-"
+    refused = state.scheduler.refusal(client)
+    if refused is not None:
+        return _refused_page(refused, client)
     uploads = [u for u in request.files.getlist("document") if u.filename]
-    t = messages(g.lang, web_state().ruleset.vocabulary)
+    t = messages(g.lang, state.ruleset.vocabulary)
     if not uploads:
         return _upload_page(t["error_no_file"], 400)
-    if len(uploads) > 1 or is_zip(display_name(uploads[0].filename or "")):
-        return _check_tender(uploads)
-    (upload,) = uploads
-    name = display_name(upload.filename or "")
-    state = web_state()
-    suffix = "".join(c for c in PurePath(name).suffix if c.isalnum() or c == ".")[:10]
-    # the upload is written to a folder of its own, read, and the folder removed before the check runs
-    with tempfile.TemporaryDirectory(prefix="isv-check-", dir=current_app.config["ISV_TEMP_DIR"]) as folder:
-        path = Path(folder) / f"upload{suffix}"
-        upload.save(path)
-        data = path.read_bytes()
-    with state.checking:
-        result = check_isolated(data, name, state.ruleset, state.rules_dir, state.options, state.limits)
-    del data
-    return _checked(result, name)
+    upload = _save(uploads)
+    token = state.scheduler.submit(upload, client)
+    if isinstance(token, Refused):
+        remove_folder(upload.folder)
+        return _refused_page(token, client)
+    g.job = job_id(token)
+    return redirect(lang_url("web.result", token=token), code=303)
 
 
-def _check_tender(uploads: list[FileStorage]) -> Any:
-    """Several files, or one ZIP: one tender. The files are written to a folder of their own that
-    lives as long as the check (the worker reads them from there) and is removed whatever happens."""
-    state = web_state()
-    names = unique_names([display_name(u.filename or "") for u in uploads])
-    with tempfile.TemporaryDirectory(prefix="isv-tender-", dir=current_app.config["ISV_TEMP_DIR"]) as folder:
+def _save(uploads: list[FileStorage]) -> Upload:
+    """The uploaded files in a folder of their own, which lives until their check is done. One file is
+    a document; several files, or one ZIP, are one tender, whose files its worker reads from there."""
+    folder = tempfile.mkdtemp(prefix="isv-check-", dir=current_app.config["ISV_TEMP_DIR"])
+    try:
+        names = unique_names([display_name(u.filename or "") for u in uploads])
+        if len(uploads) == 1 and not is_zip(names[0]):
+            suffix = "".join(c for c in PurePath(names[0]).suffix if c.isalnum() or c == ".")[:10]
+            path = Path(folder) / f"upload{suffix}"
+            uploads[0].save(path)
+            return Upload(UploadKind.FILE, names[0], str(path), folder, path.stat().st_size, 1)
         if len(uploads) == 1:
             path = Path(folder) / "tender.zip"
             uploads[0].save(path)
-            name = names[0]
-        else:
-            path = Path(folder) / "tender"
-            path.mkdir()
-            for upload, file_name in zip(uploads, names, strict=True):
-                upload.save(path / file_name)
-            name = tender_name(names)
-        limit = _limit()
-        archive = ArchiveLimits(max_member_bytes=limit, max_archive_bytes=ARCHIVE_FACTOR * limit)
-        with state.checking:
-            result = check_tender_isolated(
-                str(path), name, state.ruleset, state.rules_dir, state.options, state.limits, archive
-            )
-    return _checked(result, name, tender=True)
+            return Upload(UploadKind.TENDER, names[0], str(path), folder, path.stat().st_size)
+        path = Path(folder) / "tender"
+        path.mkdir()
+        size = 0
+        for upload, file_name in zip(uploads, names, strict=True):
+            upload.save(path / file_name)
+            size += (path / file_name).stat().st_size
+        return Upload(UploadKind.TENDER, tender_name(names), str(path), folder, size, len(names))
+    except BaseException:
+        remove_folder(folder)
+        raise
 
 
-def _checked(result: Stored, name: str, *, tender: bool = False) -> Any:
-    """The result kept and its page shown by a redirect; a file or tender that could not be checked
-    at all gets the page that says why, at once."""
+def _refused_page(refused: Refused, client: str) -> Any:
     state = web_state()
-    if isinstance(result, Result) and not result.report.readable:
+    t = messages(g.lang, state.ruleset.vocabulary)
+    seconds = state.scheduler.retry_after(refused, client)
+    waiting, _ = state.scheduler.counts()
+    wait = estimate_text(seconds, t)
+    if refused is Refused.CLIENT:
+        title = t["client_busy_title"].format(n=state.scheduler.client_limit)
+        text, code = t["client_busy_text"].format(wait=wait), 429
+    elif refused is Refused.STOPPING:
+        title, text, code = t["stopping_title"], t["stopping_text"], 503
+    else:
+        title, text, code = t["busy_title"], t["busy_text"].format(waiting=waiting, wait=wait), 503
+    log_refused(client=client, reason=refused.value, retry_after=seconds, waiting=waiting)
+    response = make_response(render_template("message.html.j2", title=title, text=text, upload=False), code)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _stored_page(found: Stored, token: str | None, *, tender: bool) -> Any:
+    """A finished check's page: the tender's or the document's, or for a file or tender that could not
+    be checked at all, the page that says why (422)."""
+    state = web_state()
+    if isinstance(found, Result) and not found.report.readable:
         words: dict[str, str] = {}
         if tender:
             t = messages(g.lang, state.ruleset.vocabulary)
             words["heading"] = t["unreadable_tender_title"]
-            if result.report.status is ReadStatus.EMPTY:
+            if found.report.status is ReadStatus.EMPTY:
                 words["status_text"] = t["status_empty_tender"]
-        report = result.report
+        report = found.report
         detail = message_text(report.status_message, report.coded_status_message, g.lang)
         return render_template(
-            "unreadable.html.j2", report=report, file=name, detail=detail, active="check", **words
+            "unreadable.html.j2", report=report, file=found.document.path, detail=detail, active="check", **words
         ), 422
-    token = state.store.put(result)
-    if token is None:
-        return _tender_page(result, None) if isinstance(result, TenderResult) else _result_page(result, None)
-    return redirect(lang_url("web.result", token=token), code=303)
+    if isinstance(found, TenderResult):
+        return _tender_page(found, token)
+    return _result_page(found, token)
+
+
+def _pending_page(token: str, status: JobStatus) -> Any:
+    g.connect = True  # the page's script asks for its progress
+    t = messages(g.lang, web_state().ruleset.vocabulary)
+    if status.kind is UploadKind.TENDER:
+        name = status.name if is_zip(status.name) else t["tender_n_files"].format(n=status.files)
+        title = t["pending_title_tender"].format(name=name)
+    else:
+        title = t["pending_title"].format(file=status.name)
+    return render_template(
+        "pending.html.j2",
+        token=token,
+        title=title,
+        view=pending_view(status, t),
+        progress_url=lang_url("web.progress", token=token),
+        result_url=lang_url("web.result", token=token),
+        refresh=REFRESH_SECONDS,
+        active="check",
+    )
 
 
 def _expires(token: str | None) -> str:
@@ -239,12 +298,56 @@ def _tender_page(result: TenderResult, token: str | None) -> str:
 
 @blueprint.get("/result/<token>")
 def result(token: str) -> Any:
-    found = web_state().store.get(token)
-    if found is None:
+    """The check's page: its result when it is done, its progress while it waits or runs."""
+    state = web_state()
+    g.job = job_id(token)
+    status = state.scheduler.status(token)
+    tender = status is not None and status.kind is UploadKind.TENDER
+    found = state.store.get(token)
+    if found is not None:
+        return _stored_page(found, token, tender=tender)
+    if status is None:
         return _gone()
-    if isinstance(found, TenderResult):
-        return _tender_page(found, token)
-    return _result_page(found, token)
+    if status.state in (JobState.QUEUED, JobState.RUNNING):
+        return _pending_page(token, status)
+    t = messages(g.lang, state.ruleset.vocabulary)
+    if status.state is JobState.CANCELLED:
+        return render_template(
+            "message.html.j2", title=t["cancelled_title"], text=t["cancelled_text"], upload=True, active="check"
+        )
+    if status.state is JobState.FAILED:
+        return render_template("message.html.j2", title=t["failed_title"], text=t["failed_text"], upload=False), 500
+    unkept = state.scheduler.take_unkept(token)
+    if unkept is not None:
+        return _stored_page(unkept, None, tender=tender)
+    return _gone()
+
+
+@blueprint.get("/result/<token>/progress")
+def progress(token: str) -> Any:
+    """The check's progress as JSON, for its page's script: the same sentences the page shows."""
+    state = web_state()
+    g.job = job_id(token)
+    status = state.scheduler.status(token)
+    if status is None:
+        found = state.store.get(token) is not None
+        return jsonify({"state": "done" if found else "gone", "done": True}), 200 if found else 404
+    return jsonify(pending_view(status, messages(g.lang, state.ruleset.vocabulary)))
+
+
+@blueprint.get("/health")
+def health() -> Any:
+    """For the operator and a load balancer: ready or not, checks waiting and running, workers alive,
+    and the results kept (their number and roughly their memory)."""
+    state = web_state()
+    report = state.scheduler.health()
+    ready = report["status"] == "ready" and state.ready.is_set()
+    report["ready"] = ready
+    report["results"] = len(state.store)
+    report["results_mb"] = round(state.store.used() / MB, 1)
+    if report["status"] == "ready" and not ready:
+        report["status"] = "starting"
+    return jsonify(report), 200 if ready else 503
 
 
 @blueprint.get("/result/<token>/file/<int:index>")
@@ -293,6 +396,9 @@ def _send(found: Stored, output: str) -> Any:
 
 @blueprint.post("/result/<token>/delete")
 def delete(token: str) -> Any:
+    """Delete a result now, or cancel a check that waits or runs (its upload goes with it)."""
+    g.job = job_id(token)
+    web_state().scheduler.cancel(token)
     web_state().store.delete(token)
     t = messages(g.lang, web_state().ruleset.vocabulary)
     return render_template("message.html.j2", title=t["deleted"], text="", upload=True, active="check")
