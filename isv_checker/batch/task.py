@@ -17,7 +17,6 @@ from typing import Any
 
 from ..checks.facts import GivenFacts
 from ..document import DocFormat, Document, ReadMessage, ReadStatus
-from ..i18n.reading import english
 from ..report import Report, RulesetRef, build_report
 
 
@@ -179,15 +178,9 @@ def failure_document(
         fmt = DocFormat.UNKNOWN
     if isinstance(message, str):
         return Document(path=source, sha256=sha256, size=size, format=fmt, status=status, message=message)
-    return Document(
-        path=source,
-        sha256=sha256,
-        size=size,
-        format=fmt,
-        status=status,
-        message=english(message),
-        coded_message=message,
-    )
+    from ..readers import unread_document
+
+    return unread_document(source, fmt, status, message, size=size, sha256=sha256)
 
 
 def unjudged_report(document: Document, ruleset: RulesetRef | None) -> Report:

@@ -37,28 +37,23 @@ from .findings import finding
 from .hits import HitIndex
 
 
-def notice_text_blocks(document: Document, notice: Notice, ruleset: Ruleset | None = None) -> tuple[int, ...]:
-    """The blocks of a notice's words (its title and description, each lot's title and description);
-    with `ruleset`, only those that hold the first word of some category term, as every block where a
-    category rule can match does: the others need no tokenising (most notices' titles name no category)."""
+def notice_text_blocks(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[int, ...]:
+    """The blocks of a notice's words (its title and description, each lot's title and description)
+    that hold the first word of some category term, as every block where a category rule can match
+    does: the others need no tokenising (most notices' titles name no category)."""
     found = [notice.where.get("title"), notice.where.get("description")]
     for lot in notice.lots:
         found.extend((lot.title_block, lot.description_block))
-    indexes = sorted({i for i in found if i is not None})
-    if ruleset is not None:
-        words = category_words(ruleset)
-        indexes = [i for i in indexes if words.search(document.blocks[i].text.lower())]
-    return tuple(indexes)
-
-
-def category_words(ruleset: Ruleset) -> re.Pattern[str]:
-    """One pattern of the first word of every category term (strong, weak, near groups), lower case:
-    a block in which none occurs cannot match a category rule (spaCy's tokens are pieces of the text)."""
-    return _category_words(ruleset)
+    words = category_words(ruleset)
+    return tuple(
+        i for i in sorted({i for i in found if i is not None}) if words.search(document.blocks[i].text.lower())
+    )
 
 
 @lru_cache(maxsize=4)
-def _category_words(ruleset: Ruleset) -> re.Pattern[str]:
+def category_words(ruleset: Ruleset) -> re.Pattern[str]:
+    """One pattern of the first word of every category term (strong, weak, near groups), lower case:
+    a block in which none occurs cannot match a category rule (spaCy's tokens are pieces of the text)."""
     firsts: set[str] = set()
     for rule in ruleset.categories:
         terms = [*rule.match.terms, *rule.weak, *(t for near in rule.match.near for t in near.groups[0])]
@@ -119,12 +114,14 @@ def _reason(central: bool | None, vague: bool = False) -> str:
     return "authority.central" if central else "authority.not_central"
 
 
-def notice_authority(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Authority, Bound | None]:
-    """The buyer that decides: a bound buyer of a joint procurement binds it; otherwise an undecided
+def notice_authority(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Authority, Reason | None]:
+    """The buyer that decides, and the reason that says why it is bound or not (with its legal type, and
+    a foreign buyer's country): a bound buyer of a joint procurement binds it; otherwise an undecided
     one keeps it undecided; otherwise the lead buyer, not bound."""
+    source = notice_source(notice)
     judged = [(buyer, buyer_bound(buyer, ruleset)) for buyer in notice.buyers]
     if not judged:
-        return Authority(name=None, central_government=None, source=notice_source(notice)), None
+        return Authority(name=None, central_government=None, source=source), None
     chosen = next(
         (pair for pair in judged if pair[1].central),
         next((pair for pair in judged if pair[1].central is None), judged[0]),
@@ -138,9 +135,12 @@ def notice_authority(document: Document, notice: Notice, ruleset: Ruleset) -> tu
         central_government=bound.central,
         rule=bound.rule,
         evidence=tuple(shown),
-        source=notice_source(notice),
+        source=source,
     )
-    return authority, bound
+    params: dict[str, Param] = {"name": buyer.name, "rule": bound.rule, "legal_type": buyer.legal_type}
+    if bound.reason == "authority.foreign":
+        params["country"] = buyer.country
+    return authority, Reason(code=bound.reason, params=params, source=source)
 
 
 def _euros(amount: Amount | None) -> float | None:
@@ -249,7 +249,6 @@ def _categories_of(
 class NoticeFacts:
     facts: Facts
     lots: tuple[tuple[NoticeLot, tuple[CategoryResult, ...]], ...]
-    bound: Bound | None
     findings: tuple[Finding, ...]
 
 
@@ -271,7 +270,7 @@ def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: Hit
         for category in found:
             categories.setdefault(category.id, category)
     source = notice_source(notice)
-    authority, bound = notice_authority(document, notice, ruleset)
+    authority, authority_reason = notice_authority(document, notice, ruleset)
     value, notes = notice_value(document, notice, ruleset)
     date = notice.dispatch_date or notice.publication_date
     date_block = where.get("dispatch_date" if notice.dispatch_date else "publication_date")
@@ -286,20 +285,9 @@ def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: Hit
         procedure=rules.eu_procedure if european else None,
         date_source=source if date_block is not None else None,
         date_origin="notice" if date else None,
-        authority_reason=_authority_reason(authority, bound, source, notice),
+        authority_reason=authority_reason,
     )
-    return NoticeFacts(facts=facts, lots=tuple(lots), bound=bound, findings=notes)
-
-
-def _authority_reason(authority: Authority, bound: Bound | None, source: Source, notice: Notice) -> Reason | None:
-    """The reason about the buyer, with what the notice says of it (legal type, country)."""
-    if bound is None:
-        return None
-    buyer = next(b for b in notice.buyers if b.name == authority.name)
-    params: dict[str, Param] = {"name": authority.name, "rule": bound.rule, "legal_type": buyer.legal_type}
-    if bound.reason == "authority.foreign":
-        params["country"] = buyer.country
-    return Reason(code=bound.reason, params=params, source=source)
+    return NoticeFacts(facts=facts, lots=tuple(lots), findings=notes)
 
 
 def _codes(document: Document, blocks: tuple[int, ...]) -> list[tuple[str, int]]:

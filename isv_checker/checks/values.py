@@ -22,6 +22,7 @@ from .amounts import Amount, find_amounts, parse_number
 from .evidence import evidence
 from .hits import HitIndex
 from .matching import Hit
+from .tender_roles import any_of
 
 ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
 NOT_VALUE_REACH = 40  # a price, penalty or insurance word this close makes an amount something else
@@ -184,13 +185,9 @@ def _option_kind(document: Document, tables: _Tables, candidate: Candidate, rule
     block = document.blocks[candidate.block]
     start = tables.run_start[block.index]
     header = " ".join(document.blocks[i].text for i in tables.header_cells.get((start, block.column or 0), ())).lower()
-    if not ruleset.option_columns or not _words_in(ruleset.option_columns, header):
+    if not ruleset.option_columns or not any_of(ruleset.option_columns).search(header):
         return None
-    return "included" if _words_in(ruleset.options_included, header) else "options"
-
-
-def _words_in(words: tuple[str, ...], text: str) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words)
+    return "included" if ruleset.options_included and any_of(ruleset.options_included).search(header) else "options"
 
 
 _TOTAL_RE = re.compile(r"\b(?:totaal|total|samen|together|som)\b", re.IGNORECASE)
@@ -463,7 +460,7 @@ _TIMES_RE = re.compile(
 # how many times, further back in the extension's sentence: "heeft het recht de Overeenkomst tweemaal te
 # verlengen met een periode van telkens 1 (één) jaar", "may be extended twice by one year"
 _TIMES_WORD_RE = re.compile(
-    r"\b(eenmaal|tweemaal|driemaal|once|twice|(?:\d|twee|drie|vier|two|three|four)\s*(?:x|keer|maal|times))\b",
+    r"\b(?:(eenmaal|tweemaal|driemaal|once|twice)|(\d|twee|drie|vier|two|three|four)\s*(?:x|keer|maal|times))\b",
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[^.;]+(?:[.;](?=\s|$)|$)")
@@ -472,14 +469,6 @@ _NOTICE_PERIOD_BEFORE_RE = re.compile(
     r"\b(?:uiterlijk|opzegtermijn\s+van|no\s+later\s+than|at\s+least)\s+$", re.IGNORECASE
 )
 _TIMES_REACH = 50
-
-
-def _times(word: str) -> int:
-    """'tweemaal' -> 2, 'twice' -> 2, '3 x' -> 3, 'twee keer' -> 2."""
-    lower = word.lower()
-    if lower in _NUMBERS:
-        return _NUMBERS[lower]
-    return _number(re.split(r"\s*(?:x|keer|maal|times)", lower)[0].strip())
 
 
 def _number(word: str) -> int:
@@ -524,7 +513,7 @@ def contract_years(document: Document) -> Decimal | None:
                 if not times:
                     earlier = _TIMES_WORD_RE.search(text, sentence.start(), duration.start())
                     if earlier:
-                        count = _times(earlier.group(1))
+                        count = _number(earlier.group(1) or earlier.group(2))
                 options += count * _years(duration.group(1), duration.group(2))
     if initial is None:
         return None

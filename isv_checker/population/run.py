@@ -67,8 +67,11 @@ class Population:
     unreadable: list[NoticeRow] = field(default_factory=list)
 
 
-def _judge_chunk(items: list[tuple[str, bytes | None, str]], selection: Selection) -> list[tuple[NoticeRow, str]]:
-    """In a worker: read each notice, judge those selected; (row, what happened) per item."""
+def _judge_chunk(
+    items: list[tuple[str, bytes | None, str]], selection: Selection, options: ReadOptions
+) -> list[tuple[NoticeRow, str]]:
+    """In a worker: read each notice (with the run's reading limits), judge those selected; (row, what
+    happened) per item."""
     from ..pipeline import check_document
     from ..readers import read_bytes
     from ..readers.notice_xml import glance
@@ -76,7 +79,6 @@ def _judge_chunk(items: list[tuple[str, bytes | None, str]], selection: Selectio
     from ..ruleset.load import cached_ruleset
 
     ruleset = cached_ruleset()
-    options = ReadOptions()
     out: list[tuple[NoticeRow, str]] = []
     for name, data, problem in items:
         if data is None:
@@ -118,12 +120,12 @@ def run_population(
     population = Population(procedures=[])
     if workers <= 1:
         for items in _chunks(found):
-            _count(_judge_chunk(items, selection), population, rows)
+            _count(_judge_chunk(items, selection, options), population, rows)
     else:
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
             pending = []
             for items in _chunks(found):
-                pending.append(pool.submit(_judge_chunk, items, selection))
+                pending.append(pool.submit(_judge_chunk, items, selection, options))
                 if len(pending) >= workers * 4:  # bounded: a month of packages never sits in memory at once
                     _count(pending.pop(0).result(), population, rows)
             for future in pending:

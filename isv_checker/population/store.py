@@ -40,16 +40,15 @@ _WORDS = re.compile(r"[\\/!\s_,;()\[\]]+")
 def identifiers(row: dict[str, Any]) -> list[str]:
     """The procedure's identifiers as they may appear in a folder name, lower case: a TED number
     '2021/S 050-128455' also as '128455-2021', its document id."""
-    found: list[str] = [row["procedure"], *row["notices"], *row.get("references", [])]
-    out: list[str] = []
-    for value in found:
-        if not value:
-            continue
-        out.append(str(value).lower())
-        ted = _TED_NUMBER.match(str(value))
-        if ted:
-            out.append(f"{ted.group(2)}-{ted.group(1)}")
+    found = [row["procedure"], *row["notices"], *row.get("references", [])]
+    out = [spelling for value in found if value for spelling in _spellings(str(value))]
     return [i for i in dict.fromkeys(out) if len(i) >= 6]
+
+
+def _spellings(value: str) -> tuple[str, ...]:
+    """An identifier lower case, and a TED number also as a folder names it ('128455-2021')."""
+    ted = _TED_NUMBER.match(value)
+    return (value.lower(), f"{ted.group(2)}-{ted.group(1)}") if ted else (value.lower(),)
 
 
 def save_procedures(store: Store, rows: Iterable[dict[str, Any]]) -> int:
@@ -119,8 +118,8 @@ def procedures_with_checks(store: Store) -> list[tuple[dict[str, Any], list[Chec
 
 
 def _words(path: str) -> set[str]:
-    """The path's parts and the words of its names, lower case (a folder 'TN-2024-123456 DICTU' gives
-    'tn-2024-123456' and, split further at its dashes' neighbours, nothing shorter than 6 characters)."""
+    """The path's parts and the words of its names, lower case, with and without a file's suffix, and the
+    numbers and ids inside them ('TN-2024-123456 DICTU' gives 'tn-2024-123456', 'dictu' and '2024-123456')."""
     lower = path.lower()
     words = {w for w in _WORDS.split(lower) if w}
     stems = {w.rsplit(".", 1)[0] for w in words}
@@ -135,8 +134,5 @@ def _notice_ids(reports: Iterable[dict[str, Any]]) -> set[str]:
         for key in ("procedure_id", "publication_number", "notice_id", "previous_notice"):
             value = notice.get(key)
             if value:
-                out.add(str(value).lower())
-                ted = _TED_NUMBER.match(str(value))
-                if ted:
-                    out.add(f"{ted.group(2)}-{ted.group(1)}")
+                out.update(_spellings(str(value)))
     return out

@@ -32,22 +32,24 @@ def read_path(path: str | os.PathLike[str], options: ReadOptions | None = None) 
     try:
         info = p.stat()
     except OSError as exc:
-        return _failed(name, fmt, ReadStatus.ERROR, _said("cannot_open", error=exc.strerror or str(exc)))
+        return unread_document(name, fmt, ReadStatus.ERROR, _said("cannot_open", error=exc.strerror or str(exc)))
     size = info.st_size
     if stat.S_ISDIR(info.st_mode):
-        return _failed(name, fmt, ReadStatus.UNSUPPORTED, _said("folder"), size=None)
+        return unread_document(name, fmt, ReadStatus.UNSUPPORTED, _said("folder"), size=None)
     if not stat.S_ISREG(info.st_mode):
         # A named pipe would block the read for ever, a device such as /dev/zero never ends.
-        return _failed(name, fmt, ReadStatus.UNSUPPORTED, _said("not_regular"), size=None)
+        return unread_document(name, fmt, ReadStatus.UNSUPPORTED, _said("not_regular"), size=None)
     if size > options.max_bytes:
-        return _failed(
+        return unread_document(
             name, fmt, ReadStatus.TOO_LARGE, _said("over_size", size=size, limit=options.max_bytes), size=size
         )
     try:
         with open(p, "rb") as handle:
             data = handle.read(options.max_bytes + 1)  # the file may grow between stat and read
     except OSError as exc:
-        return _failed(name, fmt, ReadStatus.ERROR, _said("cannot_read", error=exc.strerror or str(exc)), size=size)
+        return unread_document(
+            name, fmt, ReadStatus.ERROR, _said("cannot_read", error=exc.strerror or str(exc)), size=size
+        )
     return read_bytes(data, name, options)
 
 
@@ -58,7 +60,7 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
     size = len(data)
     by_name = format_from_name(name)
     if size > options.max_bytes:
-        return _failed(
+        return unread_document(
             name,
             by_name,
             ReadStatus.TOO_LARGE,
@@ -67,13 +69,13 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
             sha256=sha256,
         )
     if size == 0:
-        return _failed(name, by_name, ReadStatus.EMPTY, _said("empty_file"), size=0, sha256=sha256)
+        return unread_document(name, by_name, ReadStatus.EMPTY, _said("empty_file"), size=0, sha256=sha256)
     try:
         fmt = sniff(data, name)
     except ReadFailure as failure:
-        return _failed(name, by_name, failure.status, failure.said, size=size, sha256=sha256)
+        return unread_document(name, by_name, failure.status, failure.said, size=size, sha256=sha256)
     except Exception as exc:  # noqa: BLE001 - as for the readers below: a status, never an exception
-        return _failed(
+        return unread_document(
             name,
             by_name,
             ReadStatus.ERROR,
@@ -87,13 +89,15 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> Do
     try:
         extraction = _reader_for(fmt)(data, options)
     except ReadFailure as failure:
-        return _failed(name, fmt, failure.status, failure.said, size=size, sha256=sha256, warnings=tuple(warnings))
+        return unread_document(
+            name, fmt, failure.status, failure.said, size=size, sha256=sha256, warnings=tuple(warnings)
+        )
     except MemoryError:
-        return _failed(name, fmt, ReadStatus.TOO_LARGE, _said("out_of_memory"), size=size, sha256=sha256)
+        return unread_document(name, fmt, ReadStatus.TOO_LARGE, _said("out_of_memory"), size=size, sha256=sha256)
     except RecursionError:
-        return _failed(name, fmt, ReadStatus.CORRUPT, _said("nests_too_deeply"), size=size, sha256=sha256)
+        return unread_document(name, fmt, ReadStatus.CORRUPT, _said("nests_too_deeply"), size=size, sha256=sha256)
     except Exception as exc:  # noqa: BLE001 - the contract is: no exception leaves the reading stage
-        return _failed(
+        return unread_document(
             name,
             fmt,
             ReadStatus.ERROR,
@@ -130,7 +134,7 @@ def not_read(path: str | os.PathLike[str], status: ReadStatus, message: ReadMess
         size: int | None = Path(path).stat().st_size
     except OSError:
         size = None
-    return _failed(name, format_from_name(name), status, message, size=size)
+    return unread_document(name, format_from_name(name), status, message, size=size)
 
 
 def _said(code: str, **params: MessageParam) -> ReadMessage:
@@ -149,7 +153,7 @@ def _status_of(extraction: Extraction, options: ReadOptions) -> tuple[ReadStatus
     return ReadStatus.OK, extraction.message
 
 
-def _failed(
+def unread_document(
     name: str,
     fmt: DocFormat,
     status: ReadStatus,
@@ -159,6 +163,8 @@ def _failed(
     sha256: str | None = None,
     warnings: tuple[ReadMessage, ...] = (),
 ) -> Document:
+    """The `Document` of a file whose text was not read: who it is, how reading went and why, in the
+    catalogue's code and in English."""
     return Document(
         path=name,
         sha256=sha256,
@@ -172,4 +178,4 @@ def _failed(
     )
 
 
-__all__ = ["Extraction", "ReadFailure", "not_read", "read_bytes", "read_path"]
+__all__ = ["Extraction", "ReadFailure", "not_read", "read_bytes", "read_path", "unread_document"]
