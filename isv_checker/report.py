@@ -114,12 +114,15 @@ class Authority(_Record):
 class Value(_Record):
     amount: float | None
     evidence: tuple[Evidence, ...] = ()
-    basis: Literal["stated", "yearly_times_term", "lots_summed", "yearly", "vat_removed"] | None = Field(
-        default=None,
-        description="how the amount was reached: stated as the total, a yearly value times the term in `years`, "
-        "the lots' values added up (each in `evidence`), a yearly value whose term the document does not "
-        "give (the total is at least this), or an amount stated including VAT with the VAT taken off (the "
-        "thresholds are without VAT; the rate the document states, else 21%); absent when given from outside",
+    basis: Literal["stated", "yearly_times_term", "lots_summed", "parts_summed", "yearly", "vat_removed"] | None = (
+        Field(
+            default=None,
+            description="how the amount was reached: stated as the total, a yearly value times the term in `years`, "
+            "the lots' values added up (each in `evidence`), the initial term's and the options' amounts of one "
+            "sentence added up (each in `evidence`), a yearly value whose term the document does not "
+            "give (the total is at least this), or an amount stated including VAT with the VAT taken off (the "
+            "thresholds are without VAT; the rate the document states, else 21%); absent when given from outside",
+        )
     )
     years: float | None = Field(default=None, description="the full term, options included, for yearly_times_term")
     runners_up: tuple[float, ...] = Field(

@@ -209,6 +209,36 @@ def test_a_table_that_runs_on_to_the_next_page_is_one_table_without_its_repeated
     assert report["applicability"]["value_eur"]["amount"] == 149_500
 
 
+def _cut_row_pdf(last_words: str, rest: tuple[str, str]) -> bytes:
+    """Lot 1's row runs from the foot of page 1 on to page 2, under the repeated header, with its
+    number cell empty there (Word lets a row break across pages)."""
+    first = placed(
+        (14, 72, 80, "2 Percelen"),
+        *body(104, _INTRO),
+        *_lot_table(700, [("1", ["Kantoorartikelen: schrijfwaren, ordners,", last_words], "€ 64.000 per jaar,")]),
+        (8, 260, 820, "Pagina 1 van 2"),
+    )
+    second = _lot_table(80, []) + [(10, _COLUMNS[1], 112, rest[0]), (10, _COLUMNS[2], 112, rest[1])]
+    second += _lot_table(131, _LOTS[1:], header=False)
+    return make_fixtures.minimal_pdf(2, [first, placed(*second, (8, 260, 820, "Pagina 2 van 2"))])
+
+
+def test_a_row_that_a_page_break_cuts_is_one_row():
+    """A name cut in two by the break ("Internationale" / "Sociale Voorwaarden") is whole again."""
+    doc = read_bytes(_cut_row_pdf("notitieblokken en", ("bureau-accessoires", "excl. opties")), "cut-row.pdf")
+    cells = _cells(doc)
+    assert (1, 2, 2, "Kantoorartikelen: schrijfwaren, ordners, notitieblokken en bureau-accessoires") in cells
+    assert (1, 2, 3, "€ 64.000 per jaar, excl. opties") in cells
+    assert [row for _, row, column, _ in cells if column == 1] == [1, 2, 3, 4]
+
+
+def test_a_row_whose_text_ends_before_the_page_break_is_not_continued():
+    doc = read_bytes(_cut_row_pdf("notitieblokken.", ("Bureau-accessoires", "Excl. opties")), "kept-row.pdf")
+    cells = _cells(doc)
+    assert (1, 2, 2, "Kantoorartikelen: schrijfwaren, ordners, notitieblokken.") in cells
+    assert (1, 3, 2, "Bureau-accessoires") in cells
+
+
 def test_text_that_only_leaves_gaps_is_not_a_table():
     contents = placed(
         (14, 72, 80, "Inhoudsopgave"),

@@ -50,6 +50,24 @@ def test_headings_and_heading_path():
     assert bullet.kind is BlockKind.LIST_ITEM and bullet.label == "-"
 
 
+def test_a_list_of_annexes_before_the_body_opens_no_annex():
+    """Annex titles one after the other with nothing between them are a list of the annexes (a table of
+    contents without page numbers): the body's numbered sections after the list are not the last
+    annex's, but the numbered sections under the annex itself, later, are."""
+    text = (
+        "Inhoud\n\nBijlage 1 Prijzenblad\n\nBijlage 2 Internationale Sociale Voorwaarden\n\n"
+        "1 Inleiding\n\nDe opdracht betreft catering.\n\n"
+        "Bijlage 2 Internationale Sociale Voorwaarden\n\n1 Doel\n\nOpdrachtnemer past gepaste zorgvuldigheid toe.\n"
+    )
+    doc = read_bytes(text.encode(), "toc.txt")
+    paths = {b.text: b.heading_path for b in doc.blocks if b.kind is not BlockKind.HEADING}
+    assert paths["De opdracht betreft catering."] == ("1 Inleiding",)
+    assert paths["Opdrachtnemer past gepaste zorgvuldigheid toe."] == (
+        "Bijlage 2 Internationale Sociale Voorwaarden",
+        "1 Doel",
+    )
+
+
 def test_cp1252_is_decoded_with_a_warning():
     text = "Artikel 7 Boete\nDe boete bedraagt € 500 per overtreding; geen café-regeling.\n"
     doc = read_bytes(text.encode("cp1252"), "boete.txt")

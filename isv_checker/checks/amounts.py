@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 _CURRENCY = r"(?:€|EUR|Euro|euro|EURO)"
 _NUMBER = r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
-_SCALE = r"miljard|miljoen|mln\.?|mio\.?|million|billion|bn|thousand|duizend|k|K|m|M"
+# "min" is how OCR reads "mln" ("€ 2,4 min excl. btw"); no amount of euros is counted in minutes
+_SCALE = r"miljard|miljoen|mln\.?|mio\.?|min\.?|million|billion|bn|thousand|duizend|k|K|m|M"
 _DASH = r"(?:,-{1,2}|,—|\.-)"
 
 _AMOUNT_RE = re.compile(
@@ -36,6 +37,7 @@ _SCALES = {
     "m": Decimal(1_000_000),
     "mln": Decimal(1_000_000),
     "mio": Decimal(1_000_000),
+    "min": Decimal(1_000_000),
     "miljoen": Decimal(1_000_000),
     "million": Decimal(1_000_000),
     "miljard": Decimal(1_000_000_000),
@@ -108,20 +110,55 @@ def _may_hold_amount(text: str) -> bool:
     return False
 
 
-_UNITS: dict[str, int | Decimal] = {
-    "een": 1, "één": 1, "one": 1, "a": 1, "twee": 2, "two": 2, "drie": 3, "three": 3, "vier": 4, "four": 4,
-    "vijf": 5, "five": 5, "zes": 6, "six": 6, "zeven": 7, "seven": 7, "acht": 8, "eight": 8, "negen": 9,
-    "nine": 9, "tien": 10, "ten": 10, "elf": 11, "eleven": 11, "twaalf": 12, "twelve": 12,
-    "anderhalf": Decimal("1.5"), "tweeënhalf": Decimal("2.5"), "tweeenhalf": Decimal("2.5"),
+# Number words, Dutch written as one compound ("honderdachtenzeventigduizend") and English as
+# separate words ("one hundred and seventy-eight thousand"): the parts and what each is worth.
+_SMALL: dict[str, Decimal] = {
+    word: Decimal(value)
+    for value, words in (
+        (1, ("een", "één", "eén", "one", "a")), (2, ("twee", "two")), (3, ("drie", "three")),
+        (4, ("vier", "four")), (5, ("vijf", "five")), (6, ("zes", "six")), (7, ("zeven", "seven")),
+        (8, ("acht", "eight")), (9, ("negen", "nine")), (10, ("tien", "ten")), (11, ("elf", "eleven")),
+        (12, ("twaalf", "twelve")), (13, ("dertien", "thirteen")), (14, ("veertien", "fourteen")),
+        (15, ("vijftien", "fifteen")), (16, ("zestien", "sixteen")), (17, ("zeventien", "seventeen")),
+        (18, ("achttien", "eighteen")), (19, ("negentien", "nineteen")), (20, ("twintig", "twenty")),
+        (30, ("dertig", "thirty")), (40, ("veertig", "forty")), (50, ("vijftig", "fifty")),
+        (60, ("zestig", "sixty")), (70, ("zeventig", "seventy")), (80, ("tachtig", "eighty")),
+        (90, ("negentig", "ninety")),
+    )
+    for word in words
+} | {"anderhalf": Decimal("1.5"), "tweeënhalf": Decimal("2.5"), "tweeenhalf": Decimal("2.5")}  # fmt: skip
+_HUNDRED = ("honderd", "hundred")
+_BIG: dict[str, Decimal] = {
+    "duizend": Decimal(1_000), "thousand": Decimal(1_000), "miljoen": Decimal(1_000_000),
+    "million": Decimal(1_000_000), "miljard": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000),
 }  # fmt: skip
-_UNIT_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+_JOINS = ("en", "ën", "and")  # "acht-en-zeventig", "tweeëntwintig", "hundred and five"
+_PART = "|".join(sorted((*_SMALL, *_HUNDRED, *_BIG, *_JOINS), key=len, reverse=True))
+_PART_RE = re.compile(_PART, re.IGNORECASE)
 _WORDS_RE = re.compile(
-    rf"""\b(?:
-        (?P<mult>{_UNIT_WORDS})\s+(?P<big>miljoen|million|miljard|billion)
-      | (?P<hund>{_UNIT_WORDS})\s*(?:honderd|hundred)\s*(?:duizend|thousand)
-    )\s+(?:euro|euros|EUR)\b""",
-    re.VERBOSE | re.IGNORECASE,
+    rf"(?<!\w)(?:{_PART})+(?:[\s-]+(?:{_PART})+)*\s+(?:euro|euros|EUR)\b",
+    re.IGNORECASE,
 )
+
+
+def _words_value(words: str) -> Decimal | None:
+    """The number that number words spell, or None if they spell none ("en", a lone "a")."""
+    parts = [p.lower() for p in _PART_RE.findall(words.replace("-", " "))]
+    if "".join(parts) != "".join(words.lower().split()).replace("-", ""):
+        return None  # letters that are no number word: not a written-out amount
+    total, current, seen = Decimal(0), Decimal(0), False
+    for part in parts:
+        if part in _JOINS:
+            continue
+        seen = True
+        if part in _SMALL:
+            current += _SMALL[part]
+        elif part in _HUNDRED:
+            current = (current or Decimal(1)) * 100
+        else:
+            total += (current or Decimal(1)) * _BIG[part]
+            current = Decimal(0)
+    return total + current if seen else None
 
 
 def find_amounts(text: str) -> list[Amount]:
@@ -184,12 +221,12 @@ def _names_euros(text: str) -> bool:
 
 
 def _amounts_in_words(text: str) -> list[Amount]:
-    """Amounts written out, as a contract sometimes repeats its value: "twee miljoen euro"."""
+    """Amounts written out, as a contract sometimes repeats its value: "twee miljoen euro",
+    "honderdachtenzeventigduizend euro", "three hundred thousand euros"."""
     found = []
     for m in _WORDS_RE.finditer(text):
-        if m.group("mult"):
-            value = Decimal(_UNITS[m.group("mult").lower()]) * _SCALES[m.group("big").lower()]
-        else:
-            value = Decimal(_UNITS[m.group("hund").lower()]) * 100_000
-        found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
+        words = text[m.start() : m.end()].rsplit(None, 1)[0]
+        value = _words_value(words)
+        if value is not None and value >= 1000:
+            found.append(Amount(euros=value, start=m.start(), end=m.end(), text=m.group(0)))
     return found

@@ -78,9 +78,14 @@ def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories:
     )
 
 
-def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
+def decide(ruleset: Ruleset, facts: Facts, clause_present: bool = False) -> Applicability:
     """Applicability from facts, whether the document stated them or they were given from outside.
-    Each step is recorded as a `Reason`; the English `reasons` are rendered from them."""
+    Each step is recorded as a `Reason`; the English `reasons` are rendered from them.
+
+    `clause_present`: the documents impose the ISV clause. A buyer imposes it on a purchase in a risk
+    category, so where none was recognised the absence is less likely the purchase's than the
+    checker's: it then leaves the decision open instead of saying "not required". Callers whose
+    categories come from a formal record (a notice's CPV codes) leave it False."""
     date = dt.date.fromisoformat(facts.date) if facts.date else None
     procedure = next((p for p in ruleset.procedures if p.id == facts.procedure), None)
     period = threshold_for(ruleset, date)
@@ -184,11 +189,16 @@ def decide(ruleset: Ruleset, facts: Facts) -> Applicability:
         because("value.none")
 
     required: bool | None
-    if authority.central_government is False or not categories or value_decides is False:
+    # works are in none of the ten categories; a clause there is for a product such as natural stone
+    category_open = not categories and clause_present and not facts.works
+    if authority.central_government is False or value_decides is False or (not categories and not category_open):
         required = False
-    elif authority.central_government is None or value_decides is None:
+    elif authority.central_government is None or value_decides is None or category_open:
         required = None
         missing: list[str] = []
+        if category_open:
+            because("categories.none_but_clause")
+            missing.append("category")
         if authority.central_government is None:
             missing.append("authority")
         if value_decides is None:

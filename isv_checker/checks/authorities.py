@@ -20,6 +20,7 @@ from ..document import Block, BlockKind, Document
 from ..report import Authority, Evidence
 from ..ruleset.load import Ruleset
 from ..ruleset.models import AuthorityName
+from .categories import outside_purchase
 from .evidence import evidence
 from .hits import HitIndex
 from .title import title_blocks
@@ -134,13 +135,19 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
         shown[key].append(candidate)
 
     for rule in ruleset.authorities:
+        seen: set[tuple[int, int, int]] = set()
         for hit in hits.by_rule.get(rule.id, ()):
+            if (hit.block, hit.start, hit.end) in seen:
+                continue  # one name that two of the rule's patterns find counts once
+            seen.add((hit.block, hit.start, hit.end))
             block = document.blocks[hit.block]
             name = authority_name(block.text, *hit.focus)
             entry = canonical(name, ruleset)
             represented = bool(_REPRESENTED.match(name) or _THE_STATE.match(name))
             if _LOCATED.search(block.text[max(0, hit.start - 16) : hit.start]):
                 continue  # "installed in the municipality of Lelystad": a place, not a party
+            if outside_purchase(document, hit.block, hit.start, ruleset.out_of_scope):
+                continue  # "valt onder het contract van Rijkswaterstaat en niet onder deze opdracht"
             possessed = _in_passing(block.text, hit.start)
             # a body named as the owner of something ("het programma VANG van het Ministerie") weighs less
             # than one named anywhere as an actor: it is there because of what it owns, not what it buys
@@ -155,11 +162,11 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             )
             add(_Candidate(rule.id, name, entry, hit.block, hit.start, hit.end), score)
 
-    def add_named(block: Block, named: re.Match[str]) -> None:
-        """A body of the names table where a buyer names itself: PROMINENT, unless named in passing."""
+    def add_named(block: Block, named: re.Match[str], score: float = PROMINENT) -> None:
+        """A body of the names table where a buyer names itself (PROMINENT), unless named in passing."""
         entry = canonical(named.group(), ruleset)
         if entry is not None and entry.rule in rules and not _in_passing(block.text, named.start()):
-            add(_Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), PROMINENT)
+            add(_Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), score)
 
     pattern = _letterhead_pattern(ruleset)
     if pattern is not None:
@@ -171,6 +178,11 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             for m in pattern.finditer(block.text):
                 add_named(block, m)
         for block in document.blocks:
+            for m in pattern.finditer(block.text):
+                if _PART_OF.match(block.text, m.end()):
+                    # "Het KNMI, agentschap van het Ministerie van IenW": the service is the party,
+                    # its ministry only whose it is
+                    add_named(block, m, PROMINENT if _prominent(block) else PASSING)
             if block.index in prominent or not block.heading_path or not _BUYER_HEADING.search(block.heading_path[-1]):
                 continue
             named = pattern.search(block.text)  # "1 De aanbestedende dienst" / "Staatsbosbeheer beheert ..."
@@ -180,7 +192,9 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
         del scores[key]  # the document says this body is not the buyer
     if not scores:
         return Authority(name=None, central_government=None)
-    best = max(scores, key=lambda key: (scores[key], -shown[key][0].block))
+    # on a tie, the body that heads the document (a title line, a running header) is the buyer
+    heads = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
+    best = max(scores, key=lambda key: (scores[key], any(c.block in heads for c in shown[key]), -shown[key][0].block))
     found = shown[best]
     first = found[0]
     rule = rules[first.rule]
@@ -194,8 +208,19 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
 
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
+# what follows a service's name when the document says whose service it is
+_PART_OF = re.compile(
+    r"\s*(?:\([^)]{1,12}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?"
+    r"(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
+    r"agency|executive\s+agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b",
+    re.IGNORECASE,
+)
+# where a buyer names itself: the buyer's section, or the parties' (the supplier there is a company,
+# not a body of the names table)
 _BUYER_HEADING = re.compile(
-    r"\b(?:aanbestedende dienst|opdrachtgever|contracting authority|the buyer|de koper)\b", re.IGNORECASE
+    r"\b(?:aanbestedende dienst|opdrachtgever|contracting authority|the buyer|de koper"
+    r"|partijen|de ondergetekenden|ondergetekenden|parties|the undersigned)\b",
+    re.IGNORECASE,
 )
 
 
@@ -239,8 +264,18 @@ def _role_patterns(
 
 
 def _in_passing(text: str, at: int) -> bool:
-    """Whether the name at text[at] is named as the owner of something ("van het Ministerie")."""
-    return bool(_OF_THE.search(text[max(0, at - 24) : at]))
+    """Whether the name at text[at] is named as the owner of something ("van het Ministerie"), not as
+    the body whose official represents the State ("vertegenwoordigd door de directeur van het CFD")."""
+    return bool(_OF_THE.search(text[max(0, at - 24) : at])) and not _REPRESENTED_BY_OFFICIAL.search(
+        text[max(0, at - 90) : at]
+    )
+
+
+# "te dezen vertegenwoordigd door de directeur Bedrijfsvoering van het", "represented by the director of the"
+_REPRESENTED_BY_OFFICIAL = re.compile(
+    r"\b(?:vertegenwoordigd\s+door|represented\s+by)\s+(?:de|het|the)\s+[\w\s-]{0,40}?\s(?:van|of)\s+(?:de|het|the)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _prominent(block: Block) -> bool:

@@ -7,7 +7,9 @@ make a category. CPV codes are the strongest evidence.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,12 +75,15 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
     return codes
 
 
-def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[int]:
+def subject_blocks(document: Document, subject_words: tuple[str, ...], statements: tuple[str, ...] = ()) -> set[int]:
     """Blocks that describe what is bought: the title area, a letter's subject line ("Betreft: ..."),
-    and sections named like the subject."""
+    sections named like the subject, and blocks that say what the purchase is ("De opdracht omvat:")
+    with the list that such a block opens."""
     subject: set[int] = title_blocks(document)
     names_subject = _subject_pattern(subject_words).search
     subject.update(b.index for b in document.blocks[:SUBJECT_LINE_BLOCKS] if _SUBJECT_LINE.match(b.text))
+    if statements:
+        subject.update(_stated_subject(document, _subject_pattern(statements).search))
     path_is_subject: dict[tuple[str, ...], bool] = {}
     for block in document.blocks:
         kind = block.kind
@@ -95,6 +100,19 @@ def subject_blocks(document: Document, subject_words: tuple[str, ...]) -> set[in
         if under:
             subject.add(block.index)
     return subject
+
+
+def _stated_subject(document: Document, states_subject: Callable[[str], re.Match[str] | None]) -> list[int]:
+    blocks = document.blocks
+    out: list[int] = []
+    for block in blocks:
+        if block.kind is BlockKind.HEADER or block.kind is BlockKind.FOOTER or not states_subject(block.text.lower()):
+            continue
+        out.append(block.index)
+        if block.text.rstrip().endswith(":"):
+            following = blocks[block.index + 1 :]
+            out.extend(b.index for b in itertools.takewhile(lambda b: b.kind is BlockKind.LIST_ITEM, following))
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -114,9 +132,10 @@ def find_categories(
     document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]
 ) -> tuple[CategoryResult, ...]:
     codes = find_cpv_codes(document)
-    subject = subject_blocks(document, subject_words)
+    subject = subject_blocks(document, subject_words, ruleset.subject_statements)
     title = title_blocks(document)
     groups = {c: g for g in ruleset.groups for c in g.categories}
+    not_bought = ruleset.out_of_scope + ruleset.study_topics
     scored: list[tuple[float, CategoryResult]] = []
     for rule in ruleset.categories:
         # (block, start, end) of what counted, best first; evidence is made for the few shown only
@@ -133,7 +152,7 @@ def find_categories(
         strong = title if cpv_says_otherwise else subject | _sections_named_by(document, hits, rule.id)
         passing = 0.0
         for hit in hits.by_rule.get(rule.id, ()):
-            if _outside(document, hit.block, hit.start, ruleset.out_of_scope):
+            if outside_purchase(document, hit.block, hit.start, not_bought):
                 continue
             if hit.block in strong:
                 score += SUBJECT_HIT
@@ -143,7 +162,7 @@ def find_categories(
                 if len(found) < 8:
                     found.append((hit.block, hit.start, hit.end))
         for hit in hits.by_rule.get(weak_key(rule.id), ()):
-            if hit.block in strong and not _outside(document, hit.block, hit.start, ruleset.out_of_scope):
+            if hit.block in strong and not outside_purchase(document, hit.block, hit.start, not_bought):
                 score += SUBJECT_HIT / 2
                 found.append((hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)  # passing mentions alone never make a category
@@ -156,7 +175,7 @@ def find_categories(
     return tuple(result for score, result in scored if score >= DOMINANCE * top)
 
 
-def _outside(document: Document, block: int, at: int, phrases: tuple[str, ...]) -> bool:
+def outside_purchase(document: Document, block: int, at: int, phrases: tuple[str, ...]) -> bool:
     """Whether the sentence around text[at] puts what it names outside the purchase."""
     if not phrases:
         return False

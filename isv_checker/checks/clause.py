@@ -141,13 +141,22 @@ def _following(document: Document, index: int, structure: _Structure) -> list[in
     return out
 
 
+# "Bijlage 4 wordt als volgt gewijzigd", "Bijlage 4 nog van toepassing?": a sentence about the annex (a
+# line of a question, or OCR taking a table's cell for a heading), not the annex's own title
+_NOT_A_TITLE = re.compile(
+    r"\s*(?:(?:wordt|worden|blijft|blijven|nog|is|zijn|geldt|gelden|vervalt|vervallen|komt|luidt|remains|are|will|shall|does)\b|.*\?\s*$)",
+    re.IGNORECASE,
+)
+
+
 def _annex_headings(document: Document) -> dict[tuple[str, str], list[int]]:
     """Headings such as "Bijlage 5 ..." by (word, number), so references to them resolve cheaply."""
     found: dict[tuple[str, str], list[int]] = {}
     for block in document.blocks:
         if block.kind is BlockKind.HEADING:
             head = block.text.lower().split()
-            if len(head) >= 2 and ANNEX_REF.match(block.text):
+            ref = ANNEX_REF.match(block.text)
+            if len(head) >= 2 and ref and not _NOT_A_TITLE.match(block.text, ref.end()):
                 found.setdefault((head[0], head[1].rstrip(".:")), []).append(block.index)
     return found
 

@@ -78,8 +78,10 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
     notes: tuple[Finding, ...] = ()
     if given is not None:
         facts, notes = merge(facts, given, ruleset)
-    applicability = decide(ruleset, facts)
     outcome = find_clause(document, ruleset, hits, language)
+    # CPV codes given from outside are the formal record of what is bought: no category then decides
+    formal_codes = given is not None and bool(given.cpv)
+    applicability = decide(ruleset, facts, clause_present=outcome.clause.present and not formal_codes)
     context = Context(
         explanation=applicability.explanation,
         elements=outcome.clause.elements,

@@ -30,7 +30,7 @@ from ..report import (
     Value,
 )
 from ..ruleset.load import Ruleset
-from .categories import ACCEPT, DOMINANCE, PASSING_HIT, SUBJECT_HIT, _outside, category_result, weak_key
+from .categories import ACCEPT, DOMINANCE, PASSING_HIT, SUBJECT_HIT, category_result, outside_purchase, weak_key
 from .evidence import evidence, whole_block
 from .facts import Facts, recognise_authority
 from .findings import finding
@@ -228,7 +228,7 @@ def _categories_of(
         passing = 0.0
         weak = weak_key(rule.id)
         for hit in part_hits:
-            if hit.rule == rule.id and not _outside(document, hit.block, hit.start, ruleset.out_of_scope):
+            if hit.rule == rule.id and not outside_purchase(document, hit.block, hit.start, ruleset.out_of_scope):
                 if hit.block in strong:
                     score += SUBJECT_HIT
                     found.append(evidence(document, hit.block, hit.start, hit.end))

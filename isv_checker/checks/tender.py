@@ -60,8 +60,12 @@ def judge_tender(parts: Sequence[Part], ruleset: Ruleset, given: GivenFacts | No
     given_notes: tuple[Finding, ...] = ()
     if given is not None:
         gathered, given_notes = _with_given(gathered, given, ruleset)
-    applicability = _with_doubts(decide(ruleset, gathered.facts), gathered, parts)
     outcome = gather_clause(parts, ruleset)
+    # a notice's CPV codes, or codes given from outside, are the formal record of what is bought
+    formal_codes = any(p.document.notice is not None for p in parts) or (given is not None and bool(given.cpv))
+    applicability = _with_doubts(
+        decide(ruleset, gathered.facts, clause_present=outcome.clause.present and not formal_codes), gathered, parts
+    )
     clause = outcome.clause
     unreadable = [p for p in parts if p.assessment is None]
     open_clause = any(p.role.holds_clause for p in unreadable) or bool(outcome.absent_annexes)

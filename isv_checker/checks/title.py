@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from ..document import BlockKind, Document
 
 TITLE_BLOCKS = 6
+# "1 Background", "Artikel 1 Partijen": a numbered heading is the body's first section, not a title line
+_OPENS_BODY = re.compile(
+    r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s|(?:artikel|article|hoofdstuk|chapter|paragraaf|section)\s+\d)", re.IGNORECASE
+)
 
 
 def title_blocks(document: Document) -> set[int]:
     """The title area: the first blocks, up to the first heading that opens the body. Headings in a
     row at the very top are one title in several lines ("Nota van Inlichtingen 1" / "Europese
-    aanbesteding Mobiele telefonie"); a heading after text opens the body."""
+    aanbesteding Mobiele telefonie"); a heading after text, or a numbered one, opens the body."""
     title: set[int] = set()
     text_seen = False
     for block in document.blocks[:TITLE_BLOCKS]:
-        if block.kind is BlockKind.HEADING and block.index > 0 and text_seen:
+        if block.kind is BlockKind.HEADING and block.index > 0 and (text_seen or _OPENS_BODY.match(block.text)):
             break
         if block.kind not in (BlockKind.HEADER, BlockKind.FOOTER):
             title.add(block.index)

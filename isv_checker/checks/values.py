@@ -19,6 +19,7 @@ from ..document import Block, Document
 from ..report import Evidence, Value
 from ..ruleset.load import Ruleset
 from .amounts import Amount, find_amounts, parse_number
+from .categories import outside_purchase
 from .evidence import evidence
 from .hits import HitIndex
 from .matching import Hit
@@ -51,32 +52,52 @@ class Candidate:
     amount: Amount
     yearly: bool
     column: tuple[int, int] | None  # (table, column) when the estimate words are the column's header
+    with_vat: bool = False  # "EUR 169.400 inclusief 21% btw"
+    without_vat: bool = False  # "€ 138.500 exclusief btw"
 
 
 def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     roles: dict[str, set[str]] = {}
     for rule in ruleset.value_contexts:
         roles.setdefault(rule.role, set()).add(rule.id)
-    tables = _tables(document)
+    tables = _tables(document, hits, roles.get("estimate", set()), ruleset)
     floor = ruleset.smallest_value
     candidates = [
         c
         for block in document.blocks
         for c in _candidates(document, tables, block, hits, roles)
         if c.euros >= floor  # a unit price or a rate, never a contract's value
+        # "De netbeheerkosten (circa EUR 9.000 per jaar) maken geen deel uit van deze opdracht"
+        and not outside_purchase(document, c.block, c.amount.start, ruleset.out_of_scope)
     ]
     if not candidates:
         return Value(amount=None)
     best = _best(candidates)
-    close = [c for c in candidates if c is not best and c.score >= best.score - CLOSE and c.euros != best.euros]
+    close = [
+        c
+        for c in candidates
+        if c is not best
+        and c.score >= best.score - CLOSE
+        and c.euros != best.euros
+        and not (best.without_vat and c.with_vat)  # a restatement with VAT, or a ceiling on prices with it
+    ]
     runners_up = tuple(sorted({float(c.euros) for c in close}, reverse=True)[:3])
-    lots = _lots(document, tables, candidates, best, ruleset)
+    lots = _lots(document, tables, candidates, best, ruleset) or _lots_in_prose(document, candidates, best)
     if lots:
         total = sum((c.euros for c in lots), Decimal(0))
         return Value(
             amount=float(total),
             evidence=tuple(_evidence(document, c) for c in lots),
             basis="lots_summed",
+            runners_up=runners_up,
+            confidence=_confidence(best),
+        )
+    parts = _options_beside(document, candidates, best, ruleset)
+    if parts:
+        return Value(
+            amount=float(sum((c.euros for c in parts), Decimal(0))),
+            evidence=tuple(_evidence(document, c) for c in parts),
+            basis="parts_summed",
             runners_up=runners_up,
             confidence=_confidence(best),
         )
@@ -120,6 +141,9 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
 # "EUR 169.400 inclusief 21% btw", "€ 1.210.000 (incl. btw)", "EUR 242,000 including VAT": the thresholds
 # are without VAT, so the VAT is taken off (at the rate stated, else the standard Dutch rate)
 STANDARD_VAT = Decimal(21)
+_VAT_EXCLUDED_RE = re.compile(
+    r"\s*[,(]?\s*(?:excl\.?|exclusief|exclusive\s+of|excluding|zonder)\s*(?:btw|vat|b\.t\.w\.)\b", re.IGNORECASE
+)
 _VAT_INCLUDED_RE = re.compile(
     r"\s*[,(]?\s*(?:incl\.?|inclusief|inclusive\s+of|including)\s*(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat|b\.t\.w\.)\b",
     re.IGNORECASE,
@@ -134,10 +158,16 @@ def _confidence(candidate: Candidate) -> float:
 
 def _best(candidates: list[Candidate]) -> Candidate:
     """The highest score, larger amount on a tie; a total labelled as the estimate beats a labelled
-    yearly amount whatever their scores (the total over the term is the value)."""
+    yearly amount whatever their scores (the total over the term is the value), and a labelled amount
+    without VAT beats one with VAT."""
     totals = [c for c in candidates if not c.yearly and c.score >= LABELLED]
     pool = totals if totals and any(c.yearly for c in candidates if c.score >= LABELLED) else candidates
-    return max(pool, key=lambda c: (c.score, c.euros))
+    best = max(pool, key=lambda c: (c.score, c.euros))
+    if best.with_vat:  # the thresholds are without VAT: an estimate stated so is exact, one with VAT a derivation
+        without = [c for c in pool if c.without_vat and c.score >= LABELLED]
+        if without:
+            return max(without, key=lambda c: (c.score, c.euros))
+    return best
 
 
 def _lots(
@@ -177,6 +207,91 @@ def _lots(
         same = base[0]
     extra = [c for column, found in in_rows.items() if kinds[column] == "options" for c in found]
     return sorted([*same, *extra], key=lambda c: c.block)
+
+
+# "Perceel 2 ...", "lot B", "kavel 3": the lot an amount is stated for
+def _sentence_start(text: str, at: int) -> int:
+    ends = list(_SENTENCE_BREAK.finditer(_unabbreviated(text[:at])))
+    return ends[-1].end() if ends else 0
+
+
+_LOT_RE = re.compile(r"\b(?:perceel|percelen|lot|lots|kavel)\s+(\d{1,2}|[A-H])\b", re.IGNORECASE)
+
+
+def _lots_in_prose(document: Document, candidates: list[Candidate], best: Candidate) -> list[Candidate]:
+    """ "Perceel 1 ... raamt dit perceel op EUR 90.000" / "Voor perceel 2 ... EUR 65.000": each lot's
+    labelled estimate, one per lot, added up when the best candidate is one of them (no labelled total
+    beats them) and two or more lots state one."""
+    if best.column is not None or best.yearly:
+        return []
+    per_lot: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.score < LABELLED or c.yearly or c.column is not None or c.with_vat:
+            continue
+        lot = _lot_of(document, c)
+        if lot is None:
+            continue
+        if lot not in per_lot or (c.score, c.euros) > (per_lot[lot].score, per_lot[lot].euros):
+            per_lot[lot] = c
+    if len(per_lot) < 2 or best not in per_lot.values():
+        return []
+    return sorted(per_lot.values(), key=lambda c: (c.block, c.amount.start))
+
+
+def _lot_of(document: Document, candidate: Candidate) -> str | None:
+    """The lot named last before the amount in its block, else by the heading it stands under; None
+    for an amount of several lots together."""
+    block = document.blocks[candidate.block]
+    named = list(_LOT_RE.finditer(block.text, 0, candidate.amount.start))
+    if named:
+        last = named[-1]
+        sentence = _sentence_start(block.text, candidate.amount.start)
+        if last.group(0).lower().startswith(("percelen", "lots")) or _TOTAL_RE.search(
+            block.text, sentence, candidate.amount.start
+        ):
+            return None  # "de percelen 1 en 2 samen", "in totaal": not one lot's amount
+        return last.group(1).upper()
+    for heading in reversed(block.heading_path):
+        m = _LOT_RE.match(heading) or _LOT_RE.match(heading.split(" ", 1)[-1])
+        if m:
+            return m.group(1).upper()
+    return None
+
+
+def _options_beside(
+    document: Document, candidates: list[Candidate], best: Candidate, ruleset: Ruleset
+) -> list[Candidate]:
+    """ "EUR 98.000 voor de initiële looptijd en EUR 49.000 voor de twee optiejaren": an amount the same
+    sentence states for the options, added to the best (the value is over the full term, options
+    included), when the best itself is not the options' or a total with them."""
+    if not ruleset.option_columns or best.yearly or best.column is not None:
+        return []
+    text = document.blocks[best.block].text
+    options = any_of(ruleset.option_columns)
+    included = any_of(ruleset.options_included) if ruleset.options_included else None
+
+    def for_options(c: Candidate) -> bool:
+        after = text[c.amount.end : c.amount.end + OPTION_AFTER]
+        stop = _SENTENCE_BREAK.search(_unabbreviated(after))
+        after = after[: stop.start()] if stop else after
+        return bool(options.search(after)) and not (included and included.search(after))
+
+    if for_options(best):
+        return []
+    extra = [
+        c
+        for c in candidates
+        if c.block == best.block
+        and c is not best
+        and c.euros < best.euros
+        and not c.with_vat
+        and not _sentence_break(text, min(c.amount.end, best.amount.end), max(c.amount.start, best.amount.start))
+        and for_options(c)
+    ]
+    return [best, *extra] if extra else []
+
+
+OPTION_AFTER = 48  # "EUR 49.000 excl. btw voor de twee optiejaren"
 
 
 def _option_kind(document: Document, tables: _Tables, candidate: Candidate, ruleset: Ruleset) -> str | None:
@@ -258,6 +373,8 @@ def _candidates(
                 block=block.index,
                 amount=amount,
                 yearly=per_year,
+                with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end)),
+                without_vat=bool(_VAT_EXCLUDED_RE.match(text, amount.end)),
                 column=(block.table, block.column) if column and block.table is not None and block.column else None,
             )
         )
@@ -285,6 +402,13 @@ def _share_of_value(text: str, end: int, amount: Amount) -> bool:
     )
 
 
+_YEARLY_SUBJECT = re.compile(
+    r"\b(?:jaarlijkse|annual|yearly)\s+(?:geraamde\s+|geschatte\s+|estimated\s+)?"
+    r"(?:waarde|afname|omvang|opdrachtwaarde|contractwaarde|uitgaven|value|spend|contract\s+value)\b",
+    re.IGNORECASE,
+)
+
+
 def _yearly_estimate(text: str, estimates: list[Hit], yearly: list[Hit], amount: Amount) -> bool:
     """Whether the estimate words that introduce `amount` are themselves yearly ("raamt de jaarlijkse
     afname, inclusief huur en onderhoud, op circa EUR 62.500"): in the amount's sentence, a yearly word
@@ -292,6 +416,10 @@ def _yearly_estimate(text: str, estimates: list[Hit], yearly: list[Hit], amount:
     for e in estimates:
         if e.end > amount.start or amount.start - e.end > ESTIMATE_REACH or _sentence_break(text, e.end, amount.start):
             continue
+        # "De jaarlijkse waarde van de levering wordt geraamd op EUR 46.000": what is estimated is yearly
+        subject = _YEARLY_SUBJECT.search(text, max(0, e.start - ESTIMATE_REACH), amount.start)
+        if subject is not None and not _sentence_break(text, subject.end(), amount.start):
+            return True
         for y in yearly:
             beside = e.end <= y.start <= e.end + YEARLY_BESIDE or e.start - YEARLY_BESIDE <= y.end <= e.start
             if beside and y.end <= amount.start and not _sentence_break(text, min(e.start, y.start), amount.start):
@@ -310,11 +438,23 @@ def _governs(text: str, start: int, end: int, amount: Amount, reach: int) -> boo
 
 
 def _broken(text: str, start: int, end: int) -> bool:
-    return bool(_CLAUSE_BREAK.search(text, start, end))
+    return bool(_CLAUSE_BREAK.search(_unabbreviated(text[start:end])))
 
 
 def _sentence_break(text: str, start: int, end: int) -> bool:
-    return bool(_SENTENCE_BREAK.search(text, start, end))
+    return bool(_SENTENCE_BREAK.search(_unabbreviated(text[start:end])))
+
+
+# "(ca. € 8.900)", "excl. btw": an abbreviation's full stop ends no clause
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:ca|circa|approx|resp|bijv|incl|excl|max|min|nr|no|o\.a|i\.e|e\.g|d\.w\.z)\.(?=\s)", re.IGNORECASE
+)
+
+
+def _unabbreviated(segment: str) -> str:
+    if "." not in segment:
+        return segment
+    return _ABBREVIATION.sub(lambda m: m.group().replace(".", " "), segment)
 
 
 def _row_label(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
@@ -359,17 +499,24 @@ def _column_label(
     document: Document, tables: _Tables, block: Block, hits: HitIndex, estimate_rules: set[str], currency: bool = False
 ) -> bool:
     """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header
-    cell, the cell of this column in the first row of the table's run of blocks (at most 200 back)."""
+    cell, the cell of this column in the first row of the table's run of blocks (at most 200 back), or
+    in the caption or introducing paragraph of the whole table."""
     if block.table is None or block.row is None or block.column is None:
         return False
     start = tables.run_start[block.index]
     if start == block.index or document.blocks[start].row == block.row:
         return False
+    header = tables.header_cells.get((start, block.column), ())
+    if start in tables.labelled:
+        return not currency or any(
+            _CURRENCY_WORD.search(text) is not None
+            for text in (*(document.blocks[i].text for i in header), tables.labelled[start])
+        )
     return any(
         block.index - 200 <= index < block.index
         and hits.in_block(index, estimate_rules)
         and (not currency or _CURRENCY_WORD.search(document.blocks[index].text) is not None)
-        for index in tables.header_cells.get((start, block.column), ())
+        for index in header
     )
 
 
@@ -380,9 +527,10 @@ class _Tables:
 
     run_start: tuple[int, ...]  # per block: the first block of its run of blocks of the same table
     header_cells: dict[tuple[int, int], tuple[int, ...]]  # (run start, column) -> the header row's cells
+    labelled: dict[int, str]  # run start -> the caption or introduction that names the table's amounts as estimates
 
 
-def _tables(document: Document) -> _Tables:
+def _tables(document: Document, hits: HitIndex, estimate_rules: set[str], ruleset: Ruleset) -> _Tables:
     run_start: list[int] = []
     header: dict[tuple[int, int], list[int]] = {}
     for block in document.blocks:
@@ -391,7 +539,55 @@ def _tables(document: Document) -> _Tables:
         run_start.append(start)
         if block.column is not None and block.row is not None and block.row == document.blocks[start].row:
             header.setdefault((start, block.column), []).append(block.index)
-    return _Tables(tuple(run_start), {key: tuple(cells) for key, cells in header.items()})
+    labelled: dict[int, str] = {}
+    blocks = document.blocks
+    for start in sorted(set(run_start)):
+        if blocks[start].table is None:
+            continue
+        end = start
+        while end + 1 < len(blocks) and run_start[end + 1] == start:
+            end += 1
+        label = _table_label(blocks, start, end, hits, estimate_rules, ruleset)
+        if label is not None:
+            labelled[start] = label
+    return _Tables(tuple(run_start), {key: tuple(cells) for key, cells in header.items()}, labelled)
+
+
+CAPTION_LENGTH = 160  # "Tabel 1: geraamde waarde per perceel, bedragen exclusief btw"
+
+
+def _table_label(
+    blocks: tuple[Block, ...] | list[Block],
+    start: int,
+    end: int,
+    hits: HitIndex,
+    estimate_rules: set[str],
+    ruleset: Ruleset,
+) -> str | None:
+    """The caption right after a table, or the paragraph right before it, when it names the table's
+    amounts as estimates and states no amount itself (then the value is in the table, not in it)."""
+    after = blocks[end + 1] if end + 1 < len(blocks) else None
+    if (
+        after is not None
+        and after.table is None
+        and len(after.text) <= CAPTION_LENGTH
+        and hits.in_block(after.index, estimate_rules)
+        and not find_amounts(after.text)
+    ):
+        return after.text
+    before = blocks[start - 1] if start > 0 else None
+    if (
+        before is not None
+        and before.table is None
+        and hits.in_block(before.index, estimate_rules)
+        and not find_amounts(before.text)
+        and (
+            before.text.rstrip().endswith(":")
+            or bool(ruleset.table_references and any_of(ruleset.table_references).search(before.text.lower()))
+        )
+    ):
+        return before.text
+    return None
 
 
 def _evidence(document: Document, candidate: Candidate) -> Evidence:

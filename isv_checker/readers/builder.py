@@ -21,7 +21,7 @@ _NUMBERED = re.compile(r"^\(?\d{1,2}(\.\d{1,2})*[.)]?\s")
 class BlockBuilder:
     def __init__(self) -> None:
         self._blocks: list[Block] = []
-        self._stack: list[tuple[int, str]] = []  # (level, heading text), outermost first
+        self._stack: list[tuple[int, str, bool]] = []  # (level, heading text, listed), outermost first
         self._path: tuple[str, ...] = ()  # the stack's headings, made once per change, shared by blocks
 
     def add(
@@ -48,7 +48,16 @@ class BlockBuilder:
             level = opened = self._nested_level(text, max(1, level or 1))
             while self._stack and self._stack[-1][0] >= opened:
                 self._stack.pop()
-            self._path = tuple(h for _, h in self._stack)
+            self._path = tuple(h for _, h, _ in self._stack)
+        # An annex heading right after another one, nothing between them: a list of the annexes (a table
+        # of contents without page numbers), not an annex whose own numbered sections follow.
+        listed = (
+            kind is BlockKind.HEADING
+            and bool(self._blocks)
+            and self._blocks[-1].kind is BlockKind.HEADING
+            and bool(_ANNEX.match(text.lstrip()))
+            and bool(_ANNEX.match(self._blocks[-1].text.lstrip()))
+        )
         block = _make_block(
             {
                 "index": len(self._blocks),
@@ -69,8 +78,8 @@ class BlockBuilder:
         )
         self._blocks.append(block)
         if kind is BlockKind.HEADING:
-            self._stack.append((opened, _heading_title(text)))
-            self._path = tuple(h for _, h in self._stack)
+            self._stack.append((opened, _heading_title(text), listed))
+            self._path = tuple(h for _, h, _ in self._stack)
         return block
 
     def _nested_level(self, text: str, level: int) -> int:
@@ -78,8 +87,8 @@ class BlockBuilder:
         headings belong inside the open annex even when printed at the annex's own level."""
         if not _NUMBERED.match(text.lstrip()) or _ANNEX.match(text.lstrip()):
             return level
-        for open_level, title in reversed(self._stack):
-            if _ANNEX.match(title):
+        for open_level, title, listed in reversed(self._stack):
+            if _ANNEX.match(title) and not listed:
                 return max(level, open_level + 1) if level <= open_level else level
         return level
 

@@ -800,6 +800,9 @@ def _add_table(page: _Page, table: AlignedTable, entries: list[_Entry], tables: 
         # the page's footer and the next one's header come after the table, so its cells stay together
         between = entries[before.end :]
         del entries[before.end :]
+        if rows and _row_goes_on(entries, number, offset, rows[0]):
+            _continue_row(entries, page, number, offset, rows[0])
+            rows = rows[1:]
     else:
         tables.count += 1
         number, offset = tables.count, 0
@@ -812,6 +815,29 @@ def _add_table(page: _Page, table: AlignedTable, entries: list[_Entry], tables: 
     header = before.header if before is not None and continues else table.rows[0]
     tables.open = _OpenTable(number, offset + len(rows), table.columns, header, len(entries))
     entries.extend(between)
+
+
+def _row_goes_on(entries: list[_Entry], table: int, row: int, cells: tuple[str, ...] | list[str]) -> bool:
+    """Whether the first row of a table's next page is the rest of its last row, which the page break
+    cut (Word lets a row break across pages): its first cell is empty, and a cell of the last row that
+    it goes on in stops in the middle of a sentence ("Zijn de Internationale" / "Sociale Voorwaarden ...")."""
+    if not cells or cells[0] or not any(cells[1:]):
+        return False
+    last = {e.column: e.text for e in entries if e.table == table and e.row == row}
+    return any(text and last.get(column, "")[-1:].isalpha() for column, text in enumerate(cells, start=1))
+
+
+def _continue_row(entries: list[_Entry], page: _Page, table: int, row: int, cells: tuple[str, ...] | list[str]) -> None:
+    cell = {e.column: e for e in entries if e.table == table and e.row == row}
+    for column, text in enumerate(cells, start=1):
+        if not text:
+            continue
+        if column in cell:
+            cell[column].text = f"{cell[column].text} {text}"
+        else:
+            entries.append(
+                _Entry(BlockKind.TABLE_CELL, text, page.number, page.ocr, table=table, row=row, column=column)
+            )
 
 
 def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

@@ -71,6 +71,9 @@ class Ruleset:
     smallest_value: int = 0
     option_columns: tuple[str, ...] = ()
     options_included: tuple[str, ...] = ()
+    table_references: tuple[str, ...] = ()
+    subject_statements: tuple[str, ...] = ()
+    study_topics: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -212,6 +215,9 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         smallest_value=_amount(files["applicability"], data["applicability"], "smallest_value"),
         option_columns=_words(files["applicability"], data["applicability"], "option_columns"),
         options_included=_words(files["applicability"], data["applicability"], "options_included"),
+        table_references=_words(files["applicability"], data["applicability"], "table_references"),
+        subject_statements=_words(files["applicability"], data["applicability"], "subject_statements"),
+        study_topics=_words(files["applicability"], data["applicability"], "study_topics"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")
             if "out_of_scope" in data["applicability"]
