@@ -287,13 +287,17 @@ class LocalPoolRunner:
             while len(self._pool) < self.workers:
                 self._spawn()
             while True:
-                for worker in self._pool:
-                    self._feed(worker, queue)
                 # One file per worker waits here, read and ready: `_collect` hands it over the moment
                 # a worker reports, before the parent writes that result and reads the next file.
-                # (Without it a worker sat idle through both: about 3% of a 1-worker run.)
-                while not exhausted and len(queue) < self.workers:
-                    pull()
+                # (Without it a worker sat idle through both: about 3% of a 1-worker run.) Workers are
+                # fed until they take no more, so one that emptied while the parent was writing results
+                # gets work now, not after the next wait (which, with nothing else to come, took its
+                # full second).
+                while True:
+                    while not exhausted and len(queue) < self.workers:
+                        pull()
+                    if not sum(self._feed(worker, queue) for worker in self._pool):
+                        break
                 busy = [w for w in self._pool if w.task is not None]
                 if exhausted and not queue and not busy:
                     return
@@ -307,17 +311,20 @@ class LocalPoolRunner:
         finally:
             self.close()
 
-    def _feed(self, worker: _Worker, queue: deque[Task]) -> None:
-        """Send `worker` the queued files it takes: one when it is idle, and a small one ahead."""
+    def _feed(self, worker: _Worker, queue: deque[Task]) -> int:
+        """Send `worker` the queued files it takes (one when it is idle, and a small one ahead); how many."""
+        sent = 0
         while queue and worker.takes(queue[0]):
             task = queue.popleft()
             if not worker.tasks:
                 worker.started = time.monotonic()
             worker.tasks.append(task)
+            sent += 1
             try:
                 worker.conn.send(task)
             except (BrokenPipeError, OSError):
-                return  # the worker died; its sentinel says so when the run next looks
+                break  # the worker died; its sentinel says so when the run next looks
+        return sent
 
     @staticmethod
     def _requeue(worker: _Worker, queue: deque[Task]) -> None:
@@ -342,6 +349,7 @@ class LocalPoolRunner:
                 if kind == "ready":
                     worker.ready = True
                     self._start_failures = 0
+                    self._feed(worker, queue)
                 elif kind == "done":
                     task = worker.tasks.popleft() if worker.tasks else None
                     worker.started = time.monotonic()  # the worker is on the file sent ahead, if any
