@@ -50,7 +50,15 @@ class Cluster:
         self.file = workdir / "scheduler.json"
         self.file.unlink(missing_ok=True)
         self.scheduler = self._start(
-            "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(self.file)
+            "scheduler",
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(self.file),
         )
         deadline = time.monotonic() + 60
         while not self.file.exists() or not self.file.read_text().strip():
