@@ -4,13 +4,15 @@
 
 Starts a cluster of separate processes on 127.0.0.1: `dask scheduler` and two `dask worker --nthreads 1
 --no-nanny` (as an auditor's cluster would run them, only on one machine). Then, in `--rounds` paired
-rounds (pool then Dask, each into a fresh database), checks the folder (default: the 312 short PDFs
+rounds (pool then Dask, each into a fresh database; the Dask workers are new processes in each round,
+as the pool's are in each run), checks the folder (default: the 312 short PDFs
 of `batch_process.py`, where what a task costs besides reading and judging shows most) with
 `run_batch` on the local pool (`workers=2`) and on the cluster (`scheduler=`), and compares:
 
 - verdict and status, file by file (must be identical);
 - time inside tasks, the sum of the rows' read_seconds + check_seconds: Dask / pool in each pair and
   the best pair (target <= 1.15: workers as warm as the pool's);
+- the slowest task of each run (a cold worker's first task pays the imports and the warm-up);
 - each run's wall time.
 
 Then one more run on the cluster in which one worker is killed (SIGKILL) a third of the way in: every
@@ -77,6 +79,16 @@ class Cluster:
         return self._start(
             name, "worker", self.address, "--name", name, "--nthreads", "1", "--no-nanny", "--no-dashboard"
         )
+
+    def restart_workers(self) -> None:
+        """New worker processes, cold, as a cluster started for an archive has: each run is paired with
+        a pool run whose workers are new processes too."""
+        for worker in self.workers:
+            worker.terminate()
+        for worker in self.workers:
+            worker.wait(30)
+        self.workers = [self.add_worker(f"w{i}") for i in (1, 2)]
+        self.wait_for(2)
 
     def wait_for(self, n: int) -> None:
         import distributed
@@ -162,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             same = True
             for round_ in range(args.rounds):
                 pool, pool_s = _run(folder, runs / "pool.sqlite", workers=2)
+                cluster.restart_workers()
                 dask, dask_s = _run(folder, runs / "dask.sqlite", scheduler=cluster.address)
                 pool_in, dask_in = _inside(runs / "pool.sqlite"), _inside(runs / "dask.sqlite")
                 pool_rows, dask_rows = _rows(runs / "pool.sqlite"), _rows(runs / "dask.sqlite")
@@ -170,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                 pairs.append((pool_in, dask_in, pool_s, dask_s))
                 print(
                     f"round {round_ + 1}: inside tasks pool {pool_in:.2f} s, Dask {dask_in:.2f} s = "
-                    f"{dask_in / pool_in:.2f}x; wall pool {pool_s:.2f} s, Dask {dask_s:.2f} s; "
-                    f"{len(dask_rows)} files, {differ} differ",
+                    f"{dask_in / pool_in:.2f}x (slowest task {pool.slowest[0][0]:.2f} s, {dask.slowest[0][0]:.2f} s); "
+                    f"wall pool {pool_s:.2f} s, Dask {dask_s:.2f} s; {len(dask_rows)} files, {differ} differ",
                     flush=True,
                 )
             ratios = sorted(d / p for p, d, _, _ in pairs)
