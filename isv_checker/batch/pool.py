@@ -27,7 +27,6 @@ fork, a script that runs a batch needs `if __name__ == "__main__":`.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import queue as queues
 import resource
@@ -43,35 +42,17 @@ from typing import Any
 from ..document import ReadMessage, ReadStatus
 from ..i18n.catalogue import catalogue
 from ..parent_death import die_with
+from . import fork_server
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
 
 MB = 1024 * 1024
-_PRELOAD = [
-    "isv_checker.batch.task",
-    "isv_checker.pipeline",
-    "isv_checker.checks.engine",
-    "isv_checker.readers.pdf",
-    "isv_checker.readers.docx",
-    "isv_checker.readers.text",
-    "isv_checker.batch.metadata",
-    "spacy",
-    "isv_checker.batch.preload",
-]
 THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 START_FAILURES = 3
 AHEAD_BYTES = 1024 * 1024  # a file up to this size is sent to a worker before it has finished the one it is on
 # gen-0 collections every 50,000 net container allocations instead of 700: a worker makes and drops
 # a document's blocks, tokens and hits per file, and only a few of them ever form cycles.
 GC_THRESHOLDS = (50_000, 20, 10)
-
-
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def _worker_main(
@@ -197,7 +178,7 @@ class LocalPoolRunner:
         self.settings = settings or TaskSettings()
         self.task_function = task_function
         self.description = self.describe("en")
-        self._context = _context()
+        self._context = fork_server.context()
         self._pool: list[_Worker] = []
         self._start_failures = 0
         self.replaced = 0
@@ -261,10 +242,7 @@ class LocalPoolRunner:
         """Start the fork server now, without waiting for it: it imports the checker and builds the
         matchers (over a second) while this process walks and hashes the archive. Workers are forked
         from it when the first file is handed over."""
-        if self._context.get_start_method() == "forkserver":
-            from multiprocessing import forkserver
-
-            forkserver.ensure_running()
+        fork_server.start()
 
     # ----------------------------------------------------------------------------------------------
 
