@@ -1,6 +1,7 @@
 """Whole commands, as a user runs them, against raw pypdfium2 run as a whole process too, in one run.
 
-    python benchmarks/batch_process.py [--rounds 3] [--workdir benchmarks/_work]
+    python benchmarks/batch_process.py [--rounds 3] [--workdir benchmarks/_work] [--compare DIR]
+    git archive main | tar -x -C /tmp/main-tree && python benchmarks/batch_process.py --compare /tmp/main-tree
 
 Generates once (later runs reuse them from the work folder) two folders of text PDFs made of pages of
 the bundled sample PDFs, each file unique (`batch.make_pdf`): 312 short PDFs of 3 pages (936 pages:
@@ -85,8 +86,8 @@ def long_folder(workdir: Path) -> Path:
 # whole processes
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+def _env(tree: Path = ROOT) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree)}
 
 
 def raw_process(folder: Path, processes: int) -> tuple[float, int]:
@@ -97,10 +98,11 @@ def raw_process(folder: Path, processes: int) -> tuple[float, int]:
     return time.perf_counter() - started, int(out.split()[-1])
 
 
-def cli_process(*args: str) -> tuple[float, bool]:
-    """(seconds, whether it imported spaCy) of one isv-check command as a whole process."""
+def cli_process(*args: str, tree: Path = ROOT) -> tuple[float, bool]:
+    """(seconds, whether it imported spaCy) of one isv-check command as a whole process, with the
+    isv_checker package of `tree` (this one, or an older one to compare with)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CLI, *args], capture_output=True, text=True, env=_env())
+    done = subprocess.run([sys.executable, "-c", _CLI, *args], capture_output=True, text=True, env=_env(tree))
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):  # 1: some document needs attention
         raise SystemExit(f"isv-check {' '.join(args)} exited {done.returncode}:\n{done.stderr[-2000:]}")
@@ -133,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds, best of each (default 3)")
     parser.add_argument("--workdir", type=Path, default=BENCH / "_work")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another source tree (e.g. `git archive main | tar -x -C DIR`) whose isv-check runs are "
+        "interleaved with this tree's and printed beside them",
+    )
     parser.add_argument("--raw", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -143,23 +151,39 @@ def main(argv: list[str] | None = None) -> int:
     short, long = short_folder(args.workdir), long_folder(args.workdir)
     runs = args.workdir / "process_runs"
     runs.mkdir(parents=True, exist_ok=True)
-    out = runs / "scan.jsonl"
-    measures = {
+    trees = {"": ROOT, **({"compared ": args.compare.resolve()} if args.compare else {})}
+
+    def cli_measures(label: str, tree: Path) -> dict[str, Callable[[], tuple[float, object]]]:
+        tag = "b" if label else "a"
+
+        def db(name: str, fresh: bool = True) -> str:
+            path = runs / f"{tag}-{name}.sqlite"
+            return str(_fresh(path) if fresh else path)
+
+        out = str(runs / f"{tag}-scan.jsonl")
+        return {
+            f"{label}scan short": lambda: cli_process("scan", str(short), "-f", "json", "-o", out, "-q", tree=tree),
+            f"{label}batch1 short": lambda: cli_process(
+                "batch", str(short), "--db", db("s1"), "-w", "1", "-q", tree=tree
+            ),
+            f"{label}batch1 long": lambda: cli_process(
+                "batch", str(long), "--db", db("l1"), "-w", "1", "-q", tree=tree
+            ),
+            f"{label}batch2 long": lambda: cli_process(
+                "batch", str(long), "--db", db("l2"), "-w", "2", "-q", tree=tree
+            ),
+            f"{label}rerun long": lambda: cli_process(
+                "batch", str(long), "--db", db("l2", fresh=False), "-w", "2", "-q", tree=tree
+            ),
+        }
+
+    measures: dict[str, Callable[[], tuple[float, object]]] = {
         "raw short": lambda: raw_process(short, 1),
-        "scan short": lambda: cli_process("scan", str(short), "-f", "json", "-o", str(out), "-q"),
-        "batch1 short": lambda: cli_process(
-            "batch", str(short), "--db", str(_fresh(runs / "s1.sqlite")), "-w", "1", "-q"
-        ),
         "raw long": lambda: raw_process(long, 1),
         "raw2 long": lambda: raw_process(long, 2),
-        "batch1 long": lambda: cli_process(
-            "batch", str(long), "--db", str(_fresh(runs / "l1.sqlite")), "-w", "1", "-q"
-        ),
-        "batch2 long": lambda: cli_process(
-            "batch", str(long), "--db", str(_fresh(runs / "l2.sqlite")), "-w", "2", "-q"
-        ),
-        "rerun long": lambda: cli_process("batch", str(long), "--db", str(runs / "l2.sqlite"), "-w", "2", "-q"),
     }
+    for label, tree in trees.items():
+        measures.update(cli_measures(label, tree))
     best: dict[str, float] = {}
     seen: dict[str, object] = {}
     for round_ in range(args.rounds):
@@ -167,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds, extra = measure()
             best[name] = min(best.get(name, float("inf")), seconds)
             seen.setdefault(name, extra)
-            if name.startswith("rerun"):
+            if "rerun" in name:
                 seen[name] = bool(seen[name]) or bool(extra)
         print(f"round {round_ + 1}: " + ", ".join(f"{k} {v:.2f} s" for k, v in best.items()), flush=True)
 
@@ -175,25 +199,33 @@ def main(argv: list[str] | None = None) -> int:
     long_pages = int(seen["raw long"])  # type: ignore[call-overload]
     raw_short, raw_long = short_pages / best["raw short"], long_pages / best["raw long"]
     print(f"\nwhole processes, start-up included; best of {args.rounds} interleaved rounds")
-    print(f"{'':44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs raw':>7}")
-    rows = [
-        ("raw pypdfium2, 312 short PDFs", "raw short", short_pages, raw_short),
-        ("isv-check scan, 312 short PDFs", "scan short", short_pages, raw_short),
-        ("isv-check batch -w 1, 312 short PDFs", "batch1 short", short_pages, raw_short),
-        ("raw pypdfium2, 40 PDFs", "raw long", long_pages, raw_long),
-        ("raw pypdfium2 in 2 processes, 40 PDFs", "raw2 long", long_pages, raw_long),
-        ("isv-check batch -w 1, 40 PDFs", "batch1 long", long_pages, raw_long),
-        ("isv-check batch -w 2, 40 PDFs", "batch2 long", long_pages, raw_long),
-    ]
-    for label, key, pages, raw_rate in rows:
+    print(f"{'':53} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs raw':>7}")
+    rows = [("raw pypdfium2, 312 short PDFs", "raw short", short_pages, raw_short)]
+    for label in trees:
+        rows.append((f"{label}isv-check scan, 312 short PDFs", f"{label}scan short", short_pages, raw_short))
+        rows.append((f"{label}isv-check batch -w 1, 312 short PDFs", f"{label}batch1 short", short_pages, raw_short))
+    rows.append(("raw pypdfium2, 40 PDFs", "raw long", long_pages, raw_long))
+    rows.append(("raw pypdfium2 in 2 processes, 40 PDFs", "raw2 long", long_pages, raw_long))
+    for label in trees:
+        rows.append((f"{label}isv-check batch -w 1, 40 PDFs", f"{label}batch1 long", long_pages, raw_long))
+        rows.append((f"{label}isv-check batch -w 2, 40 PDFs", f"{label}batch2 long", long_pages, raw_long))
+    for text, key, pages, raw_rate in rows:
         rate = pages / best[key]
-        print(f"{label:44} {pages:6d} {best[key]:8.2f} {rate:8.1f} {rate / raw_rate:7.0%}")
+        print(f"{text:53} {pages:6d} {best[key]:8.2f} {rate:8.1f} {rate / raw_rate:7.0%}")
+    for label in trees:
+        print(
+            f"{label + 'isv-check batch, unchanged re-run, 40 PDFs':53} {'':6} {best[label + 'rerun long']:8.2f}"
+            f"   {best[label + 'batch2 long'] / best[label + 'rerun long']:.1f}x faster than its first run;"
+            f" imported spaCy: {'yes' if seen[label + 'rerun long'] else 'no'}"
+        )
+    for label in trees:
+        if label:
+            print(
+                f"{label}tree: 2 workers {best[label + 'batch1 long'] / best[label + 'batch2 long']:.2f}x one; "
+                f"short PDFs: scan {short_pages / best[label + 'scan short'] / raw_short:.2f}, batch -w 1 "
+                f"{short_pages / best[label + 'batch1 short'] / raw_short:.2f} of raw"
+            )
     rerun_imported = bool(seen["rerun long"])
-    print(
-        f"{'isv-check batch, unchanged re-run, 40 PDFs':44} {'':6} {best['rerun long']:8.2f}"
-        f"   {best['batch2 long'] / best['rerun long']:.1f}x faster than its first run; imported spaCy: "
-        f"{'yes' if rerun_imported else 'no'}"
-    )
     results = {
         "short_scan": (short_pages / best["scan short"] / raw_short, "scan of 312 short PDFs vs raw"),
         "short_batch": (short_pages / best["batch1 short"] / raw_short, "batch -w 1 of 312 short PDFs vs raw"),
