@@ -138,3 +138,32 @@ def test_batch_help_does_not_import_spacy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "--scheduler" in result.stdout and "--metadata" in result.stdout
+
+
+def test_an_unchanged_rerun_imports_no_spacy_and_starts_no_fork_server(tmp_path):
+    """A re-run of an unchanged archive hashes its files and finds every row up to date: it must not
+    pay spaCy's import or a fork server's start-up (the checker's warm-up) for nothing. Once a file
+    has changed, the run does start them."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in FILES:
+        shutil.copy(SAMPLES / name, archive / name)
+    db = tmp_path / "r.sqlite"
+    code = (
+        "import sys\n"
+        "from multiprocessing import forkserver\n"
+        "from isv_checker.cli import main\n"
+        f"rc = main(['batch', {str(archive)!r}, '--db', {str(db)!r}, '-w', '1', '-q'])\n"
+        "assert rc == 0, rc\n"
+        "print('spacy' in sys.modules, forkserver._forkserver._forkserver_pid is not None)\n"
+    )
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()[-2:]
+
+    assert run() == ["False", "True"]  # the first run: the fork server checks, the parent needs no spaCy
+    assert run() == ["False", "False"]  # unchanged: nothing started, nothing imported
+    (archive / FILES[0]).write_text("Een gewijzigd document.\n", encoding="utf-8")
+    assert run() == ["False", "True"]

@@ -8,7 +8,12 @@ memory cap: a file that needs more fails with `MemoryError` and is recorded `too
 Ctrl-C (the parent decides when to stop), warms up (ruleset and matchers), takes what it loaded out
 of the garbage collector's way (`settle_heap`) and then says it is ready. The parent keeps one file
 per worker read and waiting, sends a task, starts the clock, and waits on every pipe and every
-process at once: a worker that reports gets the waiting file, then its result is yielded; a worker
+process at once: a worker that reports gets the waiting file, then its result is yielded. A worker
+busy with a file is also sent the next one when that is small (`AHEAD_BYTES`): a receiving thread in
+the worker takes it in at once, and the worker starts on it the moment it has sent its result, without
+waiting for the parent to be scheduled and answer (over 312 three-page PDFs on a busy machine that
+wait was several milliseconds a file); a large file is not sent ahead, so that at the end of a run a
+worker that is free takes it rather than wait behind another's. A worker
 past the wall-clock timeout is killed, its file yielded as `timeout` and the worker replaced; a
 worker that died (a segfault, the kernel's OOM killer) has its file yielded as `error` with the
 signal, or as `too_large` when it aborted under the memory cap, and is replaced too.
@@ -22,48 +27,32 @@ fork, a script that runs a batch needs `if __name__ == "__main__":`.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import queue as queues
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..document import ReadMessage, ReadStatus
 from ..i18n.catalogue import catalogue
 from ..parent_death import die_with
+from . import fork_server
 from .runner import Failure, Outcome, RunnerError, TaskFunction
 from .task import Task, TaskSettings, run_task, warm_up
 
 MB = 1024 * 1024
-_PRELOAD = [
-    "isv_checker.batch.task",
-    "isv_checker.pipeline",
-    "isv_checker.checks.engine",
-    "isv_checker.readers.pdf",
-    "isv_checker.readers.docx",
-    "isv_checker.readers.text",
-    "isv_checker.batch.metadata",
-    "spacy",
-    "isv_checker.batch.preload",
-]
-_THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+THREAD_LIMITS = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 START_FAILURES = 3
+AHEAD_BYTES = 1024 * 1024  # a file up to this size is sent to a worker before it has finished the one it is on
 # gen-0 collections every 50,000 net container allocations instead of 700: a worker makes and drops
 # a document's blocks, tokens and hits per file, and only a few of them ever form cycles.
 GC_THRESHOLDS = (50_000, 20, 10)
-
-
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def _worker_main(
@@ -75,7 +64,7 @@ def _worker_main(
     except OSError:
         pass
     die_with(runner_pid)  # a batch killed outright (SIGKILL) takes its workers and their Tesseracts along
-    os.environ.update(_THREAD_LIMITS)
+    os.environ.update(THREAD_LIMITS)
     if memory_mb:
         limit = memory_mb * MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -85,12 +74,11 @@ def _worker_main(
         conn.send(("broken", f"{type(exc).__name__}: {exc}"))
         return
     settle_heap()
+    inbox: queues.SimpleQueue[Any] = queues.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox), name="isv-check-inbox", daemon=True).start()
     conn.send(("ready", os.getpid()))
     while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
+        task = inbox.get()
         if task is None:
             return
         started = time.perf_counter()
@@ -109,6 +97,19 @@ def _worker_main(
         try:
             conn.send(("done", outcome))
         except (BrokenPipeError, OSError):
+            return
+
+
+def _receive(conn: Connection, inbox: queues.SimpleQueue[Any]) -> None:
+    """Take tasks off the pipe as they come, also while the worker checks a file: the parent's send
+    of a file sent ahead returns at once rather than wait for the worker to finish the one it is on."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            task = None
+        inbox.put(task)
+        if task is None:
             return
 
 
@@ -145,8 +146,16 @@ class _Worker:
     process: Any
     conn: Connection
     ready: bool = False
-    task: Task | None = None
-    started: float = 0.0
+    tasks: deque[Task] = field(default_factory=deque)  # the file it is on first, then one sent ahead
+    started: float = 0.0  # when it started on tasks[0]
+
+    @property
+    def task(self) -> Task | None:
+        return self.tasks[0] if self.tasks else None
+
+    def takes(self, task: Task) -> bool:
+        """Whether to send it `task` now: when it is idle, or a small one ahead of the one it is on."""
+        return self.ready and (not self.tasks or (len(self.tasks) == 1 and len(task.data) <= AHEAD_BYTES))
 
 
 class LocalPoolRunner:
@@ -169,7 +178,7 @@ class LocalPoolRunner:
         self.settings = settings or TaskSettings()
         self.task_function = task_function
         self.description = self.describe("en")
-        self._context = _context()
+        self._context = fork_server.context()
         self._pool: list[_Worker] = []
         self._start_failures = 0
         self.replaced = 0
@@ -229,6 +238,12 @@ class LocalPoolRunner:
         key = "batch.runner_local.one" if self.workers == 1 else "batch.runner_local"
         return catalogue(lang)[key].format(n=self.workers)
 
+    def start(self) -> None:
+        """Start the fork server now, without waiting for it: it imports the checker and builds the
+        matchers (over a second) while this process walks and hashes the archive. Workers are forked
+        from it when the first file is handed over."""
+        fork_server.start()
+
     # ----------------------------------------------------------------------------------------------
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
@@ -250,14 +265,17 @@ class LocalPoolRunner:
             while len(self._pool) < self.workers:
                 self._spawn()
             while True:
-                for worker in self._pool:
-                    if worker.ready and worker.task is None and queue:
-                        self._dispatch(worker, queue.popleft())
                 # One file per worker waits here, read and ready: `_collect` hands it over the moment
                 # a worker reports, before the parent writes that result and reads the next file.
-                # (Without it a worker sat idle through both: about 3% of a 1-worker run.)
-                while not exhausted and len(queue) < self.workers:
-                    pull()
+                # (Without it a worker sat idle through both: about 3% of a 1-worker run.) Workers are
+                # fed until they take no more, so one that emptied while the parent was writing results
+                # gets work now, not after the next wait (which, with nothing else to come, took its
+                # full second).
+                while True:
+                    while not exhausted and len(queue) < self.workers:
+                        pull()
+                    if not sum(self._feed(worker, queue) for worker in self._pool):
+                        break
                 busy = [w for w in self._pool if w.task is not None]
                 if exhausted and not queue and not busy:
                     return
@@ -267,16 +285,30 @@ class LocalPoolRunner:
                 handles: list[Any] = [w.conn for w in self._pool] + [w.process.sentinel for w in self._pool]
                 wait(handles, timeout=wait_for)
                 yield from self._collect(queue)
-                yield from self._expire()
+                yield from self._expire(queue)
         finally:
             self.close()
 
-    def _dispatch(self, worker: _Worker, task: Task) -> None:
-        worker.task, worker.started = task, time.monotonic()
-        try:
-            worker.conn.send(task)
-        except (BrokenPipeError, OSError):
-            pass  # the worker died; its sentinel says so when the run next looks
+    def _feed(self, worker: _Worker, queue: deque[Task]) -> int:
+        """Send `worker` the queued files it takes (one when it is idle, and a small one ahead); how many."""
+        sent = 0
+        while queue and worker.takes(queue[0]):
+            task = queue.popleft()
+            if not worker.tasks:
+                worker.started = time.monotonic()
+            worker.tasks.append(task)
+            sent += 1
+            try:
+                worker.conn.send(task)
+            except (BrokenPipeError, OSError):
+                break  # the worker died; its sentinel says so when the run next looks
+        return sent
+
+    @staticmethod
+    def _requeue(worker: _Worker, queue: deque[Task]) -> None:
+        """Files sent ahead to a worker that is gone go back to the front of the queue, in order."""
+        while len(worker.tasks) > 1:
+            queue.appendleft(worker.tasks.pop())
 
     def _collect(self, queue: deque[Task]) -> Iterator[Outcome]:
         """Results, deaths and start-ups since the last look. A worker that hands in a result gets the
@@ -295,10 +327,11 @@ class LocalPoolRunner:
                 if kind == "ready":
                     worker.ready = True
                     self._start_failures = 0
+                    self._feed(worker, queue)
                 elif kind == "done":
-                    task, worker.task = worker.task, None
-                    if queue:
-                        self._dispatch(worker, queue.popleft())
+                    task = worker.tasks.popleft() if worker.tasks else None
+                    worker.started = time.monotonic()  # the worker is on the file sent ahead, if any
+                    self._feed(worker, queue)
                     if task is not None:
                         yield payload
                 elif kind == "broken":
@@ -307,6 +340,7 @@ class LocalPoolRunner:
             if dead or not worker.process.is_alive():
                 worker.process.join(5)
                 task = worker.task
+                self._requeue(worker, queue)
                 if task is not None:
                     status, message = self._death_outcome(worker)
                     yield Failure(task.key, status, message, time.monotonic() - worker.started)
@@ -318,13 +352,14 @@ class LocalPoolRunner:
                         )
                 self._replace(worker)  # also ends what the dead worker started
 
-    def _expire(self) -> Iterator[Outcome]:
+    def _expire(self, queue: deque[Task]) -> Iterator[Outcome]:
         if self.timeout is None:
             return
         now = time.monotonic()
         for worker in list(self._pool):
             task = worker.task
             if task is not None and now - worker.started > self.timeout:
+                self._requeue(worker, queue)
                 self._replace(worker)
                 yield Failure(
                     task.key,

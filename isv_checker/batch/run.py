@@ -12,7 +12,10 @@ and metadata: its result is copied to a row of its own), or `skipped` (its row i
 date). Files in = checked + refused + copied + skipped, and the summary says so.
 
 Files are hashed as they are handed over, so hashing overlaps with checking and a re-run of an
-unchanged archive costs a read and a hash per file and starts no worker at all.
+unchanged archive costs a read and a hash per file and starts no worker at all. A run that will
+check files (a new database, or files it has no row for) starts its runner (`Runner.start`: the
+local pool's fork server imports the checker and builds the matchers) before it walks the archive,
+so that start-up overlaps the walk and the hashing instead of following them.
 
 With `tenders` (`batch --tenders`), each top-level folder or ZIP of an archive is also one tender,
 judged once its files have their rows (`tenders.py`); a file outside any of them is a document only.
@@ -26,6 +29,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,7 +172,24 @@ def run_batch(
     )
     started = time.perf_counter()
     summary = BatchSummary(ruleset=f"{ref.id} {ref.version}", tenders=options.tenders)
-    with Store(db_path) as store, collect([Path(p) for p in paths], options.limits) as sources:
+    with ExitStack() as stack:
+        store = stack.enter_context(Store(db_path))
+        known = store.known()
+        if runner is None:
+            runner = make_runner(
+                workers=options.workers,
+                timeout=options.timeout,
+                memory_mb=options.memory_mb,
+                scheduler=options.scheduler,
+                settings=settings,
+                task_function=task_function,
+            )
+            stack.callback(runner.close)
+        if not known and all(os.path.lexists(p) for p in paths):
+            runner.start()  # a new database: every file will need checking
+        sources = stack.enter_context(collect([Path(p) for p in paths], options.limits))
+        if any(item.source not in known and item.refused is None for item in sources.items):
+            runner.start()
         summary.files_in, summary.other_files = len(sources.items), len(sources.skipped)
         summary.passed_over = list(sources.skipped)
         book = TenderBook(paths) if options.tenders else None
@@ -180,17 +201,6 @@ def run_batch(
             summary.metadata_rows = len(metadata)
             named = [i.source for i in sources.items] + (list(book.tenders) if book is not None else [])
             summary.metadata_unmatched = [row.describe() for row in metadata.unmatched(named)]
-        known = store.known()
-        own_runner = runner is None
-        if runner is None:
-            runner = make_runner(
-                workers=options.workers,
-                timeout=options.timeout,
-                memory_mb=options.memory_mb,
-                scheduler=options.scheduler,
-                settings=settings,
-                task_function=task_function,
-            )
         summary.runner = runner.description
         summary.runner_in = {lang: runner.describe(lang) for lang in LANGUAGES}
         summary.run_id = store.begin_run(
@@ -346,8 +356,6 @@ def run_batch(
                 for item, _facts in waiting.pop(content, []):
                     copy(item, job.metadata_key, job.sha256, job.size, _stored(store, job.item.source))
         finally:
-            if own_runner:
-                runner.close()
             progress.close()
         if pending or waiting:  # a runner that lost a task is a bug; say so rather than undercount
             raise RuntimeError(f"the runner returned no outcome for {len(pending)} file(s)")

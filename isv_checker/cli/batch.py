@@ -113,6 +113,10 @@ def batch(
     lang: LangOption = None,
 ) -> None:
     """Check whole archives into a results database; a re-run resumes and skips what is done."""
+    if scheduler is None:  # a first run: the workers' fork server starts before the rest is imported
+        from ..batch.fork_server import start_if_new
+
+        start_if_new(db, archives)
     from ..batch.metadata import MetadataError, load_metadata
     from ..batch.progress import progress_for, summary_lines
     from ..batch.run import BatchOptions, run_batch
