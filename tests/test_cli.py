@@ -37,16 +37,17 @@ def test_help_does_not_import_spacy():
 def test_scan_text_summary(tmp_path, capsys):
     path = tmp_path / "clausule.txt"
     path.write_text(CLAUSE, encoding="utf-8")
-    assert main(["scan", str(path)]) == 0
+    assert main(["scan", str(path)]) == 1  # a verdict that asks for action
     out = capsys.readouterr().out
-    assert f"{path}: NOT_REQUIRED" in out  # no authority, no category: ISV is not mandatory
+    # a clause imposed on a purchase in no recognised category, by no recognised authority: undecided
+    assert f"{path}: NEEDS_REVIEW" in out
     assert "read: ok, text, Dutch, 2 blocks" in out
 
 
 def test_scan_json_single_document(tmp_path, capsys):
     path = tmp_path / "clausule.txt"
     path.write_text(CLAUSE, encoding="utf-8")
-    assert main(["scan", str(path), "--format", "json", "--blocks"]) == 0
+    assert main(["scan", str(path), "--format", "json", "--blocks"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["schema"] == "isv-checker/report/1"
     assert report["status"] == "ok"
