@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ENV_VAR = "ISV_CHECKER_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
 _MAGIC = b"ISVMATCH"
 
 
