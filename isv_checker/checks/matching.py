@@ -303,17 +303,6 @@ def _block_hits(compiled: _Compiled, index: int, text: str) -> list[Hit]:
     found = compiled.terms.find(list(map(itemgetter(2), chain.from_iterable(entries))))
     if not found:
         return []
-    tokens = list(chain.from_iterable(entries))
-    token_base = [0, *accumulate(map(len, entries))]
-    char_base = [0, *accumulate(map(len, runs))]
-
-    def start_of(token: int) -> int:
-        return char_base[bisect_right(token_base, token) - 1] + tokens[token][0]
-
-    def end_of(token: int) -> int:
-        last = token - 1
-        return char_base[bisect_right(token_base, last) - 1] + tokens[last][0] + tokens[last][1]
-
     code_rule, code_bit = compiled.code_rule, compiled.code_bit
     groups: dict[int, list[Any]] = {}  # rule -> [mask of its parts found, its rows]
     for row in found:
@@ -324,7 +313,7 @@ def _block_hits(compiled: _Compiled, index: int, text: str) -> list[Hit]:
         else:
             group[0] |= code_bit[code]
             group[1].append(row)
-    hits: list[Hit] = []
+    spans: list[tuple[str, int, int, int, int]] = []  # rule, token span, focus token span
     for rule in sorted(groups):
         mask, rows = groups[rule]
         if mask & _UNLESS_BIT:
@@ -337,18 +326,32 @@ def _block_hits(compiled: _Compiled, index: int, text: str) -> list[Hit]:
         if not near_done:
             term_spans = sorted((start, end) for code, start, end in rows if code_bit[code] == terms_bit)
             if all(term_spans[k + 1][0] >= term_spans[k][1] for k in range(len(term_spans) - 1)):
-                for start, end in term_spans:
-                    begin, finish = start_of(start), end_of(end)
-                    hits.append(Hit(name, index, begin, finish, begin, finish))
+                spans.extend((name, start, end, start, end) for start, end in term_spans)
                 continue
         parts: dict[str, list[tuple[int, int]]] = {}
         for code, start, end in sorted(rows):
             parts.setdefault(compiled.code_part[code], []).append((start, end))
-        hits.extend(
-            Hit(name, index, start_of(start), end_of(end), start_of(focus_start), end_of(focus_end))
-            for start, end, focus_start, focus_end in _rule_spans(compiled.specs[name], parts)
-        )
-    return hits
+        spans.extend((name, *span) for span in _rule_spans(compiled.specs[name], parts))
+    if not spans:
+        return []
+    # character offsets of the tokens the hits begin and end at: the run each is in, by bisection
+    tokens = list(chain.from_iterable(entries))
+    token_base = list(accumulate(map(len, entries), initial=0))
+    char_base = list(accumulate(map(len, runs), initial=0))
+    begins: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for _, start, end, focus_start, focus_end in spans:
+        for token in (start, focus_start):
+            if token not in begins:
+                begins[token] = char_base[bisect_right(token_base, token) - 1] + tokens[token][0]
+        for token in (end, focus_end):
+            if token not in ends:
+                offset, length, _ = tokens[token - 1]
+                ends[token] = char_base[bisect_right(token_base, token - 1) - 1] + offset + length
+    return [
+        Hit(name, index, begins[start], ends[end], begins[focus_start], ends[focus_end])
+        for name, start, end, focus_start, focus_end in spans
+    ]
 
 
 def _rule_spans(spec: MatchSpec, parts: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, int, int]]:
