@@ -231,7 +231,9 @@ class _Terms:
         count = len(words)
         starts = self._starts
         for at in [i for i, word in enumerate(words) if word in wanted]:
-            candidates = starts[words[at]]
+            candidates = starts.get(words[at]) or self._starting(words[at])  # another thread may have cleared it
+            if candidates is None:
+                continue
             for anchor, term, codes in candidates.plain:
                 start = at - anchor
                 end = start + len(term)
