@@ -120,6 +120,7 @@ def _tables(
         code = code_of_key[key_name]
         for term in words:
             terms.add(code, term, tokenizer)
+    terms.index()
     patterns = (rules.prefix, rules.suffix, rules.infix, rules.url, rules.token_match)
     frozen = [None if p is None else matcher_cache.freeze_pattern(p) for p in patterns]
     matcher_cache.store(name, key, {"rules": frozen, "terms": terms.freeze()})
@@ -164,9 +165,9 @@ class _Terms:
                 codes = self._plain.setdefault(tokens, [])
                 if code not in codes:
                     codes.append(code)
-        self._index()
 
-    def _index(self) -> None:
+    def index(self) -> None:
+        """Work out each plain term's anchor; after the last `add`."""
         self._anchors.clear()
         for words, codes in self._plain.items():
             anchor = max(range(len(words)), key=lambda i: len(words[i]))
@@ -187,7 +188,7 @@ class _Terms:
             terms._plain[tuple(words)] = list(codes)
         for first, entries in wild:
             terms._wild[tuple(first)] = [(code, tuple(tuple(p) for p in rest)) for code, rest in entries]
-        terms._index()
+        terms.index()
         return terms
 
     def _starting(self, text: str) -> _Start | None:
