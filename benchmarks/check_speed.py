@@ -7,7 +7,9 @@ five interleaved rounds (`--repeats`; the machines are shared and noisy) on one 
 text extraction (the ceiling), reading alone (`isv_checker.read_path`), and reading plus checking
 (`isv_checker.check`: rules, verdict, report).
 Matchers are built before timing, once per process, as in a real run. Target (issue 3): reading +
-checking at >= 60% of raw pypdfium2 pages/s.
+checking at >= 60% of raw pypdfium2 pages/s. It also prints the rules stage's own cost, ms per page
+(reading + checking less reading alone, best rounds): issue 19 asks for half of what it was before
+the rules stage matched without spaCy (`--before-ms` prints the ratio to a figure measured so).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--workdir", type=Path, default=Path(__file__).resolve().parent / "_work")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--before-ms", type=float, help="the rules stage's ms/page measured before, to compare")
     args = parser.parse_args()
     pdfs, _ = build_corpus(args.workdir, args.files, args.pages)
     read_and_check(pdfs[:1])  # build the matchers and load the rules before timing
@@ -64,6 +67,11 @@ def main() -> int:
     print(
         f"\ntarget reading + checking >= {TARGET:.0%} of raw pypdfium2: {ratio:.0%} -> {'met' if ratio >= TARGET else 'NOT met'}"
     )
+    read_seconds, _ = results["isv_checker.read_path (reading only)"]
+    rules_ms = (check_seconds - read_seconds) / check_pages * 1000
+    print(f"rules stage (reading + checking - reading): {rules_ms:.3f} ms/page")
+    if args.before_ms:
+        print(f"  against {args.before_ms:.3f} ms/page before: {rules_ms / args.before_ms:.0%} (target <= 50%)")
     return 0
 
 

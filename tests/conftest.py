@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -15,6 +18,11 @@ SAMPLES = ROOT / "samples"
 for _name in ("LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
+# The built matchers go to a cache folder of the test session's own (checks/matcher_cache.py), not the
+# user's: a test's rule folders leave no files behind, and a session starts from an empty cache as CI does.
+if "ISV_CHECKER_CACHE_DIR" not in os.environ:
+    os.environ["ISV_CHECKER_CACHE_DIR"] = tempfile.mkdtemp(prefix="isv-checker-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["ISV_CHECKER_CACHE_DIR"], True)
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ PRELOAD = [
     "isv_checker.readers.docx",
     "isv_checker.readers.text",
     "isv_checker.batch.metadata",
-    "spacy",
     "isv_checker.batch.preload",
 ]
 

@@ -1,29 +1,35 @@
-"""Runs every rule's terms over a document's blocks with spaCy's matchers, once per document.
+"""Runs every rule's terms over a document's blocks, once per document.
 
-Matching is on tokens from spaCy's blank Dutch or English tokenizer (no model, nothing downloaded),
-case-insensitive. Plain terms go to spaCy's PhraseMatcher. A trailing `*` on a word matches any token
-starting so, which is how Dutch compounds and inflections ("risico*" → risico's, risicoanalyse,
-risico-inventarisatie) are written down once; those terms are looked up in an index of the document's
-own tokens, because spaCy's Matcher with a REGEX predicate per wildcard evaluates every predicate on
-every token (measured: 3.5 s for a 100-page PDF, against 0.1 s for reading it). Everything is built
-once per process and language, never per document.
+Matching is on the tokens of spaCy's blank Dutch or English tokenizer (no model, nothing downloaded),
+case-insensitive, made by `tokenizer.py` without importing spaCy. A term is a sequence of tokens'
+lower-case texts, as spaCy's PhraseMatcher matched them on LOWER. A trailing `*` on a word matches any
+token starting so, which is how Dutch compounds and inflections ("risico*" -> risico's, risicoanalyse,
+risico-inventarisatie) are written down once. The terms are looked up by their first word, which is
+worked out once per distinct token (spaCy's Matcher with a REGEX predicate per wildcard evaluated
+every predicate on every token: 3.5 s for a 100-page PDF, against 0.1 s for reading it). The matcher
+is built once per process and language, never per document, and kept on disk between processes
+(`matcher_cache.py`).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from ..document import Block
 from ..ruleset.models import Matcher as MatchSpec
 from ..ruleset.models import Rule
+from . import matcher_cache
+from .tokenizer import Tokenizer, TokenRules
 
 _KEY_SEP = "\x1f"
 _UNLESS_BIT = 2  # a rule's "u" part: its `unless` terms cancel its hits in the block
-_ATTRS = ("LOWER", "IDX", "LENGTH")
 
 
 class Hit(NamedTuple):
@@ -44,18 +50,13 @@ class Hit(NamedTuple):
 
 
 class _Compiled:
-    def __init__(self, language: str, specs: Sequence[tuple[str, MatchSpec]]) -> None:
-        import numpy as np
-        from spacy.matcher import PhraseMatcher
+    """One ruleset's matcher for one language: the rules' codes, the tokenizer and the term tables."""
 
-        self.nlp = _blank_without_exceptions(language)
-        self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.prefixes = _PrefixTerms()
+    def __init__(self, language: str, specs: Sequence[tuple[str, MatchSpec]]) -> None:
         self.specs: dict[str, MatchSpec] = {}
-        # Each (rule, part of its spec) has a code; matches give it as the key's hash (phrases) or
-        # the key (prefix terms). Per code: its rule's number, its part, and its bit in the rule's mask.
+        # Each (rule, part of its spec) has a code; the term tables give codes. Per code: its rule's
+        # number, its part, and its bit in the rule's mask.
         self.rule_names: list[str] = []
-        self.code_of_id: dict[int, int] = {}
         self.code_of_key: dict[str, int] = {}
         self.code_part: list[str] = []
         rules: list[int] = []
@@ -68,141 +69,200 @@ class _Compiled:
                 raise ValueError(f"{name}: at most 60 near groups in all")
             bit_of = {part: 1 << n for n, part in enumerate(("t", "u", *flat))}
             for part, bit in bit_of.items():
-                key = f"{name}{_KEY_SEP}{part}"
-                self.code_of_id[self.nlp.vocab.strings.add(key)] = self.code_of_key[key] = len(self.code_part)
+                self.code_of_key[f"{name}{_KEY_SEP}{part}"] = len(self.code_part)
                 self.code_part.append(part)
                 rules.append(len(self.rule_names))
                 bits.append(bit)
             requirements.append([bit_of["t"], *(sum(bit_of[p] for p in parts) for parts in near_parts)])
             self.rule_names.append(name)
-            self.add(name, spec)
-        can_start = self.prefixes.firsts
-        self.attrs = (*_ATTRS, self.nlp.vocab.add_flag(lambda text: bool(can_start(text.lower()))))
-        self.code_rule = np.array(rules, dtype=np.int64)
-        self.code_bit = np.array(bits, dtype=np.int64)
-        # Per rule, the masks that make a hit possible: its terms, or all groups of one `near`
-        # (padded with -1, a mask no block reaches).
-        width = max((len(r) for r in requirements), default=1)
-        self.requirements = np.array([r + [-1] * (width - len(r)) for r in requirements], dtype=np.int64).reshape(
-            -1, width
-        )
-
-    def add(self, name: str, spec: MatchSpec) -> None:
-        self.specs[name] = spec
-        self._add_terms(f"{name}{_KEY_SEP}t", spec.terms)
-        self._add_terms(f"{name}{_KEY_SEP}u", spec.unless)
-        for i, near in enumerate(spec.near):
-            for j, group in enumerate(near.groups):
-                self._add_terms(f"{name}{_KEY_SEP}n{i}.{j}", group)
-
-    def _add_terms(self, key: str, terms: Iterable[str]) -> None:
-        plain, wild = [], []
-        for term in terms:
-            words = term.split()
-            if any(w.endswith("*") and len(w) > 1 for w in words):
-                wild.append(self._pattern(words))
-            else:
-                plain.append(self.nlp.make_doc(term))
-        if plain:
-            self.phrases.add(key, plain)
-        for pattern in wild:
-            self.prefixes.add(key, pattern)
-
-    def _pattern(self, words: list[str]) -> tuple[tuple[str, bool], ...]:
-        """A wildcard term as (lower-case token, is a prefix) pairs."""
-        pattern: list[tuple[str, bool]] = []
-        for word in words:
-            if word.endswith("*") and len(word) > 1:
-                pattern.append((word[:-1].lower(), True))
-            else:
-                pattern.extend((token.lower_, False) for token in self.nlp.make_doc(word))
-        return tuple(pattern)
+            self.specs[name] = spec
+        self.tokenizer, self.terms = _tables(language, specs, self.code_of_key)
+        self.code_rule = rules
+        self.code_bit = bits
+        # Per rule, the masks that make a hit possible: its terms, or all groups of one `near`.
+        self.requirements = requirements
 
 
-def _blank_without_exceptions(language: str) -> Any:
-    """spaCy's blank pipeline for `language` with no tokenizer exceptions ("art.", "bijv.", ":)").
-
-    Terms and documents are split by the same prefix/suffix/infix rules either way, so matches are
-    the same; without exceptions spaCy keeps caching words for the whole text (measured: 45 ms -> 9 ms
-    for a 107-page tender). The exceptions are left out of the language's defaults rather than
-    cleared after `spacy.blank`, because loading them is most of a worker's start-up (measured: 0.32 s
-    -> 0.06 s for Dutch)."""
-    from spacy.attrs import LOWER
-    from spacy.util import get_lang_class
-
-    base = get_lang_class(language)
-    defaults = type("Defaults", (base.Defaults,), {"tokenizer_exceptions": {}})
-    nlp = type(f"{base.__name__}WithoutExceptions", (base,), {"Defaults": defaults})()
-    # Matching reads only LOWER, so a new word need not have its shape, number-likeness, stop-word
-    # status and a dozen other attributes worked out (measured: 15% of tokenising unseen text).
-    nlp.vocab.lex_attr_getters = {LOWER: str.lower}
-    return nlp
+def _term_lists(name: str, spec: MatchSpec) -> list[tuple[str, tuple[str, ...]]]:
+    """A rule's term lists by key: its terms, its `unless` terms and each `near` group."""
+    lists = [(f"{name}{_KEY_SEP}t", spec.terms), (f"{name}{_KEY_SEP}u", spec.unless)]
+    for i, near in enumerate(spec.near):
+        lists.extend((f"{name}{_KEY_SEP}n{i}.{j}", group) for j, group in enumerate(near.groups))
+    return lists
 
 
-class _PrefixTerms:
-    """Terms with `stem*` words, found from the tokens that can start one.
+def _tables(
+    language: str, specs: Sequence[tuple[str, MatchSpec]], code_of_key: dict[str, int]
+) -> tuple[Tokenizer, _Terms]:
+    """The tokenizer and the term tables, from the matcher cache when it has them for exactly these
+    terms, else built (which imports spaCy) and stored there."""
+    lists = [entry for name, spec in specs for entry in _term_lists(name, spec)]
+    key = matcher_cache.key_of(language, lists)
+    name = f"matchers-{language}"
+    kept = matcher_cache.load(name, key)
+    if kept is not None:
+        try:
+            prefix, suffix, infix, url, token_match = kept["rules"]
+            rules = TokenRules(
+                prefix=matcher_cache.thaw_pattern(prefix),
+                suffix=matcher_cache.thaw_pattern(suffix),
+                infix=matcher_cache.thaw_pattern(infix),
+                url=None if url is None else matcher_cache.thaw_pattern(url),
+                token_match=None if token_match is None else matcher_cache.thaw_pattern(token_match),
+            )
+            return Tokenizer(rules), _Terms.thaw(kept["terms"])
+        except (KeyError, TypeError, ValueError, re.error):
+            pass  # a file of another shape under the same key: build again
+    rules = TokenRules.from_spacy(language)
+    tokenizer = Tokenizer(rules)
+    terms = _Terms()
+    for key_name, words in lists:
+        code = code_of_key[key_name]
+        for term in words:
+            terms.add(code, term, tokenizer)
+    terms.index()
+    patterns = (rules.prefix, rules.suffix, rules.infix, rules.url, rules.token_match)
+    frozen = [None if p is None else matcher_cache.freeze_pattern(p) for p in patterns]
+    matcher_cache.store(name, key, {"rules": frozen, "terms": terms.freeze()})
+    return tokenizer, terms
 
-    Which tokens can is a lexeme flag in spaCy's vocabulary (`Vocab.add_flag`): computed once per
-    distinct word when spaCy first sees it, then read for a whole Doc by `to_array` in C. Only those
-    positions are visited in Python, and a small cache maps each such word to the first words it
-    satisfies. Terms are added before the flag is made and never after.
-    """
+
+class _Terms:
+    """Every term as the lower-case tokens it is made of, matched on a block's tokens (the way spaCy's
+    PhraseMatcher matched on LOWER); a trailing `*` on a word matches any token starting so.
+
+    A plain term is found from its longest word, its anchor, and then compared in place: anchored
+    on its first word, "de Nederlandsche Bank" would be tried at every "de". Plain terms are kept
+    once per (code, words), as the PhraseMatcher kept them; wildcard terms once per term, found from
+    their first word or stem. What a word can anchor or start is worked out once per distinct word."""
 
     _CACHE_LIMIT = 200_000
 
     def __init__(self) -> None:
-        self._terms: dict[tuple[str, bool], list[tuple[str, tuple[tuple[str, bool], ...]]]] = defaultdict(list)
-        self._firsts_of: dict[int, tuple[tuple[str, bool], ...]] = {}
+        self._plain: dict[tuple[str, ...], list[int]] = {}
+        # (first word, is a stem) -> (code, rest as (word, is a stem) pairs)
+        self._wild: dict[tuple[str, bool], list[tuple[int, tuple[tuple[str, bool], ...]]]] = defaultdict(list)
+        self._anchors: dict[str, list[tuple[int, tuple[str, ...], tuple[int, ...]]]] = defaultdict(list)
         self._stem_lengths: list[int] = []
+        # the words that anchor or start a term, with what they anchor or start, and those that do not
+        self._starts: dict[str, _Start] = {}
+        self._start_words: set[str] = set()
+        self._other_words: set[str] = set()
 
-    def add(self, key: str, pattern: tuple[tuple[str, bool], ...]) -> None:
-        self._terms[pattern[0]].append((key, pattern[1:]))
-        self._firsts_of.clear()
-        self._stem_lengths = sorted({len(word) for word, is_prefix in self._terms if is_prefix})
+    def add(self, code: int, term: str, tokenizer: Tokenizer) -> None:
+        words = term.split()
+        if any(w.endswith("*") and len(w) > 1 for w in words):
+            pattern: list[tuple[str, bool]] = []
+            for word in words:
+                if word.endswith("*") and len(word) > 1:
+                    pattern.append((word[:-1].lower(), True))
+                else:
+                    pattern.extend((token, False) for token in tokenizer.words(word))
+            self._wild[pattern[0]].append((code, tuple(pattern[1:])))
+        else:
+            tokens = tuple(tokenizer.words(term))
+            if tokens:  # spaCy's PhraseMatcher skipped an empty term too
+                codes = self._plain.setdefault(tokens, [])
+                if code not in codes:
+                    codes.append(code)
 
-    def firsts(self, text: str) -> tuple[tuple[str, bool], ...]:
-        """The first words of terms that lower-case `text` can start: itself, and each stem it begins
-        with (only the stems' own lengths are tried, so a 200,000-character token costs no more than a
-        word)."""
-        out = [(text, False)] if (text, False) in self._terms else []
-        out.extend((text[:n], True) for n in self._stem_lengths if n <= len(text) and (text[:n], True) in self._terms)
-        return tuple(out)
+    def index(self) -> None:
+        """Work out each plain term's anchor; after the last `add`."""
+        self._anchors.clear()
+        for words, codes in self._plain.items():
+            anchor = max(range(len(words)), key=lambda i: len(words[i]))
+            self._anchors[words[anchor]].append((anchor, words, tuple(codes)))
+        self._stem_lengths = sorted({len(word) for word, is_prefix in self._wild if is_prefix})
+        self._starts.clear()
+        self._start_words.clear()
+        self._other_words.clear()
 
-    def find(self, strings: Any, hashes: Any, flags: Any) -> list[tuple[str, int, int]]:
-        """(key, start token, end token) of each term; `hashes`: the doc's LOWER hashes and `flags`
-        whether each token can start a term (numpy columns of `to_array`)."""
-        import numpy as np
+    def freeze(self) -> tuple[Any, ...]:
+        return (list(self._plain.items()), list(self._wild.items()))
 
-        positions = np.flatnonzero(flags).tolist()
-        if not positions:
+    @classmethod
+    def thaw(cls, frozen: tuple[Any, ...]) -> _Terms:
+        plain, wild = frozen
+        terms = cls()
+        for words, codes in plain:
+            terms._plain[tuple(words)] = list(codes)
+        for first, entries in wild:
+            terms._wild[tuple(first)] = [(code, tuple(tuple(p) for p in rest)) for code, rest in entries]
+        terms.index()
+        return terms
+
+    def _starting(self, text: str) -> _Start | None:
+        """The plain terms lower-case token `text` anchors and the wildcard terms it can start (by it
+        or by each stem it begins with: only the stems' own lengths are tried, so a 200,000-character
+        token costs no more than a word). None when there are none."""
+        plain = tuple(self._anchors.get(text, ()))
+        firsts = [(text, False)] if (text, False) in self._wild else []
+        firsts.extend((text[:n], True) for n in self._stem_lengths if n <= len(text) and (text[:n], True) in self._wild)
+        wild = tuple(entry for first in firsts for entry in self._wild[first])
+        return _Start(plain, wild) if plain or wild else None
+
+    def find(self, words: list[str]) -> list[tuple[int, int, int]]:
+        """(code, start token, end token) of each term in a block's lower-case tokens `words`. Words
+        are sorted into those that anchor or start a term and those that do not once each, so a block
+        without any is two set operations in C.
+
+        This is the prefilter, exact because it is on tokens. A literal prefilter on a block's text
+        before tokenising it was measured and left out: over the 4 x 100-page corpus of
+        benchmarks/check_speed.py (1,409 literals, a term's longest word each), one compiled regex
+        alternation costs 0.153 ms/page and pyahocorasick 0.002 ms/page, but both let 2,170 of 2,856
+        blocks through, 99.4% of the characters: words such as "of", "in" or "5" are terms, and as
+        substrings they are everywhere. Tokenising is 0.11 ms/page of the 0.42 the matcher costs."""
+        distinct = set(words)
+        unknown = distinct - self._start_words - self._other_words
+        if len(self._start_words) + len(self._other_words) + len(unknown) > self._CACHE_LIMIT:
+            self._start_words.clear()
+            self._other_words.clear()
+            self._starts.clear()
+        for word in unknown:
+            entry = self._starting(word)
+            if entry is None:
+                self._other_words.add(word)
+            else:
+                self._starts[word] = entry
+                self._start_words.add(word)
+        wanted = distinct & self._start_words
+        if not wanted:
             return []
-        firsts_of = self._firsts_of
-        if len(firsts_of) > self._CACHE_LIMIT:
-            firsts_of.clear()
-        row = hashes.tolist()
-        found: list[tuple[str, int, int]] = []
-        for i in positions:
-            h = row[i]
-            firsts = firsts_of.get(h)
-            if firsts is None:
-                firsts = firsts_of[h] = self.firsts(strings[h])
-            for first in firsts:
-                for key, rest in self._terms[first]:
-                    end = _rest_matches(strings, row, i + 1, rest)
-                    if end is not None:
-                        found.append((key, i, end))
+        found: list[tuple[int, int, int]] = []
+        count = len(words)
+        starts = self._starts
+        for at in [i for i, word in enumerate(words) if word in wanted]:
+            candidates = starts.get(words[at]) or self._starting(words[at])  # another thread may have cleared it
+            if candidates is None:
+                continue
+            for anchor, term, codes in candidates.plain:
+                start = at - anchor
+                end = start + len(term)
+                if start < 0 or end > count or (len(term) > 1 and tuple(words[start:end]) != term):
+                    continue
+                if len(codes) == 1:
+                    found.append((codes[0], start, end))
+                else:
+                    found.extend((code, start, end) for code in codes)
+            for code, rest in candidates.wild:
+                end = at + 1 + len(rest)
+                if end > count:
+                    continue
+                if all(
+                    token.startswith(stem) if is_prefix else token == stem
+                    for token, (stem, is_prefix) in zip(words[at + 1 : end], rest, strict=True)
+                ):
+                    found.append((code, at, end))
         return found
 
 
-def _rest_matches(strings: Any, row: list[int], at: int, rest: tuple[tuple[str, bool], ...]) -> int | None:
-    for word, is_prefix in rest:
-        if at >= len(row):
-            return None
-        token = strings[row[at]]
-        if not (token.startswith(word) if is_prefix else token == word):
-            return None
-        at += 1
-    return at
+class _Start(NamedTuple):
+    """The terms a word is found from: plain terms it anchors (the anchor's place in the term, the
+    term's words, its codes) and wildcard terms it can start (code, the words after the first as
+    (word, is a stem))."""
+
+    plain: tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
+    wild: tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
 
 
 class RuleMatcher:
@@ -224,121 +284,76 @@ class RuleMatcher:
         """Every hit of every rule in every block, in block order."""
         compiled = self._compiled(language or "nl")
         hits: list[Hit] = []
-        for chunk in _chunks(blocks):
-            hits.extend(_chunk_hits(compiled, [b.index for b in chunk], [b.text for b in chunk]))
+        for block in blocks:
+            hits.extend(_block_hits(compiled, block.index, block.text))
         return hits
 
     def matches(self, text: str, rule_id: str, language: str = "nl") -> list[tuple[int, int]]:
         """Spans where one rule fires in a text; used for rule examples and `isv-check explain`."""
-        hits = _chunk_hits(self._compiled(language), [0], [text])
+        hits = _block_hits(self._compiled(language), 0, text)
         return [(h.start, h.end) for h in hits if h.rule == rule_id]
 
 
-_CHUNK_CHARS = 64_000
-_SEPARATOR = "\n\n"
-
-
-def _chunks(blocks: Sequence[Block]) -> list[Sequence[Block]]:
-    """Blocks in runs of about 64k characters: one spaCy Doc per run, not per block, because making
-    a Doc costs more than tokenising a paragraph (measured: 35% of the rules stage on a 100-page PDF)."""
-    chunks: list[Sequence[Block]] = []
-    first, size = 0, 0
-    for i, block in enumerate(blocks):
-        size += len(block.text) + len(_SEPARATOR)
-        if size >= _CHUNK_CHARS:
-            chunks.append(blocks[first : i + 1])
-            first, size = i + 1, 0
-    if first < len(blocks):
-        chunks.append(blocks[first:])
-    return chunks
-
-
-def _chunk_hits(compiled: _Compiled, indexes: list[int], texts: list[str]) -> list[Hit]:
-    """Tokenise texts joined by blank lines as one Doc, match once, and hand each block its spans.
-    A span that crosses from one block into the next is dropped: blocks are matched on their own.
+def _block_hits(compiled: _Compiled, index: int, text: str) -> list[Hit]:
+    """One block's hits, by rule in the rules' order: tokenise it, find every term, and keep the
+    rules whose parts can make a hit (terms, or every group of a `near`, and no `unless`).
 
     Terms match far more often than rules fire (a long tender has thousands of "aanbestedende
-    dienst" that only matter next to an authority's name), so the spans are sorted into (block, rule)
-    groups with numpy, and only groups whose parts can make a hit (terms, or every group of a `near`,
-    and no `unless`) are kept. A group of term spans that do not overlap is its hits as it is; only
-    the others (a complete `near`, overlapping spans) go through Python, and character offsets are
-    computed for all at once."""
-    import numpy as np
-
-    starts = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        np.cumsum([len(text) + len(_SEPARATOR) for text in texts[:-1]], out=starts[1:])
-    doc = compiled.nlp.tokenizer(_SEPARATOR.join(texts))
-    raw = doc.to_array(compiled.attrs)
-    if not len(raw):
+    dienst" that only matter next to an authority's name). A rule whose term spans do not overlap
+    and that has no complete `near` has those spans as its hits (the common case: a word once or a
+    few times in a paragraph); only the others go through `_rule_spans`."""
+    runs, entries = compiled.tokenizer.runs(text)
+    found = compiled.terms.find(list(map(itemgetter(2), chain.from_iterable(entries))))
+    if not found:
         return []
-    array = raw.astype(np.int64)  # uint64 + int64 would make floats
-    phrase = compiled.phrases(doc)
-    prefix = compiled.prefixes.find(doc.vocab.strings, raw[:, 0], raw[:, 3])
-    if not phrase and not prefix:
-        return []
-    found = np.empty((len(phrase) + len(prefix), 3), dtype=np.int64)
-    if phrase:
-        matched = np.array(phrase, dtype=np.uint64).reshape(-1, 3)
-        ids, inverse = np.unique(matched[:, 0], return_inverse=True)
-        found[: len(phrase), 0] = np.array([compiled.code_of_id[int(i)] for i in ids], dtype=np.int64)[inverse]
-        found[: len(phrase), 1:] = matched[:, 1:]
-    if prefix:
-        found[len(phrase) :] = np.array([(compiled.code_of_key[k], b, e) for k, b, e in prefix], dtype=np.int64)
-    token_start = array[:, 1]
-    token_end = token_start + array[:, 2]
-    block_of = np.searchsorted(starts, token_start, side="right") - 1
-    found = found[block_of[found[:, 1]] == block_of[found[:, 2] - 1]]
-    if not len(found):
-        return []
-    group = block_of[found[:, 1]] * len(compiled.rule_names) + compiled.code_rule[found[:, 0]]
-    order = np.lexsort((found[:, 2], found[:, 1], found[:, 0], group))
-    found, group = found[order], group[order]
-    heads = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    masks = np.bitwise_or.reduceat(compiled.code_bit[found[:, 0]], heads)
-    rules = compiled.code_rule[found[heads, 0]]
-    requirements = compiled.requirements[rules]
-    fires = ((masks[:, None] & requirements) == requirements).any(axis=1) & ((masks & _UNLESS_BIT) == 0)
-    sizes = np.diff(np.r_[heads, len(found)])
-    # Token spans of every hit as rows (group, start, end, focus start, focus end), in group order.
-    # A group with no complete `near` whose term spans do not overlap is its term spans as they are
-    # (the common case: a word once or a few times in a paragraph); the rest go through Python.
-    near_done = ((masks[:, None] & requirements[:, 1:]) == requirements[:, 1:]).any(axis=1)
-    plain = fires & ~near_done
-    group_of_row = np.repeat(np.arange(len(heads)), sizes)
-    term_rows = np.flatnonzero(plain[group_of_row] & (compiled.code_bit[found[:, 0]] == 1))
-    term_groups = group_of_row[term_rows]
-    overlapping = term_groups[1:][
-        (term_groups[1:] == term_groups[:-1]) & (found[term_rows[1:], 1] < found[term_rows[:-1], 2])
-    ]
-    plain[overlapping] = False
-    term_rows = term_rows[plain[term_groups]]
-    spans = [np.column_stack([group_of_row[term_rows], found[term_rows, 1:], found[term_rows, 1:]])]
-    generic: list[tuple[int, int, int, int, int]] = []
-    for g in np.flatnonzero(fires & ~plain).tolist():
-        head = int(heads[g])
+    code_rule, code_bit = compiled.code_rule, compiled.code_bit
+    groups: dict[int, list[Any]] = {}  # rule -> [mask of its parts found, its rows]
+    for row in found:
+        code = row[0]
+        group = groups.get(code_rule[code])
+        if group is None:
+            groups[code_rule[code]] = [code_bit[code], [row]]
+        else:
+            group[0] |= code_bit[code]
+            group[1].append(row)
+    spans: list[tuple[str, int, int, int, int]] = []  # rule, token span, focus token span
+    for rule in sorted(groups):
+        mask, rows = groups[rule]
+        if mask & _UNLESS_BIT:
+            continue
+        terms_bit, *nears = compiled.requirements[rule]
+        near_done = any(mask & near == near for near in nears) if nears else False
+        if not near_done and not mask & terms_bit:
+            continue
+        name = compiled.rule_names[rule]
+        if not near_done:
+            term_spans = sorted((start, end) for code, start, end in rows if code_bit[code] == terms_bit)
+            if all(term_spans[k + 1][0] >= term_spans[k][1] for k in range(len(term_spans) - 1)):
+                spans.extend((name, start, end, start, end) for start, end in term_spans)
+                continue
         parts: dict[str, list[tuple[int, int]]] = {}
-        for code, span_start, span_end in found[head : head + int(sizes[g])].tolist():
-            parts.setdefault(compiled.code_part[code], []).append((span_start, span_end))
-        generic.extend((g, *span) for span in _rule_spans(compiled.specs[compiled.rule_names[int(rules[g])]], parts))
-    if generic:
-        spans.append(np.array(generic, dtype=np.int64))
-    rows = np.concatenate(spans)
-    rows = rows[np.argsort(rows[:, 0], kind="stable")]
-    group_of = rows[:, 0]
-    position = block_of[found[heads[group_of], 1]]
-    offset = starts[position]
-    names = compiled.rule_names
+        for code, start, end in sorted(rows):
+            parts.setdefault(compiled.code_part[code], []).append((start, end))
+        spans.extend((name, *span) for span in _rule_spans(compiled.specs[name], parts))
+    if not spans:
+        return []
+    # character offsets of the tokens the hits begin and end at: the run each is in, by bisection
+    tokens = list(chain.from_iterable(entries))
+    token_base = list(accumulate(map(len, entries), initial=0))
+    char_base = list(accumulate(map(len, runs), initial=0))
+    begins: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for _, start, end, focus_start, focus_end in spans:
+        for token in (start, focus_start):
+            if token not in begins:
+                begins[token] = char_base[bisect_right(token_base, token) - 1] + tokens[token][0]
+        for token in (end, focus_end):
+            if token not in ends:
+                offset, length, _ = tokens[token - 1]
+                ends[token] = char_base[bisect_right(token_base, token - 1) - 1] + offset + length
     return [
-        Hit(names[rule], indexes[block], start, end, focus_start, focus_end)
-        for rule, block, start, end, focus_start, focus_end in zip(  # noqa: B905 - columns of one table
-            rules[group_of].tolist(),
-            position.tolist(),
-            (token_start[rows[:, 1]] - offset).tolist(),
-            (token_end[rows[:, 2] - 1] - offset).tolist(),
-            (token_start[rows[:, 3]] - offset).tolist(),
-            (token_end[rows[:, 4] - 1] - offset).tolist(),
-        )
+        Hit(name, index, begins[start], ends[end], begins[focus_start], ends[focus_end])
+        for name, start, end, focus_start, focus_end in spans
     ]
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from isv_checker.checks.matcher_cache import cache_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 AUDIT_HOOK = Path(__file__).resolve().parent / "audit_hook"
 PROJECT_READS = [
@@ -65,14 +67,16 @@ def run_audited(
     temp = scratch / "tmp"
     temp.mkdir(parents=True, exist_ok=True)
     log = scratch / f"audit-{time.monotonic_ns()}.jsonl"
+    # the checker's own cache of built matchers (checks/matcher_cache.py): read and written by design
+    cache = [cache_dir()]
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(AUDIT_HOOK), str(ROOT)]),
         "PYTHONDONTWRITEBYTECODE": "1",  # Python's own .pyc writes are not the checker's
         "TMPDIR": str(temp),
         "ISV_AUDIT_LOG": str(log),
-        "ISV_AUDIT_READ": os.pathsep.join(str(p) for p in [*reads, *PROJECT_READS]),
-        "ISV_AUDIT_WRITE": os.pathsep.join(str(p) for p in writes),
+        "ISV_AUDIT_READ": os.pathsep.join(str(p) for p in [*reads, *PROJECT_READS, *cache]),
+        "ISV_AUDIT_WRITE": os.pathsep.join(str(p) for p in [*writes, *cache]),
         "ISV_AUDIT_EXEC": os.pathsep.join(programs),
     }
 
