@@ -114,8 +114,17 @@ class ChildPath:
     def first(self, element: etree._Element) -> etree._Element | None:
         if self.simple:
             return next(element.iterchildren(self.steps[0][0]), None)
-        found = self.all(element)
-        return found[0] if found else None
+        return self._first(element, 0)
+
+    def _first(self, node: etree._Element, step: int) -> etree._Element | None:
+        tag, attribute, value = self.steps[step]
+        last = step == len(self.steps) - 1
+        for child in node.iterchildren(tag):
+            if attribute is None or child.get(attribute) == value:
+                found = child if last else self._first(child, step + 1)
+                if found is not None:
+                    return found
+        return None
 
 
 class BlockMaker:
