@@ -242,18 +242,20 @@ def _categories_of(
     weighs them: CPV codes most; words in the title as the subject; words in a description as the
     subject only where no CPV code of the part falls in any category (the code chosen was generic).
     A category of a CPV code the buyer chose stays, however much more the words say of another."""
-    by_code = {rule.id for rule in ruleset.categories for code, _ in codes if code.startswith(tuple(rule.cpv))}
+    index = category_codes(ruleset)
+    coded = [(block, index.rules_of(code)) for code, block in codes]
+    by_code = {rule for _, rules in coded for rule in rules}
     strong = title_blocks | (set() if by_code else text_blocks)
     part_hits = [h for block in sorted(title_blocks | text_blocks) for h in hits.by_block.get(block, ())]
     if not by_code and not part_hits:
         return ()
-    groups = {c: g for g in ruleset.groups for c in g.categories}
+    groups = index.groups
     scored: list[tuple[float, bool, CategoryResult]] = []
     for rule in ruleset.categories:
         found: list[Evidence] = []
         score = 0.0
-        for code, block in codes:
-            if code.startswith(tuple(rule.cpv)):
+        for block, rules in coded:
+            if rule.id in rules:
                 score += ACCEPT
                 found.append(whole_block(document, block))
         passing = 0.0
@@ -274,6 +276,31 @@ def _categories_of(
             scored.append((score, rule.id in by_code, category_result(rule, groups.get(rule.category), shown)))
     top = max((score for score, _, _ in scored), default=0.0)
     return tuple(result for score, coded, result in scored if coded or score >= DOMINANCE * top)
+
+
+class CategoryCodes:
+    """Which category rules a CPV code falls in (by their code prefixes), and each category's group: a
+    bulk package names the same few hundred codes again and again, in every lot."""
+
+    _LIMIT = 100_000
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.groups = {c: g for g in ruleset.groups for c in g.categories}
+        self._prefixes = [(rule.id, tuple(rule.cpv)) for rule in ruleset.categories]
+        self._of: dict[str, frozenset[str]] = {}
+
+    def rules_of(self, code: str) -> frozenset[str]:
+        found = self._of.get(code)
+        if found is None:
+            found = frozenset(rule for rule, prefixes in self._prefixes if code.startswith(prefixes))
+            if len(self._of) < self._LIMIT:
+                self._of[code] = found
+        return found
+
+
+@lru_cache(maxsize=4)
+def category_codes(ruleset: Ruleset) -> CategoryCodes:
+    return CategoryCodes(ruleset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +376,10 @@ def lot_results(
     return tuple(out)
 
 
+@lru_cache(maxsize=4)
 def absent_clause(ruleset: Ruleset) -> Clause:
-    """A notice's clause: not there, with each element not found, as any document without a clause."""
+    """A notice's clause: not there, with each element not found, as any document without a clause (the
+    same for every notice of a ruleset, and frozen, so made once)."""
     return Clause(
         present=False,
         location=None,

@@ -22,6 +22,7 @@ from lxml import etree
 from ..document import Block, BlockKind, ReadStatus
 from ..notice import Amount
 from ..settings import ReadOptions
+from .builder import checked_maker
 from .extraction import Extraction, ReadFailure
 from .sniff import NOTICE_ROOTS
 
@@ -159,14 +160,24 @@ class BlockMaker:
             return None
         index = len(self.blocks)
         self.blocks.append(
-            Block(
-                index=index,
-                kind=kind,
-                text=words,
-                level=level,
-                line=element.sourceline,
-                element=self.path(element),
-                heading_path=heading_path,
+            _make_block(
+                {
+                    "index": index,
+                    "kind": kind,
+                    "text": words,
+                    "level": level,
+                    "label": None,
+                    "page": None,
+                    "paragraph": None,
+                    "line": element.sourceline,
+                    "table": None,
+                    "row": None,
+                    "column": None,
+                    "heading_path": heading_path,
+                    "ocr": False,
+                    "inserted": False,
+                    "element": self.path(element),
+                }
             )
         )
         return index
@@ -187,6 +198,27 @@ class BlockMaker:
         return path
 
 
+# A notice's blocks are made from values of the right types (an int index and line, a BlockKind, str,
+# a tuple of str), so they need not be validated again: a notice has twenty of them.
+_make_block = checked_maker(
+    {
+        "index": 0,
+        "kind": BlockKind.HEADING,
+        "text": "Levering van laptops",
+        "level": 2,
+        "label": None,
+        "page": None,
+        "paragraph": None,
+        "line": 12,
+        "table": None,
+        "row": None,
+        "column": None,
+        "heading_path": ("Lot LOT-0001",),
+        "ocr": False,
+        "inserted": False,
+        "element": "/ContractNotice/cac:ProcurementProject/cbc:Name",
+    }
+)
 # (root's name, its namespaces' prefixes) -> lxml's element path -> the path with prefixes
 _PATHS: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str]] = {}
 _PATHS_LIMIT = 50_000
