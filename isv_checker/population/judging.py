@@ -19,7 +19,7 @@ from ..checks.notice import notice_text_blocks
 from ..document import Block, Document
 from ..pipeline import check_document
 from ..report import Report, build_report
-from ..ruleset.load import Ruleset
+from ..ruleset.load import Ruleset, cached_ruleset
 
 
 def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[Report]:
@@ -39,6 +39,13 @@ def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[Repor
             continue
         reports.append(build_report(document, judgement=judgement))
     return reports
+
+
+def warm_up() -> None:
+    """Load the ruleset and build the notice matcher in both languages: what every worker needs first."""
+    ruleset = cached_ruleset()
+    for language in ("nl", "en"):
+        notice_matcher(ruleset).run_each([], language)
 
 
 def _hits(documents: Sequence[Document], ruleset: Ruleset) -> list[list[Hit] | None]:

@@ -131,6 +131,11 @@ def run_population(
         for items in _chunks(found):
             _count(_judge_chunk(items, selection, options), population, rows)
     else:
+        # Built here, before the workers are forked, they share one ruleset and matcher (importing
+        # spaCy is most of it) instead of each building its own on its first chunk.
+        from .judging import warm_up
+
+        warm_up()
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
             pending = []
             for items in _chunks(found):
