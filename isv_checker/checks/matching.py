@@ -231,7 +231,9 @@ class RuleMatcher:
     def run_each(self, documents: Sequence[Sequence[Block]], language: str | None) -> list[list[Hit]]:
         """`run` for each of many short documents (the words of a chunk of notices), tokenised together:
         a block's hits do not depend on the blocks around it, and one spaCy Doc for many notices costs a
-        fraction of one per notice (making a Doc and sorting its spans cost more than tokenising a title)."""
+        fraction of one per notice (making a Doc and sorting its spans cost more than tokenising a title).
+        The hits' spans are `run`'s; where a rule's term and its `near` cover the same words, which one
+        the hit keeps (its focus) follows the tokens' place in the Doc, here as in `run`."""
         compiled = self._compiled(language or "nl")
         owners = [(k, block.index) for k, blocks in enumerate(documents) for block in blocks]
         texts = [block.text for blocks in documents for block in blocks]

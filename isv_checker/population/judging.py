@@ -3,8 +3,8 @@
 A notice is judged from its facts as data; only its words (titles, descriptions) go through the
 tokenizer, a few hundred characters each. Tokenising them one notice at a time cost more than all
 the rest of judging (a spaCy Doc and its spans sorted per notice), so a chunk's words are matched in
-one pass per language (`RuleMatcher.run_each`) and each notice is then judged with its own hits, as
-`checks.engine.assess` would have found them.
+one pass per language (`RuleMatcher.run_each`) and each notice is then judged with its own hits, the
+spans `checks.engine.assess` would have found (a notice's judgement reads a hit's span, not its focus).
 """
 
 from __future__ import annotations
