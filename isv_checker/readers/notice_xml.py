@@ -137,11 +137,12 @@ class BlockMaker:
         root_name = f"/{_prefixed(root)}"
         # namespace URI -> the prefix the notice uses for it (the default namespace has none)
         prefixes = tuple((f"{{{uri}}}", f"{prefix}:" if prefix else "") for prefix, uri in root.nsmap.items())
-        self.paths = _PATHS.get((root_name, prefixes))
-        if self.paths is None:
-            self.paths = {}
+        paths = _PATHS.get((root_name, prefixes))
+        if paths is None:
+            paths = {}
             if len(_PATHS) < 64:  # a package's notices share a handful of namespace maps
-                _PATHS[(root_name, prefixes)] = self.paths
+                _PATHS[(root_name, prefixes)] = paths
+        self.paths: dict[str, str] = paths
         self.root_name, self.prefixes = root_name, prefixes
 
     def add(
