@@ -45,24 +45,55 @@ def notice_text_blocks(document: Document, notice: Notice, ruleset: Ruleset) -> 
     for lot in notice.lots:
         found.extend((lot.title_block, lot.description_block))
     words = category_words(ruleset)
-    return tuple(
-        i for i in sorted({i for i in found if i is not None}) if words.search(document.blocks[i].text.lower())
-    )
+    return tuple(i for i in sorted({i for i in found if i is not None}) if words.occur_in(document.blocks[i].text))
+
+
+class CategoryWords:
+    """Whether a text holds the first word of some category term (anywhere, as part of a word too).
+
+    Every first word is made of word characters, so it can only occur inside one run of them: each
+    distinct run of a text is searched once per process, and a bulk package's titles and descriptions
+    repeat their words (one search of the text with the alternation of 357 words costs more than
+    tokenising it)."""
+
+    _LIMIT = 200_000
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.every = not pattern.pattern  # a term of punctuation only: every text may match
+        self._seen: dict[str, bool] = {}
+
+    def occur_in(self, text: str) -> bool:
+        if self.every:
+            return True
+        seen = self._seen
+        for run in _WORD_RUN.findall(text.lower()):
+            found = seen.get(run)
+            if found is None:
+                if len(seen) > self._LIMIT:
+                    seen.clear()
+                found = seen[run] = self.pattern.search(run) is not None
+            if found:
+                return True
+        return False
+
+
+_WORD_RUN = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=4)
-def category_words(ruleset: Ruleset) -> re.Pattern[str]:
-    """One pattern of the first word of every category term (strong, weak, near groups), lower case:
-    a block in which none occurs cannot match a category rule (spaCy's tokens are pieces of the text)."""
+def category_words(ruleset: Ruleset) -> CategoryWords:
+    """The first word of every category term (strong, weak, near groups), lower case: a block in
+    which none occurs cannot match a category rule (spaCy's tokens are pieces of the text)."""
     firsts: set[str] = set()
     for rule in ruleset.categories:
         terms = [*rule.match.terms, *rule.weak, *(t for near in rule.match.near for t in near.groups[0])]
         for term in terms:
             piece = next((p for p in re.split(r"[^\w]+", term.lower()) if p), "")
             if not piece:
-                return re.compile("")  # a term of punctuation only: every block may match
+                return CategoryWords(re.compile(""))
             firsts.add(piece)
-    return re.compile("|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True)))
+    return CategoryWords(re.compile("|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True))))
 
 
 def notice_source(notice: Notice) -> Source:
@@ -211,18 +242,20 @@ def _categories_of(
     weighs them: CPV codes most; words in the title as the subject; words in a description as the
     subject only where no CPV code of the part falls in any category (the code chosen was generic).
     A category of a CPV code the buyer chose stays, however much more the words say of another."""
-    by_code = {rule.id for rule in ruleset.categories for code, _ in codes if code.startswith(tuple(rule.cpv))}
+    index = category_codes(ruleset)
+    coded = [(block, index.rules_of(code)) for code, block in codes]
+    by_code = {rule for _, rules in coded for rule in rules}
     strong = title_blocks | (set() if by_code else text_blocks)
     part_hits = [h for block in sorted(title_blocks | text_blocks) for h in hits.by_block.get(block, ())]
     if not by_code and not part_hits:
         return ()
-    groups = {c: g for g in ruleset.groups for c in g.categories}
+    groups = index.groups
     scored: list[tuple[float, bool, CategoryResult]] = []
     for rule in ruleset.categories:
         found: list[Evidence] = []
         score = 0.0
-        for code, block in codes:
-            if code.startswith(tuple(rule.cpv)):
+        for block, rules in coded:
+            if rule.id in rules:
                 score += ACCEPT
                 found.append(whole_block(document, block))
         passing = 0.0
@@ -243,6 +276,31 @@ def _categories_of(
             scored.append((score, rule.id in by_code, category_result(rule, groups.get(rule.category), shown)))
     top = max((score for score, _, _ in scored), default=0.0)
     return tuple(result for score, coded, result in scored if coded or score >= DOMINANCE * top)
+
+
+class CategoryCodes:
+    """Which category rules a CPV code falls in (by their code prefixes), and each category's group: a
+    bulk package names the same few hundred codes again and again, in every lot."""
+
+    _LIMIT = 100_000
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.groups = {c: g for g in ruleset.groups for c in g.categories}
+        self._prefixes = [(rule.id, tuple(rule.cpv)) for rule in ruleset.categories]
+        self._of: dict[str, frozenset[str]] = {}
+
+    def rules_of(self, code: str) -> frozenset[str]:
+        found = self._of.get(code)
+        if found is None:
+            found = frozenset(rule for rule, prefixes in self._prefixes if code.startswith(prefixes))
+            if len(self._of) < self._LIMIT:
+                self._of[code] = found
+        return found
+
+
+@lru_cache(maxsize=4)
+def category_codes(ruleset: Ruleset) -> CategoryCodes:
+    return CategoryCodes(ruleset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,8 +376,10 @@ def lot_results(
     return tuple(out)
 
 
+@lru_cache(maxsize=4)
 def absent_clause(ruleset: Ruleset) -> Clause:
-    """A notice's clause: not there, with each element not found, as any document without a clause."""
+    """A notice's clause: not there, with each element not found, as any document without a clause (the
+    same for every notice of a ruleset, and frozen, so made once)."""
     return Clause(
         present=False,
         location=None,

@@ -15,11 +15,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..parent_death import die_with
 from ..settings import ReadOptions
 from .procedures import NoticeRow, Procedure, group, row_of
 from .sources import NoticeFile, find_notices
+
+if TYPE_CHECKING:
+    from ..document import Document
 
 # ISO 3166 alpha-2 to alpha-3 for the countries whose buyers publish on TED: eForms writes NLD, R2.0.9 NL.
 ALPHA3 = {
@@ -70,16 +74,16 @@ class Population:
 def _judge_chunk(
     items: list[tuple[str, bytes | None, str]], selection: Selection, options: ReadOptions
 ) -> list[tuple[NoticeRow, str]]:
-    """In a worker: read each notice (with the run's reading limits), judge those selected; (row, what
-    happened) per item."""
-    from ..pipeline import check_document
+    """In a worker: read each notice (with the run's reading limits), judge those selected (together:
+    `judging.judge_notices`); (row, what happened) per item."""
     from ..readers import read_bytes
     from ..readers.notice_xml import glance
     from ..report import build_report
     from ..ruleset.load import cached_ruleset
+    from .judging import judge_notices
 
-    ruleset = cached_ruleset()
-    out: list[tuple[NoticeRow, str]] = []
+    out: list[tuple[NoticeRow, str] | None] = []
+    selected: list[tuple[int, Document]] = []
     for name, data, problem in items:
         if data is None:
             out.append((NoticeRow(file=name, status="unsupported", status_message=problem), "unreadable"))
@@ -97,8 +101,13 @@ def _judge_chunk(
         if document.notice is None or not document.readable:
             out.append((row_of(build_report(document)), "unreadable"))
             continue
-        out.append((row_of(check_document(document, ruleset=ruleset)), "judged"))
-    return out
+        selected.append((len(out), document))
+        out.append(None)
+    if selected:
+        reports = judge_notices([document for _, document in selected], cached_ruleset())
+        for (at, _), report in zip(selected, reports, strict=True):
+            out[at] = (row_of(report), "judged")
+    return [item for item in out if item is not None]
 
 
 def _chunks(found: Iterator[NoticeFile]) -> Iterator[list[tuple[str, bytes | None, str]]]:
@@ -122,6 +131,11 @@ def run_population(
         for items in _chunks(found):
             _count(_judge_chunk(items, selection, options), population, rows)
     else:
+        # Built here, before the workers are forked, they share one ruleset and matcher (importing
+        # spaCy is most of it) instead of each building its own on its first chunk.
+        from .judging import warm_up
+
+        warm_up()
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
             pending = []
             for items in _chunks(found):

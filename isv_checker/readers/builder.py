@@ -128,9 +128,23 @@ def _trusted_block(fields: dict[str, Any]) -> Block:
     return block
 
 
-def _checked_maker() -> Callable[[dict[str, Any]], Block]:
-    """`_trusted_block` if it gives what validation gives on this pydantic version, else `Block`."""
-    sample: dict[str, Any] = {
+def checked_maker(sample: dict[str, Any]) -> Callable[[dict[str, Any]], Block]:
+    """`_trusted_block` if it gives what validation gives for `sample` (every field of the blocks the
+    caller makes, in the model's order) on this pydantic version, else `Block`."""
+    try:
+        trusted, validated = _trusted_block(dict(sample)), Block(**sample)
+        same = (
+            trusted == validated
+            and trusted.model_dump_json() == validated.model_dump_json()
+            and hash(trusted) == hash(validated)
+        )
+    except Exception:  # noqa: BLE001 - a pydantic whose internals differ: validate every block
+        same = False
+    return _trusted_block if same else lambda fields: Block(**fields)
+
+
+_make_block = checked_maker(
+    {
         "index": 0,
         "kind": BlockKind.HEADING,
         "text": "1 Doel",
@@ -146,16 +160,4 @@ def _checked_maker() -> Callable[[dict[str, Any]], Block]:
         "ocr": False,
         "inserted": False,
     }
-    try:
-        trusted, validated = _trusted_block(dict(sample)), Block(**sample)
-        same = (
-            trusted == validated
-            and trusted.model_dump_json() == validated.model_dump_json()
-            and hash(trusted) == hash(validated)
-        )
-    except Exception:  # noqa: BLE001 - a pydantic whose internals differ: validate every block
-        same = False
-    return _trusted_block if same else lambda fields: Block(**fields)
-
-
-_make_block = _checked_maker()
+)

@@ -12,7 +12,7 @@ from lxml import etree
 
 from ..document import Block, BlockKind
 from ..notice import Notice, NoticeBuyer, NoticeKind, NoticeLot
-from .notice_xml import FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
+from .notice_xml import ChildPath, FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -43,12 +43,22 @@ def _kind(root_name: str, type_code: str) -> NoticeKind:
     return _ROOT_KINDS.get(root_name, "other")
 
 
+def _path(path: str) -> ChildPath:
+    compiled = _PATHS.get(path)
+    if compiled is None:
+        compiled = _PATHS[path] = ChildPath(path, NS)
+    return compiled
+
+
+_PATHS: dict[str, ChildPath] = {}  # the reader's own paths, a few dozen
+
+
 def _find(element: etree._Element | None, path: str) -> etree._Element | None:
-    return None if element is None else element.find(path, NS)
+    return None if element is None else _path(path).first(element)
 
 
 def _findall(element: etree._Element | None, path: str) -> list[etree._Element]:
-    return [] if element is None else element.findall(path, NS)
+    return [] if element is None else _path(path).all(element)
 
 
 def _text(element: etree._Element | None, path: str) -> str | None:

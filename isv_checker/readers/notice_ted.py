@@ -65,13 +65,13 @@ class _Reader(FactSheet):
         for name in path:
             if node is None:
                 return None
-            node = node.find(self._tags.get(name) or self._tag(name))
+            node = next(node.iterchildren(self._tags.get(name) or self._tag(name)), None)
         return node
 
     def children(self, element: etree._Element | None, name: str) -> list[etree._Element]:
         if element is None:
             return []
-        return list(element.findall(self._tags.get(name) or self._tag(name)))
+        return list(element.iterchildren(self._tags.get(name) or self._tag(name)))
 
     def _tag(self, name: str) -> str:
         tag = self._tags[name] = self.tag(name)

@@ -22,6 +22,7 @@ from lxml import etree
 from ..document import Block, BlockKind, ReadStatus
 from ..notice import Amount
 from ..settings import ReadOptions
+from .builder import checked_maker
 from .extraction import Extraction, ReadFailure
 from .sniff import NOTICE_ROOTS
 
@@ -80,15 +81,69 @@ def local(element: etree._Element) -> str:
     return str(etree.QName(element).localname)
 
 
+class ChildPath:
+    """An element path of child steps ('cac:ProcurementProject/cbc:Name', a step may end in
+    [@attribute='value']) made into namespaced tags once, and followed with lxml's `iterchildren`.
+    It finds what ElementPath's `find` and `findall` find, in the same order; those build a generator
+    per step and a cache key from the namespace map on every call, which cost more than the rest of
+    reading a notice."""
+
+    _STEP = re.compile(r"(?:(\w+):)?([\w.-]+)(?:\[@([\w.-]+)='([^']*)'\])?")
+
+    def __init__(self, path: str, namespaces: dict[str, str]) -> None:
+        steps: list[tuple[str, str | None, str | None]] = []
+        for step in path.split("/"):
+            found = self._STEP.fullmatch(step)
+            if found is None:
+                raise ValueError(f"not a path of child steps: {path}")
+            prefix, name, attribute, value = found.groups()
+            steps.append((f"{{{namespaces[prefix]}}}{name}" if prefix else name, attribute, value))
+        self.steps = tuple(steps)
+        self.simple = len(steps) == 1 and steps[0][1] is None
+
+    def all(self, element: etree._Element) -> list[etree._Element]:
+        nodes = [element]
+        for tag, attribute, value in self.steps:
+            nodes = [
+                child
+                for node in nodes
+                for child in node.iterchildren(tag)
+                if attribute is None or child.get(attribute) == value
+            ]
+        return nodes
+
+    def first(self, element: etree._Element) -> etree._Element | None:
+        if self.simple:
+            return next(element.iterchildren(self.steps[0][0]), None)
+        return self._first(element, 0)
+
+    def _first(self, node: etree._Element, step: int) -> etree._Element | None:
+        tag, attribute, value = self.steps[step]
+        last = step == len(self.steps) - 1
+        for child in node.iterchildren(tag):
+            if attribute is None or child.get(attribute) == value:
+                found = child if last else self._first(child, step + 1)
+                if found is not None:
+                    return found
+        return None
+
+
 class BlockMaker:
     """Collects a notice's blocks in the order they are made, each with its element's path and line."""
 
     def __init__(self, root: etree._Element) -> None:
         self.blocks: list[Block] = []
         self.tree = root.getroottree()
-        self.root_name = f"/{_prefixed(root)}"
+        root_name = f"/{_prefixed(root)}"
         # namespace URI -> the prefix the notice uses for it (the default namespace has none)
-        self.prefixes = {f"{{{uri}}}": f"{prefix}:" if prefix else "" for prefix, uri in root.nsmap.items()}
+        prefixes = tuple((f"{{{uri}}}", f"{prefix}:" if prefix else "") for prefix, uri in root.nsmap.items())
+        paths = _PATHS.get((root_name, prefixes))
+        if paths is None:
+            paths = {}
+            if len(_PATHS) < 64:  # a package's notices share a handful of namespace maps
+                _PATHS[(root_name, prefixes)] = paths
+        self.paths: dict[str, str] = paths
+        self.root_name, self.prefixes = root_name, prefixes
 
     def add(
         self,
@@ -106,25 +161,68 @@ class BlockMaker:
             return None
         index = len(self.blocks)
         self.blocks.append(
-            Block(
-                index=index,
-                kind=kind,
-                text=words,
-                level=level,
-                line=element.sourceline,
-                element=self.path(element),
-                heading_path=heading_path,
+            _make_block(
+                {
+                    "index": index,
+                    "kind": kind,
+                    "text": words,
+                    "level": level,
+                    "label": None,
+                    "page": None,
+                    "paragraph": None,
+                    "line": element.sourceline,
+                    "table": None,
+                    "row": None,
+                    "column": None,
+                    "heading_path": heading_path,
+                    "ocr": False,
+                    "inserted": False,
+                    "element": self.path(element),
+                }
             )
         )
         return index
 
     def path(self, element: etree._Element) -> str:
         """/Root/prefix:Name[n]/...: prefixes as the notice writes them, [n] where siblings share a name
-        (lxml's own element path, in C, with the namespace URIs put back as prefixes)."""
-        path = self.tree.getelementpath(element)
-        for uri, prefix in self.prefixes.items():
-            path = path.replace(uri, prefix)
-        return f"{self.root_name}/{path}"
+        (lxml's own element path, in C, with the namespace URIs put back as prefixes; the notices of a
+        package share their few hundred paths, so each is written with prefixes once)."""
+        raw = self.tree.getelementpath(element)
+        path = self.paths.get(raw)
+        if path is None:
+            path = raw
+            for uri, prefix in self.prefixes:
+                path = path.replace(uri, prefix)
+            path = f"{self.root_name}/{path}"
+            if len(self.paths) < _PATHS_LIMIT:
+                self.paths[raw] = path
+        return path
+
+
+# A notice's blocks are made from values of the right types (an int index and line, a BlockKind, str,
+# a tuple of str), so they need not be validated again: a notice has twenty of them.
+_make_block = checked_maker(
+    {
+        "index": 0,
+        "kind": BlockKind.HEADING,
+        "text": "Levering van laptops",
+        "level": 2,
+        "label": None,
+        "page": None,
+        "paragraph": None,
+        "line": 12,
+        "table": None,
+        "row": None,
+        "column": None,
+        "heading_path": ("Lot LOT-0001",),
+        "ocr": False,
+        "inserted": False,
+        "element": "/ContractNotice/cac:ProcurementProject/cbc:Name",
+    }
+)
+# (root's name, its namespaces' prefixes) -> lxml's element path -> the path with prefixes
+_PATHS: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str]] = {}
+_PATHS_LIMIT = 50_000
 
 
 class FactSheet:
@@ -160,8 +258,16 @@ def text_of(element: etree._Element | None) -> str | None:
     """All text inside an element (paragraphs of a TED <P> list joined by spaces), or None."""
     if element is None:
         return None
+    if not len(element):  # no children (most elements a notice's facts are read from): its own text
+        own = element.text
+        return (" ".join(own.split()) or None) if own else None
     joined = " ".join(t for t in element.itertext() if isinstance(t, str))
     return " ".join(joined.split()) or None
+
+
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_CPV = re.compile(r"\s*(\d{8})")
 
 
 def iso_date(raw: str | None) -> str | None:
@@ -169,9 +275,9 @@ def iso_date(raw: str | None) -> str | None:
     if not raw:
         return None
     raw = raw.strip()
-    if re.fullmatch(r"\d{8}", raw):
+    if _EIGHT_DIGITS.fullmatch(raw):
         return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
-    found = re.match(r"(\d{4}-\d{2}-\d{2})", raw)
+    found = _ISO_DATE.match(raw)
     return found.group(1) if found else None
 
 
@@ -193,7 +299,7 @@ def cpv_code(raw: str | None) -> str | None:
     """The 8 digits of a CPV code ('30213100-6' -> '30213100')."""
     if not raw:
         return None
-    found = re.match(r"\s*(\d{8})", raw)
+    found = _CPV.match(raw)
     return found.group(1) if found else None
 
 

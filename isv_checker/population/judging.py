@@ -1,0 +1,74 @@
+"""Judges the selected notices of a chunk together, each to the report `check_document` gives it.
+
+A notice is judged from its facts as data; only its words (titles, descriptions) go through the
+tokenizer, a few hundred characters each. Tokenising them one notice at a time cost more than all
+the rest of judging (a spaCy Doc and its spans sorted per notice), so a chunk's words are matched in
+one pass per language (`RuleMatcher.run_each`) and each notice is then judged with its own hits, the
+spans `checks.engine.assess` would have found (a notice's judgement reads a hit's span, not its focus).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ..checks.engine import assess_notice, notice_matcher
+from ..checks.hits import HitIndex
+from ..checks.matching import Hit
+from ..checks.notice import notice_text_blocks
+from ..document import Block, Document
+from ..pipeline import check_document
+from ..report import Report, build_report
+from ..ruleset.load import Ruleset, cached_ruleset
+
+
+def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[Report]:
+    """The report of each readable notice, the same as `check_document(document)` gives it."""
+    hits = _hits(documents, ruleset)
+    reports = []
+    for document, found in zip(documents, hits, strict=True):
+        notice = document.notice
+        if notice is None or not document.readable or found is None:
+            reports.append(check_document(document, ruleset=ruleset))
+            continue
+        language = document.language or "nl"
+        try:
+            judgement = assess_notice(document, notice, ruleset, HitIndex.of(found), language).judgement
+        except Exception:  # noqa: BLE001 - judged again alone: its report says what failed, as check_document's does
+            reports.append(check_document(document, ruleset=ruleset))
+            continue
+        reports.append(build_report(document, judgement=judgement))
+    return reports
+
+
+def warm_up() -> None:
+    """Load the ruleset and build the notice matcher in both languages: what every worker needs first."""
+    ruleset = cached_ruleset()
+    for language in ("nl", "en"):
+        notice_matcher(ruleset).run_each([], language)
+
+
+def _hits(documents: Sequence[Document], ruleset: Ruleset) -> list[list[Hit] | None]:
+    """Each notice's hits (None where they could not be found together: it is then judged alone)."""
+    words: dict[str, list[tuple[int, list[Block]]]] = defaultdict(list)
+    out: list[list[Hit] | None] = [None] * len(documents)
+    for k, document in enumerate(documents):
+        if document.notice is None or not document.readable:
+            continue
+        try:
+            blocks = [document.blocks[i] for i in notice_text_blocks(document, document.notice, ruleset)]
+        except Exception:  # noqa: BLE001 - left to check_document, which reports the failure
+            continue
+        if blocks:
+            words[document.language or "nl"].append((k, blocks))
+        else:
+            out[k] = []
+    matcher = notice_matcher(ruleset)
+    for language, parts in words.items():
+        try:
+            found = matcher.run_each([blocks for _, blocks in parts], language)
+        except Exception:  # noqa: BLE001 - as above
+            continue
+        for (k, _), hits in zip(parts, found, strict=True):
+            out[k] = hits
+    return out

@@ -1,0 +1,131 @@
+"""What `isv-check notices` does to be fast over a bulk package gives what reading and judging each notice
+alone gives: notices judged a chunk at a time (their words tokenised together), the category-word filter
+that searches each word once, the reader's paths followed with `iterchildren`, the matcher built before
+the workers are forked. Tried on a generated bulk package (every country, so Dutch, English and other
+languages) and on the hand-written sample notices."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from isv_checker.checks.engine import notice_matcher
+from isv_checker.checks.notice import category_words
+from isv_checker.cli.main import app
+from isv_checker.pipeline import check_bytes
+from isv_checker.population.procedures import row_of
+from isv_checker.population.run import Selection, run_population
+from isv_checker.population.sources import find_notices
+from isv_checker.readers import notice_eforms, read_bytes
+from isv_checker.readers.notice_xml import ChildPath
+from isv_checker.ruleset.load import cached_ruleset
+from isv_checker.settings import ReadOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "notices"
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bulk") / "notices.tar.gz"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "samples" / "notices" / "make_bulk.py"),
+            *("--count", "300", "--seed", "11", "--junk", "4", "-o", str(out)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def documents(package: Path) -> list:
+    options = ReadOptions()
+    found = find_notices([package, SAMPLES], options.max_notice_bytes)
+    return [read_bytes(f.data, f.name, options) for f in found if f.data]
+
+
+def test_notices_judged_together_are_judged_as_each_alone(package: Path):
+    """Every notice's row in the population is the row of its own report, as `isv-check scan` makes it."""
+    population = run_population([package, SAMPLES], Selection(countries=frozenset()), workers=1)
+    together = {row.file: row for procedure in population.procedures for row in procedure.notices}
+    alone = {}
+    for found in find_notices([package, SAMPLES], ReadOptions().max_notice_bytes):
+        report = check_bytes(found.data or b"", found.name)
+        if report.notice is not None and report.readable:
+            alone[found.name] = row_of(report)
+    assert len(together) > 300
+    assert {row.kind for row in together.values()} >= {"contract", "award", "prior_information"}
+    assert together == alone
+
+
+def test_two_workers_write_what_one_writes(package: Path, tmp_path: Path):
+    """Workers forked after the matcher is built in the parent judge as the parent alone does."""
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        result = CliRunner().invoke(
+            app, ["notices", str(package), str(SAMPLES), "--country", "all", "-w", workers, "-o", str(out)]
+        )
+        assert result.exit_code == 2, result.output  # the junk members
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") > 200
+
+
+def _spans(hits: list) -> list[tuple[str, int, int, int]]:
+    return [(h.rule, h.block, h.start, h.end) for h in hits]
+
+
+def test_the_words_of_many_notices_match_as_each_notices_alone(documents: list):
+    """Every block of every notice, in one pass, hits what each notice's blocks hit alone. (Where a rule's
+    term and its `near` cover the same words, which of the two the hit keeps, and so its focus, follows
+    the words' place in the tokenised text, in `run` as here; a notice's judgement reads no focus.)"""
+    matcher = notice_matcher(cached_ruleset())
+    notices = [d for d in documents if d.notice is not None and d.readable]
+    blocks = [list(d.blocks) for d in notices]
+    for language in ("nl", "en"):
+        together = matcher.run_each(blocks, language)
+        assert [_spans(h) for h in together] == [_spans(matcher.run(b, language)) for b in blocks]
+    assert sum(len(h) for h in together) > 1000
+    assert matcher.run_each([], "nl") == []
+
+
+def test_the_category_word_filter_is_the_pattern_searched_over_the_whole_text(documents: list):
+    words = category_words(cached_ruleset())
+    texts = [b.text for d in documents for b in d.blocks]
+    texts += ["", "...", "LAPTOPS en Toiletpapier", "koffie-automaten", "ÉÉN beeldschermen!", "x" * 5000]
+    passed = 0
+    for text in texts:
+        expected = words.pattern.search(text.lower()) is not None
+        assert words.occur_in(text) is expected, text
+        passed += expected
+    assert 0 < passed < len(texts)
+
+
+def test_the_readers_paths_find_what_elementpath_finds(documents: list):
+    """Each path the eForms reader followed, from every element it could start at in the sample notices."""
+    assert notice_eforms._PATHS  # the reader has read notices above
+    roots = [
+        etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+        for path in sorted(SAMPLES.glob("ef-*.xml"))
+    ]
+    compared = 0
+    for text, compiled in notice_eforms._PATHS.items():
+        assert isinstance(compiled, ChildPath)
+        for root in roots:
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                expected = element.findall(text, notice_eforms.NS)
+                assert compiled.all(element) == expected, text
+                assert compiled.first(element) is (expected[0] if expected else None), text
+                compared += len(expected)
+    assert compared > 100
