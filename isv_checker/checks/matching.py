@@ -289,24 +289,12 @@ class RuleMatcher:
         return hits
 
     def run_each(self, documents: Sequence[Sequence[Block]], language: str | None) -> list[list[Hit]]:
-        """`run` for each of many short documents (the words of a chunk of notices), tokenised together:
-        a block's hits do not depend on the blocks around it, and one spaCy Doc for many notices costs a
-        fraction of one per notice (making a Doc and sorting its spans cost more than tokenising a title).
-        The hits' spans are `run`'s; where a rule's term and its `near` cover the same words, which one
-        the hit keeps (its focus) follows the tokens' place in the Doc, here as in `run`."""
+        """`run` for each of many short documents (the words of a chunk of notices): blocks are matched
+        one at a time, so this is `run` per document with the compiled matcher looked up once."""
         compiled = self._compiled(language or "nl")
-        owners = [(k, block.index) for k, blocks in enumerate(documents) for block in blocks]
-        texts = [block.text for blocks in documents for block in blocks]
-        out: list[list[Hit]] = [[] for _ in documents]
-        first, size = 0, 0
-        for i, text in enumerate(texts):
-            size += len(text) + len(_SEPARATOR)
-            if size >= _CHUNK_CHARS or i == len(texts) - 1:
-                for hit in _chunk_hits(compiled, list(range(first, i + 1)), texts[first : i + 1]):
-                    document, block = owners[hit.block]
-                    out[document].append(hit._replace(block=block))
-                first, size = i + 1, 0
-        return out
+        return [
+            [hit for block in blocks for hit in _block_hits(compiled, block.index, block.text)] for blocks in documents
+        ]
 
     def matches(self, text: str, rule_id: str, language: str = "nl") -> list[tuple[int, int]]:
         """Spans where one rule fires in a text; used for rule examples and `isv-check explain`."""
