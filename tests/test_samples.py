@@ -36,6 +36,14 @@ def test_every_sample_output_has_a_label_and_reads():
         assert report.document.block_count >= 15, path.name
 
 
+def test_the_block_builder_takes_its_fast_path():
+    """The fast path is switched on only where it makes what validation makes for a sample of every
+    field; a field added to `Block` and not to the sample switched it off silently (issue 19)."""
+    from isv_checker.readers import builder
+
+    assert builder._make_block is builder._trusted_block
+
+
 def test_every_block_a_reader_makes_is_what_validation_would_make():
     """The block builder skips pydantic's validation (a hot path); each reader must still hand it
     values of the declared types, so a block re-validated from its own fields is the same block."""

@@ -74,6 +74,7 @@ class BlockBuilder:
                 "heading_path": () if kind in _PATH_NEUTRAL else self._path,
                 "ocr": ocr,
                 "inserted": inserted,
+                "element": None,
             }
         )
         self._blocks.append(block)
@@ -159,5 +160,6 @@ _make_block = checked_maker(
         "heading_path": ("Bijlage 5",),
         "ocr": False,
         "inserted": False,
+        "element": None,
     }
 )
