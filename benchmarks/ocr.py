@@ -5,9 +5,11 @@
 Pages without a text layer are the costliest part of a real archive: about a CPU-second of Tesseract
 each, against milliseconds for a text page. So the yardstick is Tesseract itself, on the same page
 images, in the same run, interleaved with the checker's runs (best of `--rounds`; the machine is
-shared, and a busy spell slows one round, not all). Every figure is given twice: wall-clock pages/s,
-and CPU-seconds per page (this process's and all its children's: whole processes, OCR subprocesses
-included), which a neighbour's load hardly moves.
+shared, and a busy spell slows one round, not all). Every figure is given three ways: wall-clock
+pages/s; CPU-seconds per page (this process's and all its descendants': whole processes, OCR
+subprocesses included), which a neighbour's load moves less; and how many Tesseracts ran at once on
+average ("at once", sampled from /proc every 20 ms), which shows whether the cores were kept fed
+whatever the neighbours did (bare tesseract: just under `--workers`). Linux only.
 
 `--part path` (the issue's target: the OCR path at >= 90% of bare tesseract) on the scanned samples
 (samples/*.scan.pdf, every page a scan):
@@ -35,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +54,54 @@ BATCH_LENGTHS = (14, 2, 3, 1, 2, 5, 2, 3, 1, 2)  # pages per file: one long scan
 class Timing:
     wall: float
     cpu: float  # this process's and its waited-for descendants' user + system seconds
+    in_flight: float  # Tesseracts running among this process's descendants, on average over the run
+
+
+class TesseractCounter:
+    """Counts, every 20 ms, the Tesseract processes descending from this one. How many run at once
+    shows whether a run keeps the cores fed, whatever else the (shared) machine is doing; CPU use
+    would mix in the neighbours' load."""
+
+    def __init__(self) -> None:
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TesseractCounter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mean(self) -> float:
+        return sum(self.samples) / len(self.samples) if self.samples else 0.0
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.02):
+            parents: dict[int, int] = {}
+            tesseracts: list[int] = []
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                except OSError:
+                    continue
+                name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+                parents[int(entry.name)] = int(rest[1])
+                if name == "tesseract":
+                    tesseracts.append(int(entry.name))
+            count = 0
+            for pid in tesseracts:
+                seen = 0
+                while pid > 1 and pid != me and seen < 64:
+                    pid, seen = parents.get(pid, 0), seen + 1
+                count += pid == me
+            self.samples.append(count)
 
 
 def _adopt_orphans() -> None:
@@ -85,10 +136,11 @@ def _cpu_now() -> float:
 
 def _timed(run: Callable[[], None]) -> Timing:
     cpu, wall = _cpu_now(), time.perf_counter()
-    run()
-    wall = time.perf_counter() - wall
+    with TesseractCounter() as counter:
+        run()
+        wall = time.perf_counter() - wall
     _reap_orphans()
-    return Timing(wall=wall, cpu=_cpu_now() - cpu)
+    return Timing(wall=wall, cpu=_cpu_now() - cpu, in_flight=counter.mean)
 
 
 def _env() -> dict[str, str]:
@@ -211,7 +263,11 @@ def make_batch_folder(folder: Path, scans: list[Path]) -> list[Path]:
 
 
 def _best(timings: list[Timing]) -> Timing:
-    return Timing(wall=min(t.wall for t in timings), cpu=min(t.cpu for t in timings))
+    return Timing(
+        wall=min(t.wall for t in timings),
+        cpu=min(t.cpu for t in timings),
+        in_flight=max(t.in_flight for t in timings),
+    )
 
 
 def _rounds(runs: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[Timing]]:
@@ -220,7 +276,11 @@ def _rounds(runs: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[
         for name, run in runs.items():
             timing = _timed(run)
             timings[name].append(timing)
-            print(f"  round {number}: {name:<24} {timing.wall:7.2f} s wall {timing.cpu:7.2f} CPU-s", flush=True)
+            print(
+                f"  round {number}: {name:<24} {timing.wall:7.2f} s wall {timing.cpu:7.2f} CPU-s"
+                f" {timing.in_flight:5.2f} Tesseracts at once",
+                flush=True,
+            )
     return timings
 
 
@@ -237,13 +297,16 @@ def measure_path(work: Path, rounds: int, workers: int, languages: str, dpi: int
     }
     best = {name: _best(t) for name, t in _rounds(runs, rounds).items()}
     bare = best["bare tesseract"]
-    print(f"\n{'':<26}{'pages/s':>9}{'ratio':>8}{'CPU-s/page':>12}{'CPU ratio':>11}")
+    print(f"\n{'':<26}{'pages/s':>9}{'ratio':>8}{'CPU-s/page':>12}{'CPU ratio':>11}{'at once':>9}")
     ratios: dict[str, float] = {}
     for name, timing in best.items():
         wall_ratio = bare.wall / timing.wall
         cpu_ratio = bare.cpu / timing.cpu if timing.cpu else float("nan")
         ratios[name] = wall_ratio
-        print(f"{name:<26}{pages / timing.wall:9.3f}{wall_ratio:8.2f}{timing.cpu / pages:12.3f}{cpu_ratio:11.2f}")
+        print(
+            f"{name:<26}{pages / timing.wall:9.3f}{wall_ratio:8.2f}{timing.cpu / pages:12.3f}{cpu_ratio:11.2f}"
+            f"{timing.in_flight:9.2f}"
+        )
     for name in ("isv-check scan (process)", "read_path (in process)"):
         verdict = "met" if ratios[name] >= TARGET else "NOT met"
         print(f"target {name} >= {TARGET:.2f} of bare tesseract pages/s: {ratios[name]:.2f} ({verdict})")
@@ -266,13 +329,13 @@ def measure_batch(work: Path, rounds: int, workers: int, languages: str, dpi: in
     bare = best["bare tesseract"]
     ideal = bare.cpu / workers
     print(f"\nideal wall (bare tesseract CPU-s / {workers} cores): {ideal:.2f} s")
-    print(f"{'':<26}{'wall s':>8}{'pages/s':>9}{'vs bare':>9}{'vs ideal':>10}{'CPU use':>9}")
+    print(f"{'':<26}{'wall s':>8}{'pages/s':>9}{'vs bare':>9}{'vs ideal':>10}{'CPU use':>9}{'at once':>9}")
     for name, timing in best.items():
         cores = 1 if name == "batch --workers 1" else workers
         use = timing.cpu / (timing.wall * cores)
         print(
             f"{name:<26}{timing.wall:8.2f}{pages / timing.wall:9.3f}{bare.wall / timing.wall:9.2f}"
-            f"{ideal / timing.wall:10.2f}{use:9.0%}"
+            f"{ideal / timing.wall:10.2f}{use:9.0%}{timing.in_flight:9.2f}"
         )
 
 

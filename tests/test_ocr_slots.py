@@ -151,6 +151,32 @@ def test_a_page_waits_for_a_slot_and_a_killed_holder_frees_it(tmp_path, own_tmp,
     assert documents[0].status is ReadStatus.OCR and documents[0].ocr_pages == (1, 2)
 
 
+def test_a_quick_check_does_not_wait_for_a_nicer_long_one(tmp_path, own_tmp, monkeypatch):
+    """The web page runs long checks at nice 10 so that a quick one gets the cores first."""
+    monkeypatch.setenv(ocr_slots.SLOTS_VARIABLE, "1")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.nice(10); from isv_checker.readers import ocr_slots; ocr_slots.take_slot();"
+            " print('held', flush=True); input()",
+        ],
+        env=slots_env(own_tmp, 1),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        command = fake_tesseract(tmp_path, tsv_words("gelezen"))
+        document = read_path(SCANNED, ReadOptions(tesseract_cmd=command))
+        assert document.status is ReadStatus.OCR and document.ocr_pages == (1, 2)
+        assert holder.poll() is None  # still holding its slot
+    finally:
+        holder.kill()
+        holder.wait(10)
+
+
 def test_without_a_usable_slots_folder_ocr_runs_unlimited(tmp_path, monkeypatch):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")

@@ -9,6 +9,10 @@ drops it when the holder's file is closed or its process dies, so a killed worke
 slot taken. Waiting is a poll every ten milliseconds (a page takes about a second), which needs no
 process to coordinate the others.
 
+Work at a higher priority does not wait for work at a lower one: the web page runs long checks at
+nice 10 so a quick check gets the cores first, and a quick check's page whose slots are all held by
+nicer processes runs at once, without a slot, as it did before there were slots.
+
 When the folder cannot be made or is not this user's own, pages run without a slot: as fast as
 before, only without the limit.
 """
@@ -78,9 +82,10 @@ def take_slot() -> Slot:
 
 
 def _acquire(folder: Path, count: int) -> int | None:
-    """Lock a free slot's file and return it open (closing it frees the slot); None: no limit here."""
+    """Lock a free slot's file and return it open (closing it frees the slot); None: go without one."""
     import fcntl
 
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
     start = random.randrange(count)  # waiters spread over the slots rather than all trying slot 0 first
     fds: list[int] = []
     try:
@@ -92,10 +97,22 @@ def _acquire(folder: Path, count: int) -> int | None:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, str(niceness).encode(), 0)
                 return fds.pop(index)
+            if all(_holder_niceness(fd) > niceness for fd in fds):
+                return None  # only lower-priority work holds the cores: the kernel gives them to us
             time.sleep(_POLL_SECONDS)
     except OSError:  # a file we cannot open, or a file system without locks: run without the limit
         return None
     finally:
         for fd in fds:
             os.close(fd)
+
+
+def _holder_niceness(fd: int) -> int:
+    """The niceness its holder wrote into a slot's file (0 when it has not yet, or wrote nonsense)."""
+    try:
+        return int(os.pread(fd, 16, 0) or b"0")
+    except ValueError:
+        return 0
