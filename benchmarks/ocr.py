@@ -360,6 +360,11 @@ def main() -> None:
     _adopt_orphans()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="isv-ocr-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    # Tesseract slots of this run's own (`readers/ocr_slots.py` keeps them in the temporary
+    # directory): another isv-checker OCR-ing on the machine must not take this run's cores.
+    private = work / "tmp"
+    private.mkdir(exist_ok=True)
+    os.environ["TMPDIR"] = tempfile.tempdir = str(private)
     try:
         if args.part in ("path", "both"):
             measure_path(work, args.rounds, args.workers, defaults.ocr_languages, defaults.ocr_dpi)
