@@ -30,7 +30,7 @@ TSV_HEADER = r"level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\tto
 def fake_tesseract(tmp_path: Path, body: str, languages: str = "eng nld") -> str:
     """A stand-in `tesseract` that lists `languages` and runs `body` (sh) to 'recognise' a page.
 
-    Arguments are those the reader passes: stdin stdout -l LANGS --psm 3 --dpi DPI tsv, so $4 is
+    Arguments are those the reader passes: IMAGE stdout -l LANGS --psm 3 --dpi DPI tsv, so $4 is
     the languages asked for.
     """
     script = tmp_path / "tesseract"

@@ -1,9 +1,11 @@
 """The per-file task of a batch run: bytes in, a small picklable result out.
 
 Runners (the local process pool, a Dask cluster) call `run_task` in their workers; it reads the
-bytes with `ReadOptions(ocr_workers=1)` (parallelism comes from the runner, not from inside one
-file), checks them with the one pipeline, applies metadata facts, and returns the report as JSON
-with its key columns, page count and timings. It knows nothing of pools, timeouts or databases.
+bytes (a scan's pages OCR'd on every core: the machine-wide Tesseract slots of `readers/ocr_slots.py`
+keep the workers together to one Tesseract per core, so a worker with a long scan is not left
+alone on one core while the others idle), checks them with the one pipeline, applies metadata
+facts, and returns the report as JSON with its key columns, page count and timings. It knows
+nothing of pools, timeouts or databases.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def run_task(task: Task) -> TaskResult:
         from ..settings import ReadOptions
         from .parts import encode_part
 
-        options = ReadOptions(ocr=task.settings.ocr, ocr_workers=1, max_bytes=task.settings.max_bytes)
+        options = ReadOptions(ocr=task.settings.ocr, max_bytes=task.settings.max_bytes)
         document = read_bytes(task.data, task.source, options)
         read_done = time.perf_counter()
         ruleset = cached_ruleset(task.settings.rules_dir)
