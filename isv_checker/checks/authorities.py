@@ -178,7 +178,8 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             for m in pattern.finditer(block.text):
                 add_named(block, m)
         for block in document.blocks:
-            for m in pattern.finditer(block.text):
+            # the names pattern is costly; it runs only where a block says whose service something is
+            for m in pattern.finditer(block.text) if _PART_WORDS.search(block.text) else ():
                 if _PART_OF.match(block.text, m.end()):
                     # "Het KNMI, agentschap van het Ministerie van IenW": the service is the party,
                     # its ministry only whose it is
@@ -209,6 +210,11 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
 # what follows a service's name when the document says whose service it is
+_PART_WORDS = re.compile(
+    r"\b(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
+    r"agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b",
+    re.IGNORECASE,
+)
 _PART_OF = re.compile(
     r"\s*(?:\([^)]{1,12}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?"
     r"(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
