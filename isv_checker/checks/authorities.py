@@ -168,9 +168,10 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
         if entry is not None and entry.rule in rules and not _in_passing(block.text, named.start()):
             add(_Candidate(entry.rule, named.group(), entry, block.index, named.start(), named.end()), score)
 
+    # the title area and the running headers and footers: where a document names its own buyer
+    prominent = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
     pattern = _letterhead_pattern(ruleset)
     if pattern is not None:
-        prominent = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
         for index in sorted(prominent):
             block = document.blocks[index]
             if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
@@ -194,8 +195,9 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
     if not scores:
         return Authority(name=None, central_government=None)
     # on a tie, the body that heads the document (a title line, a running header) is the buyer
-    heads = title_blocks(document) | {b.index for b in document.blocks if b.kind in _PAGE_FURNITURE}
-    best = max(scores, key=lambda key: (scores[key], any(c.block in heads for c in shown[key]), -shown[key][0].block))
+    best = max(
+        scores, key=lambda key: (scores[key], any(c.block in prominent for c in shown[key]), -shown[key][0].block)
+    )
     found = shown[best]
     first = found[0]
     rule = rules[first.rule]
@@ -209,17 +211,14 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
 
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
-# what follows a service's name when the document says whose service it is
-_PART_WORDS = re.compile(
-    r"\b(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
-    r"agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b",
-    re.IGNORECASE,
-)
-_PART_OF = re.compile(
-    r"\s*(?:\([^)]{1,12}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?"
+# what follows a service's name when the document says whose service it is ("agentschap van het ...")
+_PART_NOUN = (
     r"(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
-    r"agency|executive\s+agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b",
-    re.IGNORECASE,
+    r"agency|executive\s+agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b"
+)
+_PART_WORDS = re.compile(rf"\b{_PART_NOUN}", re.IGNORECASE)  # anywhere in a block: a cheap test first
+_PART_OF = re.compile(
+    rf"\s*(?:\([^)]{{1,12}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}", re.IGNORECASE
 )
 # where a buyer names itself: the buyer's section, or the parties' (the supplier there is a company,
 # not a body of the names table)

@@ -289,12 +289,8 @@ class RuleMatcher:
         return hits
 
     def run_each(self, documents: Sequence[Sequence[Block]], language: str | None) -> list[list[Hit]]:
-        """`run` for each of many short documents (the words of a chunk of notices): blocks are matched
-        one at a time, so this is `run` per document with the compiled matcher looked up once."""
-        compiled = self._compiled(language or "nl")
-        return [
-            [hit for block in blocks for hit in _block_hits(compiled, block.index, block.text)] for blocks in documents
-        ]
+        """`run` for each of many short documents (the words of a chunk of notices)."""
+        return [self.run(blocks, language) for blocks in documents]
 
     def matches(self, text: str, rule_id: str, language: str = "nl") -> list[tuple[int, int]]:
         """Spans where one rule fires in a text; used for rule examples and `isv-check explain`."""

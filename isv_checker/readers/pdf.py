@@ -800,8 +800,7 @@ def _add_table(page: _Page, table: AlignedTable, entries: list[_Entry], tables: 
         # the page's footer and the next one's header come after the table, so its cells stay together
         between = entries[before.end :]
         del entries[before.end :]
-        if rows and _row_goes_on(entries, number, offset, rows[0]):
-            _continue_row(entries, page, number, offset, rows[0])
+        if rows and _joined_cut_row(entries, page, number, offset, rows[0]):
             rows = rows[1:]
     else:
         tables.count += 1
@@ -817,27 +816,28 @@ def _add_table(page: _Page, table: AlignedTable, entries: list[_Entry], tables: 
     entries.extend(between)
 
 
-def _row_goes_on(entries: list[_Entry], table: int, row: int, cells: tuple[str, ...] | list[str]) -> bool:
-    """Whether the first row of a table's next page is the rest of its last row, which the page break
-    cut (Word lets a row break across pages): its first cell is empty, and a cell of the last row that
-    it goes on in stops in the middle of a sentence ("Zijn de Internationale" / "Sociale Voorwaarden ...")."""
+def _joined_cut_row(
+    entries: list[_Entry], page: _Page, table: int, row: int, cells: tuple[str, ...] | list[str]
+) -> bool:
+    """Add the first row of a table's next page to its last row when it is that row's rest, which the
+    page break cut (Word lets a row break across pages): its first cell is empty, and a cell of the last
+    row that it goes on in stops in the middle of a sentence ("Zijn de Internationale" / "Sociale
+    Voorwaarden ..."). Whether it did."""
     if not cells or cells[0] or not any(cells[1:]):
         return False
-    last = {e.column: e.text for e in entries if e.table == table and e.row == row}
-    return any(text and last.get(column, "")[-1:].isalpha() for column, text in enumerate(cells, start=1))
-
-
-def _continue_row(entries: list[_Entry], page: _Page, table: int, row: int, cells: tuple[str, ...] | list[str]) -> None:
-    cell = {e.column: e for e in entries if e.table == table and e.row == row}
+    last = {e.column: e for e in entries if e.table == table and e.row == row}
+    if not any(text and column in last and last[column].text[-1:].isalpha() for column, text in enumerate(cells, 1)):
+        return False
     for column, text in enumerate(cells, start=1):
         if not text:
             continue
-        if column in cell:
-            cell[column].text = f"{cell[column].text} {text}"
+        if column in last:
+            last[column].text = f"{last[column].text} {text}"
         else:
             entries.append(
                 _Entry(BlockKind.TABLE_CELL, text, page.number, page.ocr, table=table, row=row, column=column)
             )
+    return True
 
 
 def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
