@@ -304,25 +304,25 @@ class CheckScheduler:
         deadline = self._clock() + grace
         with self._cond:
             self._stopping = True
-            for job in list(self._queued):
-                job.cancel = True
-                self._queued.remove(job)
-                self._end(job, JobState.CANCELLED)
-                remove_folder(job.upload.folder)
+            self._cancel_waiting()
             while self._running and self._clock() < deadline:
                 self._cond.wait(timeout=min(TICK, max(0.0, deadline - self._clock())))
         self.close()
+
+    def _cancel_waiting(self) -> None:
+        """Drop every check still waiting for a worker, its upload with it; the lock is held."""
+        for job in list(self._queued):
+            job.cancel = True
+            self._queued.remove(job)
+            self._end(job, JobState.CANCELLED)
+            remove_folder(job.upload.folder)
 
     def close(self) -> None:
         """Stop every check now: the waiting ones are dropped, the running ones' workers killed."""
         with self._cond:
             self._stopping = True
             self._closed = True
-            for job in list(self._queued):
-                job.cancel = True
-                self._queued.remove(job)
-                self._end(job, JobState.CANCELLED)
-                remove_folder(job.upload.folder)
+            self._cancel_waiting()
             for job in self._running:
                 job.cancel = True
                 self._stop(job)
