@@ -247,6 +247,7 @@ def test_every_code_reads_in_both_languages():
         "authority.vague_legal_type": {"name": "Stichting X", "legal_type": "NATIONAL_AGENCY", "rule": None},
         "categories.found": {"count": 2, "categories": ("energy", "waste")},
         "categories.none": {"known": 10},
+        "categories.subject_outside": {"subject": "adviesdiensten"},
         "date.period": {"date": "2024-01-02", "period": "2024-2025"},
         "date.no_period": {"date": "2010-01-01"},
         "date.period_uncertain": {"date": "2024-01-02", "origin": "metadata", "period": "2024-2025"},

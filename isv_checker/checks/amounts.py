@@ -133,7 +133,8 @@ _BIG: dict[str, Decimal] = {
     "million": Decimal(1_000_000), "miljard": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000),
 }  # fmt: skip
 _JOINS = ("en", "ën", "and")  # "acht-en-zeventig", "tweeëntwintig", "hundred and five"
-_PART = "|".join(sorted((*_SMALL, *_HUNDRED, *_BIG, *_JOINS), key=len, reverse=True))
+_HALF = "half"  # "one and a half million", "twee en een half miljoen", "een half miljoen"
+_PART = "|".join(sorted((*_SMALL, *_HUNDRED, *_BIG, *_JOINS, _HALF), key=len, reverse=True))
 _PART_RE = re.compile(_PART, re.IGNORECASE)
 _WORDS_RE = re.compile(
     rf"(?<!\w)(?:{_PART})+(?:[\s-]+(?:{_PART})+)*\s+(?:euro|euros|EUR)\b",
@@ -147,11 +148,14 @@ def _words_value(words: str) -> Decimal | None:
     if "".join(parts) != "".join(words.lower().split()).replace("-", ""):
         return None  # letters that are no number word: not a written-out amount
     total, current, seen = Decimal(0), Decimal(0), False
-    for part in parts:
-        if part in _JOINS:
-            continue
+    for at, part in enumerate(parts):
+        if part in _JOINS or (part == "a" and at and parts[at - 1] == _HALF):
+            continue  # "half a million": the "a" is no one
         seen = True
-        if part in _SMALL:
+        if part == _HALF:
+            # "a half", "een half": the "a" counted as one was a half
+            current += Decimal("-0.5") if at and parts[at - 1] in ("a", "een", "één", "eén") else Decimal("0.5")
+        elif part in _SMALL:
             current += _SMALL[part]
         elif part in _HUNDRED:
             current = (current or Decimal(1)) * 100

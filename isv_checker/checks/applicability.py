@@ -14,6 +14,7 @@ from ..report import Applicability, CategoryResult, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .authorities import find_authority
+from .categories import outside_subject
 from .dates import STATED, document_date
 from .facts import Facts
 from .hits import HitIndex
@@ -75,6 +76,7 @@ def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories:
         categories=categories,
         works=any(hits.by_rule.get(rule_id) for rule_id in works_rules),
         procedure=procedure.id if procedure else None,
+        subject_outside=None if categories else outside_subject(document, ruleset, hits),
     )
 
 
@@ -189,8 +191,11 @@ def decide(ruleset: Ruleset, facts: Facts, clause_present: bool = False) -> Appl
         because("value.none")
 
     required: bool | None
-    # works are in none of the ten categories; a clause there is for a product such as natural stone
-    category_open = not categories and clause_present and not facts.works
+    # works are in none of the ten categories; a clause there is for a product such as natural stone; nor
+    # is a purchase whose subject names what it is, outside the ten ("adviesdiensten")
+    category_open = not categories and clause_present and not facts.works and facts.subject_outside is None
+    if not categories and clause_present and facts.subject_outside is not None:
+        because("categories.subject_outside", subject=facts.subject_outside)
     if authority.central_government is False or value_decides is False or (not categories and not category_open):
         required = False
     elif authority.central_government is None or value_decides is None or category_open:

@@ -176,7 +176,12 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             block = document.blocks[index]
             if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
                 continue  # a sentence of the introduction, not a letterhead or title line
+            whose_from = len(block.text)
             for m in pattern.finditer(block.text):
+                if m.start() >= whose_from:
+                    continue  # "Douane, onderdeel van de Belastingdienst (Ministerie van Financiën)": whose it is
+                if whose_from == len(block.text) and _PART_OF.match(block.text, m.end()):
+                    whose_from = m.end()
                 add_named(block, m)
         for block in document.blocks:
             # the names pattern is costly; it runs only where a block says whose service something is
@@ -212,13 +217,16 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
 # what follows a service's name when the document says whose service it is ("agentschap van het ...")
+# "Logius, Ministerie van BZK" in a letterhead: the ministry right after a service's name is whose it is
 _PART_NOUN = (
-    r"(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
+    r"(?:(?:agentschap|onderdeel|uitvoeringsorganisatie|uitvoeringsdienst|dienstonderdeel|directoraat-generaal|"
     r"agency|executive\s+agency|part|directorate(?:-general)?|division)\s+(?:van|of|binnen|within)\b"
+    r"|(?=(?:ministerie|ministry)\s+(?:van|of)\b))"
 )
 _PART_WORDS = re.compile(rf"\b{_PART_NOUN}", re.IGNORECASE)  # anywhere in a block: a cheap test first
 _PART_OF = re.compile(
-    rf"\s*(?:\([^)]{{1,12}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}", re.IGNORECASE
+    rf"(?:\s+Nederland)?\s*(?:\([^)]{{1,12}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}",
+    re.IGNORECASE,
 )
 # where a buyer names itself: the buyer's section, or the parties' (the supplier there is a company,
 # not a body of the names table)

@@ -175,6 +175,30 @@ def find_categories(
     return tuple(result for score, result in scored if score >= DOMINANCE * top)
 
 
+def outside_subject(document: Document, ruleset: Ruleset, hits: HitIndex) -> str | None:
+    """The words where the document's subject names a purchase outside the ten categories ("Adviesdiensten
+    organisatieontwikkeling"), when no category word, not even a weak one, stands in its subject: then no
+    category is a fact of the purchase, not a gap in the checker's words (rules/applicability.yaml
+    `outside_subjects`)."""
+    if not ruleset.outside_subjects:
+        return None
+    subject = subject_blocks(document, ruleset.subject_sections, ruleset.subject_statements)
+    keys = [key for rule in ruleset.categories for key in (rule.id, weak_key(rule.id))]
+    not_bought = ruleset.out_of_scope + ruleset.study_topics
+    if any(
+        hit.block in subject and not outside_purchase(document, hit.block, hit.start, not_bought)
+        for key in keys
+        for hit in hits.by_rule.get(key, ())
+    ):
+        return None
+    names = _subject_pattern(ruleset.outside_subjects).search
+    for index in sorted(subject):
+        found = names(document.blocks[index].text.lower())
+        if found:
+            return found.group()
+    return None
+
+
 def outside_purchase(document: Document, block: int, at: int, phrases: tuple[str, ...]) -> bool:
     """Whether the sentence around text[at] puts what it names outside the purchase."""
     if not phrases:

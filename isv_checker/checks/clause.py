@@ -26,6 +26,7 @@ from .matching import Hit
 
 FOLLOWING_BLOCKS = 14
 TABLE_ROWS = 10
+LABEL_CELL_WORDS = 6  # a table cell this short that holds an anchor labels its row ("Toelichting": "ISV")
 ANNEX_WORDS = ("bijlage", "annex", "appendix", "schedule")
 ANNEX_REF = re.compile(rf"\b({'|'.join(ANNEX_WORDS)})\s+([0-9]{{1,2}}|[A-Z])\b", re.IGNORECASE)
 ANNEX_REACH = 200  # characters between a name of the clause and an annex it is said to be in
@@ -121,16 +122,10 @@ def _section(document: Document, heading_index: int) -> list[int]:
     return out
 
 
-def _following(document: Document, index: int, structure: _Structure) -> list[int]:
+def _following(document: Document, index: int, structure: _Structure, named: set[int]) -> list[int]:
     block = document.blocks[index]
     if block.kind is BlockKind.TABLE_CELL:
-        # A clause split over a requirements table goes on in the rows below the anchor's row.
-        last_row = (block.row or 0) + TABLE_ROWS
-        return [
-            b.index
-            for b in structure.table(block.table)
-            if b.row is not None and block.row is not None and block.row <= b.row <= last_row
-        ]
+        return _following_rows(block, structure, named)
     out = [index]
     for other in document.blocks[index + 1 : index + 1 + FOLLOWING_BLOCKS]:
         if other.kind is BlockKind.HEADING:
@@ -139,6 +134,47 @@ def _following(document: Document, index: int, structure: _Structure) -> list[in
             continue
         out.append(other.index)
     return out
+
+
+# A negation right before an element's words: "geen boete", "niet om een afzonderlijke risicoanalyse",
+# "no action plan", "without a risk analysis"; and what is joined to it ("... of een plan van maatregelen")
+NEGATION_REACH = 40
+_NEGATED = re.compile(
+    r"\b(?:geen|zonder|no|without|niet\s+om|not\s+(?:ask\s+for|require))\s+(?:(?:een|an?|the|de|het|afzonderlijke?|"
+    r"aparte?|separate|nadere?|further|specifieke?|specific|formele?|formal|eigen|own|andere?|other|enige|any)\s+)*$",
+    re.IGNORECASE,
+)
+_COORDINATED = re.compile(
+    r"\s*(?:,\s*)?(?:of|en|noch|or|and|nor)\s+(?:(?:een|an?|the|de|het|andere?|other|enige|any)\s+)*", re.IGNORECASE
+)
+
+
+def _following_rows(block: Block, structure: _Structure, named: set[int]) -> list[int]:
+    """A clause split over a requirements table goes on in the rows below the anchor's row. Where a short
+    cell of the anchor's row names the clause by its name (a "Toelichting" or topic column saying "ISV"), that column
+    labels the rows: a row below it labels otherwise ("Leverbetrouwbaarheid") is another requirement, and
+    ends the clause. In the header row a short cell names a column, not a row, and labels nothing."""
+    if block.row is None:
+        return [block.index]
+    table = structure.table(block.table)
+    cells = [b for b in table if b.row is not None and block.row <= b.row]
+    last_row = block.row + TABLE_ROWS
+    first_row = min((b.row for b in table if b.row is not None), default=0)
+    labels = {
+        b.column: " ".join(b.text.lower().split())
+        for b in cells
+        if b.row == block.row
+        and b.row > first_row
+        and b.column is not None
+        and b.index in named
+        and len(b.text.split()) <= LABEL_CELL_WORDS
+    }
+    for cell in cells:
+        label = labels.get(cell.column) if cell.column is not None else None
+        row = cell.row or 0
+        if label is not None and row > block.row and cell.text.strip() and " ".join(cell.text.lower().split()) != label:
+            last_row = min(last_row, row - 1)
+    return [b.index for b in cells if (b.row or 0) <= last_row]
 
 
 # "Bijlage 4 wordt als volgt gewijzigd", "Bijlage 4 nog van toepassing?": a sentence about the annex (a
@@ -203,6 +239,31 @@ def _annex_refs(
                 label = f"{m.group(1).capitalize()} {m.group(2)}"
                 out[key] = AnnexRef(key=key, label=label, evidence=evidence(document, index, m.start(), m.end()))
     return tuple(out.values())
+
+
+def _pointers(text: str, names: list[Hit], elsewhere: set[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Sentences that name the clause and an annex this document does not hold: what they list is the
+    annex's content ("the ISV, including the risk analysis and the plan of action, are set out in Annex 7"),
+    not stated here."""
+    out = []
+    for name in names:
+        lo, hi = sentence_of(text, name.start, name.end)
+        for m in ANNEX_REF.finditer(text, lo, hi):
+            if (m.group(1).lower(), m.group(2).lower()) in elsewhere and _HELD_IN.search(
+                text, max(lo, m.start() - 40), m.start()
+            ):
+                out.append((lo, hi))
+                break
+    return out
+
+
+# "is set out in Annex 7", "zijn opgenomen in Bijlage 4": what stands in the annex (not "reports required
+# under Annex 4", nor "de overige paragrafen van Bijlage 7 blijven ongewijzigd")
+_HELD_IN = re.compile(
+    r"\b(?:set\s+out|laid\s+down|contained|described|included|found|stated|given|opgenomen|vermeld|beschreven|"
+    r"vastgelegd|uitgewerkt|te\s+vinden|staat|staan|is|are)\s+(?:in|under)\s+(?:the\s+|de\s+|het\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _gap(ref: re.Match[str], name: Hit) -> int:
@@ -284,6 +345,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
 
     anchor_decoys = [r for r in ruleset.decoys if r.cancels_anchors and r.effect != "withdraws"]
     withdrawn = _withdrawal(ruleset, hits, name_rules)
+    redefined = _abbreviation_defined(document, ruleset, hits, name_rules)
     anchors: list[int] = []
     referring: list[int] = []  # blocks naming the clause that may say where its text is
     candidates = sorted({h.block for rule in name_rules | substance_rules for h in hits.by_rule.get(rule, ())})
@@ -302,6 +364,11 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
             if block.index == withdrawn[1].block:
                 record(*withdrawn)
             continue
+        if redefined is not None and not substance:
+            names = [h for h in names if not _bare_abbreviation(block.text, h)]
+            if not names:
+                record(redefined[0], redefined[1])
+                continue
         cancelled = _cancelling_decoy(document, block.index, names, substance, anchor_decoys, hits, obligation_rules)
         if names and (cancelled is None or cancelled[0].refers_elsewhere):
             referring.append(block.index)
@@ -312,6 +379,8 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         anchors.append(block.index)
 
     live = set(anchors)
+    # anchors that name the clause: in a short table cell such a name labels its row ("Toelichting": "ISV")
+    named = {i for i in live if hits.in_block(i, name_rules)}
     region: list[int] = []
     in_region: set[int] = set()
     clause_anchors: list[int] = []
@@ -324,7 +393,7 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         area = (
             list(structure.section(index))
             if block.kind is BlockKind.HEADING
-            else _following(document, index, structure)
+            else _following(document, index, structure, named)
         )
         if annexes:
             area += _annex_sections(document, index, annexes, structure)
@@ -345,10 +414,28 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
                 region.append(i)
 
     element_hits: dict[str, list[Hit]] = {r.id: [] for r in ruleset.elements}
+    stated_negatively = {r.id for r in ruleset.elements if r.stated_negatively}
+    elsewhere = {ref.key for ref in annex_refs}
     for index in region:
-        for hit in hits.by_block.get(index, ()):
+        text = document.blocks[index].text
+        pointers = _pointers(text, hits.in_block(index, name_rules), elsewhere) if elsewhere else []
+        negated_until = -1  # "geen risicoanalyse of plan van maatregelen": the negation reaches on
+        for hit in sorted(hits.by_block.get(index, ()), key=lambda h: h.start):
             shown = element_hits.get(hit.rule)
-            if shown is not None and len(shown) < 3:
+            if shown is None:
+                continue
+            if any(lo <= hit.start < hi for lo, hi in pointers):
+                continue  # "the full text of the ISV, including the risk analysis, is in Annex 7": not here
+            if hit.rule in stated_negatively:
+                if len(shown) < 3:
+                    shown.append(hit)
+                continue
+            if _NEGATED.search(text, max(0, hit.start - NEGATION_REACH), hit.start) or (
+                0 <= negated_until <= hit.start and _COORDINATED.fullmatch(text, negated_until, hit.start)
+            ):
+                negated_until = hit.end
+                continue  # "verbindt aan deze voorwaarde geen boete": the clause says it does not ask this
+            if len(shown) < 3:
                 shown.append(hit)
     elements: list[ElementResult] = []
     for element in ruleset.elements:
@@ -420,6 +507,59 @@ def _element_kinds(area: list[int], hits: HitIndex, element_rules: set[str], kin
 def _has_elements(area: list[int], ruleset: Ruleset, hits: HitIndex, decoy_blocks: dict[int, list[int]]) -> bool:
     element_rules = {r.id for r in ruleset.elements}
     return any(hits.in_block(i, element_rules) for i in area if i not in decoy_blocks)
+
+
+# what may stand between an abbreviation and the words that define it: "ISV: ...", "ISV (...", "ISV | ...",
+# "ISV staat voor een ...", "Met ISV wordt een ... bedoeld", "ISV means an ..."
+_DEFINES = re.compile(
+    r"[\s:=(|–-]*(?:(?:means|stands\s+for|staat\s+voor|voor|betekent|wordt|is)\s+)?(?:an?\s+|een\s+|de\s+|the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _defined_from(text: str, at: int = 0) -> int:
+    """Where the words defining an abbreviation start, after what may stand between (`_DEFINES`)."""
+    gap = _DEFINES.match(text, at)
+    return gap.end() if gap is not None else at
+
+
+def _bare_abbreviation(text: str, hit: Hit) -> bool:
+    """A name hit that is one word ("ISV", "ISV's", "ISV-partner"), not the clause's full name."""
+    return not any(c.isspace() for c in text[hit.start : hit.end])
+
+
+def _abbreviation_defined(
+    document: Document, ruleset: Ruleset, hits: HitIndex, name_rules: set[str]
+) -> tuple[DecoyRule, Hit] | None:
+    """The decoy that defines the clause's abbreviation as something else in this document ("ISV:
+    Independent Software Vendor"), with its hit: then the document means that by it everywhere,
+    headings included."""
+    for rule in ruleset.decoys:
+        if not rule.defines_abbreviation:
+            continue
+        for hit in hits.by_rule.get(rule.id, ()):
+            block = document.blocks[hit.block]
+            for name in hits.in_block(hit.block, name_rules):
+                if (
+                    name.end <= hit.start
+                    and _bare_abbreviation(block.text, name)
+                    and _defined_from(block.text, name.end) == hit.start
+                ):
+                    return rule, hit
+            # "ISV | Independent Software Vendor": the abbreviation's own cell, and its meaning in the next
+            before = document.blocks[hit.block - 1] if hit.block else None
+            if (
+                before is not None
+                and block.table is not None
+                and (before.table, before.row) == (block.table, block.row)
+                and _defined_from(block.text) == hit.start
+                and any(
+                    _bare_abbreviation(before.text, name) and not before.text[name.end :].strip(" :")
+                    for name in hits.in_block(before.index, name_rules)
+                )
+            ):
+                return rule, hit
+    return None
 
 
 def _withdrawal(ruleset: Ruleset, hits: HitIndex, name_rules: set[str]) -> tuple[DecoyRule, Hit] | None:

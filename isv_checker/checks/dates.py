@@ -64,7 +64,7 @@ STATED = frozenset({"notice", "labelled", "signed", "header", "title"})
 _LABEL_RE = re.compile(r"\b(?:datum|date|dated|gedateerd|d\.d\.)\b\W{0,3}$", re.IGNORECASE)
 _SIGNED_RE = re.compile(
     r"(?:(?:^|[\s·|(\[])(?:te\s+)?[A-Z][\w'\-]+(?:[ -](?:aan\s+(?:den|de|het)\s+)?[A-Z][\w'\-]+){0,2},\s*(?:d\.d\.\s*)?"
-    r"|\b(?:ondertekend|getekend|signed|opgemaakt|vastgesteld)\b.{0,40}?\b(?:op|on|d\.d\.)\s+"
+    r"|\b(?:ondertekend|getekend|signed|opgemaakt|vastgesteld|overeengekomen|agreed)\b.{0,40}?\b(?:op|on|d\.d\.)\s+"
     r"|^\s*)$"
 )
 _VERSION_RE = re.compile(r"\b(?:versie|version|v\d+(?:\.\d+)*|concept|draft|status|kenmerk|reference)\b", re.IGNORECASE)

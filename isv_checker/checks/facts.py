@@ -37,6 +37,7 @@ class Facts:
     date_source: Source | None = None
     date_origin: str | None = None
     authority_reason: Reason | None = None  # why, where the source says more than the name (a notice's legal type)
+    subject_outside: str | None = None  # the subject's words naming a purchase outside the ten categories
 
 
 @dataclass(frozen=True, slots=True)

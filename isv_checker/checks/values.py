@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..document import Block, Document
+from ..document import Block, BlockKind, Document
 from ..report import Evidence, Value
 from ..ruleset.load import Ruleset
 from .amounts import Amount, find_amounts, parse_number
@@ -154,6 +154,22 @@ def _confidence(candidate: Candidate) -> float:
     """The candidate's score as a share of the best a labelled amount can get (3: estimate words
     right beside it; 2: at the edge of their reach; a correction adds to it)."""
     return round(min(1.0, max(0.0, candidate.score / 3.0)), 2)
+
+
+# "Inclusief 9% btw op voedingsmiddelen ... komt de raming op circa EUR 1,36 mln": the VAT named first
+_VAT_INCLUDED_BEFORE = re.compile(
+    r"\b(?:incl\.?|inclusief|inclusive\s+of|including)\s+(?:\d{1,2}(?:[.,]\d)?\s*%\s*)?(?:btw|vat)\b", re.IGNORECASE
+)
+VAT_BEFORE_REACH = 120
+
+
+def _vat_said_before(text: str, amount: Amount) -> bool:
+    """Whether the amount's sentence says, before it, that it includes VAT."""
+    start = max(0, amount.start - VAT_BEFORE_REACH)
+    for m in _VAT_INCLUDED_BEFORE.finditer(text, start, amount.start):
+        if not _sentence_break(text, m.end(), amount.start):
+            return True
+    return False
 
 
 def _best(candidates: list[Candidate]) -> Candidate:
@@ -315,7 +331,8 @@ def _candidates(
     if not amounts:
         return []
     text = block.text
-    estimates = hits.in_block(block.index, roles.get("estimate", set()))
+    # "Is dit de totale waarde?": estimate words in a question ask about an amount, they do not state it
+    estimates = [h for h in hits.in_block(block.index, roles.get("estimate", set())) if not _asked(text, h.end)]
     not_values = hits.in_block(block.index, roles.get("not_value", set()))
     # the share words of the rules, and a percentage ("5%", one token to the matcher)
     shares = [h.end for h in hits.in_block(block.index, roles.get("share", set()))]
@@ -327,6 +344,7 @@ def _candidates(
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
         or _label_ends_previous(document, block, hits, roles.get("estimate", set()))
+        or _total_line(document, block, hits, roles.get("estimate", set()))
     )
     column = (
         None if estimates or row_label else _column_label(document, tables, block, hits, roles.get("estimate", set()))
@@ -338,6 +356,8 @@ def _candidates(
             score = 3.0 - amount.start / ESTIMATE_REACH
         for hit in estimates:
             distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
+            if hit.start >= amount.end and _STATEMENT_END.search(_unabbreviated(text[amount.end : hit.start])):
+                continue  # a label in the next sentence is about something else
             if -1 <= distance <= ESTIMATE_REACH:
                 score = max(score, 3.0 - distance / ESTIMATE_REACH)
         for hit in not_values:
@@ -373,7 +393,7 @@ def _candidates(
                 block=block.index,
                 amount=amount,
                 yearly=per_year,
-                with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end)),
+                with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end)) or _vat_said_before(text, amount),
                 without_vat=bool(_VAT_EXCLUDED_RE.match(text, amount.end)),
                 column=(block.table, block.column) if column and block.table is not None and block.column else None,
             )
@@ -383,10 +403,15 @@ def _candidates(
 
 # "4% van de opdrachtwaarde van toepassing, zijnde EUR 112.000": the amount restates the share
 _APPOSITION_RE = re.compile(
-    r"[,(]?\s*\b(?:zijnde|namelijk|oftewel|ofwel|te\s+weten|d\.w\.z\.|dat\s+wil\s+zeggen|i\.e\.|that\s+is|being|amounting\s+to)\s*[:(]?\s*$",
+    r"[,(]?\s*\b(?:zijnde|namelijk|oftewel|ofwel|te\s+weten|d\.w\.z\.|dat\s+wil\s+zeggen|dat\s+is|dit\s+is|"
+    r"(?:wat|hetgeen)\s+neerkomt\s+op|neerkomend\s+op|i\.e\.|that\s+is|which\s+is|being|amounting\s+to|"
+    r"equal\s+to|equivalent\s+to)\s*[:(]?\s*$",
     re.IGNORECASE,
 )
 APPOSITION_REACH = 100
+_SHARE_THEN_AMOUNT = re.compile(
+    r"\s*(?:van|of)\s+(?:de\s+|het\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?\s*[,(]\s*$", re.IGNORECASE
+)
 
 
 def _share_of_value(text: str, end: int, amount: Amount) -> bool:
@@ -395,6 +420,8 @@ def _share_of_value(text: str, end: int, amount: Amount) -> bool:
     gap = amount.start - end
     if 0 <= gap <= SHARE_REACH and not _broken(text, end, amount.start):
         return True
+    if 0 <= gap <= APPOSITION_REACH and _SHARE_THEN_AMOUNT.match(text[end : amount.start]):
+        return True  # "5% van de opdrachtwaarde, € 42.500, ...": the amount after a comma restates the share
     return (
         0 <= gap <= APPOSITION_REACH
         and not _sentence_break(text, end, amount.start)
@@ -403,8 +430,9 @@ def _share_of_value(text: str, end: int, amount: Amount) -> bool:
 
 
 _YEARLY_SUBJECT = re.compile(
-    r"\b(?:jaarlijkse|annual|yearly)\s+(?:geraamde\s+|geschatte\s+|estimated\s+)?"
-    r"(?:waarde|afname|omvang|opdrachtwaarde|contractwaarde|uitgaven|value|spend|contract\s+value)\b",
+    r"\b(?:(?:jaarlijkse|annual|yearly)\s+(?:geraamde\s+|geschatte\s+|estimated\s+)?"
+    r"(?:waarde|afname|omvang|opdrachtwaarde|contractwaarde|uitgaven|value|spend|contract\s+value)"
+    r"|jaarwaarde|jaarbedrag|jaarbudget)\b",
     re.IGNORECASE,
 )
 
@@ -425,6 +453,17 @@ def _yearly_estimate(text: str, estimates: list[Hit], yearly: list[Hit], amount:
             if beside and y.end <= amount.start and not _sentence_break(text, min(e.start, y.start), amount.start):
                 return True
     return False
+
+
+# the end of a sentence: a full stop (not a decimal point), "?" or "!" before a space; abbreviations'
+# full stops are taken out first (_unabbreviated)
+_STATEMENT_END = re.compile(r"[.?!][\"'”’)]?(?=\s|$)")
+
+
+def _asked(text: str, at: int) -> bool:
+    """Whether the sentence going on at text[at] is a question: it ends in "?"."""
+    end = _STATEMENT_END.search(_unabbreviated(text[at:]))
+    return end is not None and end.group().startswith("?")
 
 
 def _governs(text: str, start: int, end: int, amount: Amount, reach: int) -> bool:
@@ -493,6 +532,27 @@ def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estim
         return False
     tail = len(previous.text.rstrip(" :"))
     return any(h.end >= tail for h in hits.in_block(previous.index, estimate_rules))
+
+
+_TOTAL_LINE = re.compile(r"^\s*(?:totaal|total|totale\s+waarde|grand\s+total)\b", re.IGNORECASE)
+TOTAL_LINE_REACH = 6  # lines of a table read as text between its header line and its total line
+
+
+def _total_line(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
+    """ "Perceel | Omschrijving Geraamde waarde" / lot lines / "Totaal Beide percelen € 310.000": a table
+    that OCR or a PDF without ruling gives as lines. The total line under a header line naming the
+    estimate is the estimate, as the total row of a table is; the lines between hold the parts."""
+    if block.table is not None or not _TOTAL_LINE.match(block.text) or len(find_amounts(block.text)) != 1:
+        return False
+    parts = 0
+    for other in reversed(document.blocks[max(0, block.index - TOTAL_LINE_REACH) : block.index]):
+        if other.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if find_amounts(other.text):
+            parts += 1
+        elif hits.in_block(other.index, estimate_rules):
+            return parts > 0 and len(other.text) <= 120
+    return False
 
 
 def _column_label(

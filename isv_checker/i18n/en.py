@@ -434,6 +434,7 @@ CATALOGUE: dict[str, str] = {
     "reason.categories.found.one": "the purchase falls in ISV risk category {categories}",
     "reason.categories.found": "the purchase falls in ISV risk categories {categories}",
     "reason.categories.none_but_clause": "the document imposes the ISV clause, yet the purchase falls in none of the ISV risk categories the checker recognises; a buyer imposes the clause on a purchase in a risk category, so check what is bought",
+    "reason.categories.subject_outside": "the document imposes the ISV clause anyway, but what it buys ({subject}) is outside the ISV risk categories",
     "reason.categories.none": "the purchase falls in none of the {known} ISV risk categories",
     "reason.date.period": "document date {date}: threshold period {period}",
     "reason.date.no_period": "document date {date}: no threshold period known for it",

@@ -434,6 +434,7 @@ CATALOGUE: dict[str, str] = {
     "reason.categories.found.one": "de inkoop valt in ISV-risicocategorie {categories}",
     "reason.categories.found": "de inkoop valt in de ISV-risicocategorieën {categories}",
     "reason.categories.none_but_clause": "het document legt de ISV-clausule op, maar de inkoop valt in geen van de ISV-risicocategorieën die de checker herkent; een inkoper legt de clausule op bij een inkoop in een risicocategorie, dus controleer wat er wordt ingekocht",
+    "reason.categories.subject_outside": "het document legt de ISV-clausule toch op, maar wat het inkoopt ({subject}) valt buiten de ISV-risicocategorieën",
     "reason.categories.none": "de inkoop valt in geen van de {known} ISV-risicocategorieën",
     "reason.date.period": "documentdatum {date}: drempelperiode {period}",
     "reason.date.no_period": "documentdatum {date}: geen drempelperiode bekend",

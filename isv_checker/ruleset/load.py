@@ -74,6 +74,7 @@ class Ruleset:
     table_references: tuple[str, ...] = ()
     subject_statements: tuple[str, ...] = ()
     study_topics: tuple[str, ...] = ()
+    outside_subjects: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -218,6 +219,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         table_references=_words(files["applicability"], data["applicability"], "table_references"),
         subject_statements=_words(files["applicability"], data["applicability"], "subject_statements"),
         study_topics=_words(files["applicability"], data["applicability"], "study_topics"),
+        outside_subjects=_words(files["applicability"], data["applicability"], "outside_subjects"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")
             if "out_of_scope" in data["applicability"]

@@ -119,6 +119,11 @@ class ElementRule(Rule):
     name_en: str
     model_wording_nl: str = Field(min_length=40)
     model_wording_en: str = Field(min_length=40)
+    stated_negatively: bool = Field(
+        default=False,
+        description="the element is often stated as what must not happen ('geen kinderarbeid'), so a 'geen' or "
+        "'no' before its words still states it; for the other elements 'geen boete' says the clause has none",
+    )
 
 
 class AnchorRule(Rule):
@@ -161,6 +166,12 @@ class DecoyRule(Rule):
     sections: tuple[str, ...] = Field(
         default=(),
         description="only fires in blocks under a heading containing one of these words (e.g. 'inhoudsopgave')",
+    )
+    defines_abbreviation: bool = Field(
+        default=False,
+        description="right after a bare abbreviation of the clause's name ('ISV: Independent Software Vendor', "
+        "'ISV (independent software vendor)'), it defines the abbreviation: the document means this by it "
+        "everywhere, and a bare abbreviation elsewhere is no anchor unless its block states the clause's substance",
     )
     refers_elsewhere: bool = Field(
         default=False,
