@@ -177,6 +177,11 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
             if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
                 continue  # a sentence of the introduction, not a letterhead or title line
             whose_from = len(block.text)
+            for rule_id, opening in _letterhead_openings(ruleset):
+                opened = opening.match(block.text)
+                if opened is not None:  # "Gemeente Rotterdam Cluster Dienstverlening": a local authority's letterhead
+                    name = " ".join(opened.group(1).split())
+                    add(_Candidate(rule_id, name, None, block.index, opened.start(1), opened.end(1)), PROMINENT)
             for m in pattern.finditer(block.text):
                 if m.start() >= whose_from:
                     continue  # "Douane, onderdeel van de Belastingdienst (Ministerie van Financiën)": whose it is
@@ -206,13 +211,41 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
     found = shown[best]
     first = found[0]
     rule = rules[first.rule]
-    name = first.canonical.name if first.canonical else first.name
+    name = first.canonical.name if first.canonical else _authority_of_board(first.name, rule.governing_bodies)
     return Authority(
         name=name,
         central_government=rule.central_government,
         rule=rule.id,
         evidence=tuple(_evidence(document, c) for c in found[:3]),
     )
+
+
+@lru_cache(maxsize=4)
+def _letterhead_openings(ruleset: Ruleset) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per authority rule with `letterhead` words: a line that opens with one of them and a place's name
+    ("Gemeente Rotterdam", "Gemeente Den Haag", "Waterschap Rivierenland")."""
+    out = []
+    for rule in ruleset.authorities:
+        if rule.letterhead:
+            words = "|".join(re.escape(w) for w in rule.letterhead)
+            out.append(
+                (
+                    rule.id,
+                    re.compile(
+                        rf"\s*((?i:{words})\s+(?:(?:Den|De|Het|Sint|'s)[\s-]+)?[A-Z][\w'-]+(?:\s+(?:aan|op|in)\s+(?:den\s+|de\s+)?[A-Z][\w'-]+)?)"
+                    ),
+                )
+            )
+    return tuple(out)
+
+
+def _authority_of_board(name: str, boards: dict[str, str]) -> str:
+    """ "Gedeputeerde Staten van Noord-Holland" -> "Provincie Noord-Holland": the authority its board acts for."""
+    lower = name.lower()
+    for board, authority in boards.items():
+        if lower.startswith(board) and name[len(board) :].strip():
+            return f"{authority} {name[len(board) :].strip()}"
+    return name
 
 
 _PAGE_FURNITURE = (BlockKind.HEADER, BlockKind.FOOTER)
@@ -225,7 +258,7 @@ _PART_NOUN = (
 )
 _PART_WORDS = re.compile(rf"\b{_PART_NOUN}", re.IGNORECASE)  # anywhere in a block: a cheap test first
 _PART_OF = re.compile(
-    rf"(?:\s+Nederland)?\s*(?:\([^)]{{1,12}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}",
+    rf"(?:\s+Nederland)?\s*(?:\([^)]{{1,60}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}",
     re.IGNORECASE,
 )
 # where a buyer names itself: the buyer's section, or the parties' (the supplier there is a company,

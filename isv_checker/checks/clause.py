@@ -152,8 +152,8 @@ _COORDINATED = re.compile(
 def _following_rows(block: Block, structure: _Structure, named: set[int]) -> list[int]:
     """A clause split over a requirements table goes on in the rows below the anchor's row. Where a short
     cell of the anchor's row names the clause by its name (a "Toelichting" or topic column saying "ISV"), that column
-    labels the rows: a row below it labels otherwise ("Leverbetrouwbaarheid") is another requirement, and
-    ends the clause. In the header row a short cell names a column, not a row, and labels nothing."""
+    labels the rows: a row below it labelled otherwise in as few words ("Leverbetrouwbaarheid") is another
+    requirement, and ends the clause. In the header row a short cell names a column, not a row, and labels nothing."""
     if block.row is None:
         return [block.index]
     table = structure.table(block.table)
@@ -172,7 +172,12 @@ def _following_rows(block: Block, structure: _Structure, named: set[int]) -> lis
     for cell in cells:
         label = labels.get(cell.column) if cell.column is not None else None
         row = cell.row or 0
-        if label is not None and row > block.row and cell.text.strip() and " ".join(cell.text.lower().split()) != label:
+        if (
+            label is not None
+            and row > block.row
+            and 0 < len(cell.text.split()) <= LABEL_CELL_WORDS  # a label of its own; a sentence explains the row
+            and " ".join(cell.text.lower().split()) != label
+        ):
             last_row = min(last_row, row - 1)
     return [b.index for b in cells if (b.row or 0) <= last_row]
 
@@ -230,6 +235,9 @@ def _annex_refs(
         refs = list(ANNEX_REF.finditer(text))
         for name in hits.in_block(index, name_rules):
             lo, hi = sentence_of(text, name.start, name.end)
+            if _REFERS_BACK.match(text, hi):
+                # "The ISV apply. Their full text is set out in Annex 7": the next sentence says where
+                hi = sentence_of(text, hi + 1, hi + 1)[1]
             near = [m for m in refs if lo <= m.start() < hi and _gap(m, name) <= ANNEX_REACH]
             if not near:
                 continue
@@ -375,6 +383,9 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
         if cancelled is not None:
             rule, hit = cancelled
             record(rule, hit)
+            if rule.effect == "near_anchor" and not rule.refers_elsewhere and block.table is not None:
+                # a Q&A row whose answer says the ISV do not apply: its question holds no clause either
+                anchors = [i for i in anchors if not _earlier_in_row(document.blocks[i], block)]
             continue
         anchors.append(block.index)
 
@@ -517,6 +528,12 @@ _DEFINES = re.compile(
 )
 
 
+def _earlier_in_row(block: Block, answer: Block) -> bool:
+    """Whether `block` is a cell before `answer` in its table row: the question an answer that says "the
+    ISV do not apply" answers ("Artikel 12.4 verklaart de ISV van toepassing. Geldt dit ook ...?")."""
+    return block.table == answer.table and block.row == answer.row and block.index < answer.index
+
+
 def _defined_from(text: str, at: int = 0) -> int:
     """Where the words defining an abbreviation start, after what may stand between (`_DEFINES`)."""
     gap = _DEFINES.match(text, at)
@@ -627,4 +644,8 @@ def _within(text: str, decoy: Hit, anchor: Hit, reach: int) -> bool:
     return bool(_REFERS_BACK.match(text, d_lo)) if d_lo >= hi else False
 
 
-_REFERS_BACK = re.compile(r"\s*(?:deze|die|zij|ze|dit|dat|hiervan|they|these|this|it|those)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(
+    r"\s*(?:deze|die|zij|ze|dit|dat|hiervan|hun|de\s+tekst|de\s+volledige\s+tekst|they|these|this|it|those|their|its"
+    r"|the\s+text|the\s+full\s+text)\b",
+    re.IGNORECASE,
+)

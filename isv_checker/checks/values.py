@@ -24,6 +24,7 @@ from .evidence import evidence
 from .hits import HitIndex
 from .matching import Hit
 from .tender_roles import any_of
+from .title import title_blocks
 
 ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
 NOT_VALUE_REACH = 40  # a price, penalty or insurance word this close makes an amount something else
@@ -37,7 +38,7 @@ CORRECTION = 1.0  # "De juiste geraamde waarde bedraagt ...": a correction outwe
 TOTAL = 0.5  # "estimated total contract value (... including all options)": outweighs the initial term's estimate
 
 _CLAUSE_BREAK = re.compile(r"[;:]|[,.](?:\s|$)")
-_PERCENT_RE = re.compile(r"\d\s?%")
+_PERCENT_RE = re.compile(r"\d\s?(?:%|procent\b|percent\b|per\s+cent\b)", re.IGNORECASE)
 _CURRENCY_WORD = re.compile(r"€|\bEUR\b|\beuro", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.;:](?:\s|$)")
 
@@ -58,7 +59,10 @@ class Candidate:
 
 def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     roles: dict[str, set[str]] = {}
+    kinds = _document_kinds(document) if any(r.in_documents for r in ruleset.value_contexts) else ""
     for rule in ruleset.value_contexts:
+        if rule.in_documents and not any(kind in kinds for kind in rule.in_documents):
+            continue
         roles.setdefault(rule.role, set()).add(rule.id)
     tables = _tables(document, hits, roles.get("estimate", set()), ruleset)
     floor = ruleset.smallest_value
@@ -119,9 +123,8 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
             runners_up=runners_up,
             confidence=_confidence(best),
         )
-    with_vat = _VAT_INCLUDED_RE.match(document.blocks[best.block].text, best.amount.end)
-    if with_vat:
-        rate = Decimal(with_vat.group(1).replace(",", ".")) if with_vat.group(1) else STANDARD_VAT
+    rate = _vat_rate(document.blocks[best.block].text, best.amount) if best.with_vat else None
+    if rate is not None:
         return Value(
             amount=float((best.euros / (1 + rate / 100)).quantize(Decimal("0.01"))),
             evidence=(_evidence(document, best),),
@@ -150,6 +153,17 @@ _VAT_INCLUDED_RE = re.compile(
 )
 
 
+KIND_LINES = 6
+
+
+def _document_kinds(document: Document) -> str:
+    """The title area, the first lines and the page headers, lowercase: where a document says what kind
+    it is ("Inkooporder" under a letterhead)."""
+    shown = title_blocks(document) | set(range(min(KIND_LINES, len(document.blocks))))
+    shown.update(b.index for b in document.blocks if b.kind in (BlockKind.HEADER, BlockKind.FOOTER))
+    return " ".join(document.blocks[i].text.lower() for i in sorted(shown))
+
+
 def _confidence(candidate: Candidate) -> float:
     """The candidate's score as a share of the best a labelled amount can get (3: estimate words
     right beside it; 2: at the edge of their reach; a correction adds to it)."""
@@ -158,18 +172,32 @@ def _confidence(candidate: Candidate) -> float:
 
 # "Inclusief 9% btw op voedingsmiddelen ... komt de raming op circa EUR 1,36 mln": the VAT named first
 _VAT_INCLUDED_BEFORE = re.compile(
-    r"\b(?:incl\.?|inclusief|inclusive\s+of|including)\s+(?:\d{1,2}(?:[.,]\d)?\s*%\s*)?(?:btw|vat)\b", re.IGNORECASE
+    r"\b(?:incl\.?|inclusief|inclusive\s+of|including)\s+(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat)\b", re.IGNORECASE
 )
 VAT_BEFORE_REACH = 120
 
 
 def _vat_said_before(text: str, amount: Amount) -> bool:
     """Whether the amount's sentence says, before it, that it includes VAT."""
+    return _vat_before(text, amount) is not None
+
+
+def _vat_before(text: str, amount: Amount) -> re.Match[str] | None:
     start = max(0, amount.start - VAT_BEFORE_REACH)
+    found = None
     for m in _VAT_INCLUDED_BEFORE.finditer(text, start, amount.start):
-        if not _sentence_break(text, m.end(), amount.start):
-            return True
-    return False
+        if not _STATEMENT_END.search(_unabbreviated(text[m.end() : amount.start])):
+            found = m
+    return found
+
+
+def _vat_rate(text: str, amount: Amount) -> Decimal | None:
+    """The VAT rate an amount includes, said after it ("EUR 169.400 incl. 21% btw") or before it
+    ("Total including 21% VAT: EUR 176,660"); the standard rate where none is given, None where no VAT is."""
+    said = _VAT_INCLUDED_RE.match(text, amount.end) or _vat_before(text, amount)
+    if said is None:
+        return None
+    return Decimal(said.group(1).replace(",", ".")) if said.group(1) else STANDARD_VAT
 
 
 def _best(candidates: list[Candidate]) -> Candidate:
@@ -304,7 +332,20 @@ def _options_beside(
         and not _sentence_break(text, min(c.amount.end, best.amount.end), max(c.amount.start, best.amount.start))
         and for_options(c)
     ]
-    return [best, *extra] if extra else []
+    if not extra:
+        return []
+    # "EUR 2,400,000, consisting of EUR 1,800,000 for the initial term and EUR 600,000 for the option
+    # year": parts that add up to the best are its breakdown, not more to add
+    same_sentence = [
+        c
+        for c in candidates
+        if c.block == best.block
+        and c is not best
+        and not _sentence_break(text, min(c.amount.end, best.amount.end), max(c.amount.start, best.amount.start))
+    ]
+    if sum((c.euros for c in same_sentence if c.euros < best.euros), Decimal(0)) == best.euros:
+        return []
+    return [best, *extra]
 
 
 OPTION_AFTER = 48  # "EUR 49.000 excl. btw voor de twee optiejaren"
@@ -358,6 +399,8 @@ def _candidates(
             distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
             if hit.start >= amount.end and _STATEMENT_END.search(_unabbreviated(text[amount.end : hit.start])):
                 continue  # a label in the next sentence is about something else
+            if hit.start >= amount.end and any(hit.end <= a.start <= hit.end + ESTIMATE_REACH for a in amounts):
+                continue  # "EUR 8.074,50 Totaal incl. btw: EUR 46.524,50": the label introduces the next amount
             if -1 <= distance <= ESTIMATE_REACH:
                 score = max(score, 3.0 - distance / ESTIMATE_REACH)
         for hit in not_values:
@@ -410,7 +453,10 @@ _APPOSITION_RE = re.compile(
 )
 APPOSITION_REACH = 100
 _SHARE_THEN_AMOUNT = re.compile(
-    r"\s*(?:van|of)\s+(?:de\s+|het\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?\s*[,(]\s*$", re.IGNORECASE
+    r"\s*[:=]\s*$"  # "Btw 21%: EUR 8.074,50"
+    r"|\s*(?:van|of)\s+(?:de\s+|het\s+|the\s+)?[\w-]+(?:\s+[\w-]+)?\s*[,(]\s*"
+    r"(?:naar\s+raming|circa|ca\.|ongeveer|approximately|about|roughly)?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -512,14 +558,26 @@ def _bare_amount(
     document: Document, tables: _Tables, block: Block, hits: HitIndex, estimate_rules: set[str]
 ) -> list[Amount]:
     """A cell holding only a number ("2,600,000") under a header that names the estimate and the
-    currency ("Estimated value (EUR, excl. VAT)")."""
+    currency ("Estimated value (EUR, excl. VAT)"), or in a row labelled as the estimate under a header
+    that names the currency ("Total | 146,000" under "Amount (EUR excl. VAT)")."""
     if block.table is None or block.column is None:
         return []
     m = _BARE_NUMBER.match(block.text)
-    if m is None or not _column_label(document, tables, block, hits, estimate_rules, currency=True):
+    if m is None or not (
+        _column_label(document, tables, block, hits, estimate_rules, currency=True)
+        or (_row_label(document, block, hits, estimate_rules) and _column_names_currency(document, tables, block))
+    ):
         return []
     euros = parse_number(m.group(1))
     return [] if euros is None else [Amount(euros=euros, start=m.start(1), end=m.end(1), text=m.group(1))]
+
+
+def _column_names_currency(document: Document, tables: _Tables, block: Block) -> bool:
+    start = tables.run_start[block.index]
+    if block.column is None or start == block.index or document.blocks[start].row == block.row:
+        return False
+    header = tables.header_cells.get((start, block.column), ())
+    return any(_CURRENCY_WORD.search(document.blocks[i].text) is not None for i in header)
 
 
 def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:

@@ -102,6 +102,16 @@ class Group(_Strict):
 
 class AuthorityRule(Rule):
     central_government: bool
+    letterhead: tuple[str, ...] = Field(
+        default=(),
+        description="words that, with a capitalised name after them, open a line of the title area or a page "
+        "header ('Gemeente Rotterdam'): a letterhead names the authority without a buyer-role word beside it",
+    )
+    governing_bodies: dict[str, str] = Field(
+        default_factory=dict,
+        description="the body that acts for the authority, as a name starts, and how the authority is named "
+        "instead ('gedeputeerde staten van' -> 'Provincie'): the report names the authority, not its board",
+    )
 
 
 class AuthorityName(_Strict):
@@ -220,6 +230,11 @@ class ValueContext(Rule):
     its options (`total`, earlier in the amount's sentence: it outweighs an estimate of the initial term or a year)."""
 
     role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part", "total"]
+    in_documents: tuple[str, ...] = Field(
+        default=(),
+        description="counts only in a document whose title area or page header names one of these kinds "
+        "(lowercase words: 'inkooporder', 'purchase order'): an order's total is its value, a price sheet's is not",
+    )
 
 
 class ProcedureRule(Rule):
