@@ -27,6 +27,9 @@ from .title import title_blocks
 
 TOP_BLOCKS = 15
 LETTERHEAD_LINE = 120  # characters: longer blocks of the title area are sentences, not a letterhead
+# ... unless the document's first block opens with a name and no verb, as a joined letterhead does: no
+# sentence starts "Belastingdienst/Douane Inkoop Douane, Postbus"
+_LETTERHEAD_START = re.compile(r"[A-Z][\w'./-]*(?:\s+[A-Z][\w'./-]*){0,5}\s*(?:[,·|/-]|\s+(?:Postbus|P\.O\.|Inkoop))")
 PROMINENT, PASSING, REPRESENTATIVE, OWNER = 3.0, 1.0, 0.5, 0.4
 _CONNECTORS = ("en", "van", "voor", "and", "of", "the")
 _REPRESENTED = re.compile(
@@ -174,18 +177,23 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
     if pattern is not None:
         for index in sorted(prominent):
             block = document.blocks[index]
-            if len(block.text) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
-                continue  # a sentence of the introduction, not a letterhead or title line
-            whose_from = len(block.text)
+            head = block.text
+            if len(head) > LETTERHEAD_LINE and block.kind not in _PAGE_FURNITURE:
+                if index > 0 or not _LETTERHEAD_START.match(head):
+                    continue  # a sentence of the introduction, not a letterhead or title line
+                # a letter's first lines that a PDF joined into one block ("Belastingdienst/Douane Inkoop
+                # Douane, Postbus 3070 ... Geachte ..."): the letterhead is its start
+                head = head[:LETTERHEAD_LINE]
+            whose_from = len(head)
             for rule_id, opening in _letterhead_openings(ruleset):
-                opened = opening.match(block.text)
+                opened = opening.match(head)
                 if opened is not None:  # "Gemeente Rotterdam Cluster Dienstverlening": a local authority's letterhead
                     name = " ".join(opened.group(1).split())
                     add(_Candidate(rule_id, name, None, block.index, opened.start(1), opened.end(1)), PROMINENT)
-            for m in pattern.finditer(block.text):
+            for m in pattern.finditer(head):
                 if m.start() >= whose_from:
                     continue  # "Douane, onderdeel van de Belastingdienst (Ministerie van Financiën)": whose it is
-                if whose_from == len(block.text) and _PART_OF.match(block.text, m.end()):
+                if whose_from == len(head) and _PART_OF.match(block.text, m.end()):
                     whose_from = m.end()
                 add_named(block, m)
         for block in document.blocks:

@@ -19,7 +19,7 @@ from ..ruleset.load import Ruleset
 from ..ruleset.models import CategoryRule, Group
 from .evidence import evidence
 from .hits import HitIndex
-from .title import title_blocks
+from .title import document_kinds, title_blocks
 
 _EIGHT_DIGITS = re.compile("[0-9]" * 8)  # spelled out: 3x faster than \d{8} in re, and every block is searched
 CPV_RE = re.compile(r"(?<![\d.,])(\d{8})(?:\s?-\s?\d)?(?![\d.,]\d)")
@@ -133,6 +133,10 @@ def find_categories(
 ) -> tuple[CategoryResult, ...]:
     codes = find_cpv_codes(document)
     subject = subject_blocks(document, subject_words, ruleset.subject_statements)
+    if ruleset.subject_documents:
+        kinds = document_kinds(document)
+        if any(kind in kinds for kind in ruleset.subject_documents):
+            subject = {b.index for b in document.blocks}  # an order: what it lists is what is bought
     title = title_blocks(document)
     groups = {c: g for g in ruleset.groups for c in g.categories}
     not_bought = ruleset.out_of_scope + ruleset.study_topics

@@ -26,3 +26,14 @@ def title_blocks(document: Document) -> set[int]:
             title.add(block.index)
             text_seen = text_seen or block.kind is not BlockKind.HEADING
     return title
+
+
+KIND_LINES = 6
+
+
+def document_kinds(document: Document) -> str:
+    """The title area, the first lines and the page headers, lowercase: where a document says what kind
+    it is ("Inkooporder" under a letterhead), for rules that hold only in some kinds of document."""
+    shown = title_blocks(document) | set(range(min(KIND_LINES, len(document.blocks))))
+    shown.update(b.index for b in document.blocks if b.kind in (BlockKind.HEADER, BlockKind.FOOTER))
+    return " ".join(document.blocks[i].text.lower() for i in sorted(shown))

@@ -24,7 +24,7 @@ from .evidence import evidence
 from .hits import HitIndex
 from .matching import Hit
 from .tender_roles import any_of
-from .title import title_blocks
+from .title import document_kinds
 
 ESTIMATE_REACH = 160  # characters between an estimate phrase and its amount
 NOT_VALUE_REACH = 40  # a price, penalty or insurance word this close makes an amount something else
@@ -59,7 +59,7 @@ class Candidate:
 
 def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
     roles: dict[str, set[str]] = {}
-    kinds = _document_kinds(document) if any(r.in_documents for r in ruleset.value_contexts) else ""
+    kinds = document_kinds(document) if any(r.in_documents for r in ruleset.value_contexts) else ""
     for rule in ruleset.value_contexts:
         if rule.in_documents and not any(kind in kinds for kind in rule.in_documents):
             continue
@@ -151,17 +151,6 @@ _VAT_INCLUDED_RE = re.compile(
     r"\s*[,(]?\s*(?:incl\.?|inclusief|inclusive\s+of|including)\s*(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat|b\.t\.w\.)\b",
     re.IGNORECASE,
 )
-
-
-KIND_LINES = 6
-
-
-def _document_kinds(document: Document) -> str:
-    """The title area, the first lines and the page headers, lowercase: where a document says what kind
-    it is ("Inkooporder" under a letterhead)."""
-    shown = title_blocks(document) | set(range(min(KIND_LINES, len(document.blocks))))
-    shown.update(b.index for b in document.blocks if b.kind in (BlockKind.HEADER, BlockKind.FOOTER))
-    return " ".join(document.blocks[i].text.lower() for i in sorted(shown))
 
 
 def _confidence(candidate: Candidate) -> float:
@@ -380,7 +369,8 @@ def _candidates(
     shares += [m.end() for m in _PERCENT_RE.finditer(text)]
     yearly = hits.in_block(block.index, roles.get("yearly", set()))
     corrected = hits.in_block(block.index, roles.get("corrected", set()))
-    totals = hits.in_block(block.index, roles.get("total", set()))
+    # "the value of this call-off" also outweighs another contract's value beside it (the framework's)
+    totals = hits.in_block(block.index, roles.get("total", set()) | roles.get("own", set()))
     previous = hits.in_block(block.index, roles.get("previous", set()) | roles.get("part", set()))
     row_label = not estimates and (
         _row_label(document, block, hits, roles.get("estimate", set()))
@@ -391,6 +381,7 @@ def _candidates(
         None if estimates or row_label else _column_label(document, tables, block, hits, roles.get("estimate", set()))
     )
     found: list[Candidate] = []
+    row_vat = _row_vat(document, block)
     for amount in amounts:
         score = 0.0
         if (row_label or column) and amount.start <= ESTIMATE_REACH:
@@ -436,8 +427,10 @@ def _candidates(
                 block=block.index,
                 amount=amount,
                 yearly=per_year,
-                with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end)) or _vat_said_before(text, amount),
-                without_vat=bool(_VAT_EXCLUDED_RE.match(text, amount.end)),
+                with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end))
+                or _vat_said_before(text, amount)
+                or row_vat == "incl",
+                without_vat=bool(_VAT_EXCLUDED_RE.match(text, amount.end)) or row_vat == "excl",
                 column=(block.table, block.column) if column and block.table is not None and block.column else None,
             )
         )
@@ -570,6 +563,24 @@ def _bare_amount(
         return []
     euros = parse_number(m.group(1))
     return [] if euros is None else [Amount(euros=euros, start=m.start(1), end=m.end(1), text=m.group(1))]
+
+
+_ROW_VAT = re.compile(
+    r"\b(?:(incl\.?|inclusief|including)|(excl\.?|exclusief|excluding))\s*(?:\d{1,2}\s*%\s*)?(?:btw|vat)\b", re.I
+)
+
+
+def _row_vat(document: Document, block: Block) -> str | None:
+    """ "Totaal incl. btw | | EUR 173.514": whether the row's label says its amount is with VAT ("incl")
+    or without ("excl"), for a cell whose own text does not say."""
+    if block.row is None:
+        return None
+    for other in document.blocks[max(0, block.index - 4) : block.index]:
+        if other.table == block.table and other.row == block.row:
+            said = _ROW_VAT.search(other.text)
+            if said is not None:
+                return "incl" if said.group(1) else "excl"
+    return None
 
 
 def _column_names_currency(document: Document, tables: _Tables, block: Block) -> bool:

@@ -75,6 +75,7 @@ class Ruleset:
     subject_statements: tuple[str, ...] = ()
     study_topics: tuple[str, ...] = ()
     outside_subjects: tuple[str, ...] = ()
+    subject_documents: tuple[str, ...] = ()
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
@@ -220,6 +221,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None) -> Ruleset:
         subject_statements=_words(files["applicability"], data["applicability"], "subject_statements"),
         study_topics=_words(files["applicability"], data["applicability"], "study_topics"),
         outside_subjects=_words(files["applicability"], data["applicability"], "outside_subjects"),
+        subject_documents=_words(files["applicability"], data["applicability"], "subject_documents"),
         out_of_scope=(
             _words(files["applicability"], data["applicability"], "out_of_scope")
             if "out_of_scope" in data["applicability"]

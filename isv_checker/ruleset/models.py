@@ -227,9 +227,10 @@ class ValueContext(Rule):
     correction outweighs what it corrects), the contract that runs now or ran before, or the programme this one is
     part of (`previous`, earlier in the amount's sentence), or a part of this contract that is a contract of its own (`part`:
     a call-off or an order under a framework, earlier in the amount's sentence), or the total over the full term with
-    its options (`total`, earlier in the amount's sentence: it outweighs an estimate of the initial term or a year)."""
+    its options (`total`, earlier in the amount's sentence: it outweighs an estimate of the initial term or a year),
+    or the document's own contract (`own`: "the value of this call-off", which outweighs the framework's value)."""
 
-    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part", "total"]
+    role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part", "total", "own"]
     in_documents: tuple[str, ...] = Field(
         default=(),
         description="counts only in a document whose title area or page header names one of these kinds "
