@@ -63,8 +63,10 @@ def _possible_thresholds(ruleset: Ruleset, date: dt.date | None, origin: str | N
     return tuple(getattr(t, kind) for t in periods)
 
 
-def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...]) -> Facts:
-    """The facts the document states about itself."""
+def read_facts(
+    document: Document, ruleset: Ruleset, hits: HitIndex, categories: tuple[CategoryResult, ...], subject: set[int]
+) -> Facts:
+    """The facts the document states about itself; `subject`: the blocks that describe what is bought."""
     date = document_date(document)
     works_rules = {r.id for r in ruleset.procedures if r.works}
     procedure = next((r for r in ruleset.procedures if not r.works and hits.by_rule.get(r.id)), None)
@@ -76,7 +78,7 @@ def read_facts(document: Document, ruleset: Ruleset, hits: HitIndex, categories:
         categories=categories,
         works=any(hits.by_rule.get(rule_id) for rule_id in works_rules),
         procedure=procedure.id if procedure else None,
-        subject_outside=None if categories else outside_subject(document, ruleset, hits),
+        subject_outside=None if categories else outside_subject(document, ruleset, hits, subject),
     )
 
 

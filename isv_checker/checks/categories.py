@@ -129,10 +129,10 @@ _SUBJECT_LINE = re.compile(r"\s*(?:betreft|onderwerp|inzake|subject|re|concernin
 
 
 def find_categories(
-    document: Document, ruleset: Ruleset, hits: HitIndex, subject_words: tuple[str, ...]
+    document: Document, ruleset: Ruleset, hits: HitIndex, subject: set[int]
 ) -> tuple[CategoryResult, ...]:
+    """`subject`: the blocks that describe what is bought (`subject_blocks`), worked out once per document."""
     codes = find_cpv_codes(document)
-    subject = subject_blocks(document, subject_words, ruleset.subject_statements)
     if ruleset.subject_documents:
         kinds = document_kinds(document)
         if any(kind in kinds for kind in ruleset.subject_documents):
@@ -179,14 +179,13 @@ def find_categories(
     return tuple(result for score, result in scored if score >= DOMINANCE * top)
 
 
-def outside_subject(document: Document, ruleset: Ruleset, hits: HitIndex) -> str | None:
+def outside_subject(document: Document, ruleset: Ruleset, hits: HitIndex, subject: set[int]) -> str | None:
     """The words where the document's subject names a purchase outside the ten categories ("Adviesdiensten
     organisatieontwikkeling"), when no category word, not even a weak one, stands in its subject: then no
     category is a fact of the purchase, not a gap in the checker's words (rules/applicability.yaml
     `outside_subjects`)."""
     if not ruleset.outside_subjects:
         return None
-    subject = subject_blocks(document, ruleset.subject_sections, ruleset.subject_statements)
     keys = [key for rule in ruleset.categories for key in (rule.id, weak_key(rule.id))]
     not_bought = ruleset.out_of_scope + ruleset.study_topics
     if any(

@@ -12,7 +12,7 @@ from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Seve
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
 from .applicability import decide, read_facts
-from .categories import find_categories, weak_key
+from .categories import find_categories, subject_blocks, weak_key
 from .clause import ClauseOutcome, find_clause
 from .facts import Facts, GivenFacts, merge
 from .findings import Context, finding
@@ -73,8 +73,9 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
         hits = HitIndex.of(notice_matcher(ruleset).run(words, language) if words else [])
         return assess_notice(document, document.notice, ruleset, hits, language, given)
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))
-    categories = find_categories(document, ruleset, hits, ruleset.subject_sections)
-    facts = read_facts(document, ruleset, hits, categories)
+    subject = subject_blocks(document, ruleset.subject_sections, ruleset.subject_statements)
+    categories = find_categories(document, ruleset, hits, subject)
+    facts = read_facts(document, ruleset, hits, categories, subject)
     notes: tuple[Finding, ...] = ()
     if given is not None:
         facts, notes = merge(facts, given, ruleset)
