@@ -181,18 +181,24 @@ def find_categories(
 
 def outside_subject(document: Document, ruleset: Ruleset, hits: HitIndex, subject: set[int]) -> str | None:
     """The words where the document's subject names a purchase outside the ten categories ("Adviesdiensten
-    organisatieontwikkeling"), when no category word, not even a weak one, stands in its subject: then no
+    organisatieontwikkeling"), when no category word, and at most one weak one, stands in its subject: then no
     category is a fact of the purchase, not a gap in the checker's words (rules/applicability.yaml
     `outside_subjects`)."""
     if not ruleset.outside_subjects:
         return None
-    keys = [key for rule in ruleset.categories for key in (rule.id, weak_key(rule.id))]
     not_bought = ruleset.out_of_scope + ruleset.study_topics
-    if any(
-        hit.block in subject and not outside_purchase(document, hit.block, hit.start, not_bought)
-        for key in keys
-        for hit in hits.by_rule.get(key, ())
-    ):
+
+    def in_subject(key: str) -> int:
+        return sum(
+            1
+            for hit in hits.by_rule.get(key, ())
+            if hit.block in subject and not outside_purchase(document, hit.block, hit.start, not_bought)
+        )
+
+    # a category word in the subject keeps the question open; one weak word ("a secure werkplek") does not
+    if any(in_subject(rule.id) for rule in ruleset.categories):
+        return None
+    if sum(in_subject(weak_key(rule.id)) for rule in ruleset.categories) > 1:
         return None
     names = _subject_pattern(ruleset.outside_subjects).search
     for index in sorted(subject):
