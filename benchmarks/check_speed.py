@@ -97,12 +97,18 @@ def short_documents(workdir: Path, count: int, repeats: int) -> None:
             "check": lambda: read_and_check(paths),
         },
     )
-    (raw_seconds, pages), (read_seconds, _), (check_seconds, _) = (results[k] for k in ("raw pypdfium2", "read_path", "check"))
+    (raw_seconds, pages), (read_seconds, _), (check_seconds, _) = (
+        results[k] for k in ("raw pypdfium2", "read_path", "check")
+    )
     per_file = 1000 / len(paths)
     rules = check_seconds - read_seconds
     print(f"\nshort documents: {len(paths)} PDFs, {pages} pages; best of {repeats}")
-    print(f"  ms per document: raw pypdfium2 {raw_seconds * per_file:.2f}, reading {read_seconds * per_file:.2f}, reading + rules {check_seconds * per_file:.2f}")
-    print(f"  rules stage: {rules * per_file:.2f} ms/document, {rules / pages * 1000:.3f} ms/page, {rules / read_seconds:.0%} of reading")
+    print(
+        f"  ms per document: raw pypdfium2 {raw_seconds * per_file:.2f}, reading {read_seconds * per_file:.2f}, reading + rules {check_seconds * per_file:.2f}"
+    )
+    print(
+        f"  rules stage: {rules * per_file:.2f} ms/document, {rules / pages * 1000:.3f} ms/page, {rules / read_seconds:.0%} of reading"
+    )
     print(f"  reading + checking: {raw_seconds / check_seconds:.0%} of raw pypdfium2 pages/s")
 
 

@@ -3,8 +3,6 @@ block are not looked for, and the names table is looked up by a name's beginning
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from isv_checker.checks.authorities import canonical, plain
