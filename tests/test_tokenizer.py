@@ -66,3 +66,27 @@ def test_an_expression_without_its_code_is_compiled_from_its_source():
     assert pattern.match("https://example.com/x") and not pattern.match("gewoon")
     broken = matcher_cache.thaw_pattern((source, flags, (flags, [1, 2, 3], 0, {}, ())))
     assert broken.match("https://example.com/x")
+
+
+BLOCK_CORNERS = [
+    "x",
+    "één woord",
+    "ISV-clausule (art. 5.2) geldt.",
+    "a\u00a0b",  # no-break space: whitespace, but not a space
+    "tab\tin",
+    "soft\u00adhyphen and \u200bzero width",
+    "line\u2028separator",
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_lines_with_single_spaces_split_as_spacys(language):
+    """A block of words with one space between is split without the runs expression (`str.split`);
+    every line of every sample text, as a block of its own, gives spaCy's tokens."""
+    nlp = blank_without_exceptions(language)
+    tokenizer = Tokenizer(TokenRules.from_spacy(language))
+    lines = [line for text in _sample_texts() for line in text.splitlines()] + BLOCK_CORNERS
+    assert sum(1 for line in lines if line and line.isprintable() and "  " not in line) > 1000
+    for line in lines:
+        starts, ends, lowers = tokenizer.tokens(line)
+        assert list(zip(starts, ends, lowers, strict=True)) == _spacy_tokens(nlp, line), line[:80]

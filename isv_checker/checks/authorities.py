@@ -96,18 +96,31 @@ def plain(name: str) -> str:
 
 
 def canonical(name: str, ruleset: Ruleset) -> AuthorityName | None:
-    """The entry of the names table this name starts with (longest alias first), if any."""
+    """The entry of the names table this name starts with (longest alias first), if any: the name
+    itself, then each of its beginnings that ends before a space, longest first, looked up (a
+    document names a few dozen bodies; the table has hundreds of aliases)."""
     key = plain(name)
-    for alias, entry in _aliases(ruleset):
-        if key == alias or key.startswith(alias + " "):
+    aliases = _aliases(ruleset)
+    entry = aliases.get(key)
+    if entry is not None:
+        return entry
+    end = key.rfind(" ")
+    while end >= 0:
+        entry = aliases.get(key[:end])
+        if entry is not None:
             return entry
+        end = key.rfind(" ", 0, end)
     return None
 
 
 @lru_cache(maxsize=4)
-def _aliases(ruleset: Ruleset) -> tuple[tuple[str, AuthorityName], ...]:
-    pairs = [(plain(alias), entry) for entry in ruleset.authority_names for alias in (entry.name, *entry.aliases)]
-    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+def _aliases(ruleset: Ruleset) -> dict[str, AuthorityName]:
+    """Each alias as `plain` has it, with the first entry of the table that has it."""
+    aliases: dict[str, AuthorityName] = {}
+    for entry in ruleset.authority_names:
+        for alias in (entry.name, *entry.aliases):
+            aliases.setdefault(plain(alias), entry)
+    return aliases
 
 
 @lru_cache(maxsize=4)

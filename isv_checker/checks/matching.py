@@ -18,7 +18,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress, count
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -62,6 +62,11 @@ class _Compiled:
         rules: list[int] = []
         bits: list[int] = []
         requirements: list[list[int]] = []
+        # Per code, its near group's bit among all rules' near groups (0 for terms and `unless`), and
+        # per `near` of any rule, the bits of its groups: what `_Terms.find` prunes by.
+        code_group: list[int] = []
+        near_masks: list[int] = []
+        groups_before: list[str] = []
         for name, spec in specs:
             near_parts = [[f"n{i}.{j}" for j in range(len(near.groups))] for i, near in enumerate(spec.near)]
             flat = [part for parts in near_parts for part in parts]
@@ -73,10 +78,15 @@ class _Compiled:
                 self.code_part.append(part)
                 rules.append(len(self.rule_names))
                 bits.append(bit)
+            group_of = {part: 1 << (len(groups_before) + n) for n, part in enumerate(flat)}
+            groups_before.extend(flat)
+            code_group.extend(group_of.get(part, 0) for part in bit_of)
+            near_masks.extend(sum(group_of[part] for part in parts) for parts in near_parts)
             requirements.append([bit_of["t"], *(sum(bit_of[p] for p in parts) for parts in near_parts)])
             self.rule_names.append(name)
             self.specs[name] = spec
         self.tokenizer, self.terms = _tables(language, specs, self.code_of_key)
+        self.terms.know_nears(code_group, near_masks)
         self.code_rule = rules
         self.code_bit = bits
         # Per rule, the masks that make a hit possible: its terms, or all groups of one `near`.
@@ -148,6 +158,11 @@ class _Terms:
         self._starts: dict[str, _Start] = {}
         self._start_words: set[str] = set()
         self._other_words: set[str] = set()
+        # near groups (`know_nears`): each code's group bit (0: not a near group's), each near's bits,
+        # and by the bits of the groups a block's words could make, those of nears it cannot complete
+        self._code_group: list[int] = []
+        self._near_masks: tuple[int, ...] = ()
+        self._dead: dict[int, int] = {}
 
     def add(self, code: int, term: str, tokenizer: Tokenizer) -> None:
         words = term.split()
@@ -177,6 +192,26 @@ class _Terms:
         self._start_words.clear()
         self._other_words.clear()
 
+    def know_nears(self, code_group: list[int], near_masks: list[int]) -> None:
+        """Which codes are a `near`'s groups (`_Compiled`), so that `find` leaves out the terms of a
+        near that cannot be complete in a block: most terms found in a tender are such (a
+        municipality's "van" with no "gemeente" near), and a near without all its groups is no hit."""
+        self._code_group = list(code_group)
+        self._near_masks = tuple(near_masks)
+        self._starts.clear()
+        self._start_words.clear()
+        self._other_words.clear()
+        self._dead.clear()
+
+    def _dead_groups(self, possible: int) -> int:
+        """The group bits of the nears that are not complete in `possible`, the bits of the groups a
+        block's words could make."""
+        dead = 0
+        for mask in self._near_masks:
+            if possible & mask != mask:
+                dead |= mask
+        return dead
+
     def freeze(self) -> tuple[Any, ...]:
         return (list(self._plain.items()), list(self._wild.items()))
 
@@ -195,11 +230,18 @@ class _Terms:
         """The plain terms lower-case token `text` anchors and the wildcard terms it can start (by it
         or by each stem it begins with: only the stems' own lengths are tried, so a 200,000-character
         token costs no more than a word). None when there are none."""
-        plain = tuple(self._anchors.get(text, ()))
+        group = self._code_group
+        plain = tuple(
+            (anchor, words, codes, sum(group[code] for code in codes))
+            for anchor, words, codes in self._anchors.get(text, ())
+        )
         firsts = [(text, False)] if (text, False) in self._wild else []
         firsts.extend((text[:n], True) for n in self._stem_lengths if n <= len(text) and (text[:n], True) in self._wild)
-        wild = tuple(entry for first in firsts for entry in self._wild[first])
-        return _Start(plain, wild) if plain or wild else None
+        wild = tuple((code, rest, group[code]) for first in firsts for code, rest in self._wild[first])
+        if not plain and not wild:
+            return None
+        codes = [code for *_, term_codes, _ in plain for code in term_codes] + [code for code, _, _ in wild]
+        return _Start(plain, wild, sum(set(map(group.__getitem__, codes))), not all(map(group.__getitem__, codes)))
 
     def find(self, words: list[str]) -> list[tuple[int, int, int]]:
         """(code, start token, end token) of each term in a block's lower-case tokens `words`. Words
@@ -213,7 +255,7 @@ class _Terms:
         blocks through, 99.4% of the characters: words such as "of", "in" or "5" are terms, and as
         substrings they are everywhere. Tokenising is 0.11 ms/page of the 0.42 the matcher costs."""
         distinct = set(words)
-        unknown = distinct - self._start_words - self._other_words
+        unknown = distinct.difference(self._start_words, self._other_words)
         if len(self._start_words) + len(self._other_words) + len(unknown) > self._CACHE_LIMIT:
             self._start_words.clear()
             self._other_words.clear()
@@ -228,25 +270,46 @@ class _Terms:
         wanted = distinct & self._start_words
         if not wanted:
             return []
+        # what each word starts (another thread may have cleared the cache since)
+        starts = {word: self._starts.get(word) or self._starting(word) for word in wanted}
+        possible = 0
+        for entry in starts.values():
+            possible |= entry.groups if entry is not None else 0
+        dead = self._dead.get(possible)
+        if dead is None:
+            if len(self._dead) > self._CACHE_LIMIT:
+                self._dead.clear()
+            dead = self._dead[possible] = self._dead_groups(possible)
+        if dead:
+            # words that start nothing but the groups of nears that cannot be complete are passed over
+            wanted = {word for word, e in starts.items() if e is not None and (e.always or e.groups & ~dead)}
+            if not wanted:
+                return []
+        group = self._code_group
         found: list[tuple[int, int, int]] = []
-        count = len(words)
-        starts = self._starts
-        for at in [i for i, word in enumerate(words) if word in wanted]:
-            candidates = starts.get(words[at]) or self._starting(words[at])  # another thread may have cleared it
+        size = len(words)
+        for at in list(compress(count(), map(wanted.__contains__, words))):
+            candidates = starts[words[at]]
             if candidates is None:
                 continue
-            for anchor, term, codes in candidates.plain:
+            for anchor, term, codes, groups in candidates.plain:
+                if groups & dead:
+                    codes = tuple(code for code in codes if not group[code] & dead)
+                    if not codes:
+                        continue
                 start = at - anchor
                 end = start + len(term)
-                if start < 0 or end > count or (len(term) > 1 and tuple(words[start:end]) != term):
+                if start < 0 or end > size or (len(term) > 1 and tuple(words[start:end]) != term):
                     continue
                 if len(codes) == 1:
                     found.append((codes[0], start, end))
                 else:
                     found.extend((code, start, end) for code in codes)
-            for code, rest in candidates.wild:
+            for code, rest, groups in candidates.wild:
+                if groups & dead:
+                    continue
                 end = at + 1 + len(rest)
-                if end > count:
+                if end > size:
                     continue
                 if all(
                     token.startswith(stem) if is_prefix else token == stem
@@ -258,11 +321,14 @@ class _Terms:
 
 class _Start(NamedTuple):
     """The terms a word is found from: plain terms it anchors (the anchor's place in the term, the
-    term's words, its codes) and wildcard terms it can start (code, the words after the first as
-    (word, is a stem))."""
+    term's words, its codes, their near groups' bits) and wildcard terms it can start (code, the
+    words after the first as (word, is a stem), its near group's bit); the bits of all the near
+    groups it can make, and whether it can make any code that is not a near group's."""
 
-    plain: tuple[tuple[int, tuple[str, ...], tuple[int, ...]], ...]
-    wild: tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
+    plain: tuple[tuple[int, tuple[str, ...], tuple[int, ...], int], ...]
+    wild: tuple[tuple[int, tuple[tuple[str, bool], ...], int], ...]
+    groups: int
+    always: bool
 
 
 class RuleMatcher:
@@ -326,6 +392,11 @@ def _block_hits(compiled: _Compiled, index: int, text: str) -> list[Hit]:
         if mask & _UNLESS_BIT:
             continue
         terms_bit, *nears = compiled.requirements[rule]
+        if mask == terms_bit and len(rows) == 1 and 0 not in nears:
+            # one of its terms once and nothing else (the commonest): its span is its hit
+            _, start, end = rows[0]
+            spans.append((compiled.rule_names[rule], start, end, start, end))
+            continue
         near_done = any(mask & near == near for near in nears) if nears else False
         if not near_done and not mask & terms_bit:
             continue
