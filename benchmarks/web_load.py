@@ -256,7 +256,8 @@ def scan_of(pages: int, path: Path) -> Path:
     for source in sorted(SAMPLES.glob("*.scan.pdf")):
         if len(out) >= pages:
             break
-        out.import_pages(pdfium.PdfDocument(source), list(range(min(2, pages - len(out)))))
+        scan = pdfium.PdfDocument(source)
+        out.import_pages(scan, list(range(min(2, len(scan), pages - len(out)))))
     out.save(path)
     return path
 

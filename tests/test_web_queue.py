@@ -393,7 +393,7 @@ def test_the_access_log_names_files_when_the_operator_asks(make, gate, tmp_path,
 
 
 def scan_of(pages: int, path: Path) -> Path:
-    """A scanned PDF of `pages` pages, made of the samples' scans (two pages each)."""
+    """A scanned PDF of `pages` pages, made of the samples' scans (up to two pages of each)."""
     import pypdfium2 as pdfium
 
     sources = sorted(SAMPLES.glob("*.scan.pdf"))
@@ -401,7 +401,8 @@ def scan_of(pages: int, path: Path) -> Path:
     for source in sources:
         if len(out) >= pages:
             break
-        out.import_pages(pdfium.PdfDocument(source), list(range(min(2, pages - len(out)))))
+        scan = pdfium.PdfDocument(source)
+        out.import_pages(scan, list(range(min(2, len(scan), pages - len(out)))))
     out.save(path)
     return path
 
