@@ -18,7 +18,8 @@ start-up included:
   the re-run process imported spaCy (it must not: no file needs checking).
 
 Each isv-check run is `python -c` calling the CLI's `main`, so the process can say at exit which heavy
-modules it imported; everything else is as `isv-check` runs it.
+modules it imported; everything else is as `isv-check` runs it. Each tree's bytecode is compiled first,
+as an installed package has it (see `startup.py`).
 """
 
 from __future__ import annotations
@@ -152,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.workdir / "process_runs"
     runs.mkdir(parents=True, exist_ok=True)
     trees = {"": ROOT, **({"compared ": args.compare.resolve()} if args.compare else {})}
+    from startup import prepare_bytecode
+
+    for tree in trees.values():
+        prepare_bytecode(tree, {})
 
     def cli_measures(label: str, tree: Path) -> dict[str, Callable[[], tuple[float, object]]]:
         tag = "b" if label else "a"

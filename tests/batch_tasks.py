@@ -44,3 +44,9 @@ def heap_state_task(task: Task) -> TaskResult:
 def start_time_task(task: Task) -> TaskResult:
     """When (wall clock) the worker started on the file, in place of a report."""
     return TaskResult(task.key, "{}", {"started": time.time()}, 0, 0.0, 0.0, 0.0)
+
+
+def sleep_task(task: Task) -> TaskResult:
+    """Sleeps the seconds its file's bytes say, and tells which worker ran it, in place of a report."""
+    time.sleep(float(task.data))
+    return TaskResult(task.key, "{}", {"pid": os.getpid()}, 0, 0.0, 0.0, 0.0)

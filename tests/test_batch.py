@@ -19,7 +19,7 @@ import pytest
 from isv_checker.batch import BatchOptions, iter_stored_reports, run_batch
 from isv_checker.batch.store import Store
 
-from .batch_tasks import misbehaving_task, start_time_task
+from .batch_tasks import misbehaving_task, sleep_task, start_time_task
 from .conftest import ROOT, SAMPLES
 
 SAMPLE_FILES = [
@@ -278,8 +278,8 @@ def test_a_worker_has_its_next_file_before_the_parent_handles_its_result():
     for outcome in LocalPoolRunner(workers=1).run(source()):
         seen_when_yielded[outcome.key] = len(pulled)
     # when result k comes out, file k + 1 is with the worker (sent ahead: these files are small) and
-    # file k + 2 has been read; before, only k had
-    assert seen_when_yielded == {k: min(k + 3, 5) for k in range(5)}
+    # files k + 2 and k + 3 have been read (the last to know whether more are to come); before, only k had
+    assert seen_when_yielded == {k: min(k + 4, 5) for k in range(5)}
 
 
 def test_a_worker_goes_on_to_a_small_file_sent_ahead_without_waiting_for_the_parent():
@@ -299,6 +299,42 @@ def test_a_worker_goes_on_to_a_small_file_sent_ahead_without_waiting_for_the_par
     # the worker goes on to the file sent ahead at once, and is never left idle for the run's 1 s wait
     # (as it was when it had emptied while the parent handled results: gaps of 1.2 s)
     assert sum(gap < 0.05 for gap in gaps) >= 2 and max(gaps) < 0.8, gaps
+
+
+def test_no_file_waits_behind_a_long_one_while_another_worker_is_free():
+    """A file is sent ahead to a busy worker only while the other workers are busy too and more files
+    are to come: the first worker ready used to take the second file ahead of a long first one, and a
+    file sent ahead at the end of a run waited there while the other worker sat idle."""
+    from isv_checker.batch.pool import LocalPoolRunner
+    from isv_checker.batch.task import Task, TaskSettings
+
+    settings = TaskSettings(ocr="never")
+    tasks = [Task(0, "long", b"2.0", settings)] + [Task(k, f"short-{k}", b"0.05", settings) for k in range(1, 5)]
+    ran_by = {o.key: o.columns["pid"] for o in LocalPoolRunner(workers=2, task_function=sleep_task).run(tasks)}
+    assert len(ran_by) == 5
+    assert [k for k, pid in ran_by.items() if pid == ran_by[0]] == [0], ran_by  # the long file's worker ran it alone
+
+
+def test_a_batch_hands_over_the_largest_files_first(tmp_path):
+    """Largest first, so that a run ends on small files (its last long file kept one worker busy while
+    the other idled); the reports are the same, and files of the same content are still copied from
+    the first found."""
+    from isv_checker.batch.run import checking_order
+    from isv_checker.batch.sources import collect
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, size in (("a.txt", 10), ("b.txt", 300), ("c.txt", 10), ("d.txt", 200)):
+        (folder / name).write_text("x" * size, encoding="utf-8")
+    with collect([folder]) as sources:
+        assert [Path(i.source).name for i in checking_order(sources.items, tenders=False)] == [
+            "b.txt",
+            "d.txt",
+            "a.txt",
+            "c.txt",
+        ]
+        found = [Path(i.source).name for i in sources.items]
+        assert [Path(i.source).name for i in checking_order(sources.items, tenders=True)] == found
 
 
 def test_files_sent_ahead_to_a_worker_that_hangs_or_dies_are_checked_by_its_replacement(tmp_path):

@@ -140,6 +140,34 @@ def test_batch_help_does_not_import_spacy():
     assert "--scheduler" in result.stdout and "--metadata" in result.stdout
 
 
+def test_a_first_batch_run_starts_its_fork_server_before_the_app_is_imported(tmp_path):
+    """The workers wait for the fork server (a few tenths of a second of imports and warm-up); it used
+    to start only after the app had imported typer and the report models."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(SAMPLES / FILES[0], archive / FILES[0])
+    code = (
+        "import sys\n"
+        "from multiprocessing import forkserver\n"
+        "started = []\n"
+        "ensure_running = forkserver.ensure_running\n"
+        "forkserver.ensure_running = lambda: started.append(sorted(m for m in ('typer', 'pydantic') if m in sys.modules)) or ensure_running()\n"
+        "from isv_checker.cli import main\n"
+        "rc = main(sys.argv[1:])\n"
+        "print(rc, started[0] if started else None)\n"
+    )
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip().splitlines()[-1]
+
+    db = tmp_path / "r.sqlite"
+    assert run("batch", str(archive), "--db", str(db), "-w", "1", "-q") == "0 []"
+    assert run("batch", str(archive), "--db", str(db), "-q") == "0 None"  # a re-run: no fork server
+    other = str(tmp_path / "other.sqlite")
+    assert run("batch", str(archive), f"--db={other}", "--scheduler", "127.0.0.1:9", "-q") == "2 None"
+
+
 def test_an_unchanged_rerun_imports_no_spacy_and_starts_no_fork_server(tmp_path):
     """A re-run of an unchanged archive hashes its files and finds every row up to date: it must not
     pay spaCy's import or a fork server's start-up (the checker's warm-up) for nothing. Once a file

@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 
 from isv_checker.batch import BatchOptions, run_batch
-from isv_checker.cli.main import main
+from isv_checker.cli import main
 from isv_checker.evaluation import load_labels
 from isv_checker.pipeline import check_tender
 from isv_checker.schema import report_schema

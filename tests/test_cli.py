@@ -34,6 +34,22 @@ def test_help_does_not_import_spacy():
     assert "scan" in result.stdout
 
 
+def test_a_scan_in_english_loads_no_dutch_texts(tmp_path):
+    """Each catalogue is some 60 KB of source, and every start-up loaded both. The report's reasons are
+    English whatever the output's language, so a Dutch scan needs both, an English one only its own."""
+    path = tmp_path / "clausule.txt"
+    path.write_text(CLAUSE, encoding="utf-8")
+    code = (
+        "import sys; from isv_checker.cli import main\n"
+        f"rc = main(['scan', {str(path)!r}, '--lang', 'en'])\n"
+        "print(rc, sorted(m for m in ('isv_checker.i18n.nl', 'isv_checker.i18n.en') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "NEEDS_REVIEW" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "1 ['isv_checker.i18n.en']"
+
+
 def test_scan_text_summary(tmp_path, capsys):
     path = tmp_path / "clausule.txt"
     path.write_text(CLAUSE, encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 import typer
 
 from isv_checker.cli import main
-from isv_checker.cli.main import app
+from isv_checker.cli.app import app
 
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 import isv_checker
-from isv_checker.cli.main import app
+from isv_checker.cli.app import app
 from isv_checker.notice_evaluation import evaluate, expected_of, facts_of
 from isv_checker.pipeline import check
 

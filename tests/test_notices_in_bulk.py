@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from isv_checker.checks.engine import notice_matcher
 from isv_checker.checks.notice import category_words
-from isv_checker.cli.main import app
+from isv_checker.cli.app import app
 from isv_checker.pipeline import check_bytes
 from isv_checker.population.procedures import row_of
 from isv_checker.population.run import Selection, run_population

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from isv_checker.cli.main import main
+from isv_checker.cli import main
 from isv_checker.evaluation import evaluate, load_labels
 from isv_checker.pipeline import check_tender
 from isv_checker.schema import report_schema

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import docx
 
-from isv_checker.cli.main import main
+from isv_checker.cli import main
 from isv_checker.render.annotate import comment_ranges
 
 from .conftest import SAMPLES

@@ -12,8 +12,10 @@ process at once: a worker that reports gets the waiting file, then its result is
 busy with a file is also sent the next one when that is small (`AHEAD_BYTES`): a receiving thread in
 the worker takes it in at once, and the worker starts on it the moment it has sent its result, without
 waiting for the parent to be scheduled and answer (over 312 three-page PDFs on a busy machine that
-wait was several milliseconds a file); a large file is not sent ahead, so that at the end of a run a
-worker that is free takes it rather than wait behind another's. A worker
+wait was several milliseconds a file). A file is sent ahead only while every other worker is busy
+too and the archive has more to come, and never a large one: a file that waits behind another in a
+worker while a worker is free (one still starting, or one at the end of a run) would keep that
+worker idle for as long as the other file takes. A worker
 past the wall-clock timeout is killed, its file yielded as `timeout` and the worker replaced; a
 worker that died (a segfault, the kernel's OOM killer) has its file yielded as `error` with the
 signal, or as `too_large` when it aborted under the memory cap, and is replaced too.
@@ -153,9 +155,9 @@ class _Worker:
     def task(self) -> Task | None:
         return self.tasks[0] if self.tasks else None
 
-    def takes(self, task: Task) -> bool:
-        """Whether to send it `task` now: when it is idle, or a small one ahead of the one it is on."""
-        return self.ready and (not self.tasks or (len(self.tasks) == 1 and len(task.data) <= AHEAD_BYTES))
+    def takes(self, task: Task, ahead: bool) -> bool:
+        """Whether to send it `task` now: when it is idle, or (`ahead`) a small one ahead of the one it is on."""
+        return self.ready and (not self.tasks or (ahead and len(self.tasks) == 1 and len(task.data) <= AHEAD_BYTES))
 
 
 class LocalPoolRunner:
@@ -181,6 +183,7 @@ class LocalPoolRunner:
         self._context = fork_server.context()
         self._pool: list[_Worker] = []
         self._start_failures = 0
+        self._more_to_come = True  # the archive has files not yet queued: files may be sent ahead
         self.replaced = 0
 
     # ----------------------------------------------------------------------------------------------
@@ -250,6 +253,7 @@ class LocalPoolRunner:
         source = iter(tasks)
         queue: deque[Task] = deque()
         exhausted = False
+        self._more_to_come = True
 
         def pull() -> None:
             nonlocal exhausted
@@ -257,6 +261,7 @@ class LocalPoolRunner:
                 queue.append(next(source))
             except StopIteration:
                 exhausted = True
+                self._more_to_come = False
 
         pull()
         if not queue:
@@ -267,12 +272,14 @@ class LocalPoolRunner:
             while True:
                 # One file per worker waits here, read and ready: `_collect` hands it over the moment
                 # a worker reports, before the parent writes that result and reads the next file.
-                # (Without it a worker sat idle through both: about 3% of a 1-worker run.) Workers are
+                # (Without it a worker sat idle through both: about 3% of a 1-worker run.) One more is
+                # read, so that the run knows when the archive has no more files than are queued, and
+                # sends none of those ahead (`_feed`). Workers are
                 # fed until they take no more, so one that emptied while the parent was writing results
                 # gets work now, not after the next wait (which, with nothing else to come, took its
                 # full second).
                 while True:
-                    while not exhausted and len(queue) < self.workers:
+                    while not exhausted and len(queue) <= self.workers:
                         pull()
                     if not sum(self._feed(worker, queue) for worker in self._pool):
                         break
@@ -292,7 +299,8 @@ class LocalPoolRunner:
     def _feed(self, worker: _Worker, queue: deque[Task]) -> int:
         """Send `worker` the queued files it takes (one when it is idle, and a small one ahead); how many."""
         sent = 0
-        while queue and worker.takes(queue[0]):
+        ahead = self._more_to_come and all(other.ready and other.tasks for other in self._pool if other is not worker)
+        while queue and worker.takes(queue[0], ahead):
             task = queue.popleft()
             if not worker.tasks:
                 worker.started = time.monotonic()

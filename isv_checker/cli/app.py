@@ -313,15 +313,11 @@ _register_notices(app)
 _register_web(app)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; `argv` lets tests call the CLI in-process, as yamllint's `cli.run` does."""
+def run(argv: list[str] | None) -> int:
+    """Run the app on `argv` (None: the command line) and give its exit code."""
     try:
         app(args=argv, prog_name="isv-check", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_ERROR)
     return EXIT_OK
-
-
-def console() -> None:
-    sys.exit(main())
