@@ -14,9 +14,11 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
+from isv_checker.checks.categories import outside_purchase
 from isv_checker.checks.engine import notice_matcher
 from isv_checker.checks.notice import category_words
 from isv_checker.cli.main import app
+from isv_checker.document import Block, BlockKind, DocFormat, Document, ReadStatus
 from isv_checker.pipeline import check_bytes
 from isv_checker.population.procedures import row_of
 from isv_checker.population.run import Selection, country_codes, run_population
@@ -180,3 +182,22 @@ def test_a_country_chosen_gives_the_same_rows_whatever_the_workers(package: Path
         outputs.append((out.read_text(encoding="utf-8"), result.output.replace(out.name, "out.csv")))
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][0].count("\n") > 50
+
+
+def test_outside_the_purchase_is_any_phrase_in_the_sentence(documents: list):
+    """The one search of every out-of-scope phrase finds what looking for each phrase finds."""
+    phrases = cached_ruleset().out_of_scope
+    texts = [b.text for d in documents[:40] for b in d.blocks]
+    texts += [f"Levering van laptops; {phrase} de installatie. Verder niets" for phrase in phrases[:5]]
+    found = 0
+    for text in texts:
+        for at in range(0, len(text), 7):
+            start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at)) + 1
+            ends = [i for i in (text.find(". ", at), text.find("; ", at)) if i >= 0]
+            sentence = text[start : min(ends) if ends else len(text)].lower()
+            expected = any(phrase in sentence for phrase in phrases)
+            block = Block(index=0, kind=BlockKind.PARAGRAPH, text=text)
+            document = Document(path="x", format=DocFormat.TEXT, status=ReadStatus.OK, blocks=(block,))
+            assert outside_purchase(document, 0, at, phrases) is expected
+            found += expected
+    assert found > 0
