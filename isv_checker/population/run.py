@@ -2,8 +2,9 @@
 and groups them into procedures. Nothing found is dropped silently: each notice is counted as judged,
 of another country, outside the dates, or unreadable (with its status and reason).
 
-Notices are judged in worker processes, in chunks, while the archives are still being read: a TED
-day holds a few thousand notices, most from other countries, which only need reading to be counted.
+Notices are judged in chunks, by this process and the workers it forks, while the archives are still
+being read: a TED day holds a few thousand notices, most from other countries, which only need
+parsing to be counted.
 """
 
 from __future__ import annotations
