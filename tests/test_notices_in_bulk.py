@@ -14,15 +14,17 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
+from isv_checker.checks.categories import outside_purchase
 from isv_checker.checks.engine import notice_matcher
 from isv_checker.checks.notice import category_words
 from isv_checker.cli.app import app
+from isv_checker.document import Block, BlockKind, DocFormat, Document, ReadStatus
 from isv_checker.pipeline import check_bytes
 from isv_checker.population.procedures import row_of
-from isv_checker.population.run import Selection, run_population
+from isv_checker.population.run import Selection, country_codes, run_population
 from isv_checker.population.sources import find_notices
 from isv_checker.readers import notice_eforms, read_bytes
-from isv_checker.readers.notice_xml import ChildPath
+from isv_checker.readers.notice_xml import ChildPath, glance, names_none_of
 from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.settings import ReadOptions
 
@@ -129,3 +131,73 @@ def test_the_readers_paths_find_what_elementpath_finds(documents: list):
                 assert compiled.first(element) is (expected[0] if expected else None), text
                 compared += len(expected)
     assert compared > 100
+
+
+def _with_country_written_as_references(path: Path) -> bytes:
+    """A sample notice whose buyers' country codes are written as character references (&#78;LD):
+    the same text to a parser, other bytes."""
+    data = path.read_bytes()
+    return data.replace(b">NLD<", b">&#78;LD<").replace(b'VALUE="NL"', b'VALUE="&#78;L"')
+
+
+@pytest.mark.parametrize("wanted", [["NL"], ["LU"], ["BE", "DE"], ["ZZ"]])
+def test_the_country_test_leaves_out_only_notices_the_glance_leaves_out_by_country(package: Path, wanted):
+    """`names_none_of`, the cheap first test of a bulk run, leaves a notice out only where its glance at
+    the buyers' countries would leave it out for its country; it may let through one that the glance
+    then leaves out (a country named elsewhere in it), never the other way round."""
+    options = ReadOptions()
+    selection = Selection(countries=country_codes(wanted))
+    datas = [f.data for f in find_notices([package, SAMPLES], options.max_notice_bytes) if f.data is not None]
+    datas += [_with_country_written_as_references(p) for p in sorted(SAMPLES.glob("*.xml"))]
+    datas += [b"", b"<notice", b"<Invoice/>"]
+    left_out = 0
+    for data in datas:
+        seen = glance(data, options)
+        by_glance = seen is not None and selection.why_not(seen.countries, None) == "country"
+        if names_none_of(data, options, selection.countries):
+            assert by_glance, data[:300]
+            left_out += 1
+    assert left_out > (0 if wanted == ["NL"] else 100)
+
+
+def test_a_country_written_as_a_character_reference_is_that_country(tmp_path: Path):
+    for path in (SAMPLES / "ef-cn-dji-catering-2024.xml", SAMPLES / "ted-f02-buza-toners-2021.xml"):
+        (tmp_path / path.name).write_bytes(_with_country_written_as_references(path))
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["notices", str(tmp_path), "--country", "NL", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_a_country_chosen_gives_the_same_rows_whatever_the_workers(package: Path, tmp_path: Path):
+    """This process reads the package and judges chunks when the others are busy; one process, two or
+    three write the same, in the same order."""
+    outputs = []
+    for workers in ("1", "2", "3"):
+        out = tmp_path / f"w{workers}.csv"
+        result = CliRunner().invoke(
+            app, ["notices", str(package), str(SAMPLES), "--country", "NL", "-w", workers, "-o", str(out)]
+        )
+        assert result.exit_code == 2, result.output  # the junk members
+        outputs.append((out.read_text(encoding="utf-8"), result.output.replace(out.name, "out.csv")))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][0].count("\n") > 50
+
+
+def test_outside_the_purchase_is_any_phrase_in_the_sentence(documents: list):
+    """The one search of every out-of-scope phrase finds what looking for each phrase finds."""
+    phrases = cached_ruleset().out_of_scope
+    texts = [b.text for d in documents[:40] for b in d.blocks]
+    texts += [f"Levering van laptops; {phrase} de installatie. Verder niets" for phrase in phrases[:5]]
+    found = 0
+    for text in texts:
+        for at in range(0, len(text), 7):
+            start = max(text.rfind(". ", 0, at), text.rfind("; ", 0, at)) + 1
+            ends = [i for i in (text.find(". ", at), text.find("; ", at)) if i >= 0]
+            sentence = text[start : min(ends) if ends else len(text)].lower()
+            expected = any(phrase in sentence for phrase in phrases)
+            block = Block(index=0, kind=BlockKind.PARAGRAPH, text=text)
+            document = Document(path="x", format=DocFormat.TEXT, status=ReadStatus.OK, blocks=(block,))
+            assert outside_purchase(document, 0, at, phrases) is expected
+            found += expected
+    assert found > 0

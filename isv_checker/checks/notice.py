@@ -250,8 +250,11 @@ def _categories_of(
     if not by_code and not part_hits:
         return ()
     groups = index.groups
+    named = {hit.rule for hit in part_hits}
     scored: list[tuple[float, bool, CategoryResult]] = []
-    for rule in ruleset.categories:
+    for rule, weak in index.rules:
+        if rule.id not in by_code and rule.id not in named and weak not in named:
+            continue  # no code and no words of it: no score
         found: list[Evidence] = []
         score = 0.0
         for block, rules in coded:
@@ -259,7 +262,6 @@ def _categories_of(
                 score += ACCEPT
                 found.append(whole_block(document, block))
         passing = 0.0
-        weak = weak_key(rule.id)
         for hit in part_hits:
             if hit.rule == rule.id and not outside_purchase(document, hit.block, hit.start, ruleset.out_of_scope):
                 if hit.block in strong:
@@ -286,6 +288,7 @@ class CategoryCodes:
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.groups = {c: g for g in ruleset.groups for c in g.categories}
+        self.rules = tuple((rule, weak_key(rule.id)) for rule in ruleset.categories)  # in the rules' order
         self._prefixes = [(rule.id, tuple(rule.cpv)) for rule in ruleset.categories]
         self._of: dict[str, frozenset[str]] = {}
 

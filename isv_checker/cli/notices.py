@@ -60,7 +60,10 @@ def notices(
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", "-w", min=1, help="Worker processes (default: every core).")
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Processes that judge notices, this one among them (default: every core)."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     lang: LangOption = None,

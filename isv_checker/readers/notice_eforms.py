@@ -8,6 +8,8 @@ id points into `efac:Organizations` in the extension; the procedure's facts sit 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 from ..document import Block, BlockKind
@@ -238,3 +240,11 @@ def glance_eforms(root: etree._Element) -> Glance:
         dispatch_date=iso_date(_text(root, "cbc:IssueDate")),
         publication_date=iso_date(_text(extension, "efac:Publication/efbc:PublicationDate")),
     )
+
+
+_COUNTRY_CODE = f"{{{NS['cbc']}}}IdentificationCode"
+
+
+def country_codes(root: etree._Element) -> Iterator[str]:
+    """Every country code anywhere in the notice (a buyer's among them), as `glance_eforms` reads one."""
+    return (code for e in root.iter(_COUNTRY_CODE) if (code := text_of(e)))

@@ -9,6 +9,8 @@ codes (eForms' BT-06), so a TED notice's `strategic` stays empty.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 from ..document import Block, BlockKind
@@ -294,3 +296,9 @@ def read_ted(root: etree._Element) -> tuple[Notice, list[Block]]:
 
 def glance_ted(root: etree._Element) -> Glance:
     return _Reader(root).glance()
+
+
+def country_codes(root: etree._Element) -> Iterator[str]:
+    """Every COUNTRY code anywhere in the notice (a buyer's among them), as `glance_ted` reads one."""
+    space = etree.QName(root).namespace
+    return (code for e in root.iter(f"{{{space}}}COUNTRY" if space else "COUNTRY") if (code := e.get("VALUE")))

@@ -337,6 +337,29 @@ class Glance:
     publication_date: str | None
 
 
+def names_none_of(data: bytes, options: ReadOptions, countries: frozenset[str]) -> bool:
+    """Whether a notice names none of `countries` (upper case) in any of its country codes, its buyers'
+    or any other's: then none of its buyers is of one of them. A TED day holds notices of every country,
+    and this is a search of the parsed tree in C for one tag, where `glance` follows the paths from each
+    buyer to its address. False for a file that is not a notice that parses (reading it says why)."""
+    try:
+        root = parse(data, options)
+    except ReadFailure:
+        return False
+    fmt = NOTICE_ROOTS.get(local(root))
+    if fmt == "eforms":
+        from .notice_eforms import country_codes
+
+        codes = country_codes(root)
+    elif fmt == "ted":
+        from .notice_ted import country_codes
+
+        codes = country_codes(root)
+    else:
+        return False
+    return not any(code.upper() in countries for code in codes)
+
+
 def glance(data: bytes, options: ReadOptions) -> Glance | None:
     """The buyers' countries and the dates of a notice, or None when it is not a notice that parses
     (reading it in full then says what is wrong). A TED day holds notices of every country; most
