@@ -342,32 +342,42 @@ def names_none_of(data: bytes, options: ReadOptions, countries: frozenset[str]) 
     or any other's: then none of its buyers is of one of them. A TED day holds notices of every country,
     and this is a search of the parsed tree in C for one tag, where `glance` follows the paths from each
     buyer to its address. False for a file that is not a notice that parses (reading it says why)."""
-    try:
-        root = parse(data, options)
-    except ReadFailure:
+    found = _notice_root(data, options)
+    if found is None:
         return False
-    fmt = NOTICE_ROOTS.get(local(root))
+    fmt, root = found
     if fmt == "eforms":
         from .notice_eforms import country_codes
-
-        codes = country_codes(root)
-    elif fmt == "ted":
-        from .notice_ted import country_codes
-
-        codes = country_codes(root)
     else:
-        return False
-    return not any(code.upper() in countries for code in codes)
+        from .notice_ted import country_codes
+    return not any(code.upper() in countries for code in country_codes(root))
 
 
 def glance(data: bytes, options: ReadOptions) -> Glance | None:
     """The buyers' countries and the dates of a notice, or None when it is not a notice that parses
     (reading it in full then says what is wrong). A TED day holds notices of every country; most
     need only this."""
+    found = _notice_root(data, options)
+    if found is None:
+        return None
+    fmt, root = found
+    if fmt == "eforms":
+        from .notice_eforms import glance_eforms
+
+        return glance_eforms(root)
+    from .notice_ted import glance_ted
+
+    return glance_ted(root)
+
+
+def _notice_root(data: bytes, options: ReadOptions) -> tuple[str, etree._Element] | None:
+    """The notice's format ("eforms" or "ted") and root, or None for a file that is not a notice that parses."""
     try:
         root = parse(data, options)
     except ReadFailure:
         return None
+    fmt = NOTICE_ROOTS.get(local(root))
+    return (fmt, root) if fmt in ("eforms", "ted") else None
     fmt = NOTICE_ROOTS.get(local(root))
     if fmt == "eforms":
         from .notice_eforms import glance_eforms
