@@ -33,7 +33,9 @@ def test_every_sample_output_has_a_label_and_reads():
     for path in documents:
         report = check(path)
         assert report.status.value in ("ok", "ocr"), (path.name, report.status, report.status_message)
-        assert report.document.block_count >= 15, path.name
+        # a reader that ran paragraphs together would give a long document few blocks; a short letter
+        # or order has few anyway (one block per 200 characters at least, up to 15)
+        assert report.document.block_count >= min(15, report.document.characters // 200), path.name
 
 
 def test_the_block_builder_takes_its_fast_path():
