@@ -75,12 +75,18 @@ def find_cpv_codes(document: Document) -> list[CpvCode]:
     return codes
 
 
-def subject_blocks(document: Document, subject_words: tuple[str, ...], statements: tuple[str, ...] = ()) -> set[int]:
+def subject_blocks(document: Document, ruleset: Ruleset) -> set[int]:
     """Blocks that describe what is bought: the title area, a letter's subject line ("Betreft: ..."),
-    sections named like the subject, and blocks that say what the purchase is ("De opdracht omvat:")
-    with the list that such a block opens."""
+    sections named like the subject (`subject_sections`), and blocks that say what the purchase is ("De
+    opdracht omvat:", `subject_statements`) with the list that such a block opens. All of a document
+    of a kind that is about what it lists (an order, `subject_documents`)."""
+    if ruleset.subject_documents:
+        kinds = document_kinds(document)
+        if any(kind in kinds for kind in ruleset.subject_documents):
+            return {b.index for b in document.blocks}
     subject: set[int] = title_blocks(document)
-    names_subject = _subject_pattern(subject_words).search
+    names_subject = _subject_pattern(ruleset.subject_sections).search
+    statements = ruleset.subject_statements
     subject.update(b.index for b in document.blocks[:SUBJECT_LINE_BLOCKS] if _SUBJECT_LINE.match(b.text))
     if statements:
         subject.update(_stated_subject(document, _subject_pattern(statements).search))
@@ -133,10 +139,6 @@ def find_categories(
 ) -> tuple[CategoryResult, ...]:
     """`subject`: the blocks that describe what is bought (`subject_blocks`), worked out once per document."""
     codes = find_cpv_codes(document)
-    if ruleset.subject_documents:
-        kinds = document_kinds(document)
-        if any(kind in kinds for kind in ruleset.subject_documents):
-            subject = {b.index for b in document.blocks}  # an order: what it lists is what is bought
     title = title_blocks(document)
     groups = {c: g for g in ruleset.groups for c in g.categories}
     not_bought = ruleset.out_of_scope + ruleset.study_topics

@@ -212,7 +212,7 @@ def _annex_sections(
     if not any(word in lower for word in ANNEX_WORDS):
         return out  # the common case, told without the pattern
     for m in ANNEX_REF.finditer(text):
-        for heading in annexes.get((m.group(1).lower(), m.group(2).lower()), ()):
+        for heading in annexes.get(_annex_key(m), ()):
             if heading != index:
                 out.extend(structure.section(heading))
     return out
@@ -242,7 +242,7 @@ def _annex_refs(
             if not near:
                 continue
             m = min(near, key=lambda m: _gap(m, name))
-            key = (m.group(1).lower(), m.group(2).lower())
+            key = _annex_key(m)
             if key not in annexes and key not in out:
                 label = f"{m.group(1).capitalize()} {m.group(2)}"
                 out[key] = AnnexRef(key=key, label=label, evidence=evidence(document, index, m.start(), m.end()))
@@ -257,9 +257,7 @@ def _pointers(text: str, names: list[Hit], elsewhere: set[tuple[str, str]]) -> l
     for name in names:
         lo, hi = sentence_of(text, name.start, name.end)
         for m in ANNEX_REF.finditer(text, lo, hi):
-            if (m.group(1).lower(), m.group(2).lower()) in elsewhere and _HELD_IN.search(
-                text, max(lo, m.start() - 40), m.start()
-            ):
+            if _annex_key(m) in elsewhere and _HELD_IN.search(text, max(lo, m.start() - 40), m.start()):
                 out.append((lo, hi))
                 break
     return out
@@ -272,6 +270,11 @@ _HELD_IN = re.compile(
     r"vastgelegd|uitgewerkt|te\s+vinden|staat|staan|is|are)\s+(?:in|under)\s+(?:the\s+|de\s+|het\s+)?$",
     re.IGNORECASE,
 )
+
+
+def _annex_key(ref: re.Match[str]) -> tuple[str, str]:
+    """An `ANNEX_REF` match as the (word, number) its heading is found by: ("bijlage", "5")."""
+    return (ref.group(1).lower(), ref.group(2).lower())
 
 
 def _gap(ref: re.Match[str], name: Hit) -> int:
@@ -437,12 +440,9 @@ def find_clause(document: Document, ruleset: Ruleset, hits: HitIndex, language: 
                 continue
             if any(lo <= hit.start < hi for lo, hi in pointers):
                 continue  # "the full text of the ISV, including the risk analysis, is in Annex 7": not here
-            if hit.rule in stated_negatively:
-                if len(shown) < 3:
-                    shown.append(hit)
-                continue
-            if _NEGATED.search(text, max(0, hit.start - NEGATION_REACH), hit.start) or (
-                0 <= negated_until <= hit.start and _COORDINATED.fullmatch(text, negated_until, hit.start)
+            if hit.rule not in stated_negatively and (
+                _NEGATED.search(text, max(0, hit.start - NEGATION_REACH), hit.start)
+                or (0 <= negated_until <= hit.start and _COORDINATED.fullmatch(text, negated_until, hit.start))
             ):
                 negated_until = hit.end
                 continue  # "verbindt aan deze voorwaarde geen boete": the clause says it does not ask this

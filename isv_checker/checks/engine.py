@@ -73,7 +73,7 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
         hits = HitIndex.of(notice_matcher(ruleset).run(words, language) if words else [])
         return assess_notice(document, document.notice, ruleset, hits, language, given)
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))
-    subject = subject_blocks(document, ruleset.subject_sections, ruleset.subject_statements)
+    subject = subject_blocks(document, ruleset)
     categories = find_categories(document, ruleset, hits, subject)
     facts = read_facts(document, ruleset, hits, categories, subject)
     notes: tuple[Finding, ...] = ()

@@ -64,6 +64,8 @@ def find_value(document: Document, ruleset: Ruleset, hits: HitIndex) -> Value:
         if rule.in_documents and not any(kind in kinds for kind in rule.in_documents):
             continue
         roles.setdefault(rule.role, set()).add(rule.id)
+        if rule.role == "own":  # the document's own contract's value is an estimate that outweighs others
+            roles.setdefault("estimate", set()).add(rule.id)
     tables = _tables(document, hits, roles.get("estimate", set()), ruleset)
     floor = ruleset.smallest_value
     candidates = [
@@ -147,10 +149,9 @@ STANDARD_VAT = Decimal(21)
 _VAT_EXCLUDED_RE = re.compile(
     r"\s*[,(]?\s*(?:excl\.?|exclusief|exclusive\s+of|excluding|zonder)\s*(?:btw|vat|b\.t\.w\.)\b", re.IGNORECASE
 )
-_VAT_INCLUDED_RE = re.compile(
-    r"\s*[,(]?\s*(?:incl\.?|inclusief|inclusive\s+of|including)\s*(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat|b\.t\.w\.)\b",
-    re.IGNORECASE,
-)
+_INCLUDING = r"(?:incl\.?|inclusief|inclusive\s+of|including)"
+_RATE = r"(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?"  # "21%", its number the group
+_VAT_INCLUDED_RE = re.compile(rf"\s*[,(]?\s*{_INCLUDING}\s*{_RATE}(?:btw|vat|b\.t\.w\.)\b", re.IGNORECASE)
 
 
 def _confidence(candidate: Candidate) -> float:
@@ -160,18 +161,12 @@ def _confidence(candidate: Candidate) -> float:
 
 
 # "Inclusief 9% btw op voedingsmiddelen ... komt de raming op circa EUR 1,36 mln": the VAT named first
-_VAT_INCLUDED_BEFORE = re.compile(
-    r"\b(?:incl\.?|inclusief|inclusive\s+of|including)\s+(?:(\d{1,2}(?:[.,]\d)?)\s*%\s*)?(?:btw|vat)\b", re.IGNORECASE
-)
+_VAT_INCLUDED_BEFORE = re.compile(rf"\b{_INCLUDING}\s+{_RATE}(?:btw|vat)\b", re.IGNORECASE)
 VAT_BEFORE_REACH = 120
 
 
-def _vat_said_before(text: str, amount: Amount) -> bool:
-    """Whether the amount's sentence says, before it, that it includes VAT."""
-    return _vat_before(text, amount) is not None
-
-
 def _vat_before(text: str, amount: Amount) -> re.Match[str] | None:
+    """Where the amount's sentence says, before it, that it includes VAT (the last place it says so)."""
     start = max(0, amount.start - VAT_BEFORE_REACH)
     found = None
     for m in _VAT_INCLUDED_BEFORE.finditer(text, start, amount.start):
@@ -311,28 +306,18 @@ def _options_beside(
 
     if for_options(best):
         return []
-    extra = [
+    smaller = [
         c
         for c in candidates
         if c.block == best.block
         and c is not best
         and c.euros < best.euros
-        and not c.with_vat
         and not _sentence_break(text, min(c.amount.end, best.amount.end), max(c.amount.start, best.amount.start))
-        and for_options(c)
     ]
-    if not extra:
-        return []
+    extra = [c for c in smaller if not c.with_vat and for_options(c)]
     # "EUR 2,400,000, consisting of EUR 1,800,000 for the initial term and EUR 600,000 for the option
     # year": parts that add up to the best are its breakdown, not more to add
-    same_sentence = [
-        c
-        for c in candidates
-        if c.block == best.block
-        and c is not best
-        and not _sentence_break(text, min(c.amount.end, best.amount.end), max(c.amount.start, best.amount.start))
-    ]
-    if sum((c.euros for c in same_sentence if c.euros < best.euros), Decimal(0)) == best.euros:
+    if not extra or sum((c.euros for c in smaller), Decimal(0)) == best.euros:
         return []
     return [best, *extra]
 
@@ -388,10 +373,12 @@ def _candidates(
             score = 3.0 - amount.start / ESTIMATE_REACH
         for hit in estimates:
             distance = amount.start - hit.end if hit.end <= amount.start else hit.start - amount.end
-            if hit.start >= amount.end and _STATEMENT_END.search(_unabbreviated(text[amount.end : hit.start])):
-                continue  # a label in the next sentence is about something else
-            if hit.start >= amount.end and any(hit.end <= a.start <= hit.end + ESTIMATE_REACH for a in amounts):
-                continue  # "EUR 8.074,50 Totaal incl. btw: EUR 46.524,50": the label introduces the next amount
+            if hit.start >= amount.end and (
+                _STATEMENT_END.search(_unabbreviated(text[amount.end : hit.start]))  # the next sentence's label
+                # "EUR 8.074,50 Totaal incl. btw: EUR 46.524,50": the label introduces the next amount
+                or any(hit.end <= a.start <= hit.end + ESTIMATE_REACH for a in amounts)
+            ):
+                continue
             if -1 <= distance <= ESTIMATE_REACH:
                 score = max(score, 3.0 - distance / ESTIMATE_REACH)
         for hit in not_values:
@@ -428,7 +415,7 @@ def _candidates(
                 amount=amount,
                 yearly=per_year,
                 with_vat=bool(_VAT_INCLUDED_RE.match(text, amount.end))
-                or _vat_said_before(text, amount)
+                or _vat_before(text, amount) is not None
                 or row_vat == "incl",
                 without_vat=bool(_VAT_EXCLUDED_RE.match(text, amount.end)) or row_vat == "excl",
                 column=(block.table, block.column) if column and block.table is not None and block.column else None,
@@ -584,11 +571,19 @@ def _row_vat(document: Document, block: Block) -> str | None:
 
 
 def _column_names_currency(document: Document, tables: _Tables, block: Block) -> bool:
+    found = _header_of(document, tables, block)
+    return found is not None and any(_CURRENCY_WORD.search(document.blocks[i].text) is not None for i in found[1])
+
+
+def _header_of(document: Document, tables: _Tables, block: Block) -> tuple[int, tuple[int, ...]] | None:
+    """The first block of the table run a cell below its header row stands in, and the header cells of
+    its column; None for a block that is no such cell."""
+    if block.table is None or block.row is None or block.column is None:
+        return None
     start = tables.run_start[block.index]
-    if block.column is None or start == block.index or document.blocks[start].row == block.row:
-        return False
-    header = tables.header_cells.get((start, block.column), ())
-    return any(_CURRENCY_WORD.search(document.blocks[i].text) is not None for i in header)
+    if start == block.index or document.blocks[start].row == block.row:
+        return None
+    return start, tables.header_cells.get((start, block.column), ())
 
 
 def _label_ends_previous(document: Document, block: Block, hits: HitIndex, estimate_rules: set[str]) -> bool:
@@ -630,12 +625,10 @@ def _column_label(
     """ "Perceel | ... | Geraamde waarde" over rows of lots: the estimate words in the column's header
     cell, the cell of this column in the first row of the table's run of blocks (at most 200 back), or
     in the caption or introducing paragraph of the whole table."""
-    if block.table is None or block.row is None or block.column is None:
+    found = _header_of(document, tables, block)
+    if found is None:
         return False
-    start = tables.run_start[block.index]
-    if start == block.index or document.blocks[start].row == block.row:
-        return False
-    header = tables.header_cells.get((start, block.column), ())
+    start, header = found
     if start in tables.labelled:
         return not currency or any(
             _CURRENCY_WORD.search(text) is not None

@@ -228,7 +228,8 @@ class ValueContext(Rule):
     part of (`previous`, earlier in the amount's sentence), or a part of this contract that is a contract of its own (`part`:
     a call-off or an order under a framework, earlier in the amount's sentence), or the total over the full term with
     its options (`total`, earlier in the amount's sentence: it outweighs an estimate of the initial term or a year),
-    or the document's own contract (`own`: "the value of this call-off", which outweighs the framework's value)."""
+    or the document's own contract (`own`: "the value of this call-off", an estimate that outweighs the framework's
+    value)."""
 
     role: Literal["estimate", "not_value", "share", "yearly", "corrected", "previous", "part", "total", "own"]
     in_documents: tuple[str, ...] = Field(
