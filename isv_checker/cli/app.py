@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, TextIO
+from typing import Annotated, Literal, TextIO
 
 import typer
 
@@ -21,10 +21,6 @@ from .notices import register as _register_notices
 from .options import LangOption, OcrOption, RulesOption, load_rules, output_lang
 from .outputs import register as _register_outputs
 from .web import register as _register_web
-
-if TYPE_CHECKING:
-    from ..ruleset.load import Ruleset
-    from ..ruleset.models import Rule
 
 app = typer.Typer(
     name="isv-check",
@@ -224,22 +220,10 @@ def list_rules(lang: LangOption = None, rules: RulesOption = None) -> None:
     )
     if t["rules_lang_note"]:
         typer.echo(t["rules_lang_note"])
-    for kind, group in _rule_groups(ruleset):
+    for kind, group in ruleset.rule_groups():
         typer.echo(f"\n{t[f'rules.group.{kind}']}:")
         for rule in group:
             typer.echo(f"  {rule.id:<32} {rule.description}")
-
-
-def _rule_groups(ruleset: Ruleset) -> list[tuple[str, tuple[Rule, ...]]]:
-    return [
-        ("categories", ruleset.categories),
-        ("authorities", ruleset.authorities),
-        ("value", ruleset.value_contexts),
-        ("procedures", ruleset.procedures),
-        ("anchors", ruleset.anchors),
-        ("elements", ruleset.elements),
-        ("decoys", ruleset.decoys),
-    ]
 
 
 @app.command(cls=Command)

@@ -77,17 +77,21 @@ class Ruleset:
     outside_subjects: tuple[str, ...] = ()
     subject_documents: tuple[str, ...] = ()
 
+    def rule_groups(self) -> tuple[tuple[str, tuple[Rule, ...]], ...]:
+        """The rules with a matcher by kind, in the order `isv-check rules` and the web page list them."""
+        return (
+            ("categories", self.categories),
+            ("authorities", self.authorities),
+            ("value", self.value_contexts),
+            ("procedures", self.procedures),
+            ("anchors", self.anchors),
+            ("elements", self.elements),
+            ("decoys", self.decoys),
+        )
+
     def rules(self) -> tuple[Rule, ...]:
         """Every rule with a matcher, in a stable order (the order `isv-check rules` lists them)."""
-        return (
-            *self.categories,
-            *self.authorities,
-            *self.value_contexts,
-            *self.procedures,
-            *self.anchors,
-            *self.elements,
-            *self.decoys,
-        )
+        return tuple(rule for _, group in self.rule_groups() for rule in group)
 
     def rule(self, rule_id: str) -> Rule | None:
         wanted = rule_id.upper()

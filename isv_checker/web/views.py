@@ -407,15 +407,7 @@ def delete(token: str) -> Any:
 @blueprint.get("/rules")
 def rules() -> str:
     ruleset = web_state().ruleset
-    groups = [
-        ("group_categories", ruleset.categories),
-        ("group_authorities", ruleset.authorities),
-        ("group_value", ruleset.value_contexts),
-        ("group_procedures", ruleset.procedures),
-        ("group_anchors", ruleset.anchors),
-        ("group_elements", ruleset.elements),
-        ("group_decoys", ruleset.decoys),
-    ]
+    groups = [(f"group_{kind}", group) for kind, group in ruleset.rule_groups()]
     return render_template(
         "rules.html.j2", groups=groups, info=ruleset.info, total=len(ruleset.rules()), active="rules"
     )
