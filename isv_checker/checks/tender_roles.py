@@ -53,7 +53,6 @@ def _title(document: Document | None) -> str:
 
 
 @lru_cache(maxsize=64)
-@lru_cache(maxsize=64)
 def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a list of phrases of rules/tender.yaml (`deletes`, `corrects`): whole words, any case."""
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
