@@ -50,3 +50,20 @@ def sleep_task(task: Task) -> TaskResult:
     """Sleeps the seconds its file's bytes say, and tells which worker ran it, in place of a report."""
     time.sleep(float(task.data))
     return TaskResult(task.key, "{}", {"pid": os.getpid()}, 0, 0.0, 0.0, 0.0)
+
+
+def gil_holding_task(task: Task) -> TaskResult:
+    """A file named HOLD keeps the worker's GIL for 1.5 s (pure Python, no thread switch), so its
+    thread receiving the next file cannot run; when the worker started, in place of a report."""
+    import sys
+
+    started = time.time()
+    if task.source == "HOLD":
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(100.0)
+        try:
+            while time.time() - started < 1.5:
+                pass
+        finally:
+            sys.setswitchinterval(interval)
+    return TaskResult(task.key, "{}", {"started": started}, 0, 0.0, 0.0, 0.0)
