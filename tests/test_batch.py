@@ -305,7 +305,7 @@ def test_a_large_file_sent_ahead_does_not_hold_the_parent_until_the_busy_worker_
     """A file sent ahead goes into the worker's pipe whole, however busy the worker is: with the
     socket's default buffer (about 200 KB) the parent waited in `send` until the worker's receiving
     thread had taken most of a larger file in, and meanwhile handed no file to a worker that finished
-    (over 40 PDFs of 5-60 pages with two workers, 0.2 s of a run on a quiet machine)."""
+    (over 40 PDFs of 5-60 pages with two workers, about 0.2 s of a run on a loaded machine)."""
     from isv_checker.batch.pool import AHEAD_BYTES, LocalPoolRunner
     from isv_checker.batch.task import Task, TaskSettings
 
