@@ -143,9 +143,11 @@ def room_for_ahead(conn: Connection) -> None:
     file: over 40 PDFs of 5-60 pages with two workers, 82 sends held the parent 0.84 s on a loaded
     machine. The kernel caps the size (`net.core.wmem_max`); where that is lower, sends wait as
     before. A connection that is not a socket is left as it is."""
+    fd = os.dup(conn.fileno())
     try:
-        sock = socket.socket(fileno=os.dup(conn.fileno()))
+        sock = socket.socket(fileno=fd)
     except OSError:
+        os.close(fd)
         return
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2 * AHEAD_BYTES)
