@@ -2,6 +2,7 @@
 
     python benchmarks/notices_speed.py                    # 10,000 notices (generated, seed 1)
     python benchmarks/notices_speed.py --count 3000 --runs 3
+    git worktree add --detach /tmp/main-tree main && python benchmarks/notices_speed.py --compare /tmp/main-tree
 
 Generates a bulk package with samples/notices/make_bulk.py (70% eForms, 30% TED R2.0.9, eight
 countries), then in the same run:
@@ -16,11 +17,14 @@ full run's wall time (target: 10,000 notices in under a minute on 2 cores). Time
 `--runs`; the machines are shared, so read the ratio, not the seconds. It also prints the CPU time of
 each (the full run's in all its processes): where other work keeps both cores busy, the full run gets no
 more CPU than the one-process baseline, and the wall-time ratio drops towards the CPU-time ratio.
+`--compare TREE` also runs the isv_checker of another tree (an older one) in the same rounds, its run
+beside this tree's in each, and prints its figures the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -57,15 +61,16 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def full_run(package: Path, out: Path, workers: int | None, country: str) -> tuple[float, float]:
+def full_run(package: Path, out: Path, workers: int | None, country: str, tree: Path = ROOT) -> tuple[float, float]:
     """Wall time, and the CPU time of the run's processes together (the workers are waited for by the
-    run, so their time is in its children's)."""
+    run, so their time is in its children's). `tree`: whose isv_checker runs."""
     command = [sys.executable, "-m", "isv_checker", "notices", str(package), "-o", str(out), "-q", "--country", country]
     if workers:
         command += ["--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     cpu = _children_cpu()
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     cpu = _children_cpu() - cpu
     if done.returncode not in (0, 2):  # 2: some members are not notices (the junk), as intended
@@ -85,7 +90,9 @@ def main() -> int:
         help="the buyers' country selected (default NL: about 44%% of the generated package, all judged in full;"
         " LU: about 3%%, like the Netherlands' share of a real TED day)",
     )
+    parser.add_argument("--compare", type=Path, default=None, help="another tree's isv_checker, run in the same rounds")
     args = parser.parse_args()
+    trees = {"": ROOT, **({"compared ": args.compare.resolve()} if args.compare else {})}
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder) / "bulk.tar.gz"
         subprocess.run(
@@ -98,32 +105,37 @@ def main() -> int:
             capture_output=True,
         )
         bare: list[float] = []
-        full: list[float] = []
         bare_cpu: list[float] = []
-        full_cpu: list[float] = []
+        full: dict[str, list[float]] = {label: [] for label in trees}
+        full_cpu: dict[str, list[float]] = {label: [] for label in trees}
+        rows: dict[str, int] = {}
         count = 0
         for _ in range(args.runs):
             count, seconds, cpu = baseline(package)
             bare.append(seconds)
             bare_cpu.append(cpu)
-            seconds, cpu = full_run(package, Path(folder) / "out.jsonl", args.workers, args.country)
-            full.append(seconds)
-            full_cpu.append(cpu)
-        rows = sum(1 for _ in (Path(folder) / "out.jsonl").open(encoding="utf-8"))
-    base_rate, full_rate = count / min(bare), count / min(full)
-    print(
-        f"package: {count} XML members ({args.count} notices, {args.junk} junk); country {args.country}:"
-        f" {rows} procedures written"
-    )
+            for label, tree in trees.items():
+                out = Path(folder) / f"out{len(rows)}.jsonl"
+                seconds, cpu = full_run(package, out, args.workers, args.country, tree)
+                full[label].append(seconds)
+                full_cpu[label].append(cpu)
+                rows[label] = sum(1 for _ in out.open(encoding="utf-8"))
+    base_rate = count / min(bare)
+    print(f"package: {count} XML members ({args.count} notices, {args.junk} junk); country {args.country}")
     print(f"baseline, bare lxml parse (1 process):   {base_rate:8.0f} notices/s  ({min(bare):.2f} s)")
-    print(f"isv-check notices (whole process):       {full_rate:8.0f} notices/s  ({min(full):.2f} s)")
-    print(f"ratio full / baseline: {full_rate / base_rate:.2f} (target >= 0.50)")
-    print(f"full run over {count} notices: {min(full):.1f} s (target: 10,000 in under 60 s)")
-    print(
-        f"CPU time: baseline {min(bare_cpu):.2f} s, full run {min(full_cpu):.2f} s in all its processes"
-        f" (ratio {min(bare_cpu) / min(full_cpu):.2f}; on a machine whose other work leaves this run no more"
-        " than a core, the wall-time ratio falls to this)"
-    )
+    for label in trees:
+        full_rate = count / min(full[label])
+        print(
+            f"{label}isv-check notices (whole process):{' ' * (9 - len(label))}{full_rate:8.0f} notices/s"
+            f"  ({min(full[label]):.2f} s; {rows[label]} procedures written)"
+        )
+        print(f"  ratio full / baseline: {full_rate / base_rate:.2f} (target >= 0.50)")
+        print(f"  full run over {count} notices: {min(full[label]):.1f} s (target: 10,000 in under 60 s)")
+        print(
+            f"  CPU time: baseline {min(bare_cpu):.2f} s, full run {min(full_cpu[label]):.2f} s in all its processes"
+            f" (ratio {min(bare_cpu) / min(full_cpu[label]):.2f}; on a machine whose other work leaves this run no"
+            " more than a core, the wall-time ratio falls to this)"
+        )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Judges the selected notices of a chunk together, each to the report `check_document` gives it.
+"""Judges the selected notices of a chunk together, each to the row of the report `check_document` gives it.
 
 A notice is judged from its facts as data; only its words (titles, descriptions) go through the
 tokenizer, a few hundred characters each. Tokenising them one notice at a time cost more than all
@@ -18,27 +18,27 @@ from ..checks.matching import Hit
 from ..checks.notice import notice_text_blocks
 from ..document import Block, Document
 from ..pipeline import check_document
-from ..report import Report, build_report
 from ..ruleset.load import Ruleset, cached_ruleset
+from .procedures import NoticeRow, judged_row, row_of
 
 
-def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[Report]:
-    """The report of each readable notice, the same as `check_document(document)` gives it."""
+def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[NoticeRow]:
+    """The row of each readable notice, the row of the report `check_document(document)` gives it."""
     hits = _hits(documents, ruleset)
-    reports = []
+    rows = []
     for document, found in zip(documents, hits, strict=True):
         notice = document.notice
         if notice is None or not document.readable or found is None:
-            reports.append(check_document(document, ruleset=ruleset))
+            rows.append(row_of(check_document(document, ruleset=ruleset)))
             continue
         language = document.language or "nl"
         try:
             judgement = assess_notice(document, notice, ruleset, HitIndex.of(found), language).judgement
         except Exception:  # noqa: BLE001 - judged again alone: its report says what failed, as check_document's does
-            reports.append(check_document(document, ruleset=ruleset))
+            rows.append(row_of(check_document(document, ruleset=ruleset)))
             continue
-        reports.append(build_report(document, judgement=judgement))
-    return reports
+        rows.append(judged_row(document, judgement))
+    return rows
 
 
 def warm_up() -> None:

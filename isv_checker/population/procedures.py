@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..report import Report
+from ..document import Document, ReadStatus
+from ..notice import Notice
+from ..report import Judgement, Report
 
 KIND_ORDER = ("contract", "award", "modification", "prior_information", "other")
 
@@ -69,17 +71,28 @@ class NoticeRow:
 
 def row_of(report: Report) -> NoticeRow:
     """A notice's report as a row (a file that is not a readable notice keeps its status and message)."""
-    notice, app = report.notice, report.applicability
+    return _row(report.file, report.status, report.status_message, report.notice, report)
+
+
+def judged_row(document: Document, judgement: Judgement) -> NoticeRow:
+    """The row of `row_of(build_report(document, judgement=judgement))`, without building the report: a
+    row reads only the judged fields and the document's name, status and notice, which the report
+    copies as they are."""
+    return _row(document.path, document.status, document.message, document.notice, judgement)
+
+
+def _row(file: str, status: ReadStatus, message: str, notice: Notice | None, judged: Report | Judgement) -> NoticeRow:
+    app = judged.applicability
     if notice is None or app is None:
-        return NoticeRow(file=report.file, status=report.status.value, status_message=report.status_message)
+        return NoticeRow(file=file, status=status.value, status_message=message)
     lead = next((b for b in notice.buyers if b.name == app.authority.name), notice.buyers[0] if notice.buyers else None)
     evidence = tuple(
-        f"{c.id}: " + "; ".join(_shown(e.quote, e.element) for e in c.evidence[:3]) for c in report.categories
+        f"{c.id}: " + "; ".join(_shown(e.quote, e.element) for e in c.evidence[:3]) for c in judged.categories
     )
     return NoticeRow(
-        file=report.file,
-        status=report.status.value,
-        status_message=report.status_message,
+        file=file,
+        status=status.value,
+        status_message=message,
         format=notice.format,
         kind=notice.kind,
         type_code=notice.type_code,
@@ -96,10 +109,10 @@ def row_of(report: Report) -> NoticeRow:
         bound=app.authority.central_government,
         contract_type=notice.contract_type,
         procedure_type=notice.procedure_type,
-        categories=tuple(c.id for c in report.categories),
+        categories=tuple(c.id for c in judged.categories),
         category_evidence=evidence,
         lots=len(notice.lots),
-        isv_lots=tuple(lot.id for lot in report.lots if lot.categories),
+        isv_lots=tuple(lot.id for lot in judged.lots if lot.categories),
         value_eur=app.value_eur.amount,
         value_basis=app.value_eur.basis,
         dispatch_date=notice.dispatch_date,
@@ -107,7 +120,7 @@ def row_of(report: Report) -> NoticeRow:
         period=app.period,
         threshold_eur=app.threshold_eur,
         isv_required=app.isv_required,
-        verdict=report.verdict,
+        verdict=judged.verdict,
         reasons=app.reasons,
     )
 

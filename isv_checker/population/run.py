@@ -109,9 +109,9 @@ def _judge_chunk(
         selected.append((len(out), document))
         out.append(None)
     if selected:
-        reports = judge_notices([document for _, document in selected], cached_ruleset())
-        for (at, _), report in zip(selected, reports, strict=True):
-            out[at] = (row_of(report), "judged")
+        rows = judge_notices([document for _, document in selected], cached_ruleset())
+        for (at, _), row in zip(selected, rows, strict=True):
+            out[at] = (row, "judged")
     return [item for item in out if item is not None]
 
 
