@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from typer.testing import CliRunner
 
 from isv_checker.checks.categories import outside_purchase
@@ -25,6 +26,8 @@ from isv_checker.population.run import Selection, country_codes, run_population
 from isv_checker.population.sources import find_notices
 from isv_checker.readers import notice_eforms, read_bytes
 from isv_checker.readers.notice_xml import ChildPath, glance, names_none_of
+from isv_checker.records import trusted_maker
+from isv_checker.report import Evidence
 from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.settings import ReadOptions
 
@@ -201,3 +204,59 @@ def test_outside_the_purchase_is_any_phrase_in_the_sentence(documents: list):
             assert outside_purchase(document, 0, at, phrases) is expected
             found += expected
     assert found > 0
+
+
+def _records(value: object) -> list[BaseModel]:
+    """Every pydantic record in `value` (itself, its fields, tuples of them), depth first."""
+    if isinstance(value, BaseModel):
+        found = [value]
+        for name in type(value).model_fields:
+            found += _records(getattr(value, name))
+        return found
+    if isinstance(value, tuple | list):
+        return [record for item in value for record in _records(item)]
+    return []
+
+
+def _held_to_validation(records: list[BaseModel]) -> int:
+    for record in records:
+        validated = type(record)(**{name: getattr(record, name) for name in type(record).model_fields})
+        assert record == validated, record
+        assert record.model_dump_json() == validated.model_dump_json(), record
+    return len(records)
+
+
+def test_a_notices_records_made_unvalidated_are_what_validation_makes(documents: list):
+    """The readers make a notice, its buyers, lots and amounts without validating them again
+    (`records.trusted_maker`): each is what validating its values gives, to the last float."""
+    notices = [d.notice for d in documents if d.notice is not None]
+    assert {n.format for n in notices} == {"eforms", "ted"}
+    assert _held_to_validation(_records(notices)) > 1500
+
+
+def test_evidence_made_unvalidated_is_what_validation_makes(documents: list):
+    """Every fact and hit of a notice's report, and of a document's, quotes its evidence as validating
+    the evidence's values would."""
+    reports = [check_bytes(path.read_bytes(), path.name) for path in sorted(SAMPLES.glob("*.xml"))]
+    reports += [check_bytes(path.read_bytes(), path.name) for path in sorted((ROOT / "samples").glob("*.txt"))[:6]]
+    evidence = [r for report in reports for r in _records(report) if isinstance(r, Evidence)]
+    assert len({e.element is None for e in evidence}) == 2  # a notice's elements and a document's pages
+    assert _held_to_validation(evidence) > 100
+
+
+def test_a_maker_whose_sample_disagrees_with_validation_validates_every_record():
+    class Limited(BaseModel):
+        model_config = ConfigDict(frozen=True, extra="forbid")
+        amount: float
+        quote: str = Field(max_length=3)
+
+    assert trusted_maker(Limited, {"amount": 1.5, "quote": "abc"})({"amount": 2.0, "quote": "x"}) == Limited(
+        amount=2.0, quote="x"
+    )
+    disagreeing = trusted_maker(Limited, {"amount": 1.0, "quote": "too long"})
+    assert disagreeing({"amount": 3, "quote": "x"}) == Limited(amount=3.0, quote="x")
+    with pytest.raises(ValidationError):
+        disagreeing({"amount": 1.0, "quote": "too long"})
+    out_of_order = trusted_maker(Limited, {"quote": "abc", "amount": 1.0})
+    with pytest.raises(ValidationError):
+        out_of_order({"amount": 1.0, "quote": "too long"})

@@ -14,7 +14,19 @@ from lxml import etree
 
 from ..document import Block, BlockKind
 from ..notice import Notice, NoticeBuyer, NoticeKind, NoticeLot
-from .notice_xml import ChildPath, FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
+from .notice_xml import (
+    ChildPath,
+    FactSheet,
+    Glance,
+    cpv_code,
+    iso_date,
+    local,
+    make_buyer,
+    make_lot,
+    make_notice,
+    text_of,
+    unique,
+)
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
@@ -99,12 +111,15 @@ class _Reader(FactSheet):
             block = self.put("", name_element, kind=BlockKind.PARAGRAPH, heading_path=("Buyer",))
             legal_block = self.put("", legal, heading_path=("Buyer",)) if legal is not None else None
             out.append(
-                NoticeBuyer(
-                    name=text_of(name_element) or "",
-                    legal_type=text_of(legal),
-                    country=_text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
-                    block=block or 0,
-                    legal_type_block=legal_block,
+                make_buyer(
+                    {
+                        "name": text_of(name_element) or "",
+                        "legal_type": text_of(legal),
+                        "legal_type_text": None,
+                        "country": _text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
+                        "block": block or 0,
+                        "legal_type_block": legal_block,
+                    }
                 )
             )
         return tuple(out)
@@ -138,14 +153,17 @@ class _Reader(FactSheet):
         codes = [
             (code, block) for e, block in zip(cpv_elements, cpv_blocks, strict=False) if (code := cpv_code(text_of(e)))
         ]
-        return NoticeLot(
-            id=lot_id,
-            title=text_of(title_element),
-            cpv=tuple(c for c, _ in codes),
-            estimated=estimated,
-            title_block=title,
-            description_block=description,
-            cpv_blocks=tuple(b for _, b in codes),
+        return make_lot(
+            {
+                "id": lot_id,
+                "title": text_of(title_element),
+                "cpv": tuple(c for c, _ in codes),
+                "estimated": estimated,
+                "awarded": None,
+                "title_block": title,
+                "description_block": description,
+                "cpv_blocks": tuple(b for _, b in codes),
+            }
         )
 
     def read(self) -> tuple[Notice, list[Block]]:
@@ -190,31 +208,33 @@ class _Reader(FactSheet):
         )
         kind = _kind(local(root), type_code)
         nature_text = text_of(nature)
-        notice = Notice(
-            format="eforms",
-            kind=kind,
-            type_code=type_code or local(root),
-            publication_number=text_of(number),
-            procedure_id=_text(root, "cbc:ContractFolderID"),
-            notice_id=_text(root, "cbc:ID"),
-            previous_notice=_text(root, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
-            buyer_reference=_text(project, "cbc:ID"),
-            legal_basis=text_of(basis),
-            buyers=buyers,
-            contract_type=nature_text if nature_text in ("works", "supplies", "services") else None,  # type: ignore[arg-type]
-            procedure_type=text_of(procedure),
-            title=text_of(title_element),
-            cpv_main=cpv_code(text_of(main)),
-            cpv_additional=unique(cpv_code(text_of(e)) for e in additional),
-            cpv_blocks=cpv_blocks,
-            estimated=estimated,
-            awarded=awarded,
-            lots=lots,
-            dispatch_date=iso_date(text_of(issue)),
-            publication_date=iso_date(text_of(publication)),
-            strategic=strategic,
-            language=self.language,
-            where=self.where,
+        notice = make_notice(
+            {
+                "format": "eforms",
+                "kind": kind,
+                "type_code": type_code or local(root),
+                "publication_number": text_of(number),
+                "procedure_id": _text(root, "cbc:ContractFolderID"),
+                "notice_id": _text(root, "cbc:ID"),
+                "previous_notice": _text(root, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
+                "buyer_reference": _text(project, "cbc:ID"),
+                "legal_basis": text_of(basis),
+                "buyers": buyers,
+                "contract_type": nature_text if nature_text in ("works", "supplies", "services") else None,
+                "procedure_type": text_of(procedure),
+                "title": text_of(title_element),
+                "cpv_main": cpv_code(text_of(main)),
+                "cpv_additional": unique(cpv_code(text_of(e)) for e in additional),
+                "cpv_blocks": cpv_blocks,
+                "estimated": estimated,
+                "awarded": awarded,
+                "lots": lots,
+                "dispatch_date": iso_date(text_of(issue)),
+                "publication_date": iso_date(text_of(publication)),
+                "strategic": strategic,
+                "language": self.language,
+                "where": self.where,
+            }
         )
         return notice, self.out.blocks
 

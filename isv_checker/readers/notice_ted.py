@@ -15,7 +15,18 @@ from lxml import etree
 
 from ..document import Block, BlockKind
 from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
-from .notice_xml import FactSheet, Glance, cpv_code, iso_date, local, text_of, unique
+from .notice_xml import (
+    FactSheet,
+    Glance,
+    cpv_code,
+    iso_date,
+    local,
+    make_buyer,
+    make_lot,
+    make_notice,
+    text_of,
+    unique,
+)
 
 # The kind of each standard form (Implementing Regulation 2015/1986): prior information, contract
 # notice, award, modification; corrigenda (F14), buyer profiles (F08) and the rest are "other".
@@ -115,13 +126,15 @@ class _Reader(FactSheet):
             )
             country = self.child(address, "COUNTRY")
             out.append(
-                NoticeBuyer(
-                    name=text_of(name) or "",
-                    legal_type=legal,
-                    legal_type_text=legal_text,
-                    country=country.get("VALUE") if country is not None else None,
-                    block=block or 0,
-                    legal_type_block=legal_block,
+                make_buyer(
+                    {
+                        "name": text_of(name) or "",
+                        "legal_type": legal,
+                        "legal_type_text": legal_text,
+                        "country": country.get("VALUE") if country is not None else None,
+                        "block": block or 0,
+                        "legal_type_block": legal_block,
+                    }
                 )
             )
         return tuple(out)
@@ -155,14 +168,17 @@ class _Reader(FactSheet):
                 undivided_cpv.extend(codes)
                 continue
             lots.append(
-                NoticeLot(
-                    id=number,
-                    title=text_of(title_element),
-                    cpv=tuple(c for c, _ in codes),
-                    estimated=self.amount(self.child(descr, "VAL_OBJECT"), "", heading),
-                    title_block=title,
-                    description_block=description,
-                    cpv_blocks=tuple(b for _, b in codes),
+                make_lot(
+                    {
+                        "id": number,
+                        "title": text_of(title_element),
+                        "cpv": tuple(c for c, _ in codes),
+                        "estimated": self.amount(self.child(descr, "VAL_OBJECT"), "", heading),
+                        "awarded": None,
+                        "title_block": title,
+                        "description_block": description,
+                        "cpv_blocks": tuple(b for _, b in codes),
+                    }
                 )
             )
         return tuple(lots), undivided_cpv
@@ -263,29 +279,33 @@ class _Reader(FactSheet):
         previous = self.child(procedure, "NOTICE_NUMBER_OJ")
         if previous is None:
             previous = self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "REF_NOTICE", "NO_DOC_OJS")
-        notice = Notice(
-            format="ted",
-            kind=kind,
-            type_code=form_name,
-            publication_number=text_of(number),
-            notice_id=root.get("DOC_ID"),
-            previous_notice=text_of(previous),
-            buyer_reference=text_of(self.child(obj, "REFERENCE_NUMBER")),
-            legal_basis=basis.get("VALUE") if basis is not None else None,
-            buyers=buyers,
-            contract_type=_CONTRACT_TYPES.get(ctype.get("CTYPE", "") if ctype is not None else ""),  # type: ignore[arg-type]
-            procedure_type=procedure_type,
-            title=text_of(title_element),
-            cpv_main=cpv_code(main.get("CODE")) if main is not None else None,
-            cpv_additional=unique(c for c, _ in undivided_cpv),
-            cpv_blocks=tuple(b for b in (main_block, *(b for _, b in undivided_cpv)) if b is not None),
-            estimated=estimated,
-            awarded=awarded,
-            lots=lots,
-            dispatch_date=iso_date(text_of(dispatch)),
-            publication_date=iso_date(text_of(published)),
-            language=form.get("LG") if form is not None else None,
-            where=self.where,
+        notice = make_notice(
+            {
+                "format": "ted",
+                "kind": kind,
+                "type_code": form_name,
+                "publication_number": text_of(number),
+                "procedure_id": None,
+                "notice_id": root.get("DOC_ID"),
+                "previous_notice": text_of(previous),
+                "buyer_reference": text_of(self.child(obj, "REFERENCE_NUMBER")),
+                "legal_basis": basis.get("VALUE") if basis is not None else None,
+                "buyers": buyers,
+                "contract_type": _CONTRACT_TYPES.get(ctype.get("CTYPE", "") if ctype is not None else ""),
+                "procedure_type": procedure_type,
+                "title": text_of(title_element),
+                "cpv_main": cpv_code(main.get("CODE")) if main is not None else None,
+                "cpv_additional": unique(c for c, _ in undivided_cpv),
+                "cpv_blocks": tuple(b for b in (main_block, *(b for _, b in undivided_cpv)) if b is not None),
+                "estimated": estimated,
+                "awarded": awarded,
+                "lots": lots,
+                "dispatch_date": iso_date(text_of(dispatch)),
+                "publication_date": iso_date(text_of(published)),
+                "strategic": (),
+                "language": form.get("LG") if form is not None else None,
+                "where": self.where,
+            }
         )
         return notice, self.out.blocks
 

@@ -20,7 +20,8 @@ from typing import Any, Literal
 from lxml import etree
 
 from ..document import Block, BlockKind, ReadStatus
-from ..notice import Amount
+from ..notice import Amount, Notice, NoticeBuyer, NoticeLot
+from ..records import trusted_maker
 from ..settings import ReadOptions
 from .builder import checked_maker
 from .extraction import Extraction, ReadFailure
@@ -247,7 +248,66 @@ class FactSheet:
             return None
         currency = (element.get(self.currency_attribute) or "").upper() or "EUR"
         block = self.put(fact, element, f"{currency} {(element.text or '').strip()}", heading_path=heading)
-        return Amount(amount=value, currency=currency, block=block or 0)
+        return make_amount({"amount": value, "currency": currency, "block": block or 0})
+
+
+# A notice's records are made by its reader from values of their fields' types (str from `text_of`,
+# float from `amount_of`, int block indexes, tuples, the kinds' and contract types' literals), so they
+# are not validated again (`records.trusted_maker`); each maker takes every field, in the model's order.
+make_amount = trusted_maker(Amount, {"amount": 1250000.0, "currency": "EUR", "block": 7})
+make_buyer = trusted_maker(
+    NoticeBuyer,
+    {
+        "name": "Belastingdienst",
+        "legal_type": "cga",
+        "legal_type_text": None,
+        "country": "NLD",
+        "block": 2,
+        "legal_type_block": 3,
+    },
+)
+make_lot = trusted_maker(
+    NoticeLot,
+    {
+        "id": "LOT-0001",
+        "title": "Laptops",
+        "cpv": ("30213100",),
+        "estimated": make_amount({"amount": 500000.0, "currency": "EUR", "block": 9}),
+        "awarded": None,
+        "title_block": 6,
+        "description_block": 7,
+        "cpv_blocks": (8,),
+    },
+)
+make_notice = trusted_maker(
+    Notice,
+    {
+        "format": "eforms",
+        "kind": "contract",
+        "type_code": "cn-standard",
+        "publication_number": "00123456-2024",
+        "procedure_id": "1e8a3c52-6f0d-4a5e-9a55-2d1c3e0f7b11",
+        "notice_id": "5f1c2e3d-0000-4000-8000-000000000001",
+        "previous_notice": None,
+        "buyer_reference": "2024-001",
+        "legal_basis": "32014L0024",
+        "buyers": (),
+        "contract_type": "supplies",
+        "procedure_type": "open",
+        "title": "Laptops",
+        "cpv_main": "30213100",
+        "cpv_additional": ("30237000",),
+        "cpv_blocks": (4, 5),
+        "estimated": make_amount({"amount": 1250000.0, "currency": "EUR", "block": 7}),
+        "awarded": None,
+        "lots": (),
+        "dispatch_date": "2024-03-05",
+        "publication_date": "2024-03-08",
+        "strategic": ("env-imp",),
+        "language": "NLD",
+        "where": {"title": 0, "estimated": 7},
+    },
+)
 
 
 def _prefixed(element: etree._Element) -> str:
