@@ -145,11 +145,12 @@ def _reason(central: bool | None, vague: bool = False) -> str:
     return "authority.central" if central else "authority.not_central"
 
 
-def notice_authority(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Authority, Reason | None]:
+def notice_authority(
+    document: Document, notice: Notice, ruleset: Ruleset, source: Source
+) -> tuple[Authority, Reason | None]:
     """The buyer that decides, and the reason that says why it is bound or not (with its legal type, and
     a foreign buyer's country): a bound buyer of a joint procurement binds it; otherwise an undecided
-    one keeps it undecided; otherwise the lead buyer, not bound."""
-    source = notice_source(notice)
+    one keeps it undecided; otherwise the lead buyer, not bound. `source`: the notice's."""
     judged = [(buyer, buyer_bound(buyer, ruleset)) for buyer in notice.buyers]
     if not judged:
         return Authority(name=None, central_government=None, source=source), None
@@ -178,12 +179,13 @@ def _euros(amount: Amount | None) -> float | None:
     return amount.amount if amount is not None and amount.currency == "EUR" else None
 
 
-def notice_value(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[Value, tuple[Finding, ...]]:
+def notice_value(
+    document: Document, notice: Notice, ruleset: Ruleset, source: Source
+) -> tuple[Value, tuple[Finding, ...]]:
     """The estimated value as the notice states it: the overall estimate, else the lots' estimates
     added up, else (an award notice) the value awarded. Amounts in another currency are not converted.
     When only some lots state a value, their sum is a lower bound: taken only where it is at or above
-    every threshold, and so decides whatever the rest add."""
-    source = notice_source(notice)
+    every threshold, and so decides whatever the rest add. `source`: the notice's."""
     foreign = [a for a in (notice.estimated, notice.awarded, *(lot.estimated for lot in notice.lots)) if a]
     notes = tuple(
         finding("notice.currency", "warning", {"currency": a.currency}, evidence=(whole_block(document, a.block),))
@@ -331,8 +333,8 @@ def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: Hit
         for category in found:
             categories.setdefault(category.id, category)
     source = notice_source(notice)
-    authority, authority_reason = notice_authority(document, notice, ruleset)
-    value, notes = notice_value(document, notice, ruleset)
+    authority, authority_reason = notice_authority(document, notice, ruleset, source)
+    value, notes = notice_value(document, notice, ruleset, source)
     date = notice.dispatch_date or notice.publication_date
     date_block = where.get("dispatch_date" if notice.dispatch_date else "publication_date")
     rules = ruleset.notices

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from ..document import Document, ReadStatus
@@ -67,6 +68,15 @@ class NoticeRow:
     @property
     def identifiers(self) -> tuple[str, ...]:
         return tuple(i for i in (self.procedure_id, self.publication_number, self.notice_id) if i)
+
+    def __reduce__(self) -> tuple[type[NoticeRow], tuple[Any, ...]]:
+        """Pickled as its values, made again by `__init__`: the workers send every judged row back, and
+        the state functions dataclasses give a frozen class walk its fields in Python (36 µs a row
+        there and back, against 10)."""
+        return NoticeRow, _values(self)
+
+
+_values = attrgetter(*(f.name for f in fields(NoticeRow)))
 
 
 def row_of(report: Report) -> NoticeRow:
