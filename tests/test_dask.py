@@ -1,6 +1,6 @@
 """The Dask runner on a real local cluster (worker processes): workers warmed, frozen and without the
 statistical profiler, also one that joins later; short files in batches, every file back exactly once
-with its own report; a file that crashes or hangs its worker costs its batch-mates nothing."""
+with its own report; a file that hangs costs its batch-mates nothing."""
 
 from __future__ import annotations
 
@@ -102,47 +102,27 @@ def test_short_files_go_in_batches_and_every_file_comes_back_once_with_its_own_r
 
 @pytest.fixture
 def batches_of_eight(monkeypatch):
-    """Batches of eight files from the first results on, however fast the files: the first
-    four files go one per task (nothing is known yet), the last batch then holds the last two."""
+    """Batches of eight files from the first results on, however fast the files: the first files go
+    one per task (nothing is known yet), one for each of the two slots per worker thread; of 30 files
+    on two workers of three threads the last batch then holds the last two."""
     from isv_checker.batch import dask_runner
 
     monkeypatch.setattr(dask_runner, "BATCH_SECONDS", 1000.0)
     monkeypatch.setattr(dask_runner, "BATCH_FILES", 8)
 
 
-def test_a_file_that_kills_its_worker_takes_no_batch_mate_with_it(tmp_path, batches_of_eight):
-    """The batch that died with its worker is sent again one file per task: only the culprit's row
-    says error."""
-    import dask
-
-    from isv_checker.batch.dask_runner import DaskRunner
-
-    from .batch_tasks import misbehaving_task
-
-    folder = _folder(tmp_path, 30, odd="CRASH")
-    with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        _cluster(2) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        runner = DaskRunner(client, task_function=misbehaving_task)
-        summary = run_batch([folder], tmp_path / "dask.sqlite", BatchOptions(), runner=runner)
-    assert summary.accounted == 30
-    statuses = {Path(r["source"]).name: r["status"] for r in _rows(tmp_path / "dask.sqlite")}
-    assert statuses.pop("CRASH-29.txt") == "error"
-    assert set(statuses.values()) == {"ok"} and len(statuses) == 29
-
-
 def test_a_file_that_hangs_in_a_batch_times_out_alone(tmp_path, batches_of_eight):
     """A batch past the timeout is sent again one file per task; only the hanging file is recorded
-    `timeout`."""
+    `timeout`. (Three threads a worker: Dask cannot interrupt a running task, so the hanging file
+    keeps a thread busy after its batch timed out and another after it timed out alone, and the
+    scheduler, which thinks them free, could queue a batch-mate behind them on a worker of fewer.)"""
     from isv_checker.batch.dask_runner import DaskRunner
 
     from .batch_tasks import misbehaving_task
 
     folder = _folder(tmp_path, 30, odd="HANG")
-    with _cluster(2, threads=2) as cluster, distributed.Client(cluster) as client:
-        runner = DaskRunner(client, timeout=3.0, task_function=misbehaving_task)
+    with _cluster(2, threads=3) as cluster, distributed.Client(cluster) as client:
+        runner = DaskRunner(client, timeout=8.0, task_function=misbehaving_task)
         summary = run_batch([folder], tmp_path / "dask.sqlite", BatchOptions(), runner=runner)
     assert summary.accounted == 30
     statuses = {Path(r["source"]).name: r["status"] for r in _rows(tmp_path / "dask.sqlite")}

@@ -14,11 +14,17 @@ worker is left idle at the end of a run with a batch of slow files on the other.
 At most two batches per worker thread are in flight, so an archive is never shipped to the cluster
 all at once. A batch that fails as a whole (its worker died: Dask gives up on a task that took
 `allowed-failures` workers with it) or runs past the timeout is sent again one file per task, so one
-file that crashes or hangs a worker costs its batch-mates a second run, never their rows. A single
+file that crashes or hangs a worker costs its batch-mates a second run, not their rows. (A file that
+crashes its worker kills up to `allowed-failures` + 1 workers in its batch and as many again alone;
+Dask retries the files queued on them, but one that was there at every death is recorded `error`:
+seen in a test on a loaded machine, so the batch runner doubles the chance the task runner had.) A single
 file past the timeout is recorded `timeout` and its future cancelled; Dask cannot interrupt a task
-already running in a worker thread, so that thread stays busy until the file is done (give the
-workers a memory limit and Dask's nanny restarts a worker that grows past it: its file is then
-recorded as `error` with Dask's reason). Install with `pip install "isv-checker[dask]"`.
+already running in a worker thread, so that thread stays busy until the file is done, while the
+scheduler counts it free: a file it then queues behind that thread can time out too (with batches, a
+hanging file holds a thread twice, once in its batch and once alone; workers with more threads than
+files hang at once avoid it). Give the workers a memory limit and Dask's nanny restarts a worker that
+grows past it: its file is then recorded as `error` with Dask's reason. Install with
+`pip install "isv-checker[dask]"`.
 
 Workers are warmed as the local pool's are (`dask_warm.WarmWorker`, registered once the first file
 that needs checking turns up, so a re-run of an unchanged archive warms nothing), and the number of
@@ -41,6 +47,7 @@ SLOTS_EVERY = 2.0  # seconds between asking the scheduler how many worker thread
 BATCH_SECONDS = 0.25  # the work a batch aims at, in seconds inside tasks
 BATCH_FILES = 32
 BATCH_BYTES = 16 * 1024 * 1024
+RESULT_WAIT = 5.0  # seconds to wait for a finished batch's result before looking at the others again
 
 
 def run_files(task_function: TaskFunction, tasks: list[Task]) -> list[Outcome]:
@@ -164,7 +171,11 @@ class DaskRunner:
                 done = set()
             for future in done:
                 batch, started = in_flight.pop(future)
-                outcomes = self._outcomes(future, batch, started)
+                try:
+                    outcomes = self._outcomes(future, batch, started)
+                except TimeoutError:  # its result was lost with its worker: computed again, or overdue
+                    in_flight[future] = (batch, started)
+                    continue
                 if outcomes is None:
                     again.extend(batch)
                     continue
@@ -208,9 +219,14 @@ class DaskRunner:
 
     def _outcomes(self, future: Any, batch: list[Task], started: float) -> list[Outcome] | None:
         """The batch's outcomes, or None when the batch failed as a whole and has more than one file
-        (it is sent again one file per task)."""
+        (it is sent again one file per task). Raises TimeoutError when the result does not come within
+        `RESULT_WAIT`: a worker that died after finishing the batch took the result with it, and
+        waiting for the recomputation here (which, with workers crashing one after another, was seen
+        never to end) would stall every other batch and the timeout."""
         try:
-            outcomes: list[Outcome] = future.result()
+            outcomes: list[Outcome] = future.result(timeout=RESULT_WAIT)
+        except TimeoutError:
+            raise
         except MemoryError:
             if len(batch) > 1:
                 return None
