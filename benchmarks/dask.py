@@ -12,6 +12,9 @@ of `batch_process.py`, where what a task costs besides reading and judging shows
 - verdict and status, file by file (must be identical);
 - time inside tasks, the sum of the rows' read_seconds + check_seconds: Dask / pool, best of each
   (target <= 1.15: workers as warm as the pool's), and the spread of the pairs;
+- CPU inside tasks (`dask_cpu.timed_task`): of the thread that checks the files, and of the worker
+  process meanwhile, which adds what a Dask worker's event loop takes from the files; on a loaded
+  machine these say more than the wall clock;
 - the slowest task of each run (a cold worker's first task pays the imports and the warm-up);
 - each run's wall time.
 
@@ -122,12 +125,13 @@ def _inside(db: Path) -> float:
 
 
 def _run(folder: Path, db: Path, progress: Any = None, **options: Any) -> tuple[Any, float]:
+    from benchmarks.dask_cpu import timed_task
     from isv_checker.batch import BatchOptions, run_batch
 
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     started = time.perf_counter()
-    summary = run_batch([folder], db, BatchOptions(**options), progress=progress)
+    summary = run_batch([folder], db, BatchOptions(**options), progress=progress, task_function=timed_task)
     return summary, time.perf_counter() - started
 
 
@@ -163,19 +167,28 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.append(str(BENCH))
     import batch_process
 
+    from benchmarks.dask_cpu import VARIABLE, collect
+
     folder = args.folder or batch_process.short_folder(args.workdir)
     runs = args.workdir / "dask_runs"
     runs.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as logs:
+    with tempfile.TemporaryDirectory() as logs, tempfile.TemporaryDirectory() as cpu_dir:
+        os.environ[VARIABLE] = cpu_dir  # before the cluster and the pool's fork server start
+        cpu = Path(cpu_dir)
         cluster = Cluster(Path(logs))
         try:
             print(f"cluster: scheduler {cluster.address}, 2 worker processes (1 thread each); folder {folder}")
             pairs: list[tuple[float, float, float, float]] = []
+            cpus: list[tuple[float, float, float, float]] = []  # thread and process CPU: pool, Dask
             same = True
             for round_ in range(args.rounds):
                 pool, pool_s = _run(folder, runs / "pool.sqlite", workers=2)
+                _, pool_thread, pool_process = collect(cpu)
                 cluster.restart_workers()
+                collect(cpu)
                 dask, dask_s = _run(folder, runs / "dask.sqlite", scheduler=cluster.address)
+                _, dask_thread, dask_process = collect(cpu)
+                cpus.append((pool_thread, pool_process, dask_thread, dask_process))
                 pool_in, dask_in = _inside(runs / "pool.sqlite"), _inside(runs / "dask.sqlite")
                 pool_rows, dask_rows = _rows(runs / "pool.sqlite"), _rows(runs / "dask.sqlite")
                 differ = sum(pool_rows.get(s) != r for s, r in dask_rows.items()) + len(pool_rows.keys() - dask_rows)
@@ -185,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"round {round_ + 1}: inside tasks pool {pool_in:.2f} s, Dask {dask_in:.2f} s = "
                     f"{dask_in / pool_in:.2f}x (slowest task {pool.slowest[0][0]:.2f} s, {dask.slowest[0][0]:.2f} s); "
                     f"wall pool {pool_s:.2f} s, Dask {dask_s:.2f} s; {len(dask_rows)} files, {differ} differ",
+                    f"\n  CPU inside tasks, thread / process: pool {pool_thread:.2f} / {pool_process:.2f} s, "
+                    f"Dask {dask_thread:.2f} / {dask_process:.2f} s = {dask_thread / pool_thread:.2f}x / "
+                    f"{dask_process / pool_process:.2f}x",
                     flush=True,
                 )
             ratios = sorted(d / p for p, d, _, _ in pairs)
@@ -193,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"\ntime inside tasks, Dask / pool: best of each {best_of_each:.2f}x; pairs from {ratios[0]:.2f}x to "
                 f"{ratios[-1]:.2f}x, median {ratios[len(ratios) // 2]:.2f}x; wall, best of each: "
                 f"pool {min(p[2] for p in pairs):.2f} s, Dask {min(p[3] for p in pairs):.2f} s"
+            )
+            print(
+                "CPU inside tasks, Dask / pool, best of each: the checking thread "
+                f"{min(c[2] for c in cpus) / min(c[0] for c in cpus):.2f}x, the worker process "
+                f"{min(c[3] for c in cpus) / min(c[1] for c in cpus):.2f}x"
             )
 
             kill = _KillOne(cluster.workers[1], after=max(1, len(pool_rows) // 3))
