@@ -74,12 +74,13 @@ def scan(
     rules: RulesOption = None,
 ) -> None:
     """Check documents for the ISV clause: verdict, missing elements and decoys per document."""
-    from ..document import ReadStatus
+    from ..document import Document, ReadStatus
     from ..i18n.catalogue import messages
     from ..i18n.reading import code_text, reading_text
     from ..inputs import expand
-    from ..pipeline import check, check_document
-    from ..readers import not_read
+    from ..pipeline import check_document
+    from ..readers import not_read, read_path
+    from ..readers.ocr_ahead import read_ahead
     from ..render.json import report_json
     from ..render.text import summary_lines
     from ..settings import ReadOptions
@@ -97,27 +98,31 @@ def scan(
     sink = _open_output(output)
     worst = EXIT_ERROR if inputs.missing else EXIT_OK
     several = len(inputs.files) > 1
+
+    def read(path: Path) -> Document:
+        why = inputs.not_documents.get(path)
+        return read_path(path, options) if why is None else not_read(path, ReadStatus.UNSUPPORTED, why)
+
     try:
-        for path in inputs.files:
-            why = inputs.not_documents.get(path)
-            if why is None:
-                report = check(path, options, ruleset=ruleset, include_blocks=blocks)
-            else:
-                report = check_document(not_read(path, ReadStatus.UNSUPPORTED, why), ruleset=ruleset)
-            # a file of another type met in a folder (a spreadsheet, an image) is listed for a person to
-            # look at, not a failure of the check: exit 1, as a document that needs attention
-            worst = max(worst, exit_code_for(report) if why is None else EXIT_ATTENTION)
-            if quiet:
-                continue
-            if output_format == "json":
-                sink.write(report_json(report, indent=None if several else 2) + "\n")
-            elif why is None:
-                sink.write("\n".join(summary_lines(report, ruleset.vocabulary, language)) + "\n")
-            elif list_skipped:  # files of other types: counted below, named one per line on request
-                status = t[f"status.{ReadStatus.UNSUPPORTED.value}"]
-                said = reading_text(why, language)
-                sink.write(t["summary.not_read"].format(path=path, status=status, why=said) + "\n")
-            sink.flush()
+        # read_ahead: the next file is read while this one's last scanned pages are in Tesseract
+        with read_ahead(inputs.files, read) as documents:
+            for path, document in zip(inputs.files, documents, strict=True):
+                why = inputs.not_documents.get(path)
+                report = check_document(document, ruleset=ruleset, include_blocks=blocks and why is None)
+                # a file of another type met in a folder (a spreadsheet, an image) is listed for a person to
+                # look at, not a failure of the check: exit 1, as a document that needs attention
+                worst = max(worst, exit_code_for(report) if why is None else EXIT_ATTENTION)
+                if quiet:
+                    continue
+                if output_format == "json":
+                    sink.write(report_json(report, indent=None if several else 2) + "\n")
+                elif why is None:
+                    sink.write("\n".join(summary_lines(report, ruleset.vocabulary, language)) + "\n")
+                elif list_skipped:  # files of other types: counted below, named one per line on request
+                    status = t[f"status.{ReadStatus.UNSUPPORTED.value}"]
+                    said = reading_text(why, language)
+                    sink.write(t["summary.not_read"].format(path=path, status=status, why=said) + "\n")
+                sink.flush()
         if not quiet and output_format == "text":
             if list_skipped:
                 for path, code in inputs.skipped:

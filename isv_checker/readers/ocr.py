@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from ..document import MessageParam, ReadMessage
 from ..parent_death import die_with_parent
 from .layout import Line
+from .ocr_ahead import go_on, waiting_for_tesseract
 from .ocr_slots import Slot, take_slot
 
 if TYPE_CHECKING:
@@ -136,7 +137,9 @@ def ocr_pdf_pages(
     Rendering happens here, in the caller's thread, while earlier pages are being recognised. A page
     is rendered only once a pool thread is free for it and it holds a Tesseract slot (`ocr_slots`):
     the slot stands for the core that renders the page and then runs its Tesseract, and no page
-    waits in memory for a core (a large page's image is up to 64 MB).
+    waits in memory for a core (a large page's image is up to 64 MB). Under `ocr_ahead.read_ahead`
+    (`isv-check scan`) another file's reader may use pdfium while this one waits for a slot or for
+    Tesseract, and the next file starts once this one's last page is sent.
     """
     results: dict[int, OcrPage] = {}
     if not pages:
@@ -146,10 +149,12 @@ def ocr_pdf_pages(
     running: set[Future[OcrPage]] = set()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tesseract") as pool:
         for number in pages:
-            if len(running) >= workers:
-                running = wait(running, return_when=FIRST_COMPLETED).not_done
-            slot = take_slot()
+            with waiting_for_tesseract():
+                if len(running) >= workers:
+                    running = wait(running, return_when=FIRST_COMPLETED).not_done
+                slot = take_slot()
             try:
+                go_on()
                 image, dpi = _render(pdf, number, options.ocr_dpi)
             except BaseException:
                 slot.release()
@@ -161,8 +166,9 @@ def ocr_pdf_pages(
             future = pool.submit(_recognise_in, slot, image, number, engine, dpi, options.ocr_page_timeout)
             submitted.append((number, future))
             running.add(future)
-        for number, future in submitted:
-            results[number] = future.result()
+        with waiting_for_tesseract(last=True):
+            for number, future in submitted:
+                results[number] = future.result()
     return results
 
 

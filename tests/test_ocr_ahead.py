@@ -1,0 +1,196 @@
+"""`isv-check scan` reads the next file while this one's last scanned pages are in Tesseract
+(`readers/ocr_ahead.py`): both cores stay busy across files of two or three pages, the reports are the
+same and come in the same order, and Ctrl-C and SIGTERM still stop every Tesseract.
+
+A stand-in `tesseract` logs the size of the page image it gets, so the tests tell the files apart
+(each file's pages have a size of their own), and when each page started and ended."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from isv_checker import ReadOptions, read_path
+from isv_checker.pipeline import check
+from isv_checker.readers.ocr_ahead import read_ahead
+from isv_checker.render.json import report_json
+
+from .test_batch_process_death import _alive, _descendants
+from .test_ocr_slots import own_tmp, slots_env  # noqa: F401 - own_tmp is a fixture
+from .test_reader_ocr import FIXTURES, fake_tesseract, tsv_words
+
+pytestmark = pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fd"), reason="the stand-in tells pages apart by the in-memory file Linux passes"
+)
+
+
+def scan_pdf(path: Path, pages: int, width: int) -> Path:
+    """An image-only PDF (a scan) of `pages` pages, each `width` by 400 points: a file's page images
+    have a size of their own."""
+    from PIL import Image, ImageDraw
+
+    images = []
+    for number in range(pages):
+        image = Image.new("L", (width, 400), 255)
+        ImageDraw.Draw(image).rectangle((40, 40 + 30 * number, 200, 60 + 30 * number), fill=0)
+        images.append(image)
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=72.0)
+    return path
+
+
+def sized_tesseract(tmp_path: Path, seconds: float) -> tuple[str, Path]:
+    """A stand-in `tesseract` that takes `seconds` per page, logs 'image-bytes start end' per page,
+    and reads the image's size as its one word."""
+    log = tmp_path / "pages.log"
+    body = (
+        'size=$(wc -c < "$1")\n'
+        "start=$(date +%s.%N)\n"
+        f"sleep {seconds}\n"
+        f'echo "$size $start $(date +%s.%N)" >> {log}\n' + tsv_words("bytes", "$size")
+    )
+    return fake_tesseract(tmp_path, body), log
+
+
+def pages_in(log: Path) -> list[tuple[int, float, float]]:
+    return [(int(size), float(start), float(end)) for size, start, end in map(str.split, log.read_text().splitlines())]
+
+
+def scan_env(command: str, own_tmp: Path) -> dict[str, str]:
+    return slots_env(own_tmp, 2, PATH=f"{Path(command).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_scan_ocrs_the_next_files_pages_while_this_ones_last_page_runs(tmp_path, own_tmp):
+    """Two slots, files of three pages: the third page of a file ran alone, its next file waiting."""
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    files = [scan_pdf(folder / f"scan-{n}.pdf", 3, width=300 + 20 * n) for n in range(3)]
+    command, log = sized_tesseract(tmp_path, 0.5)
+    done = subprocess.run(
+        [sys.executable, "-m", "isv_checker", "scan", str(folder), "-f", "json"],
+        env=scan_env(command, own_tmp),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in reports] == [str(f) for f in files]
+    assert [(r["status"], r["document"]["ocr_pages"]) for r in reports] == [("ocr", [1, 2, 3])] * 3
+    pages = pages_in(log)
+    assert len(pages) == 9 and len({size for size, _, _ in pages}) == 3  # each page once, three files
+    assert any(
+        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
+        for one, other in itertools.combinations(pages, 2)
+    ), "no two files' pages were in Tesseract at once"
+
+
+def test_scan_reports_are_those_of_each_file_checked_alone(tmp_path, own_tmp, monkeypatch):
+    """Scans, text PDFs, a DOCX and a file of another type in one folder: the same reports in the
+    same order as `check` gives each file alone, whichever of them was read ahead."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    scan_pdf(folder / "a-scan.pdf", 3, width=300)
+    (folder / "b-text.pdf").write_bytes((FIXTURES / "terms_en.pdf").read_bytes())
+    scan_pdf(folder / "c-scan.pdf", 2, width=320)
+    scan_pdf(folder / "d-scan.pdf", 1, width=340)
+    (folder / "e-mixed.pdf").write_bytes((FIXTURES / "mixed.pdf").read_bytes())
+    (folder / "f-sheet.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "g-annex.docx").write_bytes((FIXTURES.parent / "docx" / "isv_bijlage.docx").read_bytes())
+    scan_pdf(folder / "h-scan.pdf", 2, width=360)
+    command, _ = sized_tesseract(tmp_path, 0.2)
+    env = scan_env(command, own_tmp)
+    done = subprocess.run(
+        [sys.executable, "-m", "isv_checker", "scan", str(folder), "-f", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    monkeypatch.setenv("PATH", env["PATH"])
+    names = sorted(path for path in folder.iterdir() if path.suffix != ".xlsx")
+    alone = [json.loads(report_json(check(path, ReadOptions()))) for path in names]
+    scanned = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in scanned] == sorted(str(p) for p in folder.iterdir())
+    assert [r for r in scanned if not r["file"].endswith(".xlsx")] == alone
+    assert sum(r["status"] == "ocr" for r in alone) == 5
+
+
+def test_read_ahead_gives_each_item_once_in_order():
+    items = [FIXTURES / "terms_en.pdf", FIXTURES / "missing.pdf", FIXTURES / "terms_en.pdf"]
+    calls: list[Path] = []
+
+    def read(path: Path) -> str:
+        calls.append(path)
+        return read_path(path).status.value
+
+    with read_ahead(items, read) as documents:
+        assert list(documents) == ["ok", "error", "ok"]
+    assert calls == items
+
+
+def _scan_until_two_pages_run(tmp_path: Path, own_tmp: Path, files: int) -> tuple[subprocess.Popen[bytes], dict]:
+    """`isv-check scan` over one-page scans whose Tesseract takes a minute, once two of them run."""
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for n in range(files):
+        scan_pdf(folder / f"scan-{n}.pdf", 1, width=300 + 20 * n)
+    command = fake_tesseract(tmp_path, f'echo "$$" >> {tmp_path / "started.log"}\nexec sleep 60')
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "isv_checker", "scan", str(folder), "-f", "json"],
+        env=scan_env(command, own_tmp),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a command started from a terminal
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        below = _descendants(scan.pid)
+        if sum(name == "sleep" for _, name in below.values()) >= 2:
+            return scan, below
+        assert scan.poll() is None, "the scan ended before its OCR started"
+        time.sleep(0.05)
+    scan.kill()
+    pytest.fail("two files' pages never ran at once")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_sigterm_leaves_no_tesseract_of_any_file_behind(tmp_path, own_tmp):
+    scan, below = _scan_until_two_pages_run(tmp_path, own_tmp, files=4)
+    try:
+        scan.send_signal(signal.SIGTERM)
+        scan.wait(30)
+        deadline = time.monotonic() + 5
+        while _alive(below) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive(below) == {}
+    finally:
+        if scan.poll() is None:
+            scan.kill()
+            scan.wait()
+
+
+def test_ctrl_c_stops_the_files_read_ahead_too(tmp_path, own_tmp):
+    """Ctrl-C from a terminal: the scan's process group gets SIGINT. No further page is started (the
+    remaining files' pages would each take a minute), and no Tesseract is left."""
+    scan, below = _scan_until_two_pages_run(tmp_path, own_tmp, files=5)
+    try:
+        os.killpg(scan.pid, signal.SIGINT)
+        assert scan.wait(30) != 0
+        deadline = time.monotonic() + 5
+        while _alive(below) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive(below) == {}
+        assert len((tmp_path / "started.log").read_text().split()) <= 3  # of five
+    finally:
+        if scan.poll() is None:
+            os.killpg(scan.pid, signal.SIGKILL)
+            scan.wait()
