@@ -19,6 +19,10 @@ that reads: batch workers each OCR a file's pages on every core, so a long scan 
 busy when the other workers have nothing to OCR, and workers OCR-ing at once share the cores
 instead of running a Tesseract per core each.
 
+`isv-check scan` reads the next file while this one's last pages are in Tesseract (`ocr_ahead.py`):
+a file of two or three pages would otherwise leave a core idle for its last page. So the waits here
+let another file's reader use pdfium, and say when a file has sent its last page.
+
 Each Tesseract dies with the worker that started it (`parent_death`): a batch or a worker killed
 outright leaves no OCR running.
 

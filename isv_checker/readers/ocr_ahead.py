@@ -30,8 +30,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -172,6 +174,8 @@ class _Run(Generic[T, R]):
             and index - self._handed < IN_HAND
             and not self._stopped.is_set()
         ):
+            from concurrent.futures import Future  # here: `scan` of text files does without its import (logging)
+
             self._started = index + 1
             future: Future[R] = Future()
             self._ahead[index] = future
