@@ -1,6 +1,7 @@
 """How close the OCR path comes to the bare `tesseract` command, as ratios measured in one run.
 
-    python benchmarks/ocr.py [--rounds 3] [--workers 2] [--part path|batch|both] [--workdir DIR]
+    python benchmarks/ocr.py [--rounds 3] [--workers 2] [--part path|batch|both] [--workdir DIR] [--compare DIR]
+    git worktree add --detach /tmp/main-tree main && python benchmarks/ocr.py --part path --compare /tmp/main-tree
 
 Pages without a text layer are the costliest part of a real archive: about a CPU-second of Tesseract
 each, against milliseconds for a text page. So the yardstick is Tesseract itself, on the same page
@@ -16,8 +17,12 @@ whatever the neighbours did (bare tesseract: just under `--workers`). Linux only
 - bare tesseract: the pages rendered once beforehand with pypdfium2 at the reader's dpi, in grey, as
   PGM files; then `OMP_THREAD_LIMIT=1 tesseract page.pgm out -l LANGS --psm 3 --dpi DPI tsv` per
   page, `--workers` at a time (the languages are the reader's default, nld+eng);
-- `isv-check scan FILES -f json` as a whole process (start-up, rendering, OCR, the rules stage);
-- `read_path` on each file in this process (rendering, OCR, TSV parsing, layout).
+- `isv-check scan FILES -f json` as a whole process (start-up, rendering, OCR, the rules stage),
+  and with `--compare DIR` the same command from another tree (e.g. main's), in the same rounds;
+- `read_ahead` over the files in this process (rendering, OCR, TSV parsing, layout), the loop `scan`
+  reads with: the next file starts once this one's last page is in Tesseract (`readers/ocr_ahead.py`;
+  read one at a time, 2-3-page files kept 1.3 Tesseracts busy on two cores);
+- `read_path` on one long scan (14 pages), which keeps the cores busy by itself.
 
 `--part batch` (both cores busy across files) on a folder of scanned PDFs of different lengths,
 made from the scanned samples' pages (one long file among short ones, as in a real archive):
@@ -145,8 +150,8 @@ def _timed(run: Callable[[], None]) -> Timing:
     return Timing(wall=wall, cpu=_cpu_now() - cpu, in_flight=counter.mean)
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+def _env(tree: Path = ROOT) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
 def _count_pages(paths: list[Path]) -> int:
@@ -204,22 +209,23 @@ def bare_tesseract(images: list[Path], out: Path, languages: str, dpi: int, work
 # the checker
 
 
-def scan_process(paths: list[Path], out: Path) -> None:
+def scan_process(paths: list[Path], out: Path, tree: Path = ROOT) -> None:
     command = [sys.executable, "-m", "isv_checker", "scan", *map(str, paths), "-f", "json", "-o", str(out)]
-    done = subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True)
+    done = subprocess.run(command, cwd=tree, env=_env(tree), capture_output=True, text=True)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"isv-check scan failed ({done.returncode}): {done.stderr[-2000:]}")
 
 
 def read_in_process(paths: list[Path]) -> None:
     from isv_checker.readers import read_path
+    from isv_checker.readers.ocr_ahead import read_ahead
     from isv_checker.settings import ReadOptions
 
     options = ReadOptions()
-    for path in paths:
-        document = read_path(path, options)
-        if not document.ocr_pages:
-            raise RuntimeError(f"{path.name}: no page was read by OCR ({document.status})")
+    with read_ahead(paths, lambda path: read_path(path, options)) as documents:
+        for path, document in zip(paths, documents, strict=True):
+            if not document.ocr_pages:
+                raise RuntimeError(f"{path.name}: no page was read by OCR ({document.status})")
 
 
 def batch_process(folder: Path, db: Path, workers: int) -> None:
@@ -295,7 +301,7 @@ def _rounds(runs: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[
     return timings
 
 
-def measure_path(work: Path, rounds: int, workers: int, languages: str, dpi: int) -> None:
+def measure_path(work: Path, rounds: int, workers: int, languages: str, dpi: int, compare: Path | None) -> None:
     scans = sorted(SAMPLES.glob("*.scan.pdf"))
     pages = _count_pages(scans)
     images = render_pages(scans, work / "pages", dpi)
@@ -308,7 +314,8 @@ def measure_path(work: Path, rounds: int, workers: int, languages: str, dpi: int
     runs = {
         "bare tesseract": lambda: bare_tesseract(images, work / "tsv", languages, dpi, workers),
         "isv-check scan (process)": lambda: scan_process(scans, work / "scan.jsonl"),
-        "read_path (in process)": lambda: read_in_process(scans),
+        **({f"scan, {compare.name}": lambda: scan_process(scans, work / "compare.jsonl", compare)} if compare else {}),
+        "read_ahead (in process)": lambda: read_in_process(scans),
         "bare tesseract, long": lambda: bare_tesseract(long_images, work / "tsv", languages, dpi, workers),
         "read_path, long": lambda: read_in_process([long_scan]),
     }
@@ -362,6 +369,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("path", "batch", "both"), default="both")
     parser.add_argument("--no-one-worker", action="store_true", help="batch: leave out the --workers 1 runs")
     parser.add_argument("--workdir", type=Path, default=None, help="keep rendered pages here between runs")
+    parser.add_argument("--compare", type=Path, default=None, help="path: also time `scan` from this tree")
     args = parser.parse_args()
     if shutil.which("tesseract") is None:
         sys.exit("tesseract is not on PATH")
@@ -379,7 +387,7 @@ def main() -> None:
     os.environ["TMPDIR"] = tempfile.tempdir = str(private)
     try:
         if args.part in ("path", "both"):
-            measure_path(work, args.rounds, args.workers, defaults.ocr_languages, defaults.ocr_dpi)
+            measure_path(work, args.rounds, args.workers, defaults.ocr_languages, defaults.ocr_dpi, args.compare)
         if args.part in ("batch", "both"):
             measure_batch(
                 work,

@@ -26,6 +26,16 @@ if "ISV_CHECKER_CACHE_DIR" not in os.environ:
 
 
 @pytest.fixture
+def own_tmp(monkeypatch):
+    """A temporary directory of the test's own, and so OCR slots of its own (`readers/ocr_slots.py`;
+    tests run side by side); short, for the sockets a batch's fork server makes in it."""
+    folder = tempfile.mkdtemp(prefix="slots-")
+    monkeypatch.setattr("tempfile.tempdir", folder)
+    yield Path(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
 def blank_pdf_bytes() -> bytes:
     """A valid one-page PDF without text, made with pdfium itself."""
     pdf = pdfium.PdfDocument.new()

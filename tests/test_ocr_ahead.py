@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from isv_checker.readers.ocr_ahead import read_ahead
 from isv_checker.render.json import report_json
 
 from .test_batch_process_death import _alive, _descendants
-from .test_ocr_slots import own_tmp, slots_env  # noqa: F401 - own_tmp is a fixture
+from .test_ocr_slots import slots_env
 from .test_reader_ocr import FIXTURES, fake_tesseract, tsv_words
 
 pytestmark = pytest.mark.skipif(
@@ -124,17 +125,18 @@ def test_scan_reports_are_those_of_each_file_checked_alone(tmp_path, own_tmp, mo
     assert sum(r["status"] == "ocr" for r in alone) == 5
 
 
-def test_read_ahead_gives_each_item_once_in_order():
+def test_files_without_ocr_are_read_one_at_a_time_in_the_callers_thread():
+    """Reading a text layer ahead in another thread would only contend with the rules stage."""
     items = [FIXTURES / "terms_en.pdf", FIXTURES / "missing.pdf", FIXTURES / "terms_en.pdf"]
-    calls: list[Path] = []
+    calls: list[tuple[Path, threading.Thread]] = []
 
     def read(path: Path) -> str:
-        calls.append(path)
+        calls.append((path, threading.current_thread()))
         return read_path(path).status.value
 
     with read_ahead(items, read) as documents:
         assert list(documents) == ["ok", "error", "ok"]
-    assert calls == items
+    assert calls == [(path, threading.current_thread()) for path in items]
 
 
 def _scan_until_two_pages_run(tmp_path: Path, own_tmp: Path, files: int) -> tuple[subprocess.Popen[bytes], dict]:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -57,16 +55,6 @@ def scanned_pdf(path: Path, pages: int) -> Path:
     pdf.save(buffer)
     path.write_bytes(buffer.getvalue() + f"\n%{path.name}\n".encode())
     return path
-
-
-@pytest.fixture
-def own_tmp(monkeypatch):
-    """A temporary directory of the test's own, and so slots of its own (tests run side by side);
-    short, for the sockets a batch's fork server makes in it."""
-    folder = tempfile.mkdtemp(prefix="slots-")
-    monkeypatch.setattr("tempfile.tempdir", folder)
-    yield Path(folder)
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def slots_env(own_tmp: Path, slots: int, **more: str) -> dict[str, str]:
