@@ -107,6 +107,20 @@ def test_exit_code_one_for_empty_document(tmp_path):
     assert main(["scan", str(path), "-q"]) == 1
 
 
+def test_quiet_prints_nothing_but_still_writes_the_output_file(tmp_path, capsys):
+    """Regression: `scan -f json -o FILE -q` left FILE empty, so a script asking for a quiet run lost
+    its reports. -q keeps the terminal quiet; the file named by -o is written as without it."""
+    sample = str(SAMPLES / "dictu-laptops-2025.txt")
+    assert main(["scan", sample, "-f", "json", "-o", str(tmp_path / "r.json"), "-q"]) == 1
+    assert main(["scan", sample, "-o", str(tmp_path / "r.txt"), "-q"]) == 1
+    assert main(["scan", sample, "-q"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert json.loads((tmp_path / "r.json").read_text())["verdict"] == "incomplete"
+    assert "INCOMPLETE" in (tmp_path / "r.txt").read_text()
+    assert "checked" in (tmp_path / "r.txt").read_text().splitlines()[-1]
+
+
 def test_scan_memo_and_annotate_agree_on_an_empty_or_corrupt_document(tmp_path, capsys):
     """Regression: `memo` exited 2 on an empty document where `scan` exits 1. A document's exit code is
     the document's, whichever command checked it; memo and annotate write nothing for either."""

@@ -18,7 +18,7 @@ from .batch import register as _register_batch
 from .command import Command
 from .exits import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, exit_code_for, fail
 from .notices import register as _register_notices
-from .options import LangOption, OcrOption, RulesOption, load_rules, output_lang
+from .options import LangOption, OcrOption, QuietOption, RulesOption, load_rules, output_lang
 from .outputs import register as _register_outputs
 from .web import register as _register_web
 
@@ -61,7 +61,7 @@ def scan(
     ] = None,
     blocks: Annotated[bool, typer.Option("--blocks", help="Include every text block in the JSON report.")] = False,
     ocr: OcrOption = "auto",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
+    quiet: QuietOption = False,
     list_skipped: Annotated[
         bool,
         typer.Option(
@@ -112,7 +112,7 @@ def scan(
                 # a file of another type met in a folder (a spreadsheet, an image) is listed for a person to
                 # look at, not a failure of the check: exit 1, as a document that needs attention
                 worst = max(worst, exit_code_for(report) if why is None else EXIT_ATTENTION)
-                if quiet:
+                if quiet and output is None:
                     continue
                 if output_format == "json":
                     sink.write(report_json(report, indent=None if several else 2) + "\n")
@@ -123,7 +123,7 @@ def scan(
                     said = reading_text(why, language)
                     sink.write(t["summary.not_read"].format(path=path, status=status, why=said) + "\n")
                 sink.flush()
-        if not quiet and output_format == "text":
+        if (not quiet or output is not None) and output_format == "text":
             if list_skipped:
                 for path, code in inputs.skipped:
                     sink.write(t["summary.skipped_file"].format(path=path, why=code_text(code, language)) + "\n")
@@ -166,7 +166,7 @@ def tender(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
     ] = None,
     ocr: OcrOption = "auto",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit code tells.")] = False,
+    quiet: QuietOption = False,
     lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -194,7 +194,7 @@ def tender(
                 worst = EXIT_ERROR
                 continue
             worst = max(worst, exit_code_for_tender(report))
-            if quiet:
+            if quiet and output is None:
                 continue
             if output_format == "json":
                 sink.write(report.model_dump_json(by_alias=True, indent=None if several else 2) + "\n")

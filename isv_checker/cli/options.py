@@ -24,6 +24,14 @@ RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Use the rules in this folder instead of the bundled rules/.")
 ]
 OcrOption = Annotated[OcrMode, typer.Option("--ocr", help="OCR pages without a text layer: auto, never, always.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing on the terminal (a file named by -o is still written); the exit code tells.",
+    ),
+]
 LangOption = Annotated[
     Lang | None,
     typer.Option(
