@@ -69,3 +69,45 @@ def test_names_table_lookup_finds_what_scanning_every_alias_found():
     ]
     for name in tried:
         assert canonical(name, ruleset) == _canonical_by_scanning(name, ruleset), name
+
+
+def _terms_by_trying_each(terms: object, words: list[str]) -> list[tuple[int, int, int]]:
+    """Every (code, start, end) of the term tables in `words`, found by trying each term wherever its
+    first word stands: the slow path that the anchors and their neighbours stand in for."""
+    by_first: dict[str, list[tuple[tuple[str, ...], list[int]]]] = {}
+    for term, codes in terms._plain.items():  # type: ignore[attr-defined]
+        by_first.setdefault(term[0], []).append((term, codes))
+    found = []
+    for at in range(len(words)):
+        for term, codes in by_first.get(words[at], ()):
+            if tuple(words[at : at + len(term)]) == term:
+                found.extend((code, at, at + len(term)) for code in codes)
+        for (first, is_stem), entries in terms._wild.items():  # type: ignore[attr-defined]
+            if not (words[at].startswith(first) if is_stem else words[at] == first):
+                continue
+            for code, rest in entries:
+                tail = words[at + 1 : at + 1 + len(rest)]
+                if len(tail) == len(rest) and all(
+                    token.startswith(stem) if stem_of else token == stem
+                    for token, (stem, stem_of) in zip(tail, rest, strict=True)
+                ):
+                    found.append((code, at, at + 1 + len(rest)))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_terms_are_found_where_trying_every_term_at_its_first_word_finds_them(language):
+    """The terms a word anchors are compared in place only where the word beside the anchor stands
+    beside it; near groups are not pruned here, so every term is looked for."""
+    ruleset = cached_ruleset()
+    matcher = rules_matcher(ruleset)
+    compiled = _unpruned(RuleMatcher([*ruleset.rules(), *matcher._specs[len(ruleset.rules()) :]]), language)
+    tokenizer, terms = compiled.tokenizer, compiled.terms  # type: ignore[attr-defined]
+    compared = 0
+    for path in sorted(SAMPLES.glob("*.txt"))[::4]:  # a quarter of them: the slow path is slow
+        for block in read_path(path).blocks:
+            words = tokenizer.words(block.text)
+            expected = _terms_by_trying_each(terms, words)
+            assert sorted(terms.find(words)) == expected, block.text[:80]
+            compared += len(expected)
+    assert compared > 1000

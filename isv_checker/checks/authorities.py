@@ -211,7 +211,7 @@ def find_authority(document: Document, ruleset: Ruleset, hits: HitIndex) -> Auth
                 add_named(block, m)
         for block in document.blocks:
             # the names pattern is costly; it runs only where a block says whose service something is
-            for m in pattern.finditer(block.text) if _PART_WORDS.search(block.text) else ():
+            for m in pattern.finditer(block.text) if _names_part(block.text) else ():
                 if _PART_OF.match(block.text, m.end()):
                     # "Het KNMI, agentschap van het Ministerie van IenW": the service is the party,
                     # its ministry only whose it is
@@ -278,6 +278,24 @@ _PART_NOUN = (
     r"|(?=(?:ministerie|ministry)\s+(?:van|of)\b))"
 )
 _PART_WORDS = re.compile(rf"\b{_PART_NOUN}", re.IGNORECASE)  # anywhere in a block: a cheap test first
+# a word each of _PART_NOUN's alternatives contains, in lower case; "ı" and "ſ" stand for "i" and "s" in
+# an IGNORECASE pattern but are their own lower case, so a block with them is searched whatever it holds
+_PART_LITERALS = re.compile(
+    "agentschap|onderdeel|uitvoerings|directoraat|agency|part|directorate|division|ministerie|ministry"
+)
+
+
+def _names_part(text: str) -> bool:
+    """Whether `_PART_WORDS` finds a part noun in `text` ("agentschap van", "ministerie van"). Most
+    blocks hold none of its words, and `_PART_WORDS` fails slowly (an IGNORECASE alternation behind
+    `\b` is tried at every character: 12 of the 68 ms a 100-page document's rules took); the
+    literal words in the lower-cased text fail about five times faster, so `_PART_WORDS` runs only
+    on a block that holds one."""
+    if _PART_LITERALS.search(text.lower()) is None and "ı" not in text and "ſ" not in text:
+        return False
+    return _PART_WORDS.search(text) is not None
+
+
 _PART_OF = re.compile(
     rf"(?:\s+Nederland)?\s*(?:\([^)]{{1,60}}\))?\s*,?\s*(?:een\s+|het\s+|de\s+|an?\s+|the\s+)?{_PART_NOUN}",
     re.IGNORECASE,

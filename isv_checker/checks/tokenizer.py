@@ -91,22 +91,25 @@ class Tokenizer:
         # run -> its tokens as (offset in the run, length, lower-case text)
         self._runs: dict[str, tuple[tuple[int, int, str], ...]] = {}
 
-    def runs(self, text: str) -> tuple[list[str], list[tuple[tuple[int, int, str], ...]]]:
-        """`text` as its runs of whitespace and of other characters, and each run's tokens as (offset
-        in the run, length, lower-case text). A single space after a word belongs to the word, other
-        whitespace is a token, as spaCy's tokenizer has it.
+    def runs(self, text: str) -> tuple[list[str], list[tuple[tuple[int, int, str], ...]], int]:
+        """`text` as its runs of whitespace and of other characters, each run's tokens as (offset in
+        the run, length, lower-case text), and the characters between two runs. A single space after
+        a word belongs to the word, other whitespace is a token, as spaCy's tokenizer has it.
 
         Tokens never cross a run, and a run is split the same wherever it stands, so each distinct
         run is split once per process and kept: a text is then found, mapped and counted in C
-        (`findall`, `map`), and only runs never seen before go through Python."""
+        (`findall`, `map`), and only runs never seen before go through Python.
+
+        The common block is words with one space between (" " is the only printable whitespace):
+        its runs are then its words, cut by `split` in C without the regex, and the spaces between
+        are left out (1 character between two runs), as they make no token: half as many runs to
+        look up and count as with the spaces as runs of their own (0 between: all of the text)."""
         if text and text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
-            # the common block: words with one space between (" " is the only printable whitespace),
-            # so the runs are the words with a space between, made by `split` in C without the regex
-            words = text.split(" ")
-            runs = [" "] * (2 * len(words) - 1)
-            runs[::2] = words
+            runs = text.split(" ")
+            between = 1
         else:
             runs = _RUNS.findall(text)
+            between = 0
         entries = list(map(self._runs.get, runs))
         if None in entries:
             for i, entry in enumerate(entries):
@@ -114,7 +117,7 @@ class Tokenizer:
                     entries[i] = self._run(runs[i])
         if runs and runs[0][0] == " ":  # whitespace at the very start: no word before it to take a space
             entries[0] = self._split(runs[0])
-        return runs, entries  # type: ignore[return-value]
+        return runs, entries, between  # type: ignore[return-value]
 
     def tokens(self, text: str) -> tuple[list[int], list[int], list[str]]:
         """Start and end offsets and lower-case text of each token of `text`."""
@@ -122,13 +125,13 @@ class Tokenizer:
         ends: list[int] = []
         lowers: list[str] = []
         at = 0
-        runs, entries = self.runs(text)
+        runs, entries, between = self.runs(text)
         for run, entry in zip(runs, entries, strict=True):
             for offset, length, lower in entry:
                 starts.append(at + offset)
                 ends.append(at + offset + length)
                 lowers.append(lower)
-            at += len(run)
+            at += len(run) + between
         return starts, ends, lowers
 
     def words(self, text: str) -> list[str]:
