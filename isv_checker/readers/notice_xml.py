@@ -438,13 +438,3 @@ def _notice_root(data: bytes, options: ReadOptions) -> tuple[str, etree._Element
         return None
     fmt = NOTICE_ROOTS.get(local(root))
     return (fmt, root) if fmt in ("eforms", "ted") else None
-    fmt = NOTICE_ROOTS.get(local(root))
-    if fmt == "eforms":
-        from .notice_eforms import glance_eforms
-
-        return glance_eforms(root)
-    if fmt == "ted":
-        from .notice_ted import glance_ted
-
-        return glance_ted(root)
-    return None
