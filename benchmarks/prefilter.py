@@ -277,7 +277,7 @@ def main() -> int:
         "\nconclusion: the literals a block must hold include words such as 'of', 'in' or '5', substrings of"
         " nearly every block, so any sound literal prefilter lets through all but the shortest blocks (96-99% of"
         " the characters); Aho-Corasick costs a twentieth of the alternation, but neither saves matcher time,"
-        " and even skipping exactly the blocks without a hit would leave 75-90% of it"
+        " and even skipping exactly the blocks without a hit would leave about 80-90% of it"
     )
     print(
         "\ncolumns: vs today = time against today's matcher; blocks/chars = share let through;"
