@@ -43,7 +43,7 @@ def test_the_block_builder_takes_its_fast_path():
     field; a field added to `Block` and not to the sample switched it off silently (issue 19)."""
     from isv_checker.readers import builder
 
-    assert builder._make_block is builder._trusted_block
+    assert builder._make_block.__name__ == "trusted"
 
 
 def test_every_block_a_reader_makes_is_what_validation_would_make():

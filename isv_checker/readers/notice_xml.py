@@ -23,7 +23,6 @@ from ..document import Block, BlockKind, ReadStatus
 from ..notice import Amount, Notice, NoticeBuyer, NoticeLot
 from ..records import trusted_maker
 from ..settings import ReadOptions
-from .builder import checked_maker
 from .extraction import Extraction, ReadFailure
 from .sniff import NOTICE_ROOTS
 
@@ -202,7 +201,8 @@ class BlockMaker:
 
 # A notice's blocks are made from values of the right types (an int index and line, a BlockKind, str,
 # a tuple of str), so they need not be validated again: a notice has twenty of them.
-_make_block = checked_maker(
+_make_block = trusted_maker(
+    Block,
     {
         "index": 0,
         "kind": BlockKind.HEADING,
@@ -219,7 +219,7 @@ _make_block = checked_maker(
         "ocr": False,
         "inserted": False,
         "element": "/ContractNotice/cac:ProcurementProject/cbc:Name",
-    }
+    },
 )
 # (root's name, its namespaces' prefixes) -> lxml's element path -> the path with prefixes
 _PATHS: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str]] = {}
