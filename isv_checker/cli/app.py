@@ -96,6 +96,7 @@ def scan(
         fail(t["cli.no_documents"] + passed)
     options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
+    reports_out = output is not None or not quiet  # -q keeps the terminal quiet; a file named by -o is written
     worst = EXIT_ERROR if inputs.missing else EXIT_OK
     several = len(inputs.files) > 1
 
@@ -112,7 +113,7 @@ def scan(
                 # a file of another type met in a folder (a spreadsheet, an image) is listed for a person to
                 # look at, not a failure of the check: exit 1, as a document that needs attention
                 worst = max(worst, exit_code_for(report) if why is None else EXIT_ATTENTION)
-                if quiet and output is None:
+                if not reports_out:
                     continue
                 if output_format == "json":
                     sink.write(report_json(report, indent=None if several else 2) + "\n")
@@ -123,7 +124,7 @@ def scan(
                     said = reading_text(why, language)
                     sink.write(t["summary.not_read"].format(path=path, status=status, why=said) + "\n")
                 sink.flush()
-        if (not quiet or output is not None) and output_format == "text":
+        if reports_out and output_format == "text":
             if list_skipped:
                 for path, code in inputs.skipped:
                     sink.write(t["summary.skipped_file"].format(path=path, why=code_text(code, language)) + "\n")
@@ -183,6 +184,7 @@ def tender(
     language = output_lang(lang)
     options = ReadOptions(ocr=ocr)
     sink = _open_output(output)
+    reports_out = output is not None or not quiet  # -q keeps the terminal quiet; a file named by -o is written
     worst = EXIT_OK
     several = len(paths) > 1
     try:
@@ -194,7 +196,7 @@ def tender(
                 worst = EXIT_ERROR
                 continue
             worst = max(worst, exit_code_for_tender(report))
-            if quiet and output is None:
+            if not reports_out:
                 continue
             if output_format == "json":
                 sink.write(report.model_dump_json(by_alias=True, indent=None if several else 2) + "\n")
