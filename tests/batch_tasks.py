@@ -1,7 +1,8 @@
 """Task functions for the batch tests: the real task, except for files whose names ask for trouble.
 
 They are handed to the runner as `task_function` (workers import them from here), so no test hook
-lives in the library: HANG sleeps past any timeout, CRASH kills its worker with SIGSEGV, HOG asks for
+lives in the library: HANG sleeps past any timeout, CRASH kills its worker with SIGSEGV (LATE-CRASH
+after two seconds' work, as a file that crashes its reader half-way does), HOG asks for
 more memory than the worker's cap allows, SPAWN starts a long subprocess (as OCR starts Tesseract),
 writes its pid next to the file and hangs.
 """
@@ -25,6 +26,8 @@ def misbehaving_task(task: Task) -> TaskResult:
         time.sleep(600)
     if "HANG" in name:
         time.sleep(600)
+    if "LATE-CRASH" in name:
+        time.sleep(2)
     if "CRASH" in name:
         os.kill(os.getpid(), signal.SIGSEGV)
     if "HOG" in name:

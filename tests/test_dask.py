@@ -26,13 +26,14 @@ def _cluster(workers: int, threads: int = 1) -> distributed.LocalCluster:
     )
 
 
-def _folder(root: Path, n: int, *, odd: str | None = None) -> Path:
-    """`n` different short text documents (no two the same bytes, so none is copied from another),
-    sizes falling with the index; with `odd`, the last and smallest is named to ask for trouble."""
+def _folder(root: Path, n: int, *, odd: str | None = None, texts: list[str] = TEXTS) -> Path:
+    """`n` different short text documents (no two the same bytes, so none is copied from another) made
+    of `texts` in turn, sizes falling with the index among those of one text (with one text, the order
+    in which a run sends them); with `odd`, the last and smallest is named to ask for trouble."""
     folder = root / "in"
     folder.mkdir()
     for i in range(n):
-        text = (SAMPLES / TEXTS[i % len(TEXTS)]).read_text(encoding="utf-8")
+        text = (SAMPLES / texts[i % len(texts)]).read_text(encoding="utf-8")
         name = f"{odd}-{i:02d}.txt" if odd and i == n - 1 else f"doc-{i:02d}.txt"
         (folder / name).write_text(text + "\nBijlage." * (n - i), encoding="utf-8")
     return folder
@@ -42,7 +43,7 @@ def _rows(db: Path) -> list[sqlite3.Row]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
-        return list(conn.execute("SELECT source, status, verdict, report FROM documents"))
+        return list(conn.execute("SELECT source, status, status_message, verdict, report FROM documents"))
     finally:
         conn.close()
 
@@ -128,3 +129,38 @@ def test_a_file_that_hangs_in_a_batch_times_out_alone(tmp_path, batches_of_eight
     statuses = {Path(r["source"]).name: r["status"] for r in _rows(tmp_path / "dask.sqlite")}
     assert statuses.pop("HANG-29.txt") == "timeout"
     assert set(statuses.values()) == {"ok"} and len(statuses) == 29
+
+
+@pytest.mark.parametrize("allowed_failures", [0, 1])
+def test_a_file_that_crashes_its_workers_in_a_batch_is_the_only_error(tmp_path, batches_of_eight, allowed_failures):
+    """A batch whose workers die with it (a file in it kills its worker with SIGSEGV after two
+    seconds' work) is given up by Dask after `allowed_failures` + 1 deaths, so is the task queued
+    beside it on the worker; their files are then checked one at a time with nothing else of the run on
+    the cluster: only the file that kills workers alone is recorded `error`, with a reason naming the
+    crashes, and every other file gets its real verdict. One worker with one thread: the scheduler
+    queues a second task on it while the first runs, and that task dies with the worker each time the
+    crashing file is running (sent again one per task beside each other, as they were, the file queued
+    behind the crashing one was recorded `error` too: always with no retries, now and then with one)."""
+    import dask
+
+    from isv_checker.batch.dask_runner import DaskRunner
+
+    from .batch_tasks import misbehaving_task
+
+    folder = _folder(tmp_path, 30, texts=TEXTS[:1])
+    # Largest first: doc-00 and doc-01 go one per task (nothing is timed yet), doc-02 to doc-09 together.
+    crash = folder / "LATE-CRASH-04.txt"
+    (folder / "doc-04.txt").rename(crash)
+    local = run_batch([folder], tmp_path / "local.sqlite", BatchOptions(workers=2))
+    failures = dask.config.set({"distributed.scheduler.allowed-failures": allowed_failures})
+    with failures, _cluster(1) as cluster, distributed.Client(cluster) as client:
+        runner = DaskRunner(client, task_function=misbehaving_task)
+        summary = run_batch([folder], tmp_path / "dask.sqlite", BatchOptions(), runner=runner)
+    assert summary.accounted == local.accounted == 30
+    rows = {r["source"]: r for r in _rows(tmp_path / "dask.sqlite")}
+    crashed = rows.pop(str(crash))
+    expected = {r["source"]: (r["status"], r["verdict"]) for r in _rows(tmp_path / "local.sqlite")}
+    del expected[str(crash)]
+    assert {source: (r["status"], r["verdict"]) for source, r in rows.items()} == expected
+    assert crashed["status"] == "error"
+    assert f"died {allowed_failures + 1} times" in crashed["status_message"]

@@ -12,19 +12,34 @@ in batches, and files that take seconds (scans to OCR, long documents) stay one 
 worker is left idle at the end of a run with a batch of slow files on the other.
 
 At most two batches per worker thread are in flight, so an archive is never shipped to the cluster
-all at once. A batch that fails as a whole (its worker died: Dask gives up on a task that took
-`allowed-failures` workers with it) or runs past the timeout is sent again one file per task, so one
-file that crashes or hangs a worker costs its batch-mates a second run, not their rows. (A file that
-crashes its worker kills up to `allowed-failures` + 1 workers in its batch and as many again alone;
-Dask retries the files queued on them, but one that was there at every death is recorded `error`:
-seen in a test on a loaded machine, so the batch runner doubles the chance the task runner had.) A single
-file past the timeout is recorded `timeout` and its future cancelled; Dask cannot interrupt a task
-already running in a worker thread, so that thread stays busy until the file is done, while the
-scheduler counts it free: a file it then queues behind that thread can time out too (with batches, a
-hanging file holds a thread twice, once in its batch and once alone; workers with more threads than
-files hang at once avoid it). Give the workers a memory limit and Dask's nanny restarts a worker that
-grows past it: its file is then recorded as `error` with Dask's reason. Install with
-`pip install "isv-checker[dask]"`.
+all at once. A batch that runs past the timeout, or fails as a whole for a reason other than its
+workers dying, is sent again one file per task. A single file past the timeout is recorded `timeout`
+and its future cancelled; Dask cannot interrupt a task already running in a worker thread, so that
+thread stays busy until the file is done, while the scheduler counts it free: a file it then queues
+behind that thread can time out too (with batches, a hanging file holds a thread twice, once in its
+batch and once alone; workers with more threads than files hang at once avoid it).
+
+A file that crashes its worker (a segfault, os._exit, a kill past a memory limit) is recorded `error`
+only when it kills workers with nothing else of the run on the cluster. Dask blames a worker's death
+on every task the worker held, running or queued beside the one that killed it, and gives up on a
+task (`KilledWorker`) that was there at `allowed-failures` + 1 deaths. So a task Dask gives up on,
+batch or single file, is not believed: its files are checked again one at a time, each alone (sent
+once nothing else of the run is in flight, and nothing is sent beside it). A file that kills its
+workers alone is the one: Dask gives up on it after as many deaths, and its row says `error`, naming
+the crashes; every other file gets its real result. (Sent again one per task beside the rest, as they
+were before, the file queued behind the crashing one died with it each time and was recorded `error`
+too.) Pinning tasks to workers or keeping them off one (`workers=`, `allow_other_workers=`) would not
+do: the worker a task died on is gone (its nanny starts a new one under a new address), and Dask
+sends a task it retries to any worker, beside whatever is queued there.
+
+What a crash costs: up to twice `allowed-failures` + 1 worker restarts (in its batch, then alone),
+the wait for what is in flight to finish, and the cluster's other threads while the dead task's files
+are checked alone (a batch holds some `BATCH_SECONDS` of work). It is bounded: a file goes out at most
+once in a batch, once on its own (after its batch timed out or failed) and once alone, where it is
+recorded whatever befalls it. What the runner cannot see can still be blamed on a file checked alone:
+a worker killed from outside, or crashed by a timed-out file still running in one of its threads. Give
+the workers a memory limit and Dask's nanny restarts a worker that grows past it: the file that grew
+is recorded `error` the same way. Install with `pip install "isv-checker[dask]"`.
 
 Workers are warmed as the local pool's are (`dask_warm.WarmWorker`, registered once the first file
 that needs checking turns up, so a re-run of an unchanged archive warms nothing), and the number of
@@ -36,7 +51,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from ..document import ReadMessage, ReadStatus
 from ..i18n.catalogue import catalogue
@@ -68,6 +84,26 @@ def _run_one(task_function: TaskFunction, task: Task) -> Outcome:
 
 def _failed(exc: BaseException) -> str:
     return f"the Dask task failed: {type(exc).__name__}: {exc}"
+
+
+def _crashed(deaths: int) -> str:
+    return (
+        f"the Dask workers checking it died {deaths} times, with no other file of the run on the cluster"
+        " (Dask's KilledWorker; the workers' logs say why)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A task in flight: its files, when it went out, and whether it went alone (nothing else of the
+    run in flight beside it), so that its workers' deaths are its own."""
+
+    files: list[Task]
+    started: float
+    alone: bool = False
+
+
+_Again = Literal["singly", "alone"]  # how the files of a task that gave no outcomes go out again
 
 
 class DaskRunner:
@@ -137,11 +173,15 @@ class DaskRunner:
         distributed = self._distributed
         source = iter(tasks)
         held: list[Task] = []  # a file taken from `source` that did not fit in the last batch
-        again: list[Task] = []  # files of a failed or overdue batch, to be sent one per task
-        in_flight: dict[Any, tuple[list[Task], float]] = {}
+        again: list[Task] = []  # files of an overdue or failed batch, to be sent one per task
+        alone: list[Task] = []  # files of a task Dask gave up on, to be sent one at a time, alone
+        in_flight: dict[Any, _Sent] = {}
         exhausted = False
         while True:
-            while len(in_flight) < self._slots():
+            if alone and not in_flight:
+                files = [alone.pop(0)]
+                in_flight[self._submit(files)] = _Sent(files, time.monotonic(), alone=True)
+            while not alone and len(in_flight) < self._slots():
                 if again:
                     batch = [again.pop(0)]
                 else:
@@ -149,51 +189,44 @@ class DaskRunner:
                     if not batch:
                         exhausted = True
                         break
-                for task in batch:
-                    self._warm(task.settings)
-                future = self.client.submit(
-                    run_files,
-                    self.task_function,
-                    batch,
-                    pure=False,
-                    key=f"isv-check-{batch[0].key}-{len(batch)}-{time.time_ns()}",
-                )
-                in_flight[future] = (batch, time.monotonic())
+                in_flight[self._submit(batch)] = _Sent(batch, time.monotonic())
             if not in_flight:
                 return
             wait_for = 1.0
             if self.timeout is not None:
-                first_deadline = min(started for _, started in in_flight.values()) + self.timeout
+                first_deadline = min(sent.started for sent in in_flight.values()) + self.timeout
                 wait_for = max(0.05, min(wait_for, first_deadline - time.monotonic()))
             try:
                 done, _ = distributed.wait(list(in_flight), timeout=wait_for, return_when="FIRST_COMPLETED")
             except TimeoutError:  # nothing finished within wait_for
                 done = set()
             for future in done:
-                batch, started = in_flight.pop(future)
+                sent = in_flight.pop(future)
                 try:
-                    outcomes = self._outcomes(future, batch, started)
+                    outcomes = self._outcomes(future, sent)
                 except TimeoutError:  # its result was lost with its worker: computed again, or overdue
-                    in_flight[future] = (batch, started)
+                    in_flight[future] = sent
                     continue
-                if outcomes is None:
-                    again.extend(batch)
-                    continue
-                yield from outcomes
+                if outcomes == "singly":
+                    again.extend(sent.files)
+                elif outcomes == "alone":
+                    alone.extend(sent.files)
+                else:
+                    yield from outcomes
             if self.timeout is not None:
                 now = time.monotonic()
-                for future, (batch, started) in list(in_flight.items()):
-                    if now - started > self.timeout:
+                for future, sent in list(in_flight.items()):
+                    if now - sent.started > self.timeout:
                         del in_flight[future]
                         future.cancel()
-                        if len(batch) > 1:
-                            again.extend(batch)
+                        if len(sent.files) > 1:
+                            again.extend(sent.files)
                             continue
                         yield Failure(
-                            batch[0].key,
+                            sent.files[0].key,
                             ReadStatus.TIMEOUT,
                             ReadMessage(code="dask_timeout", params={"seconds": float(self.timeout)}),
-                            now - started,
+                            now - sent.started,
                         )
 
     def _next_batch(self, source: Iterator[Task], held: list[Task]) -> list[Task]:
@@ -217,32 +250,52 @@ class DaskRunner:
             nbytes += len(task.data)
         return batch
 
-    def _outcomes(self, future: Any, batch: list[Task], started: float) -> list[Outcome] | None:
-        """The batch's outcomes, or None when the batch failed as a whole and has more than one file
-        (it is sent again one file per task). Raises TimeoutError when the result does not come within
-        `RESULT_WAIT`: a worker that died after finishing the batch took the result with it, and
-        waiting for the recomputation here (which, with workers crashing one after another, was seen
-        never to end) would stall every other batch and the timeout."""
+    def _submit(self, files: list[Task]) -> Any:
+        for task in files:
+            self._warm(task.settings)
+        return self.client.submit(
+            run_files,
+            self.task_function,
+            files,
+            pure=False,
+            key=f"isv-check-{files[0].key}-{len(files)}-{time.time_ns()}",
+        )
+
+    def _outcomes(self, future: Any, sent: _Sent) -> list[Outcome] | _Again:
+        """The task's outcomes, or how its files go out again: "alone" when Dask gave up on it because
+        its workers died (unless it went alone: then its one file is the one that kills them), "singly"
+        when a batch failed as a whole otherwise. Raises TimeoutError when the result does not come
+        within `RESULT_WAIT`: a worker that died after finishing the batch took the result with it,
+        and waiting for the recomputation here (which, with workers crashing one after another, was
+        seen never to end) would stall every other batch and the timeout."""
         try:
             outcomes: list[Outcome] = future.result(timeout=RESULT_WAIT)
         except TimeoutError:
             raise
+        except self._distributed.KilledWorker as exc:
+            if not sent.alone:
+                return "alone"
+            return [Failure(sent.files[0].key, ReadStatus.ERROR, _crashed(exc.allowed_failures + 1), self._since(sent))]
         except MemoryError:
-            if len(batch) > 1:
-                return None
+            if len(sent.files) > 1:
+                return "singly"
             return [
-                Failure(batch[0].key, ReadStatus.TOO_LARGE, ReadMessage(code="dask_memory"), time.monotonic() - started)
+                Failure(sent.files[0].key, ReadStatus.TOO_LARGE, ReadMessage(code="dask_memory"), self._since(sent))
             ]
         except Exception as exc:  # noqa: BLE001 - the file's row records the failure; the run goes on
-            if len(batch) > 1:
-                return None
-            return [Failure(batch[0].key, ReadStatus.ERROR, _failed(exc), time.monotonic() - started)]
+            if len(sent.files) > 1:
+                return "singly"
+            return [Failure(sent.files[0].key, ReadStatus.ERROR, _failed(exc), self._since(sent))]
         done, seconds = self._seconds
         for outcome in outcomes:
             if isinstance(outcome, TaskResult):
                 done, seconds = done + 1, seconds + outcome.read_seconds + outcome.check_seconds
         self._seconds = (done, seconds)
         return outcomes
+
+    @staticmethod
+    def _since(sent: _Sent) -> float:
+        return time.monotonic() - sent.started
 
     def close(self) -> None:
         if self._own_client:
