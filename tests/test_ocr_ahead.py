@@ -7,6 +7,7 @@ A stand-in `tesseract` logs the size of the page image it gets, so the tests tel
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
@@ -15,13 +16,14 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
 
 from isv_checker import ReadOptions, read_path
 from isv_checker.pipeline import check
-from isv_checker.readers.ocr_ahead import read_ahead
+from isv_checker.readers.ocr_ahead import read_ahead, waiting_for_tesseract
 from isv_checker.render.json import report_json
 
 from .test_batch_process_death import _alive, _descendants
@@ -196,3 +198,28 @@ def test_ctrl_c_stops_the_files_read_ahead_too(tmp_path, own_tmp):
         if scan.poll() is None:
             os.killpg(scan.pid, signal.SIGKILL)
             scan.wait()
+
+
+def test_a_long_run_holds_nothing_for_the_files_it_has_handed_over():
+    """Every file of a long batch is read ahead (each sends its last page at once): the reader
+    threads of the files handed over are let go as they end, not kept until the run ends."""
+    readers: list[weakref.ref[threading.Thread]] = []
+
+    def read(item: int) -> int:
+        readers.append(weakref.ref(threading.current_thread()))
+        with waiting_for_tesseract(last=True):
+            pass
+        return item
+
+    items = list(range(200))
+    with read_ahead(items, read) as results:
+        handed = list(results)
+        deadline = time.monotonic() + 10
+        while any(t.name.startswith("read-ahead-") for t in threading.enumerate()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gc.collect()
+        kept = sum(ref() is not None and ref() is not threading.current_thread() for ref in readers)
+    assert handed == items
+    assert len(readers) == len(items) and len({id(ref) for ref in readers}) == len(items)
+    assert sum(ref() is threading.current_thread() for ref in readers) < len(items) // 2  # most were read ahead
+    assert kept == 0  # reader threads of files handed over, still held

@@ -120,9 +120,9 @@ class _Run(Generic[T, R]):
         self._lock = threading.Lock()  # guards what follows
         self._started = 0  # items whose read has started (0 .. _started - 1)
         self._handed = 0  # items handed to the caller
-        self._sent_last: set[int] = set()  # items whose read has sent its last page to Tesseract
-        self._ahead: dict[int, Future[R]] = {}
-        self._threads: list[threading.Thread] = []
+        self._sent_last = -1  # the latest item whose read has sent its last page to Tesseract
+        self._ahead: dict[int, Future[R]] = {}  # read or being read ahead, not yet handed
+        self._readers: dict[int, threading.Thread] = {}  # reading ahead now
 
     def results(self) -> Iterator[R]:
         for index in range(len(self._items)):
@@ -140,7 +140,7 @@ class _Run(Generic[T, R]):
         """No reader ahead starts another page; returns once they have all ended."""
         self._stopped.set()
         with self._lock:
-            threads = list(self._threads)
+            threads = list(self._readers.values())
         for thread in threads:
             thread.join()
 
@@ -152,7 +152,7 @@ class _Run(Generic[T, R]):
     def waiting(self, index: int, *, last: bool) -> Iterator[None]:
         if last:
             with self._lock:
-                self._sent_last.add(index)
+                self._sent_last = max(self._sent_last, index)
                 self._start_next()
         self._turn.give()
         try:
@@ -166,11 +166,16 @@ class _Run(Generic[T, R]):
 
     def _start_next(self) -> None:
         """Under `_lock`: start the next item's read in a thread of its own, when the read before it
-        has sent its last page to Tesseract and fewer than IN_HAND items are being read or wait."""
+        has sent its last page to Tesseract and fewer than IN_HAND items are being read or wait.
+
+        Reads start in the items' order, and only the item started last can let the next one start,
+        so the latest item to have sent its last page is all there is to remember of those events: a
+        run of thousands of files holds nothing for the files it has handed over (their reader
+        threads leave `_readers` as they end, their futures `_ahead` as they are handed)."""
         index = self._started
         if (
             index < len(self._items)
-            and index - 1 in self._sent_last
+            and index - 1 == self._sent_last
             and index - self._handed < IN_HAND
             and not self._stopped.is_set()
         ):
@@ -180,7 +185,7 @@ class _Run(Generic[T, R]):
             future: Future[R] = Future()
             self._ahead[index] = future
             thread = threading.Thread(target=self._read_into, args=(index, future), name=f"read-ahead-{index}")
-            self._threads.append(thread)
+            self._readers[index] = thread
             thread.start()
 
     def _read_one(self, index: int) -> R:
@@ -193,9 +198,17 @@ class _Run(Generic[T, R]):
             _reading.run = None
 
     def _read_into(self, index: int, future: Future[R]) -> None:
+        """A reader thread's work. It leaves `_readers` before it hands its result over: `stop` waits
+        only for readers that have work left, and a thread that has left has none."""
         try:
             result = self._read_one(index)
         except BaseException as exc:  # noqa: BLE001 - `Cancelled`, or a bug: the caller meets it at this item
+            self._leave(index)
             future.set_exception(exc)
         else:
+            self._leave(index)
             future.set_result(result)
+
+    def _leave(self, index: int) -> None:
+        with self._lock:
+            del self._readers[index]
