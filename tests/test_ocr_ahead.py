@@ -7,7 +7,6 @@ A stand-in `tesseract` logs the size of the page image it gets, so the tests tel
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import io
 import itertools
@@ -25,9 +24,10 @@ from pathlib import Path
 import pytest
 
 from isv_checker import ReadOptions, read_path
-from isv_checker.pipeline import check, check_tender
+from isv_checker.pipeline import check, check_dossier_files, judge_checked_tender
 from isv_checker.readers.ocr_ahead import read_ahead, waiting_for_tesseract
 from isv_checker.render.json import report_json
+from isv_checker.tender.dossier import read_dossier
 
 from .test_batch_process_death import _alive, _descendants
 from .test_ocr_slots import slots_env
@@ -282,19 +282,13 @@ def _mixed_dossier(root: Path) -> Path:
     return root
 
 
-@contextlib.contextmanager
-def _one_after_another(items, read):
-    """`read_ahead` as it was before tenders used it: each file read in turn, in the caller's thread."""
-    yield map(read, items)
-
-
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_a_tender_read_ahead_gets_the_report_of_its_files_read_one_after_another(
     tmp_path, own_tmp, monkeypatch, as_zip
 ):
-    """`isv-check tender` (files read ahead) gives the same tender report as `check_tender` reading
-    each file in turn: the same documents, copies pointing at the same first file, the same files
-    passed over, in the same order."""
+    """`isv-check tender` (files read ahead) gives the same tender report as the files read in turn
+    (as before, and as the web page reads them): the same documents, copies pointing at the same
+    first file, the same files passed over, in the same order."""
     dossier = _mixed_dossier(tmp_path / "dossier")
     if as_zip:
         with zipfile.ZipFile(tmp_path / "dossier.zip", "w") as archive:
@@ -319,8 +313,9 @@ def test_a_tender_read_ahead_gets_the_report_of_its_files_read_one_after_another
     ), "no file was read ahead"
 
     monkeypatch.setenv("PATH", env["PATH"])
-    monkeypatch.setattr("isv_checker.tender.dossier.read_ahead", _one_after_another)
-    in_turn = json.loads(check_tender(dossier).model_dump_json(by_alias=True))
+    read = read_dossier(dossier, ahead=False)
+    judged = judge_checked_tender(str(dossier), check_dossier_files(read), passed_over=read.passed_over)
+    in_turn = json.loads(judged.model_dump_json(by_alias=True))
     assert read_ahead_report == in_turn
     files = {f["file"]: f for f in in_turn["files"]}
     assert files["b-kopie.pdf"]["same_as"] == "a-leidraad.scan.pdf"
@@ -328,3 +323,29 @@ def test_a_tender_read_ahead_gets_the_report_of_its_files_read_one_after_another
     assert files["g-prijzen.xlsx"]["status"] == "unsupported"
     assert sum(d["status"] == "ocr" for d in in_turn["documents"]) == 5  # mixed.pdf: one page scanned
     assert in_turn["passed_over"] == [".DS_Store", "~$f-annex.docx"]
+
+
+def test_the_web_pages_worker_reads_a_tenders_files_one_at_a_time(tmp_path, own_tmp, monkeypatch):
+    """Its progress (pages read of pages in the files read so far, and the one being read) and its
+    lowering of a long check's priority follow one file's OCR at a time (`web/progress.py`)."""
+    from isv_checker.ruleset.load import cached_ruleset
+    from isv_checker.web.outputs import check_tender_upload
+    from isv_checker.web.progress import ProgressReport
+
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    for n in range(3):
+        scan_pdf(folder / f"bijlage-{n}.pdf", 2, width=300 + 20 * n)
+    command, log = sized_tesseract(tmp_path, 0.2)
+    monkeypatch.setenv("PATH", scan_env(command, own_tmp)["PATH"])
+    progress = ProgressReport(tmp_path)
+    with progress.watching():
+        result = check_tender_upload(folder, "upload", cached_ruleset(), progress=progress)
+    assert [r.report.status for r in result.files.values()] == ["ocr"] * 3
+    assert (progress.progress.pages_read, progress.progress.pages_total, progress.progress.files_read) == (6, 6, 3)
+    pages = pages_in(log)
+    assert len(pages) == 6
+    assert not any(
+        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
+        for one, other in itertools.combinations(pages, 2)
+    ), "two files' pages were in Tesseract at once"

@@ -15,6 +15,7 @@ busy; files with a text layer are read one after another, as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -49,17 +50,26 @@ class DossierFile:
 
 
 def read_dossier(
-    path: str | os.PathLike[str], options: ReadOptions | None = None, limits: ArchiveLimits | None = None
+    path: str | os.PathLike[str],
+    options: ReadOptions | None = None,
+    limits: ArchiveLimits | None = None,
+    *,
+    ahead: bool = True,
 ) -> Dossier:
     """Every file of the tender at `path`, read. Raises FileNotFoundError for a path that is not there
-    and EmptyTender for a folder or ZIP without files (hidden and system files do not count)."""
+    and EmptyTender for a folder or ZIP without files (hidden and system files do not count).
+
+    `ahead`: the next file is read while this one's last scanned pages are in Tesseract (`read_ahead`);
+    False reads one file at a time, for a caller that follows the reading file by file (the web
+    page's progress, and its lowering of the priority of a check that turns long, follow one file's
+    OCR at a time: `web/progress.py`)."""
     root = Path(path)
     reader = _Reader(root, options or ReadOptions())
     files: list[DossierFile] = []
     documents: dict[str, Document] = {}  # name -> the document read under that name
     with collect([root], limits) as sources:
-        # read_ahead: the next file is read while this one's last scanned pages are in Tesseract
-        with read_ahead(sources.items, reader.read) as read:
+        in_turn = contextlib.nullcontext(map(reader.read, sources.items))
+        with read_ahead(sources.items, reader.read) if ahead else in_turn as read:
             for done in read:
                 if isinstance(done, _SameBytes):
                     copy = documents[done.same_as].model_copy(update={"path": done.name})
