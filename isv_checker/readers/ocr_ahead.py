@@ -7,7 +7,8 @@ Tesseracts at once on two cores, against 1.99 for bare `tesseract` on the same p
 reached 0.69 of its pages/s (CPU per page: 0.95 of bare). So the next file is read as soon as this
 one has handed its last page to Tesseract and only waits: the next file's pages take the core this
 one no longer needs. A tender's files are read the same way (`tender/dossier.read_dossier`, for
-`isv-check tender`, `check_tender` and the web page's dossiers).
+`isv-check tender` and `check_tender`; the web page's worker reads them one at a time, as its progress
+follows one file at a time).
 
 Only then. A file that sends no page to OCR is read when the caller comes to it, in the caller's own
 thread, as before: reading a text layer in a second thread would gain nothing (the interpreter lock)
