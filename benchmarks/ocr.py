@@ -1,6 +1,6 @@
 """How close the OCR path comes to the bare `tesseract` command, as ratios measured in one run.
 
-    python benchmarks/ocr.py [--rounds 3] [--workers 2] [--part path|batch|both] [--workdir DIR] [--compare DIR]
+    python benchmarks/ocr.py [--rounds 3] [--workers 2] [--part path|batch|tender|both] [--workdir DIR] [--compare DIR]
     git worktree add --detach /tmp/main-tree main && python benchmarks/ocr.py --part path --compare /tmp/main-tree
 
 Pages without a text layer are the costliest part of a real archive: about a CPU-second of Tesseract
@@ -30,6 +30,14 @@ made from the scanned samples' pages (one long file among short ones, as in a re
 - `isv-check batch FOLDER --workers 2` and `--workers 1` as whole processes, each with a new
   results database: wall time, and CPU use (CPU-seconds over wall-seconds times the workers).
 The ideal wall time is the bare run's CPU-seconds divided by the workers.
+
+`--part tender` (not in `both`) on a tender's dossier of TENDER_FILES scanned samples (every sixth of
+samples/*.scan.pdf, one to three pages each, copied into a folder):
+- bare tesseract on all their pages, `--workers` at a time;
+- `isv-check tender FOLDER -f json` as a whole process (listing, reading each file, judging each and
+  the tender), and with `--compare DIR` the same command from another tree, in the same rounds. Its
+  files are read as `scan` reads its files (`readers/ocr_ahead.py`); read one after another, the
+  dossier kept fewer Tesseracts busy than there are cores.
 """
 
 from __future__ import annotations
@@ -55,6 +63,7 @@ TARGET = 0.90
 # pages per file, in the order the batch meets them: one long scan among short ones, late enough
 # that a worker takes it when little else is left (an archive's order is whatever its names give)
 BATCH_LENGTHS = (2, 3, 1, 2, 5, 2, 14, 3, 1, 2)
+TENDER_FILES = 10  # scanned files in the `--part tender` dossier
 
 
 @dataclass(frozen=True)
@@ -228,6 +237,19 @@ def read_in_process(paths: list[Path]) -> None:
                 raise RuntimeError(f"{path.name}: no page was read by OCR ({document.status})")
 
 
+def tender_process(folder: Path, out: Path, tree: Path = ROOT) -> None:
+    """`isv-check tender FOLDER -f json` as a process, then a check that every file was read by OCR."""
+    import json
+
+    command = [sys.executable, "-m", "isv_checker", "tender", str(folder), "-f", "json", "-o", str(out)]
+    done = subprocess.run(command, cwd=tree, env=_env(tree), capture_output=True, text=True)
+    if done.returncode not in (0, 1, 2):
+        raise RuntimeError(f"isv-check tender failed ({done.returncode}): {done.stderr[-2000:]}")
+    statuses = {d["file"]: d["status"] for d in json.loads(out.read_text())["documents"]}
+    if set(statuses.values()) != {"ocr"}:
+        raise RuntimeError(f"not every file was read by OCR: {statuses}")
+
+
 def batch_process(folder: Path, db: Path, workers: int) -> None:
     """`isv-check batch` without its time limit (on a busy machine the long scan would pass it and
     be counted as done), then a check that every file was read by OCR."""
@@ -362,14 +384,49 @@ def measure_batch(work: Path, rounds: int, workers: int, languages: str, dpi: in
         )
 
 
+def measure_tender(work: Path, rounds: int, workers: int, languages: str, dpi: int, compare: Path | None) -> None:
+    scans = sorted(SAMPLES.glob("*.scan.pdf"))[::6][:TENDER_FILES]
+    folder = work / "tender-dossier"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / scan.name for scan in scans]
+    for scan, copy in zip(scans, files, strict=True):
+        copy.write_bytes(scan.read_bytes())
+    pages = _count_pages(files)
+    images = render_pages(files, work / "tender-pages", dpi)
+    lengths = ", ".join(str(_count_pages([path])) for path in files)
+    print(f"\nTender: a dossier of {len(files)} scanned PDFs of {lengths} pages ({pages} pages), {workers} at a time")
+    runs = {
+        "bare tesseract": lambda: bare_tesseract(images, work / "tender-tsv", languages, dpi, workers),
+        "isv-check tender": lambda: tender_process(folder, work / "tender.json"),
+        **(
+            {f"tender, {compare.name}": lambda: tender_process(folder, work / "tender-compare.json", compare)}
+            if compare
+            else {}
+        ),
+    }
+    best = {name: _best(t) for name, t in _rounds(runs, rounds).items()}
+    bare = best["bare tesseract"]
+    print(f"\n{'':<26}{'wall s':>8}{'pages/s':>9}{'ratio':>8}{'CPU-s/page':>12}{'CPU ratio':>11}{'at once':>9}")
+    for name, timing in best.items():
+        print(
+            f"{name:<26}{timing.wall:8.2f}{pages / timing.wall:9.3f}{bare.wall / timing.wall:8.2f}"
+            f"{timing.cpu / pages:12.3f}{bare.cpu / timing.cpu:11.2f}{timing.in_flight:9.2f}"
+        )
+    if compare:
+        ratio = best[f"tender, {compare.name}"].wall / best["isv-check tender"].wall
+        print(f"isv-check tender: {ratio:.2f}x the speed of {compare.name}'s (wall, best of {rounds})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="parallel pages (bare) and batch workers")
-    parser.add_argument("--part", choices=("path", "batch", "both"), default="both")
+    parser.add_argument("--part", choices=("path", "batch", "tender", "both"), default="both")
     parser.add_argument("--no-one-worker", action="store_true", help="batch: leave out the --workers 1 runs")
     parser.add_argument("--workdir", type=Path, default=None, help="keep rendered pages here between runs")
-    parser.add_argument("--compare", type=Path, default=None, help="path: also time `scan` from this tree")
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="path, tender: also time `scan` or `tender` from this tree"
+    )
     args = parser.parse_args()
     if shutil.which("tesseract") is None:
         sys.exit("tesseract is not on PATH")
@@ -397,6 +454,8 @@ def main() -> None:
                 defaults.ocr_dpi,
                 one_worker=not args.no_one_worker,
             )
+        if args.part == "tender":
+            measure_tender(work, args.rounds, args.workers, defaults.ocr_languages, defaults.ocr_dpi, args.compare)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

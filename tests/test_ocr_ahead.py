@@ -7,6 +7,8 @@ A stand-in `tesseract` logs the size of the page image it gets, so the tests tel
 
 from __future__ import annotations
 
+import gc
+import io
 import itertools
 import json
 import os
@@ -15,14 +17,17 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from isv_checker import ReadOptions, read_path
-from isv_checker.pipeline import check
-from isv_checker.readers.ocr_ahead import read_ahead
+from isv_checker.pipeline import check, check_dossier_files, judge_checked_tender
+from isv_checker.readers.ocr_ahead import read_ahead, waiting_for_tesseract
 from isv_checker.render.json import report_json
+from isv_checker.tender.dossier import read_dossier
 
 from .test_batch_process_death import _alive, _descendants
 from .test_ocr_slots import slots_env
@@ -196,3 +201,151 @@ def test_ctrl_c_stops_the_files_read_ahead_too(tmp_path, own_tmp):
         if scan.poll() is None:
             os.killpg(scan.pid, signal.SIGKILL)
             scan.wait()
+
+
+def test_a_long_run_holds_nothing_for_the_files_it_has_handed_over():
+    """Every file of a long batch is read ahead (each sends its last page at once): the reader
+    threads of the files handed over are let go as they end, not kept until the run ends."""
+    readers: list[weakref.ref[threading.Thread]] = []
+
+    def read(item: int) -> int:
+        readers.append(weakref.ref(threading.current_thread()))
+        with waiting_for_tesseract(last=True):
+            pass
+        return item
+
+    items = list(range(200))
+    with read_ahead(items, read) as results:
+        handed = list(results)
+        deadline = time.monotonic() + 10
+        while any(t.name.startswith("read-ahead-") for t in threading.enumerate()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gc.collect()
+        kept = sum(ref() is not None and ref() is not threading.current_thread() for ref in readers)
+    assert handed == items
+    assert len(readers) == len(items) and len({id(ref) for ref in readers}) == len(items)
+    assert sum(ref() is threading.current_thread() for ref in readers) < len(items) // 2  # most were read ahead
+    assert kept == 0  # reader threads of files handed over, still held
+
+
+# -- a tender's files (`isv-check tender`, `check_tender`, the web page's dossier) -------------------
+
+
+def test_tender_ocrs_the_next_files_pages_while_this_ones_last_page_runs(tmp_path, own_tmp):
+    """A dossier of scans is read as `scan` reads its files: two files' pages in Tesseract at once."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for n in range(3):
+        scan_pdf(folder / f"bijlage-{n}.pdf", 3, width=300 + 20 * n)
+    command, log = sized_tesseract(tmp_path, 0.5)
+    done = subprocess.run(
+        [sys.executable, "-m", "isv_checker", "tender", str(folder), "-f", "json"],
+        env=scan_env(command, own_tmp),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert [(d["file"], d["status"], d["document"]["ocr_pages"]) for d in report["documents"]] == [
+        (f"bijlage-{n}.pdf", "ocr", [1, 2, 3]) for n in range(3)
+    ]
+    pages = pages_in(log)
+    assert len(pages) == 9 and len({size for size, _, _ in pages}) == 3
+    assert any(
+        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
+        for one, other in itertools.combinations(pages, 2)
+    ), "no two files' pages were in Tesseract at once"
+
+
+def _mixed_dossier(root: Path) -> Path:
+    """Scans, a copy of a scan right after it (read ahead while the scan is still in Tesseract), text
+    files, a ZIP holding a scan and a copy of a file outside it, a file of another type, and hidden
+    and lock files passed over."""
+    root.mkdir()
+    scan_pdf(root / "a-leidraad.scan.pdf", 3, width=300)
+    (root / "b-kopie.pdf").write_bytes((root / "a-leidraad.scan.pdf").read_bytes())
+    scan_pdf(root / "c-bijlage.pdf", 2, width=320)
+    (root / "d-voorwaarden.pdf").write_bytes((FIXTURES / "terms_en.pdf").read_bytes())
+    scan_pdf(root / "e-nota.pdf", 1, width=340)
+    (root / "f-annex.docx").write_bytes((FIXTURES.parent / "docx" / "isv_bijlage.docx").read_bytes())
+    (root / "g-prijzen.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (root / ".DS_Store").write_bytes(b"\0")
+    (root / "~$f-annex.docx").write_bytes(b"lock")
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("scans/h-scan.pdf", scan_pdf(root / "h.tmp", 2, width=360).read_bytes())
+        archive.writestr("scans/i-kopie.pdf", (root / "c-bijlage.pdf").read_bytes())
+        archive.writestr("j-mixed.pdf", (FIXTURES / "mixed.pdf").read_bytes())
+    (root / "h.tmp").unlink()
+    (root / "k-bijlagen.zip").write_bytes(inner.getvalue())
+    return root
+
+
+@pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
+def test_a_tender_read_ahead_gets_the_report_of_its_files_read_one_after_another(
+    tmp_path, own_tmp, monkeypatch, as_zip
+):
+    """`isv-check tender` (files read ahead) gives the same tender report as the files read in turn
+    (as before, and as the web page reads them): the same documents, copies pointing at the same
+    first file, the same files passed over, in the same order."""
+    dossier = _mixed_dossier(tmp_path / "dossier")
+    if as_zip:
+        with zipfile.ZipFile(tmp_path / "dossier.zip", "w") as archive:
+            for path in sorted(dossier.rglob("*")):
+                archive.write(path, path.relative_to(dossier).as_posix())
+        dossier = tmp_path / "dossier.zip"
+    command, log = sized_tesseract(tmp_path, 0.3)
+    env = scan_env(command, own_tmp)
+    done = subprocess.run(
+        [sys.executable, "-m", "isv_checker", "tender", str(dossier), "-f", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode in (0, 1, 2), done.stderr
+    read_ahead_report = json.loads(done.stdout)
+    pages = pages_in(log)
+    assert any(
+        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
+        for one, other in itertools.combinations(pages, 2)
+    ), "no file was read ahead"
+
+    monkeypatch.setenv("PATH", env["PATH"])
+    read = read_dossier(dossier, ahead=False)
+    judged = judge_checked_tender(str(dossier), check_dossier_files(read), passed_over=read.passed_over)
+    in_turn = json.loads(judged.model_dump_json(by_alias=True))
+    assert read_ahead_report == in_turn
+    files = {f["file"]: f for f in in_turn["files"]}
+    assert files["b-kopie.pdf"]["same_as"] == "a-leidraad.scan.pdf"
+    assert files["k-bijlagen.zip!scans/i-kopie.pdf"]["same_as"] == "c-bijlage.pdf"
+    assert files["g-prijzen.xlsx"]["status"] == "unsupported"
+    assert sum(d["status"] == "ocr" for d in in_turn["documents"]) == 5  # mixed.pdf: one page scanned
+    assert in_turn["passed_over"] == [".DS_Store", "~$f-annex.docx"]
+
+
+def test_the_web_pages_worker_reads_a_tenders_files_one_at_a_time(tmp_path, own_tmp, monkeypatch):
+    """Its progress (pages read of pages in the files read so far, and the one being read) and its
+    lowering of a long check's priority follow one file's OCR at a time (`web/progress.py`)."""
+    from isv_checker.ruleset.load import cached_ruleset
+    from isv_checker.web.outputs import check_tender_upload
+    from isv_checker.web.progress import ProgressReport
+
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    for n in range(3):
+        scan_pdf(folder / f"bijlage-{n}.pdf", 2, width=300 + 20 * n)
+    command, log = sized_tesseract(tmp_path, 0.2)
+    monkeypatch.setenv("PATH", scan_env(command, own_tmp)["PATH"])
+    progress = ProgressReport(tmp_path)
+    with progress.watching():
+        result = check_tender_upload(folder, "upload", cached_ruleset(), progress=progress)
+    assert [r.report.status for r in result.files.values()] == ["ocr"] * 3
+    assert (progress.progress.pages_read, progress.progress.pages_total, progress.progress.files_read) == (6, 6, 3)
+    pages = pages_in(log)
+    assert len(pages) == 6
+    assert not any(
+        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
+        for one, other in itertools.combinations(pages, 2)
+    ), "two files' pages were in Tesseract at once"

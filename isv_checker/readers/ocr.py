@@ -19,9 +19,10 @@ that reads: batch workers each OCR a file's pages on every core, so a long scan 
 busy when the other workers have nothing to OCR, and workers OCR-ing at once share the cores
 instead of running a Tesseract per core each.
 
-`isv-check scan` reads the next file while this one's last pages are in Tesseract (`ocr_ahead.py`):
-a file of two or three pages would otherwise leave a core idle for its last page. So the waits here
-let another file's reader use pdfium, and say when a file has sent its last page.
+`isv-check scan` and a tender's reading (`tender/dossier.py`) read the next file while this one's
+last pages are in Tesseract (`ocr_ahead.py`): a file of two or three pages would otherwise leave a
+core idle for its last page. So the waits here let another file's reader use pdfium, and say when a
+file has sent its last page.
 
 Each Tesseract dies with the worker that started it (`parent_death`): a batch or a worker killed
 outright leaves no OCR running.
@@ -142,8 +143,8 @@ def ocr_pdf_pages(
     is rendered only once a pool thread is free for it and it holds a Tesseract slot (`ocr_slots`):
     the slot stands for the core that renders the page and then runs its Tesseract, and no page
     waits in memory for a core (a large page's image is up to 64 MB). Under `ocr_ahead.read_ahead`
-    (`isv-check scan`) another file's reader may use pdfium while this one waits for a slot or for
-    Tesseract, and the next file starts once this one's last page is sent.
+    (`isv-check scan`, a tender's files) another file's reader may use pdfium while this one waits
+    for a slot or for Tesseract, and the next file starts once this one's last page is sent.
     """
     results: dict[int, OcrPage] = {}
     if not pages:

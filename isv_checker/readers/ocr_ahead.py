@@ -6,7 +6,9 @@ runs, and the next file waits for it: over the 63 scanned samples (116 pages) `s
 Tesseracts at once on two cores, against 1.99 for bare `tesseract` on the same page images, and so
 reached 0.69 of its pages/s (CPU per page: 0.95 of bare). So the next file is read as soon as this
 one has handed its last page to Tesseract and only waits: the next file's pages take the core this
-one no longer needs.
+one no longer needs. A tender's files are read the same way (`tender/dossier.read_dossier`, for
+`isv-check tender` and `check_tender`; the web page's worker reads them one at a time, as its progress
+follows one file at a time).
 
 Only then. A file that sends no page to OCR is read when the caller comes to it, in the caller's own
 thread, as before: reading a text layer in a second thread would gain nothing (the interpreter lock)
@@ -120,9 +122,9 @@ class _Run(Generic[T, R]):
         self._lock = threading.Lock()  # guards what follows
         self._started = 0  # items whose read has started (0 .. _started - 1)
         self._handed = 0  # items handed to the caller
-        self._sent_last: set[int] = set()  # items whose read has sent its last page to Tesseract
-        self._ahead: dict[int, Future[R]] = {}
-        self._threads: list[threading.Thread] = []
+        self._sent_last = -1  # the latest item whose read has sent its last page to Tesseract
+        self._ahead: dict[int, Future[R]] = {}  # read or being read ahead, not yet handed
+        self._readers: dict[int, threading.Thread] = {}  # reading ahead now
 
     def results(self) -> Iterator[R]:
         for index in range(len(self._items)):
@@ -140,7 +142,7 @@ class _Run(Generic[T, R]):
         """No reader ahead starts another page; returns once they have all ended."""
         self._stopped.set()
         with self._lock:
-            threads = list(self._threads)
+            threads = list(self._readers.values())
         for thread in threads:
             thread.join()
 
@@ -152,7 +154,7 @@ class _Run(Generic[T, R]):
     def waiting(self, index: int, *, last: bool) -> Iterator[None]:
         if last:
             with self._lock:
-                self._sent_last.add(index)
+                self._sent_last = max(self._sent_last, index)
                 self._start_next()
         self._turn.give()
         try:
@@ -166,11 +168,16 @@ class _Run(Generic[T, R]):
 
     def _start_next(self) -> None:
         """Under `_lock`: start the next item's read in a thread of its own, when the read before it
-        has sent its last page to Tesseract and fewer than IN_HAND items are being read or wait."""
+        has sent its last page to Tesseract and fewer than IN_HAND items are being read or wait.
+
+        Reads start in the items' order, and only the item started last can let the next one start,
+        so the latest item to have sent its last page is all there is to remember of those events: a
+        run of thousands of files holds nothing for the files it has handed over (their reader
+        threads leave `_readers` as they end, their futures `_ahead` as they are handed)."""
         index = self._started
         if (
             index < len(self._items)
-            and index - 1 in self._sent_last
+            and index - 1 == self._sent_last
             and index - self._handed < IN_HAND
             and not self._stopped.is_set()
         ):
@@ -180,7 +187,7 @@ class _Run(Generic[T, R]):
             future: Future[R] = Future()
             self._ahead[index] = future
             thread = threading.Thread(target=self._read_into, args=(index, future), name=f"read-ahead-{index}")
-            self._threads.append(thread)
+            self._readers[index] = thread
             thread.start()
 
     def _read_one(self, index: int) -> R:
@@ -193,9 +200,17 @@ class _Run(Generic[T, R]):
             _reading.run = None
 
     def _read_into(self, index: int, future: Future[R]) -> None:
+        """A reader thread's work. It leaves `_readers` before it hands its result over: `stop` waits
+        only for readers that have work left, and a thread that has left has none."""
         try:
             result = self._read_one(index)
         except BaseException as exc:  # noqa: BLE001 - `Cancelled`, or a bug: the caller meets it at this item
+            self._leave(index)
             future.set_exception(exc)
         else:
+            self._leave(index)
             future.set_result(result)
+
+    def _leave(self, index: int) -> None:
+        with self._lock:
+            del self._readers[index]

@@ -130,8 +130,9 @@ def check_tender_upload(
     progress: ProgressReport | None = None,
 ) -> TenderResult:
     """Read and judge the tender at `path` (the folder of the uploaded files, or the uploaded ZIP) and
-    keep each file's text and own report for its page. Raises `EmptyTender` when it holds no files."""
-    dossier = read_dossier(path, options, limits)
+    keep each file's text and own report for its page. Raises `EmptyTender` when it holds no files.
+    The files are read one at a time (not `ahead`): `progress` follows one file's OCR at a time."""
+    dossier = read_dossier(path, options, limits, ahead=False)
     if progress is not None:
         progress.checking()
     files = check_dossier_files(dossier, ruleset=ruleset)
