@@ -595,3 +595,25 @@ def test_sigterm_stops_running_checks_and_leaves_no_ocr_behind(tmp_path):
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_pages_recognised_at_once_are_all_counted(tmp_path):
+    """One file's pages finish in parallel OCR threads: each counts once, none lost between threads."""
+    import threading
+
+    report = ProgressReport(tmp_path)
+    report.ocr_begins(pages=400, to_ocr=400)
+    start = threading.Barrier(8)
+
+    def recognise_50() -> None:
+        start.wait()
+        for _ in range(50):
+            report.page_recognised()
+
+    threads = [threading.Thread(target=recognise_50) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = read_progress(tmp_path)
+    assert (final.ocr_done, final.pages_read, final.ocr_total) == (400, 400, 400)

@@ -81,7 +81,9 @@ class ProgressReport:
 
     def __init__(self, folder: str | os.PathLike[str], *, long: bool = False, may_turn_long: bool = True) -> None:
         self._path = Path(folder) / PROGRESS_FILE
-        self._lock = threading.Lock()
+        # re-entrant: a count goes up (read, add one, write) under the lock `_update` takes again, since
+        # one file's pages finish in parallel threads and an increment outside it could be lost
+        self._lock = threading.RLock()
         self._may_turn_long = may_turn_long
         self._done_pages = 0  # pages of the files already read (a tender's earlier files)
         self._file_total = 0  # pages of the PDF being read now
@@ -130,20 +132,20 @@ class ProgressReport:
             self._turn_long()
         with self._lock:
             self._file_total, self._file_read = pages, pages - to_ocr
-        started = self._progress.ocr_started or (time.time() if to_ocr else None)
-        self._update(ocr_total=total, ocr_started=started)
+            started = self._progress.ocr_started or (time.time() if to_ocr else None)
+            self._update(ocr_total=self._progress.ocr_total + to_ocr, ocr_started=started)
 
     def page_recognised(self) -> None:
         with self._lock:
             self._file_read += 1
-        self._update(ocr_done=self._progress.ocr_done + 1)
+            self._update(ocr_done=self._progress.ocr_done + 1)
 
     def file_read(self, document: Document) -> None:
         """One file is read: its pages count as read (all of them, whatever the OCR made of them)."""
         with self._lock:
             self._done_pages += document.pages or 0
             self._file_total = self._file_read = 0
-        self._update(files_read=self._progress.files_read + 1)
+            self._update(files_read=self._progress.files_read + 1)
 
     def checking(self) -> None:
         self._update(phase=Phase.CHECKING)
