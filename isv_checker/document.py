@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,13 +99,21 @@ class Block(BaseModel):
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.element is not None:
-            steps = self.element.split("/")
-            parts.append(self.element if len(steps) <= 5 else "…/" + "/".join(steps[-3:]))
+            parts.append(_element_label(self.element))
         if self.table is not None:
             parts.append(f"table {self.table} r{self.row} c{self.column}")
         if self.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.FOOTNOTE, BlockKind.TEXT_BOX):
             parts.append(self.kind.value.replace("_", " "))
         return ", ".join(parts) or f"block {self.index}"
+
+
+@lru_cache(maxsize=4096)
+def _element_label(element: str) -> str:
+    """An XML element's path as a location shows it, a long one cut to its last three steps. Every
+    fact of every notice is quoted with its location, and a bulk package's notices repeat the same
+    few hundred paths: each is cut once."""
+    steps = element.split("/")
+    return element if len(steps) <= 5 else "…/" + "/".join(steps[-3:])
 
 
 MessageParam = str | int | float | None

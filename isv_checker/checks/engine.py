@@ -60,7 +60,9 @@ def judge(document: Document, ruleset: Ruleset, given: GivenFacts | None = None)
     return assess(document, ruleset, given).judgement
 
 
+@lru_cache(maxsize=4)
 def ruleset_ref(ruleset: Ruleset) -> RulesetRef:
+    """The ruleset as a report names it; frozen, so one record per ruleset serves every judgement."""
     return RulesetRef(id=ruleset.info.id, version=ruleset.info.version)
 
 

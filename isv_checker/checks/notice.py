@@ -21,7 +21,6 @@ from ..report import (
     CategoryResult,
     Clause,
     ElementResult,
-    Evidence,
     Finding,
     LotResult,
     Param,
@@ -239,11 +238,16 @@ def _categories_of(
     title_blocks: set[int],
     text_blocks: set[int],
     codes: list[tuple[str, int]],
+    source: Source,
 ) -> tuple[CategoryResult, ...]:
     """One part's categories (a lot, or the procedure as a whole), as `categories.find_categories`
     weighs them: CPV codes most; words in the title as the subject; words in a description as the
     subject only where no CPV code of the part falls in any category (the code chosen was generic).
-    A category of a CPV code the buyer chose stays, however much more the words say of another."""
+    A category of a CPV code the buyer chose stays, however much more the words say of another.
+
+    What a category shows is gathered as spans (block, start, end) and made into `Evidence` only for
+    a category that is accepted, its first six distinct ones: equal spans make equal evidence, and
+    most evidence found (a rejected weak word, a seventh code) is never shown. `source`: the notice's."""
     index = category_codes(ruleset)
     coded = [(block, index.rules_of(code)) for code, block in codes]
     by_code = {rule for _, rules in coded for rule in rules}
@@ -257,27 +261,27 @@ def _categories_of(
     for rule, weak in index.rules:
         if rule.id not in by_code and rule.id not in named and weak not in named:
             continue  # no code and no words of it: no score
-        found: list[Evidence] = []
+        found: list[tuple[int, int, int]] = []
         score = 0.0
         for block, rules in coded:
             if rule.id in rules:
                 score += ACCEPT
-                found.append(whole_block(document, block))
+                found.append((block, 0, len(document.blocks[block].text)))  # whole_block's span
         passing = 0.0
         for hit in part_hits:
             if hit.rule == rule.id and not outside_purchase(document, hit.block, hit.start, ruleset.out_of_scope):
                 if hit.block in strong:
                     score += SUBJECT_HIT
-                    found.append(evidence(document, hit.block, hit.start, hit.end))
+                    found.append((hit.block, hit.start, hit.end))
                 else:
                     passing += PASSING_HIT
             elif hit.rule == weak and hit.block in title_blocks:
                 score += SUBJECT_HIT / 2
-                found.append(evidence(document, hit.block, hit.start, hit.end))
+                found.append((hit.block, hit.start, hit.end))
         score += min(passing, ACCEPT - PASSING_HIT)
         if score >= ACCEPT:
-            shown = tuple(dict.fromkeys(found))[:6]
-            scored.append((score, rule.id in by_code, category_result(rule, groups.get(rule.category), shown)))
+            shown = tuple(evidence(document, *span) for span in list(dict.fromkeys(found))[:6])
+            scored.append((score, rule.id in by_code, category_result(rule, groups.get(rule.category), shown, source)))
     top = max((score for score, _, _ in scored), default=0.0)
     return tuple(result for score, coded, result in scored if coded or score >= DOMINANCE * top)
 
@@ -321,18 +325,18 @@ def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: Hit
     procedure_titles = {where["title"]} if "title" in where else set()
     procedure_texts = {where["description"]} if "description" in where else set()
     procedure_codes = _codes(document, notice.cpv_blocks)
+    source = notice_source(notice)
     lots: list[tuple[NoticeLot, tuple[CategoryResult, ...]]] = []
     for lot in notice.lots:
         titles = {lot.title_block} if lot.title_block is not None else set()
         texts = {lot.description_block} if lot.description_block is not None else set()
         codes = list(zip(lot.cpv, lot.cpv_blocks, strict=False))
-        lots.append((lot, _categories_of(document, ruleset, hits, titles, texts, codes)))
-    overall = _categories_of(document, ruleset, hits, procedure_titles, procedure_texts, procedure_codes)
+        lots.append((lot, _categories_of(document, ruleset, hits, titles, texts, codes, source)))
+    overall = _categories_of(document, ruleset, hits, procedure_titles, procedure_texts, procedure_codes, source)
     categories: dict[str, CategoryResult] = {c.id: c for c in overall}
     for _, found in lots:
         for category in found:
             categories.setdefault(category.id, category)
-    source = notice_source(notice)
     authority, authority_reason = notice_authority(document, notice, ruleset, source)
     value, notes = notice_value(document, notice, ruleset, source)
     date = notice.dispatch_date or notice.publication_date
@@ -343,7 +347,7 @@ def notice_facts(document: Document, notice: Notice, ruleset: Ruleset, hits: Hit
         authority=authority,
         value=value,
         date=date,
-        categories=tuple(c.model_copy(update={"source": source}) for c in categories.values()),
+        categories=tuple(categories.values()),
         works=notice.contract_type == "works",
         procedure=rules.eu_procedure if european else None,
         date_source=source if date_block is not None else None,

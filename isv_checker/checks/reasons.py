@@ -18,10 +18,28 @@ from ..report import Param, Reason
 
 
 def sentence(reason: Reason, lang: str = "en") -> str:
-    """The reason in `lang`; the English sentence is the one the report's `reasons` carries."""
+    """The reason in `lang`; the English sentence is the one the report's `reasons` carries.
+
+    Every judgement renders its reasons, and most recur from notice to notice of a bulk package (the
+    same buyers, categories, periods, the decision undecided for the same missing facts): each
+    distinct one is rendered once. A parameter's type is part of what is remembered, since 1, 1.0
+    and True are equal keys but are shown differently."""
+    key = (reason.code, lang, *((name, value.__class__, value) for name, value in reason.params.items()))
+    said = _said.get(key)
+    if said is None:
+        if len(_said) >= _SAID_LIMIT:
+            _said.clear()
+        said = _said[key] = _rendered(reason.code, reason.params, lang)
+    return said
+
+
+_said: dict[tuple[object, ...], str] = {}
+_SAID_LIMIT = 50_000
+
+
+def _rendered(code: str, params: Mapping[str, Param], lang: str) -> str:
     words = catalogue("en" if lang == "en" else "nl")
-    params = reason.params
-    key = f"reason.{reason.code}"
+    key = f"reason.{code}"
     if params.get("count") == 1 and f"{key}.one" in words:
         key = f"{key}.one"
     return words[key].format(**{name: _shown(name, value, lang, words) for name, value in params.items()})

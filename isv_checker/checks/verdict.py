@@ -36,7 +36,10 @@ def verdict_of(
 def sdg_targets(
     ruleset: Ruleset, clause: Clause, categories: tuple[CategoryResult, ...], language: str
 ) -> tuple[SdgTarget, ...]:
-    """Targets the contract contributes to once the clause is applied (ISV.md section 6)."""
+    """Targets the contract contributes to once the clause is applied (ISV.md section 6). Without the
+    clause no link holds (`sdg.links.holds`): none is looked at, as for every notice."""
+    if not clause.present:
+        return ()
     conditions = Conditions(
         isv_applied=clause.present,
         elements=frozenset(e.id for e in clause.elements if e.found),
