@@ -16,19 +16,31 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from typer.testing import CliRunner
 
+from isv_checker.checks import reasons as reasons_module
 from isv_checker.checks.categories import outside_purchase
-from isv_checker.checks.engine import notice_matcher
+from isv_checker.checks.engine import judge, notice_matcher
 from isv_checker.checks.notice import category_words
+from isv_checker.checks.reasons import sentence
 from isv_checker.cli.app import app
 from isv_checker.document import Block, BlockKind, DocFormat, Document, ReadStatus
 from isv_checker.pipeline import check_bytes
 from isv_checker.population.procedures import as_dict, row_of
 from isv_checker.population.run import Selection, country_codes, run_population
 from isv_checker.population.sources import find_notices
-from isv_checker.readers import notice_eforms, read_bytes
+from isv_checker.readers import notice_eforms, read_bytes, read_path
 from isv_checker.readers.notice_xml import ChildPath, glance, names_none_of
 from isv_checker.records import trusted_maker
-from isv_checker.report import Evidence
+from isv_checker.report import (
+    Applicability,
+    Authority,
+    CategoryResult,
+    Evidence,
+    Judgement,
+    LotResult,
+    Reason,
+    Source,
+    Value,
+)
 from isv_checker.ruleset.load import cached_ruleset
 from isv_checker.settings import ReadOptions
 
@@ -243,6 +255,34 @@ def test_evidence_made_unvalidated_is_what_validation_makes(documents: list):
     evidence = [r for report in reports for r in _records(report) if isinstance(r, Evidence)]
     assert len({e.element is None for e in evidence}) == 2  # a notice's elements and a document's pages
     assert _held_to_validation(evidence) > 100
+
+
+def test_a_judgements_records_made_unvalidated_are_what_validation_makes(documents: list):
+    """A notice's judgement, its decision, reasons, categories, lots, buyer and value are made without
+    validating them again (`records.trusted_maker`), as a document's decision, reasons and categories
+    are: each is what validating its values gives, to the last float and tuple."""
+    ruleset = cached_ruleset()
+    judged = [judge(d, ruleset) for d in documents if d.notice is not None and d.readable]
+    judged += [judge(read_path(path), ruleset) for path in sorted((ROOT / "samples").glob("*.txt"))[:8]]
+    records = _records(judged)
+    made = {type(r) for r in records}
+    assert {Judgement, Applicability, Reason, CategoryResult, LotResult, Authority, Value, Source} <= made
+    assert _held_to_validation(records) > 5000
+
+
+def test_a_reason_said_before_is_said_as_it_was_first(documents: list):
+    """Each distinct reason is rendered once; one whose parameters are equal to another's but of another
+    type (1, 1.0, True) is rendered anew, as it reads differently."""
+    ruleset = cached_ruleset()
+    reasons = [r for d in documents[:80] if d.readable for r in judge(d, ruleset).applicability.explanation]
+    assert len({r.code for r in reasons}) > 8
+    for lang in ("en", "nl"):
+        fresh = [reasons_module._rendered(r.code, r.params, lang) for r in reasons]
+        assert [sentence(r, lang) for r in reasons] == fresh
+        assert [sentence(r, lang) for r in reversed(reasons)] == fresh[::-1]
+    for value, said in ((True, "True"), (1, "1"), (1.0, "1.0"), (1, "1")):
+        reason = Reason(code="authority.not_central", params={"name": value})
+        assert said in sentence(reason)
 
 
 def test_a_maker_whose_sample_disagrees_with_validation_validates_every_record():

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..document import Document
-from ..report import Applicability, CategoryResult, Param, Reason, Source, Value
+from ..records import trusted_maker
+from ..report import Applicability, Authority, CategoryResult, Param, Reason, Source, Value
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Threshold
 from .authorities import find_authority
@@ -18,7 +19,7 @@ from .categories import outside_subject
 from .dates import STATED, document_date
 from .facts import Facts
 from .hits import HitIndex
-from .reasons import sentence
+from .reasons import make_reason, sentence
 from .values import find_value
 
 SURE = 0.85  # a value read with less confidence (its estimate words farther off) does not decide "not required"
@@ -99,7 +100,7 @@ def decide(ruleset: Ruleset, facts: Facts, clause_present: bool = False) -> Appl
     explanation: list[Reason] = []
 
     def because(code: str, source: Source | None = None, **params: Param) -> None:
-        explanation.append(Reason(code=code, params=params, source=source))
+        explanation.append(make_reason(code, params, source))
 
     if facts.authority_reason is not None:
         explanation.append(facts.authority_reason)
@@ -213,16 +214,39 @@ def decide(ruleset: Ruleset, facts: Facts, clause_present: bool = False) -> Appl
         because("decision.undecided", missing=tuple(missing))
     else:
         required = True
-    return Applicability(
-        isv_required=required,
-        authority=authority,
-        value_eur=value,
-        threshold_eur=threshold,
-        period=f"{period.start.year}-{period.end.year}" if period else None,
-        document_date=date.isoformat() if date else None,
-        date_origin=facts.date_origin if date else None,
-        works=facts.works,
-        procedure=procedure.id if procedure else None,
-        reasons=tuple(sentence(r) for r in explanation),
-        explanation=tuple(explanation),
+    return _make_applicability(
+        {
+            "isv_required": required,
+            "authority": authority,
+            "value_eur": value,
+            "threshold_eur": threshold,
+            "period": f"{period.start.year}-{period.end.year}" if period else None,
+            "document_date": date.isoformat() if date else None,
+            "date_origin": facts.date_origin if date else None,
+            "works": bool(facts.works),
+            "procedure": procedure.id if procedure else None,
+            "reasons": tuple(sentence(r) for r in explanation),
+            "explanation": tuple(explanation),
+        }
     )
+
+
+# Every document and notice is decided here once, from records already made (the authority, the
+# value, the reasons) and values of the fields' own types (a threshold is the ruleset's int): the
+# decision is not validated again (`records.trusted_maker`; tests hold it to a validated one).
+_make_applicability = trusted_maker(
+    Applicability,
+    {
+        "isv_required": None,
+        "authority": Authority(name="Belastingdienst", central_government=True, rule="authority.belastingdienst"),
+        "value_eur": Value(amount=250000.0, basis="stated", confidence=1.0),
+        "threshold_eur": 143000,
+        "period": "2024-2025",
+        "document_date": "2024-03-01",
+        "date_origin": "notice",
+        "works": False,
+        "procedure": None,
+        "reasons": ("The buyer is central government.",),
+        "explanation": (Reason(code="authority.central", params={"name": "Belastingdienst"}),),
+    },
+)

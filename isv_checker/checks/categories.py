@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import BlockKind, Document
+from ..records import trusted_maker
 from ..report import CategoryResult, Evidence, Source
 from ..ruleset.load import Ruleset
 from ..ruleset.models import CategoryRule, Group
@@ -32,18 +33,38 @@ def category_result(
     rule: CategoryRule, group: Group | None, shown: tuple[Evidence, ...] = (), source: Source | None = None
 ) -> CategoryResult:
     """The report's record of a category the purchase falls in, named in both groupings (a category
-    in no group keeps its rule's `group` id as the group's names)."""
-    return CategoryResult(
-        id=rule.category,
-        rule=rule.id,
-        name_nl=rule.name_nl,
-        name_en=rule.name_en,
-        group=group.id if group else rule.group,
-        group_name_nl=group.name_nl if group else rule.group,
-        group_name_en=group.name_en if group else rule.group,
-        evidence=shown,
-        source=source,
+    in no group keeps its rule's `group` id as the group's names). Its strings are the ruleset's
+    (validated when it was loaded) and its evidence records already made, so it is not validated again
+    (`records.trusted_maker`): every part of every notice that falls in a category makes one."""
+    return _make_category(
+        {
+            "id": rule.category,
+            "rule": rule.id,
+            "name_nl": rule.name_nl,
+            "name_en": rule.name_en,
+            "group": group.id if group else rule.group,
+            "group_name_nl": group.name_nl if group else rule.group,
+            "group_name_en": group.name_en if group else rule.group,
+            "evidence": tuple(shown),
+            "source": source,
+        }
     )
+
+
+_make_category = trusted_maker(
+    CategoryResult,
+    {
+        "id": "ict_hardware",
+        "rule": "category.ict_hardware",
+        "name_nl": "ICT-hardware",
+        "name_en": "ICT hardware",
+        "group": "ict",
+        "group_name_nl": "ICT",
+        "group_name_en": "ICT",
+        "evidence": (),
+        "source": Source(kind="notice", reference="00123456-2024"),
+    },
+)
 
 
 def weak_key(rule_id: str) -> str:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ..document import Document
 from ..notice import Notice
+from ..records import trusted_maker
 from ..report import Applicability, Clause, Finding, Judgement, RulesetRef, Severity, Verdict
 from ..ruleset.load import Ruleset
 from ..ruleset.models import Matcher as MatchSpec
@@ -149,17 +150,38 @@ def assess_notice(
                 evidence=tuple(e for lot in lots for e in lot.evidence[:1]),
             )
         )
-    judgement = Judgement(
-        ruleset=ruleset_ref(ruleset),
-        verdict=verdict,
-        categories=facts.categories,
-        applicability=applicability,
-        clause=clause,
-        sdg_targets=sdg_targets(ruleset, clause, facts.categories, language),
-        findings=(*findings, *notes),
-        lots=lots,
+    judgement = _make_judgement(
+        {
+            "ruleset": ruleset_ref(ruleset),
+            "verdict": verdict,
+            "categories": tuple(facts.categories),
+            "applicability": applicability,
+            "clause": clause,
+            "decoys": (),
+            "sdg_targets": sdg_targets(ruleset, clause, facts.categories, language),
+            "findings": (*findings, *notes),
+            "lots": lots,
+        }
     )
     return Assessment(judgement=judgement, facts=facts, outcome=outcome, hits=hits, language=language)
+
+
+# A notice's judgement holds only records made above, and every notice of a bulk package makes one:
+# it is not validated again (`records.trusted_maker`; tests hold it to a validated one).
+_make_judgement = trusted_maker(
+    Judgement,
+    {
+        "ruleset": RulesetRef(id="isv-nl", version="1"),
+        "verdict": "required",
+        "categories": (),
+        "applicability": None,
+        "clause": Clause(present=False, location=None, elements=()),
+        "decoys": (),
+        "sdg_targets": (),
+        "findings": (),
+        "lots": (),
+    },
+)
 
 
 def unreadable(document: Document, ruleset: RulesetRef | None, given: GivenFacts | None = None) -> Judgement:

@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from ..document import Document
 from ..notice import Amount, Notice, NoticeBuyer, NoticeLot
+from ..records import trusted_maker
 from ..report import (
     Authority,
     CategoryResult,
     Clause,
     ElementResult,
+    Evidence,
     Finding,
     LotResult,
     Param,
@@ -34,6 +37,7 @@ from .evidence import evidence, whole_block
 from .facts import Facts, recognise_authority
 from .findings import finding
 from .hits import HitIndex
+from .reasons import make_reason
 
 
 def notice_text_blocks(document: Document, notice: Notice, ruleset: Ruleset) -> tuple[int, ...]:
@@ -96,7 +100,7 @@ def category_words(ruleset: Ruleset) -> CategoryWords:
 
 
 def notice_source(notice: Notice) -> Source:
-    return Source(kind="notice", reference=notice.publication_number or notice.notice_id)
+    return _make_source({"kind": "notice", "reference": notice.publication_number or notice.notice_id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,17 +165,19 @@ def notice_authority(
     shown = [whole_block(document, buyer.block)]
     if buyer.legal_type_block is not None:
         shown.append(whole_block(document, buyer.legal_type_block))
-    authority = Authority(
-        name=buyer.name,
-        central_government=bound.central,
-        rule=bound.rule,
-        evidence=tuple(shown),
-        source=source,
+    authority = _make_authority(
+        {
+            "name": buyer.name,
+            "central_government": bound.central,
+            "rule": bound.rule,
+            "evidence": tuple(shown),
+            "source": source,
+        }
     )
     params: dict[str, Param] = {"name": buyer.name, "rule": bound.rule, "legal_type": buyer.legal_type}
     if bound.reason == "authority.foreign":
         params["country"] = buyer.country
-    return authority, Reason(code=bound.reason, params=params, source=source)
+    return authority, make_reason(bound.reason, params, source)
 
 
 def _euros(amount: Amount | None) -> float | None:
@@ -194,22 +200,15 @@ def notice_value(
     for total in (notice.estimated, notice.awarded if not _lot_amounts(notice.lots, "estimated") else None):
         amount = _euros(total)
         if total is not None and amount is not None:
-            return Value(
-                amount=amount,
-                evidence=(whole_block(document, total.block),),
-                basis="stated",
-                confidence=1.0,
-                source=source,
-            ), notes
+            return _stated(amount, (whole_block(document, total.block),), "stated", source), notes
     for field in ("estimated", "awarded"):
         amounts = _lot_amounts(notice.lots, field)
         if amounts and len(amounts) == len(notice.lots):
-            return Value(
-                amount=sum(a.amount for a in amounts),
-                evidence=tuple(whole_block(document, a.block) for a in amounts[:6]),
-                basis="lots_summed" if len(amounts) > 1 else "stated",
-                confidence=1.0,
-                source=source,
+            return _stated(
+                sum(a.amount for a in amounts),
+                tuple(whole_block(document, a.block) for a in amounts[:6]),
+                "lots_summed" if len(amounts) > 1 else "stated",
+                source,
             ), notes
         if amounts:
             floor = sum(a.amount for a in amounts)
@@ -219,12 +218,26 @@ def notice_value(
             )
             if floor >= max(getattr(t, kind) for t in ruleset.thresholds):
                 shown = tuple(whole_block(document, a.block) for a in amounts[:6])
-                return Value(amount=floor, evidence=shown, basis="lots_summed", confidence=1.0, source=source), (
-                    *notes,
-                    partial,
-                )
+                return _stated(floor, shown, "lots_summed", source), (*notes, partial)
             return Value(amount=None, source=source), (*notes, partial)
     return Value(amount=None, source=source), notes
+
+
+def _stated(
+    amount: float, shown: tuple[Evidence, ...], basis: Literal["stated", "lots_summed"], source: Source
+) -> Value:
+    """A value the notice states (its amounts are floats, as read)."""
+    return _make_value(
+        {
+            "amount": float(amount),
+            "evidence": shown,
+            "basis": basis,
+            "years": None,
+            "runners_up": (),
+            "confidence": 1.0,
+            "source": source,
+        }
+    )
 
 
 def _lot_amounts(lots: tuple[NoticeLot, ...], field: str) -> list[Amount]:
@@ -372,14 +385,16 @@ def lot_results(
     for lot, categories in lots:
         amount = lot.estimated or lot.awarded
         out.append(
-            LotResult(
-                id=lot.id,
-                title=lot.title,
-                cpv=lot.cpv,
-                value_eur=_euros(amount),
-                categories=tuple(c.id for c in categories),
-                isv_required=required if categories else False,
-                evidence=tuple(e for c in categories for e in c.evidence)[:6],
+            _make_lot(
+                {
+                    "id": lot.id,
+                    "title": lot.title,
+                    "cpv": lot.cpv,
+                    "value_eur": _euros(amount),
+                    "categories": tuple(c.id for c in categories),
+                    "isv_required": required if categories else False,
+                    "evidence": tuple(e for c in categories for e in c.evidence)[:6],
+                }
             )
         )
     return tuple(out)
@@ -397,3 +412,44 @@ def absent_clause(ruleset: Ruleset) -> Clause:
             for e in ruleset.elements
         ),
     )
+
+
+# The records a notice's judgement is made of, from the notice's own records (read and checked by the
+# reader: its amounts floats, its names and codes strings, its lots' codes tuples) and the evidence
+# made from them: every notice of a bulk package makes them, so they are not validated again
+# (`records.trusted_maker`; tests hold each to a validated one). Each maker takes every field, in order.
+_make_source = trusted_maker(Source, {"kind": "notice", "reference": "00123456-2024"})
+_make_authority = trusted_maker(
+    Authority,
+    {
+        "name": "Belastingdienst",
+        "central_government": True,
+        "rule": "legal_type.cga",
+        "evidence": (),
+        "source": Source(kind="notice", reference="00123456-2024"),
+    },
+)
+_make_value = trusted_maker(
+    Value,
+    {
+        "amount": 250000.0,
+        "evidence": (),
+        "basis": "stated",
+        "years": None,
+        "runners_up": (),
+        "confidence": 1.0,
+        "source": Source(kind="notice", reference="00123456-2024"),
+    },
+)
+_make_lot = trusted_maker(
+    LotResult,
+    {
+        "id": "LOT-0001",
+        "title": "Laptops",
+        "cpv": ("30213100",),
+        "value_eur": 250000.0,
+        "categories": ("ict_hardware",),
+        "isv_required": True,
+        "evidence": (),
+    },
+)

@@ -14,7 +14,25 @@ from collections.abc import Mapping
 
 from ..i18n.catalogue import catalogue
 from ..i18n.notation import amount, number_word
-from ..report import Param, Reason
+from ..records import trusted_maker
+from ..report import Param, Reason, Source
+
+
+def make_reason(code: str, params: dict[str, Param], source: Source | None = None) -> Reason:
+    """The record of a reason, not validated again: the checks give each parameter as one of `Param`'s
+    types (a number, a string, a tuple of strings) in a dict of its own, and every judgement records
+    several reasons (tests hold them to validated ones)."""
+    return _make_reason({"code": code, "params": params, "source": source})
+
+
+_make_reason = trusted_maker(
+    Reason,
+    {
+        "code": "value.below",
+        "params": {"value": 120000.0, "threshold": 143000, "kind": "central", "missing": ("value",), "name": None},
+        "source": Source(kind="notice", reference="00123456-2024"),
+    },
+)
 
 
 def sentence(reason: Reason, lang: str = "en") -> str:
