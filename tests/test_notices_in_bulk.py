@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from isv_checker.checks import reasons as reasons_module
 from isv_checker.checks.categories import outside_purchase
-from isv_checker.checks.engine import judge, notice_matcher
+from isv_checker.checks.engine import judge, notice_matcher, rules_matcher
+from isv_checker.checks.facts import recognise_authority
 from isv_checker.checks.notice import category_words
 from isv_checker.checks.reasons import sentence
 from isv_checker.cli.app import app
@@ -112,8 +113,28 @@ def test_the_words_of_many_notices_match_as_each_notices_alone(documents: list):
     for language in ("nl", "en"):
         together = matcher.run_each(blocks, language)
         assert [_spans(h) for h in together] == [_spans(matcher.run(b, language)) for b in blocks]
-    assert sum(len(h) for h in together) > 1000
+    assert sum(len(h) for h in together) > 500
     assert matcher.run_each([], "nl") == []
+
+
+def test_a_notices_matchers_hit_what_every_rule_matched_together_hits(documents: list):
+    """A notice's words are matched with the category rules alone and its buyers' names with the
+    authority rules alone: each finds what the matcher of every rule finds of those rules."""
+    ruleset = cached_ruleset()
+    categories = {rule.id for rule in ruleset.categories} | {f"{rule.id}#weak" for rule in ruleset.categories}
+    notices = [d for d in documents if d.notice is not None and d.readable]
+    found = 0
+    for language in ("nl", "en"):
+        for document in notices[::3]:
+            alone = notice_matcher(ruleset).run(document.blocks, language)
+            together = rules_matcher(ruleset).run(document.blocks, language)
+            assert alone == [h for h in together if h.rule in categories]
+            found += len(alone)
+    assert found > 300
+    names = {buyer.name for d in notices for buyer in d.notice.buyers}
+    recognised = [recognise_authority(name, ruleset, notice=True) for name in sorted(names)]
+    assert recognised == [recognise_authority(name, ruleset) for name in sorted(names)]
+    assert sum(central is not None for central, _ in recognised) > 20
 
 
 def test_the_category_word_filter_is_the_pattern_searched_over_the_whole_text(documents: list):

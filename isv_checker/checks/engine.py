@@ -31,10 +31,18 @@ def rules_matcher(ruleset: Ruleset) -> RuleMatcher:
 
 @lru_cache(maxsize=4)
 def notice_matcher(ruleset: Ruleset) -> RuleMatcher:
-    """The matcher of what a notice's words are checked for: the categories and the authorities. A
-    rule's hits do not depend on the other rules, so these are the hits `rules_matcher` would give;
-    it builds in a fraction of the time, which a worker judging a bulk package of notices pays once."""
-    return RuleMatcher([*ruleset.categories, *ruleset.authorities, *_weak(ruleset)])
+    """The matcher of what a notice's words (titles, descriptions) are checked for: the categories,
+    strong and weak, the only rules a notice's judgement reads there. A rule's hits do not depend on
+    the other rules, so these are the hits `rules_matcher` would give; it builds in a fraction of the
+    time, which a worker judging a bulk package of notices pays once, and with no other rule's terms
+    fewer of a text's words start one (the authorities' terms made every notice's words cost 10% more)."""
+    return RuleMatcher([*ruleset.categories, *_weak(ruleset)])
+
+
+@lru_cache(maxsize=4)
+def names_matcher(ruleset: Ruleset) -> RuleMatcher:
+    """The matcher of a buyer's name as a notice gives it (`facts.recognise_authority`): the authorities."""
+    return RuleMatcher(ruleset.authorities)
 
 
 def _weak(ruleset: Ruleset) -> list[tuple[str, MatchSpec]]:

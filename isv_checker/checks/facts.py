@@ -112,15 +112,16 @@ def merge(found: Facts, given: GivenFacts, ruleset: Ruleset) -> tuple[Facts, tup
 def recognise_authority(name: str, ruleset: Ruleset, *, notice: bool = False) -> tuple[bool | None, str | None]:
     """Whether a buyer's name, given as such, is central government, and by which authority rule.
     The name is matched with the rules that find authorities in documents; the longest match wins.
-    `notice`: with the matcher a notice is judged with (the same authority rules, built smaller)."""
+    `notice`: with the matcher a notice's buyers are recognised with (the same authority rules, built
+    smaller)."""
     from .engine import (
-        notice_matcher,
+        names_matcher,
         rules_matcher,
     )  # the engine's matchers, not others; imported here: engine imports this module
 
     authorities = {r.id: r for r in ruleset.authorities}
     text = BUYER_ROLE + name
-    matcher = notice_matcher(ruleset) if notice else rules_matcher(ruleset)
+    matcher = names_matcher(ruleset) if notice else rules_matcher(ruleset)
     hits = matcher.run([Block(index=0, kind=BlockKind.PARAGRAPH, text=text)], "nl")
     for hit in sorted((h for h in hits if h.rule in authorities), key=lambda h: -(h.end - h.start)):
         rule = authorities[hit.rule]

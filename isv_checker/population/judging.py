@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..checks.engine import assess_notice, notice_matcher
+from ..checks.engine import assess_notice, names_matcher, notice_matcher
 from ..checks.hits import HitIndex
 from ..checks.matching import Hit
 from ..checks.notice import notice_text_blocks
@@ -42,10 +42,12 @@ def judge_notices(documents: Sequence[Document], ruleset: Ruleset) -> list[Notic
 
 
 def warm_up() -> None:
-    """Load the ruleset and build the notice matcher in both languages: what every worker needs first."""
+    """Load the ruleset and build the matchers of a notice's words in both languages and of its buyers'
+    names (in Dutch, as `facts.recognise_authority` reads them): what every worker needs first."""
     ruleset = cached_ruleset()
     for language in ("nl", "en"):
-        notice_matcher(ruleset).run_each([], language)
+        notice_matcher(ruleset).run([], language)  # `run` compiles the language's tables (`run_each([])` did not)
+    names_matcher(ruleset).run([], "nl")
 
 
 def _hits(documents: Sequence[Document], ruleset: Ruleset) -> list[list[Hit] | None]:
