@@ -142,7 +142,7 @@ def assess_notice(
     verdict = verdict_of(True, applicability, clause, notice=True)
     context = Context(explanation=applicability.explanation, elements=clause.elements)
     lots = lot_results(document, stated.lots, applicability.isv_required) if len(notice.lots) > 1 else ()
-    findings: list[Finding] = [finding("notice.no_clause", "info", {"kind": notice.kind})]
+    findings: list[Finding] = [_no_clause(notice.kind)]
     if verdict == "needs_review":
         undecided = applicability.reason("decision")
         findings.append(
@@ -172,6 +172,13 @@ def assess_notice(
         }
     )
     return Assessment(judgement=judgement, facts=facts, outcome=outcome, hits=hits, language=language)
+
+
+@lru_cache(maxsize=8)
+def _no_clause(kind: str) -> Finding:
+    """The finding that a notice does not carry the clause: the same for every notice of a kind (and
+    frozen), so made once per kind, not rendered again for each notice of a bulk package."""
+    return finding("notice.no_clause", "info", {"kind": kind})
 
 
 # A notice's judgement holds only records made above, and every notice of a bulk package makes one:
