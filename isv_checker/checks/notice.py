@@ -70,14 +70,17 @@ class CategoryWords:
         if self.every:
             return True
         seen = self._seen
-        for run in _WORD_RUN.findall(text.lower()):
-            found = seen.get(run)
+        runs = _WORD_RUN.findall(text.lower())
+        known = list(map(seen.get, runs))  # runs seen before are looked up in C, as most are
+        if True in known:
+            return True
+        for run, found in zip(runs, known, strict=True):
             if found is None:
                 if len(seen) > self._LIMIT:
                     seen.clear()
                 found = seen[run] = self.pattern.search(run) is not None
-            if found:
-                return True
+                if found:
+                    return True
         return False
 
 
