@@ -80,7 +80,7 @@ def assess(document: Document, ruleset: Ruleset, given: GivenFacts | None = None
     language = document.language or "nl"
     if document.notice is not None:
         # only a notice's words (title, descriptions) can name a category; its codes and names are data
-        words = [document.blocks[i] for i in notice_text_blocks(document, document.notice, ruleset)]
+        words = [document.blocks[i] for i in notice_text_blocks(document.notice)]
         hits = HitIndex.of(notice_matcher(ruleset).run(words, language) if words else [])
         return assess_notice(document, document.notice, ruleset, hits, language, given)
     hits = HitIndex.of(rules_matcher(ruleset).run(document.blocks, language))

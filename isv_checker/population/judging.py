@@ -58,7 +58,7 @@ def _hits(documents: Sequence[Document], ruleset: Ruleset) -> list[list[Hit] | N
         if document.notice is None or not document.readable:
             continue
         try:
-            blocks = [document.blocks[i] for i in notice_text_blocks(document, document.notice, ruleset)]
+            blocks = [document.blocks[i] for i in notice_text_blocks(document.notice)]
         except Exception:  # noqa: BLE001 - left to check_document, which reports the failure
             continue
         if blocks:
