@@ -42,12 +42,13 @@ def sentence(reason: Reason, lang: str = "en") -> str:
     same buyers, categories, periods, the decision undecided for the same missing facts): each
     distinct one is rendered once. A parameter's type is part of what is remembered, since 1, 1.0
     and True are equal keys but are shown differently."""
-    key = (reason.code, lang, *((name, value.__class__, value) for name, value in reason.params.items()))
+    params = reason.params
+    key = (reason.code, lang, tuple(params.items()), tuple(map(type, params.values())))
     said = _said.get(key)
     if said is None:
         if len(_said) >= _SAID_LIMIT:
             _said.clear()
-        said = _said[key] = _rendered(reason.code, reason.params, lang)
+        said = _said[key] = _rendered(reason.code, params, lang)
     return said
 
 
