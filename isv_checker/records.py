@@ -18,22 +18,34 @@ from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
-_set = object.__setattr__
-
 
 def trusted_maker(model: type[M], sample: dict[str, Any]) -> Callable[[dict[str, Any]], M]:
     """A maker of `model` records from a dict of every field in the model's order, each value of its
     field's type (the caller's promise: tests hold each caller's records to validated ones). `sample`:
     such a dict, whose trusted and validated records must agree in value, JSON and hash. The maker is
     named `trusted` or, where they do not agree, `validated` (a test can tell which one it got)."""
+
+    def validated(values: dict[str, Any]) -> M:
+        return model(**values)
+
     fields = frozenset(model.model_fields)
+    new = model.__new__
+    # What `object.__setattr__(record, name, value)` calls for each of a pydantic record's slots, taken
+    # once: the setattr looks the name up along the class's MRO on every call, a third of making a block.
+    try:
+        set_dict, set_fields, set_extra, set_private = (
+            _slot_setter(model, name)
+            for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+        )
+    except AttributeError:  # a pydantic whose records keep their state otherwise
+        return validated
 
     def trusted(values: dict[str, Any]) -> M:
-        record = model.__new__(model)
-        _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", set(fields))
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
+        record = new(model)
+        set_dict(record, values)
+        set_fields(record, set(fields))
+        set_extra(record, None)
+        set_private(record, None)
         return record
 
     try:
@@ -46,13 +58,17 @@ def trusted_maker(model: type[M], sample: dict[str, Any]) -> Callable[[dict[str,
         )
     except Exception:  # noqa: BLE001 - a pydantic whose internals differ: validate every record
         same = False
-    if same:
-        return trusted
+    return trusted if same else validated
 
-    def validated(values: dict[str, Any]) -> M:
-        return model(**values)
 
-    return validated
+def _slot_setter(model: type[BaseModel], name: str) -> Callable[[BaseModel, Any], None]:
+    """The `__set__` of the data descriptor `name` that setting the attribute on a `model` record finds
+    first along the class's MRO (a slot of pydantic's BaseModel)."""
+    for klass in model.__mro__:
+        if name in vars(klass):
+            setter: Callable[[BaseModel, Any], None] = vars(klass)[name].__set__
+            return setter
+    raise AttributeError(name)
 
 
 def _hash(record: BaseModel) -> int | None:

@@ -1,7 +1,7 @@
 """What `isv-check notices` does to be fast over a bulk package gives what reading and judging each notice
 alone gives: notices judged a chunk at a time (their words tokenised together), matched with the category
 rules alone and their buyers' names with the authority rules alone, their records made unvalidated, the
-reader's paths followed with `iterchildren`, the matchers built before the workers are forked. Tried on a
+reader's paths followed child by child, the matchers built before the workers are forked. Tried on a
 generated bulk package (every country, so Dutch, English and other languages) and on the hand-written
 sample notices."""
 
@@ -29,7 +29,7 @@ from isv_checker.population.procedures import as_dict, row_of
 from isv_checker.population.run import Selection, country_codes, run_population
 from isv_checker.population.sources import find_notices
 from isv_checker.readers import notice_eforms, read_bytes, read_path
-from isv_checker.readers.notice_xml import ChildPath, glance, names_none_of
+from isv_checker.readers.notice_xml import ChildPath, all_children, first_child, glance, local, names_none_of
 from isv_checker.records import trusted_maker
 from isv_checker.report import (
     Applicability,
@@ -156,6 +156,34 @@ def test_the_readers_paths_find_what_elementpath_finds(documents: list):
                 assert compiled.first(element) is (expected[0] if expected else None), text
                 compared += len(expected)
     assert compared > 100
+
+
+def test_a_child_found_by_tag_is_the_one_iterchildren_finds():
+    """`first_child` and `all_children` (an element's one child compared by tag, not through lxml's tag
+    matcher) find what `iterchildren(tag)` finds, from every element of the sample notices, among children
+    that are comments and elements of other namespaces too; `local` is QName's local name."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)  # comments and PIs kept
+    roots = [etree.fromstring(path.read_bytes(), parser) for path in sorted(SAMPLES.glob("*.xml"))]
+    roots.append(
+        etree.fromstring(
+            b'<r xmlns:a="urn:a"><one><!-- only a comment --></one><two><?pi x?></two><three><a:x/></three>'
+            b"<four><x/><!-- c --><x/><a:x/></four><five>text</five></r>",
+            parser,
+        )
+    )
+    compared = 0
+    for root in roots:
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            assert local(element) == etree.QName(element).localname
+            tags = {child.tag for child in element if isinstance(child.tag, str)}
+            for tag in (*tags, "x", "{urn:a}x", "{urn:none}x", element.tag):
+                expected = list(element.iterchildren(tag))
+                assert list(all_children(element, tag)) == expected, (element.tag, tag)
+                assert first_child(element, tag) is (expected[0] if expected else None), (element.tag, tag)
+                compared += len(expected)
+    assert compared > 1000
 
 
 def _with_country_written_as_references(path: Path) -> bytes:

@@ -18,6 +18,7 @@ from .notice_xml import (
     ChildPath,
     FactSheet,
     Glance,
+    all_children,
     cpv_code,
     iso_date,
     local,
@@ -36,6 +37,8 @@ NS = {
     "efext": "http://data.europa.eu/p27/eforms-ubl-extensions/1",
     "efbc": "http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1",
 }
+_ADDITIONAL_TYPE = f"{{{NS['cac']}}}ProcurementAdditionalType"
+_TYPE_CODE = f"{{{NS['cbc']}}}ProcurementTypeCode"
 _EXT = "ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/efext:EformsExtension"
 _ROOT_KINDS: dict[str, NoticeKind] = {
     "PriorInformationNotice": "prior_information",
@@ -109,12 +112,12 @@ class _Reader(FactSheet):
             if name_element is None:
                 continue
             block = self.put("", name_element, kind=BlockKind.PARAGRAPH, heading_path=("Buyer",))
-            legal_block = self.put("", legal, heading_path=("Buyer",)) if legal is not None else None
+            legal_block = self.put("", legal, heading_path=("Buyer",))
             out.append(
                 make_buyer(
                     {
-                        "name": text_of(name_element) or "",
-                        "legal_type": text_of(legal),
+                        "name": self.words(block) or "",
+                        "legal_type": self.words(legal_block),
                         "legal_type_text": None,
                         "country": _text(company, "cac:PostalAddress/cac:Country/cbc:IdentificationCode"),
                         "block": block or 0,
@@ -156,7 +159,7 @@ class _Reader(FactSheet):
         return make_lot(
             {
                 "id": lot_id,
-                "title": text_of(title_element),
+                "title": self.words(title),
                 "cpv": tuple(c for c, _ in codes),
                 "estimated": estimated,
                 "awarded": None,
@@ -171,7 +174,7 @@ class _Reader(FactSheet):
         type_code = _text(root, "cbc:NoticeTypeCode") or ""
         project = _find(root, "cac:ProcurementProject")
         title_element = _in_language(_findall(project, "cbc:Name"), self.language)
-        self.put("title", title_element, kind=BlockKind.HEADING, level=1)
+        title = self.put("title", title_element, kind=BlockKind.HEADING, level=1)
         self.put("description", _in_language(_findall(project, "cbc:Description"), self.language))
         buyers = self.buyers()
         main = _find(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode")
@@ -181,18 +184,13 @@ class _Reader(FactSheet):
             for fact, e in [("cpv_main", main), *(("cpv_additional", a) for a in additional)]
             if cpv_code(text_of(e) if e is not None else None) and (b := self.put(fact, e)) is not None
         )
-        nature = _find(project, "cbc:ProcurementTypeCode[@listName='contract-nature']")
-        self.put("contract_type", nature)
-        procedure = _find(root, "cac:TenderingProcess/cbc:ProcedureCode")
-        self.put("procedure_type", procedure)
-        basis = _find(root, "cbc:RegulatoryDomain")
-        self.put("legal_basis", basis)
-        issue = _find(root, "cbc:IssueDate")
-        self.put("dispatch_date", issue)
-        publication = _find(ext, "efac:Publication/efbc:PublicationDate")
-        self.put("publication_date", publication)
-        number = _find(ext, "efac:Publication/efbc:NoticePublicationID")
-        self.put("publication_number", number)
+        nature_element = _find(project, "cbc:ProcurementTypeCode[@listName='contract-nature']")
+        nature = self.words(self.put("contract_type", nature_element))
+        procedure = self.put("procedure_type", _find(root, "cac:TenderingProcess/cbc:ProcedureCode"))
+        basis = self.put("legal_basis", _find(root, "cbc:RegulatoryDomain"))
+        issue = self.put("dispatch_date", _find(root, "cbc:IssueDate"))
+        publication = self.put("publication_date", _find(ext, "efac:Publication/efbc:PublicationDate"))
+        number = self.put("publication_number", _find(ext, "efac:Publication/efbc:NoticePublicationID"))
         estimated = self.amount(
             _find(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"), "estimated"
         )
@@ -202,41 +200,41 @@ class _Reader(FactSheet):
         )
         lots = tuple(lot for e in _findall(root, "cac:ProcurementProjectLot") if (lot := self.lot(e)) is not None)
         strategic = unique(
-            text_of(e)
-            for e in root.iterfind(".//cac:ProcurementAdditionalType/cbc:ProcurementTypeCode", NS)
-            if e.get("listName") in ("strategic-procurement", "social-objective", "environmental-impact")
+            text_of(code)
+            for additional_type in root.iterdescendants(_ADDITIONAL_TYPE)  # .//cac:ProcurementAdditionalType
+            for code in all_children(additional_type, _TYPE_CODE)  # /cbc:ProcurementTypeCode
+            if code.get("listName") in ("strategic-procurement", "social-objective", "environmental-impact")
         )
         kind = _kind(local(root), type_code)
-        nature_text = text_of(nature)
         notice = make_notice(
             {
                 "format": "eforms",
                 "kind": kind,
                 "type_code": type_code or local(root),
-                "publication_number": text_of(number),
+                "publication_number": self.words(number),
                 "procedure_id": _text(root, "cbc:ContractFolderID"),
                 "notice_id": _text(root, "cbc:ID"),
                 "previous_notice": _text(root, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
                 "buyer_reference": _text(project, "cbc:ID"),
-                "legal_basis": text_of(basis),
+                "legal_basis": self.words(basis),
                 "buyers": buyers,
-                "contract_type": nature_text if nature_text in ("works", "supplies", "services") else None,
-                "procedure_type": text_of(procedure),
-                "title": text_of(title_element),
+                "contract_type": nature if nature in ("works", "supplies", "services") else None,
+                "procedure_type": self.words(procedure),
+                "title": self.words(title),
                 "cpv_main": cpv_code(text_of(main)),
                 "cpv_additional": unique(cpv_code(text_of(e)) for e in additional),
                 "cpv_blocks": cpv_blocks,
                 "estimated": estimated,
                 "awarded": awarded,
                 "lots": lots,
-                "dispatch_date": iso_date(text_of(issue)),
-                "publication_date": iso_date(text_of(publication)),
+                "dispatch_date": iso_date(self.words(issue)),
+                "publication_date": iso_date(self.words(publication)),
                 "strategic": strategic,
                 "language": self.language,
                 "where": self.where,
             }
         )
-        return notice, self.out.blocks
+        return notice, self.blocks
 
 
 def read_eforms(root: etree._Element) -> tuple[Notice, list[Block]]:

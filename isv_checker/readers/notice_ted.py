@@ -18,7 +18,9 @@ from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
 from .notice_xml import (
     FactSheet,
     Glance,
+    all_children,
     cpv_code,
+    first_child,
     iso_date,
     local,
     make_buyer,
@@ -78,13 +80,13 @@ class _Reader(FactSheet):
         for name in path:
             if node is None:
                 return None
-            node = next(node.iterchildren(self._tags.get(name) or self._tag(name)), None)
+            node = first_child(node, self._tags.get(name) or self._tag(name))
         return node
 
     def children(self, element: etree._Element | None, name: str) -> list[etree._Element]:
         if element is None:
             return []
-        return list(element.iterchildren(self._tags.get(name) or self._tag(name)))
+        return list(all_children(element, self._tags.get(name) or self._tag(name)))
 
     def _tag(self, name: str) -> str:
         tag = self._tags[name] = self.tag(name)
@@ -115,10 +117,9 @@ class _Reader(FactSheet):
             *self.children(body, "ADDRESS_CONTRACTING_BODY_ADDITIONAL"),
         ]
         for address in addresses:
-            name = self.child(address, "OFFICIALNAME")
-            if name is None or not text_of(name):
+            block = self.put("", self.child(address, "OFFICIALNAME"), heading_path=("Buyer",))
+            if block is None:  # no name
                 continue
-            block = self.put("", name, heading_path=("Buyer",))
             legal_block = (
                 self.put("", legal_element, legal_text or legal, heading_path=("Buyer",))
                 if legal_element is not None
@@ -128,7 +129,7 @@ class _Reader(FactSheet):
             out.append(
                 make_buyer(
                     {
-                        "name": text_of(name) or "",
+                        "name": self.words(block) or "",
                         "legal_type": legal,
                         "legal_type_text": legal_text,
                         "country": country.get("VALUE") if country is not None else None,
@@ -171,7 +172,7 @@ class _Reader(FactSheet):
                 make_lot(
                     {
                         "id": number,
-                        "title": text_of(title_element),
+                        "title": self.words(title),
                         "cpv": tuple(c for c, _ in codes),
                         "estimated": self.amount(self.child(descr, "VAL_OBJECT"), "", heading),
                         "awarded": None,
@@ -247,7 +248,7 @@ class _Reader(FactSheet):
             kind = _SOCIAL_KINDS[notice_type.get("TYPE", "")]
         obj = self.child(form, "OBJECT_CONTRACT")
         title_element = self.child(obj, "TITLE")
-        self.put("title", title_element, kind=BlockKind.HEADING, level=1)
+        title = self.put("title", title_element, kind=BlockKind.HEADING, level=1)
         self.put("description", self.child(obj, "SHORT_DESCR"))
         buyers = self.buyers(self.child(form, "CONTRACTING_BODY"))
         main = self.cpv(self.child(obj, "CPV_MAIN"))
@@ -271,11 +272,10 @@ class _Reader(FactSheet):
                 self.put("procedure_type", chosen, local(chosen))
         basis = self.child(form, "LEGAL_BASIS")
         self.put("legal_basis", basis, basis.get("VALUE") if basis is not None else None)
-        dispatch, published = self.dates()
-        self.put("dispatch_date", dispatch)
-        self.put("publication_date", published)
-        number = self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "NO_DOC_OJS")
-        self.put("publication_number", number)
+        dispatch_element, published_element = self.dates()
+        dispatch = self.put("dispatch_date", dispatch_element)
+        published = self.put("publication_date", published_element)
+        number = self.put("publication_number", self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "NO_DOC_OJS"))
         previous = self.child(procedure, "NOTICE_NUMBER_OJ")
         if previous is None:
             previous = self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "REF_NOTICE", "NO_DOC_OJS")
@@ -284,7 +284,7 @@ class _Reader(FactSheet):
                 "format": "ted",
                 "kind": kind,
                 "type_code": form_name,
-                "publication_number": text_of(number),
+                "publication_number": self.words(number),
                 "procedure_id": None,
                 "notice_id": root.get("DOC_ID"),
                 "previous_notice": text_of(previous),
@@ -293,21 +293,21 @@ class _Reader(FactSheet):
                 "buyers": buyers,
                 "contract_type": _CONTRACT_TYPES.get(ctype.get("CTYPE", "") if ctype is not None else ""),
                 "procedure_type": procedure_type,
-                "title": text_of(title_element),
+                "title": self.words(title),
                 "cpv_main": cpv_code(main.get("CODE")) if main is not None else None,
                 "cpv_additional": unique(c for c, _ in undivided_cpv),
                 "cpv_blocks": tuple(b for b in (main_block, *(b for _, b in undivided_cpv)) if b is not None),
                 "estimated": estimated,
                 "awarded": awarded,
                 "lots": lots,
-                "dispatch_date": iso_date(text_of(dispatch)),
-                "publication_date": iso_date(text_of(published)),
+                "dispatch_date": iso_date(self.words(dispatch)),
+                "publication_date": iso_date(self.words(published)),
                 "strategic": (),
                 "language": form.get("LG") if form is not None else None,
                 "where": self.where,
             }
         )
-        return notice, self.out.blocks
+        return notice, self.blocks
 
 
 def read_ted(root: etree._Element) -> tuple[Notice, list[Block]]:

@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from lxml import etree
 
@@ -78,15 +78,42 @@ def _parse(data: bytes, options: ReadOptions) -> etree._Element:
 
 
 def local(element: etree._Element) -> str:
-    return str(etree.QName(element).localname)
+    """An element's name without its namespace (what `etree.QName(element).localname` gives, without
+    making a QName)."""
+    return str(element.tag).rpartition("}")[2]
+
+
+def first_child(element: etree._Element, tag: str) -> etree._Element | None:
+    """`next(element.iterchildren(tag), None)`. Most elements a reader steps into have one child or none,
+    and comparing that child's tag costs a third of the tag matcher lxml's `iterchildren` builds on
+    every call."""
+    count = len(element)
+    if count > 1:
+        return next(element.iterchildren(tag), None)
+    if count:
+        child = element[0]
+        return child if child.tag == tag else None
+    return None
+
+
+def all_children(element: etree._Element, tag: str) -> Iterable[etree._Element]:
+    """The children `element.iterchildren(tag)` yields, found as `first_child` finds the first."""
+    count = len(element)
+    if count > 1:
+        found: Iterable[etree._Element] = element.iterchildren(tag)
+        return found
+    if count:
+        child = element[0]
+        return (child,) if child.tag == tag else ()
+    return ()
 
 
 class ChildPath:
     """An element path of child steps ('cac:ProcurementProject/cbc:Name', a step may end in
-    [@attribute='value']) made into namespaced tags once, and followed with lxml's `iterchildren`.
-    It finds what ElementPath's `find` and `findall` find, in the same order; those build a generator
-    per step and a cache key from the namespace map on every call, which cost more than the rest of
-    reading a notice."""
+    [@attribute='value']) made into namespaced tags once, and followed step by step (`first_child`,
+    `all_children`). It finds what ElementPath's `find` and `findall` find, in the same order; those
+    build a generator per step and a cache key from the namespace map on every call, which cost more
+    than the rest of reading a notice."""
 
     _STEP = re.compile(r"(?:(\w+):)?([\w.-]+)(?:\[@([\w.-]+)='([^']*)'\])?")
 
@@ -107,96 +134,25 @@ class ChildPath:
             nodes = [
                 child
                 for node in nodes
-                for child in node.iterchildren(tag)
+                for child in all_children(node, tag)
                 if attribute is None or child.get(attribute) == value
             ]
         return nodes
 
     def first(self, element: etree._Element) -> etree._Element | None:
         if self.simple:
-            return next(element.iterchildren(self.steps[0][0]), None)
+            return first_child(element, self.steps[0][0])
         return self._first(element, 0)
 
     def _first(self, node: etree._Element, step: int) -> etree._Element | None:
         tag, attribute, value = self.steps[step]
         last = step == len(self.steps) - 1
-        for child in node.iterchildren(tag):
+        for child in all_children(node, tag):
             if attribute is None or child.get(attribute) == value:
                 found = child if last else self._first(child, step + 1)
                 if found is not None:
                     return found
         return None
-
-
-class BlockMaker:
-    """Collects a notice's blocks in the order they are made, each with its element's path and line."""
-
-    def __init__(self, root: etree._Element) -> None:
-        self.blocks: list[Block] = []
-        self.tree = root.getroottree()
-        root_name = f"/{_prefixed(root)}"
-        # namespace URI -> the prefix the notice uses for it (the default namespace has none)
-        prefixes = tuple((f"{{{uri}}}", f"{prefix}:" if prefix else "") for prefix, uri in root.nsmap.items())
-        paths = _PATHS.get((root_name, prefixes))
-        if paths is None:
-            paths = {}
-            if len(_PATHS) < 64:  # a package's notices share a handful of namespace maps
-                _PATHS[(root_name, prefixes)] = paths
-        self.paths: dict[str, str] = paths
-        self.root_name, self.prefixes = root_name, prefixes
-
-    def add(
-        self,
-        element: etree._Element | None,
-        text: str | None,
-        kind: BlockKind = BlockKind.PARAGRAPH,
-        heading_path: tuple[str, ...] = (),
-        level: int | None = None,
-    ) -> int | None:
-        """The new block's index, or None when there is no text."""
-        if element is None or text is None:
-            return None
-        words = " ".join(text.split())
-        if not words:
-            return None
-        index = len(self.blocks)
-        self.blocks.append(
-            _make_block(
-                {
-                    "index": index,
-                    "kind": kind,
-                    "text": words,
-                    "level": level,
-                    "label": None,
-                    "page": None,
-                    "paragraph": None,
-                    "line": element.sourceline,
-                    "table": None,
-                    "row": None,
-                    "column": None,
-                    "heading_path": heading_path,
-                    "ocr": False,
-                    "inserted": False,
-                    "element": self.path(element),
-                }
-            )
-        )
-        return index
-
-    def path(self, element: etree._Element) -> str:
-        """/Root/prefix:Name[n]/...: prefixes as the notice writes them, [n] where siblings share a name
-        (lxml's own element path, in C, with the namespace URIs put back as prefixes; the notices of a
-        package share their few hundred paths, so each is written with prefixes once)."""
-        raw = self.tree.getelementpath(element)
-        path = self.paths.get(raw)
-        if path is None:
-            path = raw
-            for uri, prefix in self.prefixes:
-                path = path.replace(uri, prefix)
-            path = f"{self.root_name}/{path}"
-            if len(self.paths) < _PATHS_LIMIT:
-                self.paths[raw] = path
-        return path
 
 
 # A notice's blocks are made from values of the right types (an int index and line, a BlockKind, str,
@@ -227,19 +183,86 @@ _PATHS_LIMIT = 50_000
 
 
 class FactSheet:
-    """What both notice readers build: the blocks, and which block holds each fact (`Notice.where`)."""
+    """What both notice readers build: the blocks, in the order they are made, each with its element's
+    path and line, and which block holds each fact (`Notice.where`)."""
 
     def __init__(self, root: etree._Element, currency_attribute: str) -> None:
-        self.out = BlockMaker(root)
+        self.blocks: list[Block] = []
         self.where: dict[str, int] = {}
         self.currency_attribute = currency_attribute  # eForms currencyID, TED CURRENCY
+        self.tree = root.getroottree()
+        root_name = f"/{_prefixed(root)}"
+        # namespace URI -> the prefix the notice uses for it (the default namespace has none)
+        prefixes = tuple((f"{{{uri}}}", f"{prefix}:" if prefix else "") for prefix, uri in root.nsmap.items())
+        paths = _PATHS.get((root_name, prefixes))
+        if paths is None:
+            paths = {}
+            if len(_PATHS) < 64:  # a package's notices share a handful of namespace maps
+                _PATHS[(root_name, prefixes)] = paths
+        self.paths: dict[str, str] = paths
+        self.root_name, self.prefixes = root_name, prefixes
 
-    def put(self, fact: str, element: etree._Element | None, text: str | None = None, **kw: Any) -> int | None:
-        """A block of the element's text (or `text`); its index, kept as `fact`'s first place."""
-        index = self.out.add(element, text if text is not None else text_of(element), **kw)
-        if index is not None and fact:
-            self.where.setdefault(fact, index)
+    def put(
+        self,
+        fact: str,
+        element: etree._Element | None,
+        text: str | None = None,
+        kind: BlockKind = BlockKind.PARAGRAPH,
+        heading_path: tuple[str, ...] = (),
+        level: int | None = None,
+    ) -> int | None:
+        """A block of the element's text (or of `text`, its runs of white space made one space); its
+        index, kept as `fact`'s first place. None where there is no text."""
+        if element is None:
+            return None
+        words = text_of(element) if text is None else " ".join(text.split())
+        if not words:
+            return None
+        index = len(self.blocks)
+        self.blocks.append(
+            _make_block(
+                {
+                    "index": index,
+                    "kind": kind,
+                    "text": words,
+                    "level": level,
+                    "label": None,
+                    "page": None,
+                    "paragraph": None,
+                    "line": element.sourceline,
+                    "table": None,
+                    "row": None,
+                    "column": None,
+                    "heading_path": heading_path,
+                    "ocr": False,
+                    "inserted": False,
+                    "element": self.path(element),
+                }
+            )
+        )
+        if fact and fact not in self.where:
+            self.where[fact] = index
         return index
+
+    def words(self, index: int | None) -> str | None:
+        """The words of block `index` (of an element put without a text of its own: its `text_of`)."""
+        return None if index is None else self.blocks[index].text
+
+    def path(self, element: etree._Element) -> str:
+        """/Root/prefix:Name[n]/...: prefixes as the notice writes them, [n] where siblings share a name
+        (lxml's own element path, in C, with the namespace URIs put back as prefixes; the notices of a
+        package share their few hundred paths, so each is written with prefixes once)."""
+        raw = self.tree.getelementpath(element)
+        return self.paths.get(raw) or self._prefixed_path(raw)
+
+    def _prefixed_path(self, raw: str) -> str:
+        path = raw
+        for uri, prefix in self.prefixes:
+            path = path.replace(uri, prefix)
+        path = f"{self.root_name}/{path}"
+        if len(self.paths) < _PATHS_LIMIT:
+            self.paths[raw] = path
+        return path
 
     def amount(self, element: etree._Element | None, fact: str = "", heading: tuple[str, ...] = ()) -> Amount | None:
         """An amount element as an `Amount` (its currency, or EUR where the notice names none), with its block."""
