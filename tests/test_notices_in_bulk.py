@@ -29,7 +29,7 @@ from isv_checker.population.procedures import as_dict, row_of
 from isv_checker.population.run import Selection, country_codes, run_population
 from isv_checker.population.sources import find_notices
 from isv_checker.readers import notice_eforms, read_bytes, read_path
-from isv_checker.readers.notice_xml import ChildPath, all_children, first_child, glance, local, names_none_of
+from isv_checker.readers.notice_xml import ChildPath, Indexed, all_children, first_child, glance, local, names_none_of
 from isv_checker.records import trusted_maker
 from isv_checker.report import (
     Applicability,
@@ -160,7 +160,7 @@ def test_the_readers_paths_find_what_elementpath_finds(documents: list):
 
 def test_a_child_found_by_tag_is_the_one_iterchildren_finds():
     """`first_child` and `all_children` (an element's one child compared by tag, not through lxml's tag
-    matcher) find what `iterchildren(tag)` finds, from every element of the sample notices, among children
+    matcher; an `Indexed` element's children by tag) find what `iterchildren(tag)` finds, from every element of the sample notices, among children
     that are comments and elements of other namespaces too; `local` is QName's local name."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)  # comments and PIs kept
     roots = [etree.fromstring(path.read_bytes(), parser) for path in sorted(SAMPLES.glob("*.xml"))]
@@ -178,10 +178,12 @@ def test_a_child_found_by_tag_is_the_one_iterchildren_finds():
                 continue
             assert local(element) == etree.QName(element).localname
             tags = {child.tag for child in element if isinstance(child.tag, str)}
+            index = Indexed(element)
             for tag in (*tags, "x", "{urn:a}x", "{urn:none}x", element.tag):
                 expected = list(element.iterchildren(tag))
-                assert list(all_children(element, tag)) == expected, (element.tag, tag)
-                assert first_child(element, tag) is (expected[0] if expected else None), (element.tag, tag)
+                for looked_in in (element, index):
+                    assert list(all_children(looked_in, tag)) == expected, (element.tag, tag)
+                    assert first_child(looked_in, tag) is (expected[0] if expected else None), (element.tag, tag)
                 compared += len(expected)
     assert compared > 1000
 

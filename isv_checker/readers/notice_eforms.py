@@ -18,8 +18,10 @@ from .notice_xml import (
     ChildPath,
     FactSheet,
     Glance,
+    Indexed,
     all_children,
     cpv_code,
+    indexed,
     iso_date,
     local,
     make_buyer,
@@ -70,15 +72,15 @@ def _path(path: str) -> ChildPath:
 _PATHS: dict[str, ChildPath] = {}  # the reader's own paths, a few dozen
 
 
-def _find(element: etree._Element | None, path: str) -> etree._Element | None:
+def _find(element: etree._Element | Indexed | None, path: str) -> etree._Element | None:
     return None if element is None else _path(path).first(element)
 
 
-def _findall(element: etree._Element | None, path: str) -> list[etree._Element]:
+def _findall(element: etree._Element | Indexed | None, path: str) -> list[etree._Element]:
     return [] if element is None else _path(path).all(element)
 
 
-def _text(element: etree._Element | None, path: str) -> str | None:
+def _text(element: etree._Element | Indexed | None, path: str) -> str | None:
     found = _find(element, path)
     return text_of(found)
 
@@ -94,8 +96,9 @@ class _Reader(FactSheet):
     def __init__(self, root: etree._Element) -> None:
         super().__init__(root, "currencyID")
         self.root = root
-        self.language = _text(root, "cbc:NoticeLanguageCode")
-        self.extension = _find(root, _EXT)
+        self.top = Indexed(root)  # the root's children, looked among a dozen times
+        self.language = _text(self.top, "cbc:NoticeLanguageCode")
+        self.extension = _find(self.top, _EXT)
 
     def buyers(self) -> tuple[NoticeBuyer, ...]:
         companies: dict[str, etree._Element] = {}
@@ -104,7 +107,7 @@ class _Reader(FactSheet):
             if ident:
                 companies[ident] = company
         out: list[NoticeBuyer] = []
-        for party in _findall(self.root, "cac:ContractingParty"):
+        for party in _findall(self.top, "cac:ContractingParty"):
             ident = _text(party, "cac:Party/cac:PartyIdentification/cbc:ID")
             company = companies.get(ident or "")
             name_element = _in_language(_findall(company, "cac:PartyName/cbc:Name"), self.language)
@@ -133,7 +136,7 @@ class _Reader(FactSheet):
             return None
         lot_id = text_of(ident) or "?"
         heading = (f"Lot {lot_id}",)
-        project = _find(element, "cac:ProcurementProject")
+        project = indexed(_find(element, "cac:ProcurementProject"))
         title_element = _in_language(_findall(project, "cbc:Name"), self.language)
         title = self.put("", title_element, kind=BlockKind.HEADING, heading_path=heading, level=2)
         description = self.put(
@@ -170,9 +173,9 @@ class _Reader(FactSheet):
         )
 
     def read(self) -> tuple[Notice, list[Block]]:
-        root, ext = self.root, self.extension
-        type_code = _text(root, "cbc:NoticeTypeCode") or ""
-        project = _find(root, "cac:ProcurementProject")
+        root, top, ext = self.root, self.top, self.extension
+        type_code = _text(top, "cbc:NoticeTypeCode") or ""
+        project = indexed(_find(top, "cac:ProcurementProject"))
         title_element = _in_language(_findall(project, "cbc:Name"), self.language)
         title = self.put("title", title_element, kind=BlockKind.HEADING, level=1)
         self.put("description", _in_language(_findall(project, "cbc:Description"), self.language))
@@ -186,9 +189,9 @@ class _Reader(FactSheet):
         )
         nature_element = _find(project, "cbc:ProcurementTypeCode[@listName='contract-nature']")
         nature = self.words(self.put("contract_type", nature_element))
-        procedure = self.put("procedure_type", _find(root, "cac:TenderingProcess/cbc:ProcedureCode"))
-        basis = self.put("legal_basis", _find(root, "cbc:RegulatoryDomain"))
-        issue = self.put("dispatch_date", _find(root, "cbc:IssueDate"))
+        procedure = self.put("procedure_type", _find(top, "cac:TenderingProcess/cbc:ProcedureCode"))
+        basis = self.put("legal_basis", _find(top, "cbc:RegulatoryDomain"))
+        issue = self.put("dispatch_date", _find(top, "cbc:IssueDate"))
         publication = self.put("publication_date", _find(ext, "efac:Publication/efbc:PublicationDate"))
         number = self.put("publication_number", _find(ext, "efac:Publication/efbc:NoticePublicationID"))
         estimated = self.amount(
@@ -198,7 +201,7 @@ class _Reader(FactSheet):
         awarded = self.amount(_find(result, "cbc:TotalAmount"), "awarded") or self.amount(
             _find(result, "efbc:OverallMaximumFrameworkContractsAmount"), "awarded"
         )
-        lots = tuple(lot for e in _findall(root, "cac:ProcurementProjectLot") if (lot := self.lot(e)) is not None)
+        lots = tuple(lot for e in _findall(top, "cac:ProcurementProjectLot") if (lot := self.lot(e)) is not None)
         strategic = unique(
             text_of(code)
             for additional_type in root.iterdescendants(_ADDITIONAL_TYPE)  # .//cac:ProcurementAdditionalType
@@ -212,9 +215,9 @@ class _Reader(FactSheet):
                 "kind": kind,
                 "type_code": type_code or local(root),
                 "publication_number": self.words(number),
-                "procedure_id": _text(root, "cbc:ContractFolderID"),
-                "notice_id": _text(root, "cbc:ID"),
-                "previous_notice": _text(root, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
+                "procedure_id": _text(top, "cbc:ContractFolderID"),
+                "notice_id": _text(top, "cbc:ID"),
+                "previous_notice": _text(top, "cac:TenderingProcess/cac:NoticeDocumentReference/cbc:ID"),
                 "buyer_reference": _text(project, "cbc:ID"),
                 "legal_basis": self.words(basis),
                 "buyers": buyers,

@@ -18,9 +18,11 @@ from ..notice import Amount, Notice, NoticeBuyer, NoticeKind, NoticeLot
 from .notice_xml import (
     FactSheet,
     Glance,
+    Indexed,
     all_children,
     cpv_code,
     first_child,
+    indexed,
     iso_date,
     local,
     make_buyer,
@@ -64,26 +66,27 @@ class _Reader(FactSheet):
     def __init__(self, root: etree._Element) -> None:
         super().__init__(root, "CURRENCY")
         self.root = root
-        self.ns = etree.QName(root).namespace or ""
+        self.ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
         self._tags: dict[str, str] = {}
         section = self.child(root, "FORM_SECTION")
         forms = list(section) if section is not None else []
         self.form = next((f for f in forms if f.get("CATEGORY") == "ORIGINAL"), forms[0] if forms else None)
+        self.coded = self.child(root, "CODED_DATA_SECTION")
 
     def tag(self, name: str, ns: str | None = None) -> str:
         space = self.ns if ns is None else ns
         return f"{{{space}}}{name}" if space else name
 
-    def child(self, element: etree._Element | None, *path: str) -> etree._Element | None:
+    def child(self, element: etree._Element | Indexed | None, *path: str) -> etree._Element | None:
         """The first element down `path` (names in the notice's namespace: a form's elements share it)."""
-        node = element
+        node: etree._Element | Indexed | None = element
         for name in path:
             if node is None:
                 return None
             node = first_child(node, self._tags.get(name) or self._tag(name))
-        return node
+        return node if not isinstance(node, Indexed) else node.element
 
-    def children(self, element: etree._Element | None, name: str) -> list[etree._Element]:
+    def children(self, element: etree._Element | Indexed | None, name: str) -> list[etree._Element]:
         if element is None:
             return []
         return list(all_children(element, self._tags.get(name) or self._tag(name)))
@@ -140,7 +143,7 @@ class _Reader(FactSheet):
             )
         return tuple(out)
 
-    def lots(self, obj: etree._Element | None, divided: bool) -> tuple[tuple[NoticeLot, ...], list[tuple[str, int]]]:
+    def lots(self, obj: Indexed | None, divided: bool) -> tuple[tuple[NoticeLot, ...], list[tuple[str, int]]]:
         """The lots, and for a contract not divided into lots the CPV codes (with their blocks) of its one
         description."""
         lots: list[NoticeLot] = []
@@ -220,8 +223,8 @@ class _Reader(FactSheet):
         """The elements of the dispatch date and the publication date."""
         dispatch = self.child(self.form, "COMPLEMENTARY_INFO", "DATE_DISPATCH_NOTICE")
         if dispatch is None:
-            dispatch = self.child(self.root, "CODED_DATA_SECTION", "CODIF_DATA", "DS_DATE_DISPATCH")
-        return dispatch, self.child(self.root, "CODED_DATA_SECTION", "REF_OJS", "DATE_PUB")
+            dispatch = self.child(self.coded, "CODIF_DATA", "DS_DATE_DISPATCH")
+        return dispatch, self.child(self.coded, "REF_OJS", "DATE_PUB")
 
     def glance(self) -> Glance:
         body = self.child(self.form, "CONTRACTING_BODY")
@@ -246,7 +249,7 @@ class _Reader(FactSheet):
         notice_type = self.child(form, "NOTICE")
         if notice_type is not None and notice_type.get("TYPE") in _SOCIAL_KINDS:
             kind = _SOCIAL_KINDS[notice_type.get("TYPE", "")]
-        obj = self.child(form, "OBJECT_CONTRACT")
+        obj = indexed(self.child(form, "OBJECT_CONTRACT"))  # looked among a dozen times
         title_element = self.child(obj, "TITLE")
         title = self.put("title", title_element, kind=BlockKind.HEADING, level=1)
         self.put("description", self.child(obj, "SHORT_DESCR"))
@@ -275,10 +278,10 @@ class _Reader(FactSheet):
         dispatch_element, published_element = self.dates()
         dispatch = self.put("dispatch_date", dispatch_element)
         published = self.put("publication_date", published_element)
-        number = self.put("publication_number", self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "NO_DOC_OJS"))
+        number = self.put("publication_number", self.child(self.coded, "NOTICE_DATA", "NO_DOC_OJS"))
         previous = self.child(procedure, "NOTICE_NUMBER_OJ")
         if previous is None:
-            previous = self.child(root, "CODED_DATA_SECTION", "NOTICE_DATA", "REF_NOTICE", "NO_DOC_OJS")
+            previous = self.child(self.coded, "NOTICE_DATA", "REF_NOTICE", "NO_DOC_OJS")
         notice = make_notice(
             {
                 "format": "ted",
