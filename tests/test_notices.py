@@ -139,3 +139,30 @@ def test_a_tender_of_only_a_notice_says_required(tmp_path):
     assert report.verdict == "required"
     result = CliRunner().invoke(app, ["tender", str(folder)])
     assert result.exit_code == 1 and "REQUIRED" in result.output
+
+
+def test_a_lots_empty_cpv_element_does_not_shift_its_codes():
+    """A lot whose main CPV element is empty: its additional code is still read, with its own block
+    (the codes and blocks were once paired by position, and an empty element dropped the next code)."""
+    from isv_checker.readers import read_bytes
+
+    xml = (NOTICES / "ef-cn-belastingdienst-laptops-2024.xml").read_text(encoding="utf-8")
+    lot_main = '<cbc:ItemClassificationCode listName="cpv">30213100</cbc:ItemClassificationCode>\n\t\t\t</cac:MainCommodityClassification>'
+    assert xml.count(lot_main) == 1, "the sample's first lot holds this main CPV code"
+    changed = xml.replace(
+        lot_main,
+        '<cbc:ItemClassificationCode listName="cpv"> </cbc:ItemClassificationCode>\n\t\t\t</cac:MainCommodityClassification>\n'
+        "\t\t\t<cac:AdditionalCommodityClassification>\n"
+        '\t\t\t\t<cbc:ItemClassificationCode listName="cpv">30213100</cbc:ItemClassificationCode>\n'
+        "\t\t\t</cac:AdditionalCommodityClassification>",
+    )
+    document = read_bytes(changed.encode("utf-8"), "lot.xml")
+    assert document.notice is not None
+    lot = document.notice.lots[0]
+    assert lot.cpv == ("30213100",)
+    (block,) = lot.cpv_blocks
+    assert document.blocks[block].text == "30213100"
+    assert (
+        document.blocks[block].element is not None
+        and "AdditionalCommodityClassification" in document.blocks[block].element
+    )

@@ -146,7 +146,8 @@ class _Reader(FactSheet):
             *_findall(project, "cac:MainCommodityClassification/cbc:ItemClassificationCode"),
             *_findall(project, "cac:AdditionalCommodityClassification/cbc:ItemClassificationCode"),
         ]
-        cpv_blocks = tuple(b for e in cpv_elements if (b := self.put("", e, heading_path=heading)) is not None)
+        # each element with its own block (None for an element without text, which makes none)
+        cpv_placed = [(e, self.put("", e, heading_path=heading)) for e in cpv_elements]
         estimated = self.amount(
             _find(project, "cac:RequestedTenderTotal/cbc:EstimatedOverallContractAmount"), "", heading
         )
@@ -156,9 +157,7 @@ class _Reader(FactSheet):
                 "",
                 heading,
             )
-        codes = [
-            (code, block) for e, block in zip(cpv_elements, cpv_blocks, strict=False) if (code := cpv_code(text_of(e)))
-        ]
+        codes = [(code, block) for e, block in cpv_placed if block is not None and (code := cpv_code(text_of(e)))]
         return make_lot(
             {
                 "id": lot_id,
