@@ -78,24 +78,33 @@ def test_scan_ocrs_the_next_files_pages_while_this_ones_last_page_runs(tmp_path,
     folder = tmp_path / "scans"
     folder.mkdir()
     files = [scan_pdf(folder / f"scan-{n}.pdf", 3, width=300 + 20 * n) for n in range(3)]
-    command, log = sized_tesseract(tmp_path, 0.5)
+    done = _through_slow_tesseract(tmp_path, own_tmp, "scan", folder)
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in reports] == [str(f) for f in files]
+    assert [(r["status"], r["document"]["ocr_pages"]) for r in reports] == [("ocr", [1, 2, 3])] * 3
+
+
+def _through_slow_tesseract(
+    tmp_path: Path, own_tmp: Path, command: str, folder: Path
+) -> subprocess.CompletedProcess[str]:
+    """`isv-check COMMAND FOLDER -f json` over three scans of three pages with a Tesseract that takes
+    half a second a page: each page is recognised once, and two files' pages were in it at once."""
+    tesseract, log = sized_tesseract(tmp_path, 0.5)
     done = subprocess.run(
-        [sys.executable, "-m", "isv_checker", "scan", str(folder), "-f", "json"],
-        env=scan_env(command, own_tmp),
+        [sys.executable, "-m", "isv_checker", command, str(folder), "-f", "json"],
+        env=scan_env(tesseract, own_tmp),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode in (0, 1), done.stderr
-    reports = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["file"] for r in reports] == [str(f) for f in files]
-    assert [(r["status"], r["document"]["ocr_pages"]) for r in reports] == [("ocr", [1, 2, 3])] * 3
     pages = pages_in(log)
     assert len(pages) == 9 and len({size for size, _, _ in pages}) == 3  # each page once, three files
     assert any(
         one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
         for one, other in itertools.combinations(pages, 2)
     ), "no two files' pages were in Tesseract at once"
+    return done
 
 
 def test_scan_reports_are_those_of_each_file_checked_alone(tmp_path, own_tmp, monkeypatch):
@@ -237,25 +246,10 @@ def test_tender_ocrs_the_next_files_pages_while_this_ones_last_page_runs(tmp_pat
     folder.mkdir()
     for n in range(3):
         scan_pdf(folder / f"bijlage-{n}.pdf", 3, width=300 + 20 * n)
-    command, log = sized_tesseract(tmp_path, 0.5)
-    done = subprocess.run(
-        [sys.executable, "-m", "isv_checker", "tender", str(folder), "-f", "json"],
-        env=scan_env(command, own_tmp),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    report = json.loads(done.stdout)
+    report = json.loads(_through_slow_tesseract(tmp_path, own_tmp, "tender", folder).stdout)
     assert [(d["file"], d["status"], d["document"]["ocr_pages"]) for d in report["documents"]] == [
         (f"bijlage-{n}.pdf", "ocr", [1, 2, 3]) for n in range(3)
     ]
-    pages = pages_in(log)
-    assert len(pages) == 9 and len({size for size, _, _ in pages}) == 3
-    assert any(
-        one[0] != other[0] and one[1] < other[2] and other[1] < one[2]
-        for one, other in itertools.combinations(pages, 2)
-    ), "no two files' pages were in Tesseract at once"
 
 
 def _mixed_dossier(root: Path) -> Path:
