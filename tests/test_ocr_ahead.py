@@ -73,6 +73,19 @@ def scan_env(command: str, own_tmp: Path) -> dict[str, str]:
     return slots_env(own_tmp, 2, PATH=f"{Path(command).parent}{os.pathsep}{os.environ['PATH']}")
 
 
+def isv_check_json(
+    command: str, path: Path, tesseract: str, own_tmp: Path, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """`isv-check COMMAND PATH -f json` as a process, with `tesseract` as its Tesseract."""
+    return subprocess.run(
+        [sys.executable, "-m", "isv_checker", command, str(path), "-f", "json"],
+        env=scan_env(tesseract, own_tmp),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def test_scan_ocrs_the_next_files_pages_while_this_ones_last_page_runs(tmp_path, own_tmp):
     """Two slots, files of three pages: the third page of a file ran alone, its next file waiting."""
     folder = tmp_path / "scans"
@@ -90,13 +103,7 @@ def _through_slow_tesseract(
     """`isv-check COMMAND FOLDER -f json` over three scans of three pages with a Tesseract that takes
     half a second a page: each page is recognised once, and two files' pages were in it at once."""
     tesseract, log = sized_tesseract(tmp_path, 0.5)
-    done = subprocess.run(
-        [sys.executable, "-m", "isv_checker", command, str(folder), "-f", "json"],
-        env=scan_env(tesseract, own_tmp),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = isv_check_json(command, folder, tesseract, own_tmp, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     pages = pages_in(log)
     assert len(pages) == 9 and len({size for size, _, _ in pages}) == 3  # each page once, three files
@@ -122,13 +129,7 @@ def test_scan_reports_are_those_of_each_file_checked_alone(tmp_path, own_tmp, mo
     scan_pdf(folder / "h-scan.pdf", 2, width=360)
     command, _ = sized_tesseract(tmp_path, 0.2)
     env = scan_env(command, own_tmp)
-    done = subprocess.run(
-        [sys.executable, "-m", "isv_checker", "scan", str(folder), "-f", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = isv_check_json("scan", folder, command, own_tmp, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     monkeypatch.setenv("PATH", env["PATH"])
     names = sorted(path for path in folder.iterdir() if path.suffix != ".xlsx")
@@ -291,13 +292,7 @@ def test_a_tender_read_ahead_gets_the_report_of_its_files_read_one_after_another
         dossier = tmp_path / "dossier.zip"
     command, log = sized_tesseract(tmp_path, 0.3)
     env = scan_env(command, own_tmp)
-    done = subprocess.run(
-        [sys.executable, "-m", "isv_checker", "tender", str(dossier), "-f", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = isv_check_json("tender", dossier, command, own_tmp, timeout=180)
     assert done.returncode in (0, 1, 2), done.stderr
     read_ahead_report = json.loads(done.stdout)
     pages = pages_in(log)
