@@ -34,7 +34,12 @@ def evidence(document: Document, block_index: int, start: int, end: int) -> Evid
 
 
 def whole_block(document: Document, block_index: int) -> Evidence:
-    return evidence(document, block_index, 0, len(document.blocks[block_index].text))
+    return evidence(document, *whole_span(document, block_index))
+
+
+def whole_span(document: Document, block_index: int) -> tuple[int, int, int]:
+    """(block, start, end) of a whole block: the span `whole_block` quotes."""
+    return block_index, 0, len(document.blocks[block_index].text)
 
 
 # Every value comes from a `Block` (validated when it was made) or is an int or str made here, and the

@@ -32,7 +32,7 @@ from ..report import (
 )
 from ..ruleset.load import Ruleset
 from .categories import ACCEPT, DOMINANCE, PASSING_HIT, SUBJECT_HIT, category_result, outside_purchase, weak_key
-from .evidence import evidence, whole_block
+from .evidence import evidence, whole_block, whole_span
 from .facts import Facts, recognise_authority
 from .findings import finding
 from .hits import HitIndex
@@ -231,7 +231,7 @@ def _categories_of(
         for block, rules in coded:
             if rule.id in rules:
                 score += ACCEPT
-                found.append((block, 0, len(document.blocks[block].text)))  # whole_block's span
+                found.append(whole_span(document, block))
         passing = 0.0
         for hit in part_hits:
             if hit.rule == rule.id and not outside_purchase(document, hit.block, hit.start, ruleset.out_of_scope):

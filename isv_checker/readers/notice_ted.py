@@ -28,6 +28,7 @@ from .notice_xml import (
     make_buyer,
     make_lot,
     make_notice,
+    namespace,
     text_of,
     unique,
 )
@@ -66,7 +67,7 @@ class _Reader(FactSheet):
     def __init__(self, root: etree._Element) -> None:
         super().__init__(root, "CURRENCY")
         self.root = root
-        self.ns = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
+        self.ns = namespace(root)
         self._tags: dict[str, str] = {}
         section = self.child(root, "FORM_SECTION")
         forms = list(section) if section is not None else []
@@ -323,5 +324,5 @@ def glance_ted(root: etree._Element) -> Glance:
 
 def country_codes(root: etree._Element) -> Iterator[str]:
     """Every COUNTRY code anywhere in the notice (a buyer's among them), as `glance_ted` reads one."""
-    space = etree.QName(root).namespace
+    space = namespace(root)
     return (code for e in root.iter(f"{{{space}}}COUNTRY" if space else "COUNTRY") if (code := e.get("VALUE")))

@@ -83,6 +83,12 @@ def local(element: etree._Element) -> str:
     return str(element.tag).rpartition("}")[2]
 
 
+def namespace(element: etree._Element) -> str:
+    """An element's namespace URI, "" for none (what `etree.QName(element).namespace or ""` gives)."""
+    tag = str(element.tag)
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
+
+
 class Indexed:
     """An element's children by tag, read in one pass, for the few elements a reader looks among again
     and again (a notice's root, its procurement project, a TED form's object): there one lxml tag

@@ -133,7 +133,7 @@ class ProgressReport:
         with self._lock:
             self._file_total, self._file_read = pages, pages - to_ocr
             started = self._progress.ocr_started or (time.time() if to_ocr else None)
-            self._update(ocr_total=self._progress.ocr_total + to_ocr, ocr_started=started)
+            self._update(ocr_total=total, ocr_started=started)
 
     def page_recognised(self) -> None:
         with self._lock:
